@@ -1,0 +1,69 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { toolsDir } from '../../scripts/lib/paths';
+import { freePort } from './ports';
+
+/** A real moto server (AWS API emulator) on 127.0.0.1, started by the tests that need it. */
+export interface MotoServer {
+  /** e.g. http://127.0.0.1:43121: pass it as the AWS SDK v3 client `endpoint`. */
+  readonly endpoint: string;
+  /** Clears every emulated resource (POST /moto-api/reset). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Dummy credentials and region for SDK clients pointed at moto. */
+export const MOTO_CLIENT_CONFIG = {
+  region: 'af-south-1',
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+} as const;
+
+/**
+ * Starts moto_server from .tools/venv (installed by `npm run setup`).
+ * `env` reaches the moto process: e.g. MOTO_ECS_SERVICE_RUNNING sets the running count moto reports.
+ */
+export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
+  const bin = path.join(toolsDir(), 'venv', 'bin', 'moto_server');
+  if (!existsSync(bin)) throw new Error(`moto_server not found at ${bin}: run "npm run setup" first`);
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited early (${child.exitCode}): ${stderr}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/data.json`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto_server did not start on ${endpoint} within 30 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    endpoint,
+    async reset() {
+      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
+    },
+    stop() {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      });
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { GlobalConfig } from './types';
+
+export const globalConfig: GlobalConfig = {
+  project: 'credex',
+  region: 'af-south-1',
+  state: { bucket: 'credex-terraform-state', region: 'af-south-1' },
+  ecr: { repositoryName: 'credex-core', keepImages: 30 },
+  githubRepository: 'Credex/credex-core',
+  amiRetention: 3,
+};

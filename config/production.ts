@@ -1,0 +1,56 @@
+import { EnvironmentConfig } from './types';
+
+export const production: EnvironmentConfig = {
+  name: 'production',
+  nodeEnv: 'production',
+  region: 'af-south-1',
+  network: {
+    vpcCidr: '10.20.0.0/16',
+    availabilityZones: ['af-south-1a', 'af-south-1b'],
+    publicSubnetCidrs: ['10.20.0.0/24', '10.20.1.0/24'],
+    privateSubnetCidrs: ['10.20.10.0/24', '10.20.11.0/24'],
+    natGateways: 2,
+    flowLogRetentionDays: 90,
+  },
+  service: {
+    imageTag: 'latest-production',
+    containerPort: 5000,
+    cpu: 1024,
+    memoryMiB: 2048,
+    desiredCount: 2,
+    minCount: 2,
+    maxCount: 6,
+    cpuTargetPercent: 60,
+    healthCheckPath: '/health',
+    healthCheckGracePeriodSeconds: 60,
+    enableExecuteCommand: false,
+    logRetentionDays: 365,
+  },
+  loadBalancer: {
+    domainName: 'api.mycredex.app',
+    certificateArn: 'arn:aws:acm:af-south-1:000000000000:certificate/replace-with-production-certificate',
+    deletionProtection: true,
+    accessLogRetentionDays: 365,
+  },
+  alarms: { email: 'ops@mycredex.app' },
+  neo4j: {
+    edition: 'enterprise',
+    version: '5.26.19',
+    instanceType: 'm5.large',
+    dataVolumeGiB: 100,
+    backupRetentionDays: 30,
+    secretName: 'neo4j_prod_secrets',
+  },
+  verify: {
+    smoke: [
+      { name: 'health', method: 'GET', path: '/health', expectStatus: 200 },
+      { name: 'unknown route is 404', method: 'GET', path: '/no-such-route', expectStatus: 404 },
+    ],
+    load: {
+      paths: ['/health'],
+      virtualUsers: 25,
+      durationSeconds: 60,
+      thresholds: { p95Ms: 500, maxErrorRate: 0.005, minChecksRate: 0.995 },
+    },
+  },
+};

@@ -1,0 +1,132 @@
+/**
+ * Typed environment configuration: the only place where staging and production differ.
+ * main.ts reads it once and passes typed props down; constructs never read the environment.
+ */
+
+export type EnvironmentName = 'staging' | 'production';
+export type Neo4jEdition = 'community' | 'enterprise';
+
+export interface NetworkConfig {
+  /** CIDR of the environment's VPC; staging and production must not overlap. */
+  readonly vpcCidr: string;
+  /** Two availability zones: public subnets (load balancer) and private subnets (tasks, databases) in each. */
+  readonly availabilityZones: readonly [string, string];
+  readonly publicSubnetCidrs: readonly [string, string];
+  readonly privateSubnetCidrs: readonly [string, string];
+  /** NAT gateways for private egress: 1 (cheaper, one AZ's NAT is a single point of failure) or 2 (one per AZ). */
+  readonly natGateways: 1 | 2;
+  /** Retention of VPC flow logs in CloudWatch Logs, in days. */
+  readonly flowLogRetentionDays: number;
+}
+
+export interface ServiceConfig {
+  /** Image tag in the shared ECR repository; the deploy workflow overrides it with the commit SHA. */
+  readonly imageTag: string;
+  readonly containerPort: number;
+  /** Fargate task CPU units (256 = 0.25 vCPU) and memory in MiB; must be a valid Fargate pair. */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Target average CPU utilisation for service auto scaling, in percent. */
+  readonly cpuTargetPercent: number;
+  /** The API's health path, used by the target group and by verify. */
+  readonly healthCheckPath: string;
+  readonly healthCheckGracePeriodSeconds: number;
+  /** ECS Exec (interactive shells into tasks); off unless an environment needs it. */
+  readonly enableExecuteCommand: boolean;
+  readonly logRetentionDays: number;
+}
+
+export interface LoadBalancerConfig {
+  /** ACM certificate for the HTTPS listener; without it (and without a domain) the ALB serves HTTP only. */
+  readonly certificateArn?: string;
+  /** Public DNS name of the API, e.g. api.credex.example; used for the API URL output. */
+  readonly domainName?: string;
+  readonly deletionProtection: boolean;
+  /** Days the ALB access logs are kept in their S3 bucket. */
+  readonly accessLogRetentionDays: number;
+}
+
+export interface AlarmConfig {
+  /** E-mail subscribed to the alarm topic; none means the topic exists without a subscription. */
+  readonly email?: string;
+}
+
+export interface Neo4jConfig {
+  readonly edition: Neo4jEdition;
+  /** Full Neo4j version, e.g. 5.26.19 (the AMI is baked for exactly this version). */
+  readonly version: string;
+  readonly instanceType: string;
+  readonly dataVolumeGiB: number;
+  /** Daily snapshots of the data volumes are kept this many days. */
+  readonly backupRetentionDays: number;
+  /** Name of the Secrets Manager secret with the six connection keys. */
+  readonly secretName: string;
+}
+
+export interface SmokeTest {
+  readonly name: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  readonly path: string;
+  readonly body?: unknown;
+  readonly expectStatus: number;
+  /** Fragments the response body must contain. */
+  readonly expectBodyIncludes?: readonly string[];
+}
+
+export interface LoadProfile {
+  /** Paths hit in turn by every virtual user. */
+  readonly paths: readonly string[];
+  /** Concurrent virtual users (k6 VUs, autocannon connections). */
+  readonly virtualUsers: number;
+  readonly durationSeconds: number;
+  readonly thresholds: {
+    readonly p95Ms: number;
+    /** Highest acceptable share of failed requests, 0..1. */
+    readonly maxErrorRate: number;
+    /** Lowest acceptable share of passed checks (status 2xx), 0..1. */
+    readonly minChecksRate: number;
+  };
+}
+
+export interface VerifyConfig {
+  readonly smoke: readonly SmokeTest[];
+  readonly load: LoadProfile;
+}
+
+export interface StateConfig {
+  /** S3 bucket holding the Terraform state of every stack (one key per stack), created once by hand. */
+  readonly bucket: string;
+  readonly region: string;
+  /** Optional DynamoDB lock table; by default S3 native locking (use_lockfile, Terraform >= 1.10) is used. */
+  readonly dynamodbTable?: string;
+}
+
+export interface EnvironmentConfig {
+  /** Stack name, as in `cdktf deploy staging`. */
+  readonly name: EnvironmentName;
+  /** NODE_ENV of the API container. */
+  readonly nodeEnv: string;
+  readonly region: string;
+  readonly network: NetworkConfig;
+  readonly service: ServiceConfig;
+  readonly loadBalancer: LoadBalancerConfig;
+  readonly alarms: AlarmConfig;
+  readonly neo4j: Neo4jConfig;
+  readonly verify: VerifyConfig;
+}
+
+/** Account-wide settings shared by all stacks. */
+export interface GlobalConfig {
+  readonly project: string;
+  readonly region: string;
+  readonly state: StateConfig;
+  /** The ECR repository both environments pull from. */
+  readonly ecr: { readonly repositoryName: string; readonly keepImages: number };
+  /** GitHub repository (owner/name) whose workflows may assume the deploy roles. */
+  readonly githubRepository: string;
+  /** Neo4j AMIs kept per edition by the AMI command. */
+  readonly amiRetention: number;
+}

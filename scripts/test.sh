@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm test`: the Rego checks (fmt, check --strict, opa test with coverage), actionlint over the workflows,
+# then jest. The tools come from `npm run setup` (scripts/setup-tools.sh) into .tools/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="$PWD/.tools/bin"
+
+require() {
+  [ -x "$BIN/$1" ] || { echo "npm test: $1 is not installed in .tools/bin: run 'npm run setup' first" >&2; exit 2; }
+}
+
+if [ -f policies/test-rego.sh ]; then
+  require opa
+  bash policies/test-rego.sh
+fi
+
+if compgen -G ".github/workflows/*.yml" >/dev/null; then
+  require actionlint
+  echo "actionlint: checking .github/workflows"
+  "$BIN/actionlint" -color=never
+  echo "actionlint: clean"
+fi
+
+npx jest "$@"
