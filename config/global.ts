@@ -7,4 +7,5 @@ export const globalConfig: GlobalConfig = {
   ecr: { repositoryName: 'credex-core', keepImages: 30 },
   githubRepository: 'Credex/credex-core',
   amiRetention: 3,
+  permissionsBoundaryName: 'credex-permissions-boundary',
 };

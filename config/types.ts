@@ -129,4 +129,9 @@ export interface GlobalConfig {
   readonly githubRepository: string;
   /** Neo4j AMIs kept per edition by the AMI command. */
   readonly amiRetention: number;
+  /**
+   * Managed policy (created by the `global` stack) that every role of the environment stacks carries as its
+   * permissions boundary; deployers may only create roles that carry it.
+   */
+  readonly permissionsBoundaryName: string;
 }

@@ -1,0 +1,33 @@
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { Construct } from 'constructs';
+
+/** The API's own secrets, one JSON key each, injected into the task with valueFrom. */
+export const APP_SECRET_KEYS = ['JWT_SECRET', 'OPEN_EXCHANGE_RATES_API', 'WHATSAPP_BOT_API_KEY'] as const;
+
+export interface AppSecretsProps {
+  /** Secret name, e.g. credex-core/staging/app. */
+  readonly name: string;
+  /**
+   * Days a deleted secret can still be restored.
+   * @default 7
+   */
+  readonly recoveryWindowDays?: number;
+}
+
+/**
+ * The container for the API's secrets. Terraform creates the secret but never its value: the deploy workflow
+ * writes the values from the environment's GitHub secrets, so they never reach code, state or synthesized JSON.
+ */
+export class AppSecrets extends Construct {
+  public readonly secret: SecretsmanagerSecret;
+  public readonly keys = APP_SECRET_KEYS;
+
+  constructor(scope: Construct, id: string, props: AppSecretsProps) {
+    super(scope, id);
+    this.secret = new SecretsmanagerSecret(this, 'secret', {
+      name: props.name,
+      description: `credex-core API secrets (${APP_SECRET_KEYS.join(', ')}); values are written by the deploy workflow`,
+      recoveryWindowInDays: props.recoveryWindowDays ?? 7,
+    });
+  }
+}

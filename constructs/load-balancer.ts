@@ -1,0 +1,151 @@
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { AccessLogBucket } from './log-bucket';
+
+/** TLS 1.2 and 1.3 only, forward secrecy: the ELB policy AWS recommends. */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+export interface LoadBalancerProps {
+  /** Prefix of every name, e.g. credex-staging (ALB names are limited to 32 characters). */
+  readonly namePrefix: string;
+  readonly vpc: Vpc;
+  /** Public subnets: the load balancer is the only thing that lives there. */
+  readonly publicSubnets: readonly Subnet[];
+  /** Port the API container listens on. */
+  readonly targetPort: number;
+  /** Health check path of the API, e.g. /health. */
+  readonly healthCheckPath: string;
+  /**
+   * ACM certificate: adds an HTTPS listener and turns the HTTP listener into a redirect.
+   * @default - HTTP only (no certificate)
+   */
+  readonly certificateArn?: string;
+  /** @default false */
+  readonly deletionProtection?: boolean;
+  /** @default 30 */
+  readonly accessLogRetentionDays?: number;
+}
+
+/**
+ * Internet-facing application load balancer in the public subnets, with its own security group (80/443 from
+ * anywhere, nothing else), access logs to a private S3 bucket, invalid header fields dropped, and a target group
+ * that health-checks the API. With a certificate, HTTP only redirects to HTTPS (TLS 1.2+).
+ */
+export class LoadBalancer extends Construct {
+  public readonly loadBalancer: Lb;
+  public readonly securityGroup: SecurityGroup;
+  public readonly targetGroup: LbTargetGroup;
+  /** The listener that forwards to the target group (HTTPS when there is a certificate). */
+  public readonly forwardingListener: LbListener;
+  public readonly accessLogs: AccessLogBucket;
+  /** Scheme the API is reachable on. */
+  public readonly protocol: 'http' | 'https';
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const name = props.namePrefix;
+    if (`${name}-alb`.length > 32) throw new Error(`LoadBalancer ${id}: namePrefix "${name}" makes names over 32 characters`);
+    if (!props.healthCheckPath.startsWith('/')) {
+      throw new Error(`LoadBalancer ${id}: healthCheckPath must start with "/", got "${props.healthCheckPath}"`);
+    }
+    this.protocol = props.certificateArn ? 'https' : 'http';
+
+    this.securityGroup = new SecurityGroup(this, 'security-group', {
+      name: `${name}-alb`,
+      description: 'credex-core load balancer: HTTP/HTTPS from the internet',
+      vpcId: props.vpc.id,
+      tags: { Name: `${name}-alb` },
+    });
+    const openPorts = props.certificateArn ? [80, 443] : [80];
+    for (const port of openPorts) {
+      for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
+        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${family}`, {
+          securityGroupId: this.securityGroup.id,
+          description: `port ${port} from the internet (${family})`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          ...(family === 'ipv4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr }),
+        });
+      }
+    }
+    // Egress only to the VPC (the targets); the ALB never opens connections to the internet.
+    new VpcSecurityGroupEgressRule(this, 'egress-to-targets', {
+      securityGroupId: this.securityGroup.id,
+      description: 'to the API tasks',
+      ipProtocol: 'tcp',
+      fromPort: props.targetPort,
+      toPort: props.targetPort,
+      cidrIpv4: props.vpc.cidrBlock,
+    });
+
+    const logPrefix = 'alb';
+    this.accessLogs = new AccessLogBucket(this, 'access-logs', {
+      bucketPrefix: `${name}-alb-logs-`,
+      retentionDays: props.accessLogRetentionDays ?? 30,
+      logPrefix,
+    });
+
+    this.loadBalancer = new Lb(this, 'alb', {
+      name: `${name}-alb`,
+      loadBalancerType: 'application',
+      internal: false,
+      securityGroups: [this.securityGroup.id],
+      subnets: props.publicSubnets.map((s) => s.id),
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+      accessLogs: { bucket: this.accessLogs.bucket.bucket, prefix: logPrefix, enabled: true },
+      dependsOn: [this.accessLogs.policy],
+    });
+
+    this.targetGroup = new LbTargetGroup(this, 'targets', {
+      name: `${name}-api`,
+      port: props.targetPort,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      vpcId: props.vpc.id,
+      deregistrationDelay: '30',
+      healthCheck: {
+        enabled: true,
+        path: props.healthCheckPath,
+        matcher: '200',
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+
+    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
+    if (props.certificateArn) {
+      this.forwardingListener = new LbListener(this, 'https', {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: TLS_POLICY,
+        certificateArn: props.certificateArn,
+        defaultAction: forward,
+      });
+      new LbListener(this, 'http', {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      });
+    } else {
+      this.forwardingListener = new LbListener(this, 'http', {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: forward,
+      });
+    }
+  }
+}
