@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import * as path from 'node:path';
 import { environments, globalConfig } from './config';
+import { buildScriptHash } from './scripts/ami/build-script';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
 
@@ -11,25 +12,35 @@ export interface SynthesizedStack {
   readonly file: string;
 }
 
+export interface BuildOptions {
+  /** @default 'cdktf.out' */
+  readonly outdir?: string;
+  /**
+   * Image tag for both environments (the deploy workflow passes the commit SHA in CREDEX_IMAGE_TAG).
+   * @default - each environment's configured imageTag
+   */
+  readonly imageTag?: string;
+}
+
 /** Builds the App: the account-wide `global` stack and one stack per environment, all from config. */
-export function buildApp(outdir = 'cdktf.out'): App {
-  const app = new App({ outdir });
+export function buildApp(options: BuildOptions = {}): App {
+  const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
+  const amiBuildScriptHash = buildScriptHash();
   new GlobalStack(app, 'global', { global: globalConfig });
   for (const env of environments) {
-    new EnvironmentStack(app, env.name, { env, global: globalConfig });
+    new EnvironmentStack(app, env.name, { env, global: globalConfig, imageTag: options.imageTag, amiBuildScriptHash });
   }
   return app;
 }
 
 /** Synthesizes every stack to `<outdir>/stacks/<name>/cdk.tf.json` (the `cdktf synth` layout). */
 export function synthesizeAll(outdir = 'cdktf.out'): SynthesizedStack[] {
-  const app = buildApp(outdir);
-  app.synth();
+  buildApp({ outdir }).synth();
   const names = ['global', ...environments.map((env) => env.name)];
   return names.map((name) => ({ name, file: path.resolve(outdir, 'stacks', name, 'cdk.tf.json') }));
 }
 
 if (require.main === module) {
   // `cdktf synth` passes its output folder in CDKTF_OUTDIR; `npm run synth` uses the default.
-  buildApp(process.env.CDKTF_OUTDIR ?? 'cdktf.out').synth();
+  buildApp({ outdir: process.env.CDKTF_OUTDIR, imageTag: process.env.CREDEX_IMAGE_TAG || undefined }).synth();
 }

@@ -1,12 +1,19 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsEcrRepository } from '@cdktf/provider-aws/lib/data-aws-ecr-repository';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, GlobalConfig, STACK_OUTPUTS } from '../config';
+import { AlarmTopic } from './alarm-topic';
 import { AppSecrets } from './app-secrets';
 import { LoadBalancer } from './load-balancer';
 import { Monitoring } from './monitoring';
+import { Neo4jAmi } from './neo4j-ami';
+import { Neo4jBackups } from './neo4j-backups';
+import { Neo4jConnectionSecret } from './neo4j-connection-secret';
+import { BOLT_PORT, Neo4jHost, Neo4jSpace } from './neo4j-host';
 import { Network } from './network';
 import { ApiService } from './service';
 import { StackBase } from './stack-base';
@@ -19,6 +26,8 @@ export interface EnvironmentStackProps {
    * @default - env.service.imageTag
    */
   readonly imageTag?: string;
+  /** sha256 of the Neo4j AMI install script (a trigger of the bake); main.ts reads the file, constructs never do. */
+  readonly amiBuildScriptHash: string;
 }
 
 /**
@@ -32,12 +41,17 @@ export class EnvironmentStack extends StackBase {
   public readonly service: ApiService;
   public readonly appSecrets: AppSecrets;
   public readonly monitoring: Monitoring;
+  public readonly alarms: AlarmTopic;
+  public readonly neo4j: Record<Neo4jSpace, Neo4jHost>;
+  public readonly neo4jSecret: Neo4jConnectionSecret;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const { env, global } = props;
     super(scope, id, { project: global.project, stackName: env.name, region: env.region, state: global.state });
     if (id !== env.name) throw new Error(`EnvironmentStack ${id}: the stack id must equal the environment name "${env.name}"`);
     const prefix = `credex-${env.name}`;
+    new NullProvider(this, 'null');
+    new RandomProvider(this, 'random');
 
     const account = new DataAwsCallerIdentity(this, 'account', {});
     const partition = new DataAwsPartition(this, 'partition', {});
@@ -51,6 +65,50 @@ export class EnvironmentStack extends StackBase {
       permissionsBoundaryArn,
     });
     this.appSecrets = new AppSecrets(this, 'app-secrets', { name: `credex-core/${env.name}/app` });
+    this.alarms = new AlarmTopic(this, 'alarm-topic', { environment: env.name, email: env.alarms.email });
+    const alarmTopicArn = this.alarms.topic.arn;
+
+    const ami = new Neo4jAmi(this, 'neo4j-ami', {
+      environment: env.name,
+      region: env.region,
+      edition: env.neo4j.edition,
+      version: env.neo4j.version,
+      buildScriptHash: props.amiBuildScriptHash,
+      keep: global.amiRetention,
+      builderSubnetId: this.network.privateSubnets[0].id,
+      permissionsBoundaryArn,
+    });
+    const spaces: Neo4jSpace[] = ['ledgerspace', 'searchspace'];
+    // One host per space, spread over the two private subnets.
+    this.neo4j = Object.fromEntries(
+      spaces.map((space, i) => [
+        space,
+        new Neo4jHost(this, `neo4j-${space}`, {
+          environment: env.name,
+          region: env.region,
+          space,
+          vpc: this.network.vpc,
+          subnet: this.network.privateSubnets[i],
+          availabilityZone: env.network.availabilityZones[i],
+          imageId: ami.imageId,
+          edition: env.neo4j.edition,
+          instanceType: env.neo4j.instanceType,
+          dataVolumeGiB: env.neo4j.dataVolumeGiB,
+          alarmTopicArn,
+          permissionsBoundaryArn,
+        }),
+      ]),
+    ) as Record<Neo4jSpace, Neo4jHost>;
+    this.neo4jSecret = new Neo4jConnectionSecret(this, 'neo4j-secret', {
+      name: env.neo4j.secretName,
+      ledgerSpace: this.neo4j.ledgerspace,
+      searchSpace: this.neo4j.searchspace,
+    });
+    new Neo4jBackups(this, 'neo4j-backups', {
+      environment: env.name,
+      retentionDays: env.neo4j.backupRetentionDays,
+      permissionsBoundaryArn,
+    });
 
     this.loadBalancer = new LoadBalancer(this, 'load-balancer', {
       namePrefix: prefix,
@@ -85,9 +143,16 @@ export class EnvironmentStack extends StackBase {
       healthCheckGracePeriodSeconds: env.service.healthCheckGracePeriodSeconds,
       enableExecuteCommand: env.service.enableExecuteCommand,
       logRetentionDays: env.service.logRetentionDays,
-      secrets: this.appSecrets.keys.map((key) => ({ name: key, secretArn: this.appSecrets.secret.arn, jsonKey: key })),
+      secrets: [
+        ...this.appSecrets.keys.map((key) => ({ name: key, secretArn: this.appSecrets.secret.arn, jsonKey: key })),
+        ...this.neo4jSecret.containerSecrets(),
+      ],
       permissionsBoundaryArn,
     });
+    for (const space of spaces) {
+      this.neo4j[space].allowBoltFrom('api-tasks', this.service.securityGroup, 'Bolt from the credex-core API tasks');
+      this.service.allowOutboundTo(`neo4j-${space}`, this.neo4j[space].securityGroup, BOLT_PORT, `Bolt to Neo4j ${space}`);
+    }
 
     this.monitoring = new Monitoring(this, 'monitoring', {
       environment: env.name,
@@ -96,7 +161,7 @@ export class EnvironmentStack extends StackBase {
       serviceName: this.service.service.name,
       loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
-      alarmEmail: env.alarms.email,
+      alarmTopicArn,
     });
 
     const lb = this.loadBalancer;
@@ -113,7 +178,8 @@ export class EnvironmentStack extends StackBase {
       [STACK_OUTPUTS.healthPath]: env.service.healthCheckPath,
       [STACK_OUTPUTS.logGroupName]: this.service.logGroup.name,
       [STACK_OUTPUTS.appSecretArn]: this.appSecrets.secret.arn,
-      [STACK_OUTPUTS.alarmTopicArn]: this.monitoring.topic.arn,
+      [STACK_OUTPUTS.neo4jSecretArn]: this.neo4jSecret.secret.arn,
+      [STACK_OUTPUTS.alarmTopicArn]: alarmTopicArn,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

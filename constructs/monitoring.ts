@@ -1,7 +1,5 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -13,37 +11,21 @@ export interface MonitoringProps {
   /** ARN suffixes (`app/...`, `targetgroup/...`) used as CloudWatch dimensions. */
   readonly loadBalancerArnSuffix: string;
   readonly targetGroupArnSuffix: string;
-  /**
-   * Subscribed to the alarm topic.
-   * @default - no subscription (the topic still exists for other subscribers)
-   */
-  readonly alarmEmail?: string;
+  /** Where the alarms notify. */
+  readonly alarmTopicArn: string;
 }
 
-/**
- * The environment's alarm topic, the API's alarms (CPU, memory, running < desired, 5xx, unhealthy targets)
- * and a small dashboard. Other constructs (the Neo4j hosts) add their alarms to `topic`.
- */
+/** The API's alarms (CPU, memory, running < desired, 5xx, unhealthy targets) and a small dashboard. */
 export class Monitoring extends Construct {
-  /**
-   * Not KMS-encrypted on purpose: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key,
-   * and alarm notifications carry no secrets.
-   */
-  public readonly topic: SnsTopic;
-
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const env = props.environment;
-    this.topic = new SnsTopic(this, 'alarms', { name: `credex-alarms-${env}` });
-    if (props.alarmEmail) {
-      new SnsTopicSubscription(this, 'alarm-email', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.alarmEmail });
-    }
     const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
     const alarm = (name: string, spec: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmName'>) =>
       new CloudwatchMetricAlarm(this, name, {
         alarmName: `credex-${env}-${name}`,
-        alarmActions: [this.topic.arn],
-        okActions: [this.topic.arn],
+        alarmActions: [props.alarmTopicArn],
+        okActions: [props.alarmTopicArn],
         ...spec,
       });
 

@@ -239,6 +239,18 @@ export class ApiService extends Construct {
       },
     });
   }
+
+  /** Lets the tasks open connections to `target` on `port` (e.g. Bolt on the Neo4j hosts). */
+  public allowOutboundTo(id: string, target: SecurityGroup, port: number, description: string): void {
+    new VpcSecurityGroupEgressRule(this, `to-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      description,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: target.id,
+    });
+  }
 }
 
 function validate(
