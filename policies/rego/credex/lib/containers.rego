@@ -1,0 +1,28 @@
+# Container definitions of ECS task definitions (a JSON string; the normaliser turns cdktf's
+# ${jsonencode(...)} into JSON first, keeping references as "${...}" strings).
+package credex.lib
+
+containers contains [addr, i, c] if {
+	some addr, r in resources("aws_ecs_task_definition")
+	defs := json_value(object.get(values(r), "container_definitions", null))
+	is_array(defs)
+	some i, c in defs
+	is_object(c)
+}
+
+container_name(i, c) := sprintf("container %d (%s)", [i, c.name]) if is_string(c.name)
+
+container_name(i, c) := sprintf("container %d", [i]) if not is_string(object.get(c, "name", null))
+
+# Names of variables or keys that hold credentials.
+secret_name(name) if regex.match(`(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)`, name)
+
+# A literal (not an expression), non-empty string value.
+literal_value(v) if {
+	is_string(v)
+	trim_space(v) != ""
+	not is_ref(v)
+}
+
+# Text that carries a credential whatever its name: a private key or an AWS access key id.
+secret_pattern(text) if regex.match(`-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(AKIA|ASIA)[0-9A-Z]{16}\b`, text)

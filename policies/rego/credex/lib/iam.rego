@@ -1,0 +1,173 @@
+# One view of IAM policy documents: every document attached to a resource (a JSON string, a JSON string
+# with ${...} references inside, or a reference to a data.aws_iam_policy_document), and every policy-document
+# data source no resource refers to, as {"address", "attribute", "kind", "via", "statements"} with statements
+# normalised to {"effect", "actions", "not_actions", "resources", "not_resources", "principals",
+# "has_condition", "sid"}.
+package credex.lib
+
+# Resource types and the attributes that hold a policy document, with the document's kind:
+# permissions (identity policies), trust (who may assume a role) or resource (resource-based policies).
+policy_attributes := {
+	"aws_iam_policy": {"policy": "permissions"},
+	"aws_iam_role_policy": {"policy": "permissions"},
+	"aws_iam_user_policy": {"policy": "permissions"},
+	"aws_iam_group_policy": {"policy": "permissions"},
+	"aws_iam_role": {"assume_role_policy": "trust"},
+	"aws_ecr_repository_policy": {"policy": "resource"},
+	"aws_secretsmanager_secret_policy": {"policy": "resource"},
+	"aws_sns_topic_policy": {"policy": "resource"},
+	"aws_s3_bucket_policy": {"policy": "resource"},
+	"aws_kms_key": {"policy": "resource"},
+}
+
+policy_document_type := "aws_iam_policy_document"
+
+# The address of the policy-document data source a string refers to as a whole ("${data.aws_iam_policy_document.x.json}").
+document_ref(s) := m[0][1] if {
+	is_string(s)
+	m := regex.find_all_string_submatch_n(`^\$\{((?:module\.[A-Za-z0-9_-]+\.)*data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(?:json|minified_json)\}$`, s, 1)
+	count(m) == 1
+}
+
+# Policy strings on resources, including the inline_policy blocks of roles.
+policy_strings contains [addr, attribute, kind, value] if {
+	some addr, r in input.resources
+	some attribute, kind in object.get(policy_attributes, r.type, {})
+	value := object.get(values(r), attribute, null)
+	is_string(value)
+	value != ""
+}
+
+policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "permissions", value] if {
+	some addr, r in resources("aws_iam_role")
+	some i, b in blocks(values(r), "inline_policy")
+	value := object.get(b, "policy", null)
+	is_string(value)
+	value != ""
+}
+
+# Documents that could be judged.
+documents contains doc if {
+	some [addr, attribute, kind, value] in policy_strings
+	ref := document_ref(value)
+	data_doc := input.resources[ref]
+	doc := {"address": addr, "attribute": attribute, "kind": kind, "via": ref, "statements": data_statements(values(data_doc))}
+}
+
+documents contains doc if {
+	some [addr, attribute, kind, value] in policy_strings
+	not document_ref(value)
+	parsed := json_value(value)
+	doc := {"address": addr, "attribute": attribute, "kind": kind, "via": "", "statements": json_statements(parsed)}
+}
+
+# Data sources no resource refers to are judged where they are.
+documents contains doc if {
+	some addr, r in resources(policy_document_type)
+	r.mode == "data"
+	not referenced_document(addr)
+	doc := {"address": addr, "attribute": "statement", "kind": "unknown", "via": "", "statements": data_statements(values(r))}
+}
+
+referenced_document(addr) if {
+	some [_, _, _, value] in policy_strings
+	document_ref(value) == addr
+}
+
+# Policy strings the rules cannot judge: an expression (e.g. jsonencode of references the normaliser could
+# not read), invalid JSON, or a reference to a document that is not in the input.
+undecidable_documents contains [addr, attribute, reason] if {
+	some [addr, attribute, _, value] in policy_strings
+	not document_ref(value)
+	not json_value(value)
+	reason := undecidable_reason(value)
+}
+
+undecidable_documents contains [addr, attribute, sprintf("it refers to %s, which is not in the input", [ref])] if {
+	some [addr, attribute, _, value] in policy_strings
+	ref := document_ref(value)
+	not input.resources[ref]
+}
+
+undecidable_reason(value) := "it is an unresolved expression" if is_ref(value)
+
+undecidable_reason(value) := "it is not valid JSON" if not is_ref(value)
+
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if not is_array(x)
+
+json_statements(doc) := [normal_json_statement(s) | some s in as_list(object.get(doc, "Statement", []))] if is_object(doc)
+
+json_statements(doc) := [] if not is_object(doc)
+
+normal_json_statement(s) := {
+	"sid": object.get(s, "Sid", ""),
+	"effect": object.get(s, "Effect", "Allow"),
+	"actions": strings(object.get(s, "Action", null)),
+	"not_actions": strings(object.get(s, "NotAction", null)),
+	"resources": strings(object.get(s, "Resource", null)),
+	"not_resources": strings(object.get(s, "NotResource", null)),
+	"principals": json_principals(object.get(s, "Principal", null)),
+	"has_condition": object.get(s, "Condition", null) != null,
+}
+
+json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
+
+json_principals(p) := [{"type": type, "identifiers": strings(ids)} | some type, ids in p] if is_object(p)
+
+json_principals(p) := [] if {
+	p != "*"
+	not is_object(p)
+}
+
+data_statements(v) := [normal_data_statement(s) | some s in blocks(v, "statement")]
+
+normal_data_statement(s) := {
+	"sid": object.get(s, "sid", ""),
+	"effect": effect_or_allow(object.get(s, "effect", null)),
+	"actions": attr_strings(s, "actions"),
+	"not_actions": attr_strings(s, "not_actions"),
+	"resources": attr_strings(s, "resources"),
+	"not_resources": attr_strings(s, "not_resources"),
+	"principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "principals")],
+	"has_condition": count(blocks(s, "condition")) > 0,
+}
+
+effect_or_allow(e) := e if is_string(e)
+
+effect_or_allow(e) := "Allow" if not is_string(e)
+
+# Allow statements of all documents, with their index, for the rules.
+allow_statements contains [doc, i, s] if {
+	some doc in documents
+	some i, s in doc.statements
+	s.effect == "Allow"
+}
+
+# "aws_iam_policy.deploy (policy, statement 2)" or "... via data.aws_iam_policy_document.x".
+describe_statement(doc, i, s) := sprintf("%s statement %s", [where(doc), statement_name(i, s)])
+
+where(doc) := sprintf("%s (from %s)", [doc.attribute, doc.via]) if doc.via != ""
+
+where(doc) := doc.attribute if doc.via == ""
+
+statement_name(i, s) := sprintf("%d (%s)", [i, s.sid]) if s.sid != ""
+
+statement_name(i, s) := sprintf("%d", [i]) if s.sid == ""
+
+# A resource that stands for every resource of a service: "*", "arn:aws:s3:::*", "arn:aws:iam::1:role/*".
+# A log-group ARN ending in ":*" ("...:log-group:/ecs/app:*") names that group's streams and is not a wildcard.
+wildcard_resource(r) if r == "*"
+
+wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:(\*|[A-Za-z0-9-]+[/:]\*)$`, r)
+
+wildcard_action(a) if a == "*"
+
+wildcard_action(a) if endswith(a, ":*")
+
+# Whether an action may be allowed on "*" (see unscopable_actions).
+unscopable(action) if {
+	some pattern in unscopable_actions
+	glob.match(pattern, [":"], lower(action))
+}

@@ -1,0 +1,154 @@
+# One view of ingress over the three Terraform shapes: inline `ingress` blocks of aws_security_group,
+# aws_security_group_rule (type = "ingress") and aws_vpc_security_group_ingress_rule.
+#
+# Each entry: {"address", "where", "from", "to", "all_traffic", "ports_known", "cidrs", "other_sources", "self"}
+# where cidrs are the CIDR sources (literals or unresolved references: a reference in a CIDR field is still
+# a CIDR source), other_sources counts security-group and prefix-list sources, and self is the SG itself.
+package credex.lib
+
+world_cidrs := {"0.0.0.0/0", "::/0"}
+
+# Neo4j: Bolt, HTTP, HTTPS, then the cluster ports (discovery, cluster, raft, routing), backup, metrics, JMX.
+database_ports := {7687, 7474, 7473, 5000, 6000, 7000, 7688, 6362, 2004, 3637}
+
+admin_ports := {22, 3389}
+
+web_ports := {80, 443}
+
+sensitive_ports := database_ports | admin_ports
+
+ingress_rules contains rule if {
+	some addr, r in resources("aws_security_group")
+	some i, b in blocks(values(r), "ingress")
+	rule := ingress_entry(
+		addr, sprintf("ingress[%d]", [i]),
+		b.protocol, object.get(b, "from_port", null), object.get(b, "to_port", null),
+		array.concat(attr_strings(b, "cidr_blocks"), attr_strings(b, "ipv6_cidr_blocks")),
+		count(attr_strings(b, "security_groups")) + count(attr_strings(b, "prefix_list_ids")),
+		is_true(b, "self"),
+	)
+}
+
+ingress_rules contains rule if {
+	some addr, r in resources("aws_security_group_rule")
+	v := values(r)
+	v.type == "ingress"
+	other := count(attr_strings(v, "source_security_group_id")) + count(attr_strings(v, "prefix_list_ids"))
+	rule := ingress_entry(
+		addr, "rule",
+		v.protocol, object.get(v, "from_port", null), object.get(v, "to_port", null),
+		array.concat(attr_strings(v, "cidr_blocks"), attr_strings(v, "ipv6_cidr_blocks")),
+		other, is_true(v, "self"),
+	)
+}
+
+ingress_rules contains rule if {
+	some addr, r in resources("aws_vpc_security_group_ingress_rule")
+	v := values(r)
+	other := count(attr_strings(v, "referenced_security_group_id")) + count(attr_strings(v, "prefix_list_id"))
+	rule := ingress_entry(
+		addr, "rule",
+		v.ip_protocol, object.get(v, "from_port", null), object.get(v, "to_port", null),
+		array.concat(attr_strings(v, "cidr_ipv4"), attr_strings(v, "cidr_ipv6")),
+		other, false,
+	)
+}
+
+ingress_entry(addr, where, protocol, from, to, cidrs, other, self) := {
+	"address": addr,
+	"where": where,
+	"from": range[0],
+	"to": range[1],
+	"all_traffic": all_traffic(protocol, range),
+	"ports_known": ports_known(protocol, from, to),
+	"has_ports": has_ports(protocol),
+	"cidrs": cidrs,
+	"other_sources": other,
+	"self": self,
+} if {
+	range := port_range(protocol, from, to)
+}
+
+all_protocols := {"-1", "all"}
+
+no_port_protocols := {"icmp", "icmpv6", "1", "58"}
+
+proto(p) := lower(format_int(p, 10)) if is_number(p)
+
+proto(p) := lower(p) if is_string(p)
+
+proto(p) := "-1" if {
+	not is_number(p)
+	not is_string(p)
+}
+
+has_ports(protocol) if not proto(protocol) in no_port_protocols
+
+port(p) := p if is_number(p)
+
+port(p) := to_number(p) if {
+	is_string(p)
+	regex.match(`^[0-9]+$`, p)
+}
+
+# All protocols means all ports; an unresolved port is judged as the widest range (the message says so).
+port_range(protocol, _, _) := [0, 65535] if proto(protocol) in all_protocols
+
+port_range(protocol, from, to) := [port(from), port(to)] if {
+	not proto(protocol) in all_protocols
+	ports_known(protocol, from, to)
+}
+
+port_range(protocol, from, to) := [0, 65535] if {
+	not proto(protocol) in all_protocols
+	not ports_known(protocol, from, to)
+}
+
+ports_known(protocol, _, _) if proto(protocol) in all_protocols
+
+ports_known(_, from, to) if {
+	port(from)
+	port(to)
+}
+
+all_traffic(protocol, _) if proto(protocol) in all_protocols
+
+all_traffic(_, range) if range == [0, 65535]
+
+covers(rule, p) if {
+	rule.has_ports
+	rule.from <= p
+	p <= rule.to
+}
+
+# The sensitive ports a rule's range covers, in order.
+covered_sensitive(rule) := sort([p | some p in sensitive_ports; covers(rule, p)])
+
+world_open(rule) if {
+	some c in rule.cidrs
+	c in world_cidrs
+}
+
+# Only the security group itself is a source.
+self_only(rule) if {
+	rule.self
+	count(rule.cidrs) == 0
+	rule.other_sources == 0
+}
+
+describe_ports(rule) := "all ports" if rule.all_traffic
+
+describe_ports(rule) := sprintf("port %d", [rule.from]) if {
+	not rule.all_traffic
+	rule.from == rule.to
+}
+
+describe_ports(rule) := sprintf("ports %d-%d", [rule.from, rule.to]) if {
+	not rule.all_traffic
+	rule.from != rule.to
+}
+
+# Added to messages when the ports were references the rule could not resolve.
+unresolved_note(rule) := "" if rule.ports_known
+
+unresolved_note(rule) := " (the ports are unresolved references, judged as all ports)" if not rule.ports_known

@@ -1,0 +1,39 @@
+package credex.rules.iam
+
+import data.credex.lib
+
+# METADATA
+# title: Write and sensitive actions are scoped to resources
+# description: >-
+#   Actions such as iam:PassRole, secretsmanager:GetSecretValue or ECS/ECR/EC2 writes on Resource "*"
+#   (or NotResource) reach every resource of the account. Only actions AWS cannot scope by resource,
+#   from the explicit list in policies/rego/credex/lib/unscopable_actions.rego, may use "*".
+# scope: document
+# custom:
+#   id: CDX-IAM-003
+#   severity: deny
+#   remediation: >-
+#     Name the resource ARNs (use references to the resources the construct owns), or move an unscopable
+#     read action into its own statement on "*" and add it to the unscopable list if it is missing.
+resource_star contains finding if {
+	some [doc, i, s] in lib.allow_statements
+	doc.kind != "trust"
+	all_resources(s)
+	scoped := [a | some a in s.actions; not lib.wildcard_action(a); not lib.unscopable(a)]
+	count(scoped) > 0
+	finding := {
+		"address": doc.address,
+		"message": sprintf("%s allows %s on every resource (%s)", [lib.describe_statement(doc, i, s), concat(", ", scoped), star_reason(s)]),
+	}
+}
+
+all_resources(s) if {
+	some r in s.resources
+	lib.wildcard_resource(r)
+}
+
+all_resources(s) if count(s.not_resources) > 0
+
+star_reason(s) := "NotResource" if count(s.not_resources) > 0
+
+star_reason(s) := concat(", ", [r | some r in s.resources; lib.wildcard_resource(r)]) if count(s.not_resources) == 0

@@ -1,0 +1,31 @@
+package credex.rules.iam
+
+import data.credex.lib
+
+# METADATA
+# title: No wildcard principals in trust and resource policies
+# description: >-
+#   Principal "*" (or {"AWS": "*"}) lets any AWS account assume the role or use the resource. In a trust
+#   policy no condition makes that acceptable; in a resource policy only a condition can narrow it.
+# scope: document
+# custom:
+#   id: CDX-IAM-005
+#   severity: deny
+#   remediation: >-
+#     Name the trusted principals (account, role, service or the GitHub OIDC provider with sub/aud conditions).
+wildcard_principal contains finding if {
+	some [doc, i, s] in lib.allow_statements
+	some p in s.principals
+	"*" in p.identifiers
+	not tolerated(doc, s)
+	finding := {
+		"address": doc.address,
+		"message": sprintf("%s allows the wildcard principal %s \"*\"", [lib.describe_statement(doc, i, s), p.type]),
+	}
+}
+
+# A resource policy may name "*" when a condition narrows it (e.g. aws:SourceArn, aws:PrincipalOrgID).
+tolerated(doc, s) if {
+	doc.kind == "resource"
+	s.has_condition
+}

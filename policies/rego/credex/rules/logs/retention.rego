@@ -1,0 +1,27 @@
+package credex.rules.logs
+
+import data.credex.lib
+
+# METADATA
+# title: Log groups have a retention period
+# description: >-
+#   Without retention_in_days CloudWatch keeps logs forever: costs grow without bound and personal data in
+#   logs is never deleted.
+# scope: document
+# custom:
+#   id: CDX-LOG-001
+#   severity: deny
+#   remediation: Set retention_in_days on every aws_cloudwatch_log_group (from the environment's config).
+log_retention contains finding if {
+	some addr, r in lib.resources("aws_cloudwatch_log_group")
+	not retention_set(lib.values(r))
+	finding := {"address": addr, "message": "retention_in_days is not set: logs are kept forever"}
+}
+
+retention_set(v) if {
+	days := object.get(v, "retention_in_days", 0)
+	is_number(days)
+	days > 0
+}
+
+retention_set(v) if lib.is_ref(object.get(v, "retention_in_days", 0))

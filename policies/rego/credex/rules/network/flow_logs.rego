@@ -1,0 +1,25 @@
+package credex.rules.network
+
+import data.credex.lib
+
+# METADATA
+# title: VPCs have flow logs
+# description: >-
+#   Without flow logs there is no record of which hosts talked to the database or the internet during an
+#   incident.
+# scope: document
+# custom:
+#   id: CDX-NET-002
+#   severity: deny
+#   remediation: Add an aws_flow_log with vpc_id set to the VPC (traffic_type ALL) and a log group with retention.
+vpc_flow_logs contains finding if {
+	some addr, vpc in lib.resources("aws_vpc")
+	vpc.mode == "managed"
+	not has_flow_log(addr, vpc)
+	finding := {"address": addr, "message": "no aws_flow_log refers to this VPC"}
+}
+
+has_flow_log(addr, vpc) if {
+	some log in lib.resources("aws_flow_log")
+	lib.refers_to(object.get(lib.values(log), "vpc_id", null), addr, vpc)
+}
