@@ -1,5 +1,6 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
+import { ContainerSecret } from './service';
 
 /** The API's own secrets, one JSON key each, injected into the task with valueFrom. */
 export const APP_SECRET_KEYS = ['JWT_SECRET', 'OPEN_EXCHANGE_RATES_API', 'WHATSAPP_BOT_API_KEY'] as const;
@@ -29,5 +30,11 @@ export class AppSecrets extends Construct {
       description: `credex-core API secrets (${APP_SECRET_KEYS.join(', ')}); values are written by the deploy workflow`,
       recoveryWindowInDays: props.recoveryWindowDays ?? 7,
     });
+  }
+
+  /** Each key injected into the container with valueFrom, under its own name. */
+  public containerSecrets(): ContainerSecret[] {
+    const secretArn = this.secret.arn; // one token, so the execution role lists the ARN once
+    return APP_SECRET_KEYS.map((key) => ({ name: key, secretArn, jsonKey: key }));
   }
 }

@@ -144,7 +144,7 @@ export class EnvironmentStack extends StackBase {
       enableExecuteCommand: env.service.enableExecuteCommand,
       logRetentionDays: env.service.logRetentionDays,
       secrets: [
-        ...this.appSecrets.keys.map((key) => ({ name: key, secretArn: this.appSecrets.secret.arn, jsonKey: key })),
+        ...this.appSecrets.containerSecrets(),
         ...this.neo4jSecret.containerSecrets(),
       ],
       permissionsBoundaryArn,

@@ -54,9 +54,10 @@ export class Neo4jConnectionSecret extends Construct {
 
   /** The task definition hook: each key injected with valueFrom under the variable name the API reads. */
   public containerSecrets(): ContainerSecret[] {
+    const secretArn = this.secret.arn; // one token, so the execution role lists the ARN once
     return (Object.keys(NEO4J_SECRET_KEYS) as Neo4jSecretKey[]).map((key) => ({
       name: NEO4J_SECRET_KEYS[key],
-      secretArn: this.secret.arn,
+      secretArn,
       jsonKey: key,
     }));
   }
