@@ -1,0 +1,63 @@
+/** Step 8, report: verify-report/report.json and report.md; the markdown is appended to $GITHUB_STEP_SUMMARY. */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { LoadEngineName, StepResult } from './types';
+
+export interface VerifyReport {
+  readonly stack?: string;
+  readonly apiUrl?: string;
+  readonly outputs?: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** Milliseconds. */
+  readonly duration: number;
+  /** true only if every step that ran passed (skipped steps are not required). */
+  readonly passed: boolean;
+  readonly loadEngine?: LoadEngineName;
+  readonly steps: readonly StepResult[];
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+const ICON: Record<StepResult['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' };
+
+/** Markdown cells must not break the table. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function keyFigures(result: StepResult): string {
+  return Object.entries(result.figures)
+    .slice(0, 12)
+    .map(([k, v]) => `${k}: ${typeof v === 'number' ? Number(v.toFixed(4)) : v}`)
+    .join(', ');
+}
+
+export function renderMarkdown(report: VerifyReport): string {
+  const title = `## verify${report.stack ? `: ${report.stack}` : ''} — ${report.passed ? 'PASSED' : 'FAILED'}`;
+  const lines = [
+    title,
+    '',
+    `Started ${report.startedAt}, took ${formatDuration(report.duration)}${report.apiUrl ? `; API ${report.apiUrl}` : ''}${report.loadEngine ? `; load engine: ${report.loadEngine}` : ''}.`,
+    '',
+    '| step | status | duration | key figures | message |',
+    '| --- | --- | --- | --- | --- |',
+    ...report.steps.map((s) => `| ${s.step} | ${ICON[s.status]} | ${formatDuration(s.duration)} | ${cell(keyFigures(s))} | ${cell(s.message)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Writes report.json and report.md into `dir`; appends the markdown to $GITHUB_STEP_SUMMARY when set. */
+export function writeReport(dir: string, report: VerifyReport, env: NodeJS.ProcessEnv = process.env): { json: string; markdown: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, 'report.json');
+  const markdown = path.join(dir, 'report.md');
+  const md = renderMarkdown(report);
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(markdown, md);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${md}\n`);
+  return { json, markdown };
+}

@@ -1,0 +1,55 @@
+/** Step 6, smoke: the environment's declarative HTTP checks (method, path, expected status and body fragments). */
+import type { SmokeTest } from '../config';
+import { StepFailure } from './errors';
+import { bodySummary, httpRequest, joinUrl } from './http';
+import type { Figures, StepContext } from './types';
+
+export interface SmokeOutcome {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  readonly latencyMs?: number;
+}
+
+/** Runs one smoke test; never throws (a refused connection is a failed outcome). */
+export async function runSmokeTest(baseUrl: string, test: SmokeTest, timeoutMs: number): Promise<SmokeOutcome> {
+  const url = joinUrl(baseUrl, test.path);
+  try {
+    const answer = await httpRequest(url, { method: test.method, body: test.body, timeoutMs });
+    const problems: string[] = [];
+    if (answer.status !== test.expectStatus) problems.push(`status ${answer.status}, expected ${test.expectStatus}`);
+    const absent = (test.expectBodyIncludes ?? []).filter((fragment) => !answer.body.includes(fragment));
+    if (absent.length > 0) problems.push(`body lacks ${absent.map((f) => JSON.stringify(f)).join(', ')} (got "${bodySummary(answer.body)}")`);
+    return {
+      name: test.name,
+      ok: problems.length === 0,
+      detail: problems.length ? `wrong answer: ${test.method} ${url}: ${problems.join('; ')}` : `${test.method} ${url} -> ${answer.status}`,
+      latencyMs: answer.latencyMs,
+    };
+  } catch (err) {
+    return { name: test.name, ok: false, detail: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export async function runSmoke(ctx: StepContext, tests: readonly SmokeTest[]): Promise<{ message: string; figures: Figures }> {
+  if (!ctx.apiUrl) throw new StepFailure('missing', 'missing: no API URL for the smoke tests');
+  if (tests.length === 0) return { message: 'no smoke tests configured', figures: { tests: 0 } };
+  const deadline = Date.now() + ctx.timeoutMs;
+  const outcomes: SmokeOutcome[] = [];
+  for (const test of tests) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      outcomes.push({ name: test.name, ok: false, detail: `timeout: not run, the step's ${Math.round(ctx.timeoutMs / 1000)} s ran out` });
+      continue;
+    }
+    outcomes.push(await runSmokeTest(ctx.apiUrl, test, left));
+  }
+  const failed = outcomes.filter((o) => !o.ok);
+  const figures: Figures = { tests: outcomes.length, passed: outcomes.length - failed.length, failed: failed.length };
+  if (failed.length > 0) {
+    const first = failed[0].detail;
+    const kind = /^refused/.test(first) ? 'refused' : /^timeout/.test(first) ? 'timeout' : 'wrong-answer';
+    throw new StepFailure(kind, `${failed.length}/${outcomes.length} smoke tests failed: ${failed.map((o) => `[${o.name}] ${o.detail}`).join('; ')}`, figures);
+  }
+  return { message: `${outcomes.length}/${outcomes.length} smoke tests passed (${outcomes.map((o) => o.name).join(', ')})`, figures };
+}

@@ -1,0 +1,71 @@
+/** Shared shapes of verify/: step names, results, failure kinds and the inputs every step receives. */
+import type { EnvironmentConfig } from '../config';
+
+/** The checks, in the order the runner sequences them. */
+export const STEP_NAMES = ['outputs', 'ecs-stable', 'target-health', 'api-health', 'neo4j', 'smoke', 'load'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+
+/**
+ * What kind of failure a step met; messages start with its label so a reader (or a grep) can tell them apart.
+ * - timeout: the condition was not met before the step's timeout (the service answered, just not "ready")
+ * - refused: connection refused / host unreachable (nothing listening, DNS failed, server down)
+ * - auth: the server rejected the credentials
+ * - expired-credentials: the credentials are valid but must be changed before use (Neo4j CredentialsExpired)
+ * - wrong-answer: the service answered, with something other than what this deploy expects
+ * - missing: an input is absent (an output, a secret, a secret key)
+ * - error: anything else (an unexpected API error)
+ */
+export type FailureKind = 'timeout' | 'refused' | 'auth' | 'expired-credentials' | 'wrong-answer' | 'missing' | 'error';
+
+export type FigureValue = string | number | boolean;
+export type Figures = Record<string, FigureValue>;
+
+export interface StepResult {
+  readonly step: StepName;
+  readonly status: StepStatus;
+  /** Wall time of the step in milliseconds. */
+  readonly duration: number;
+  /** Key measurements (counts, latencies, versions); never secrets. */
+  readonly figures: Figures;
+  /** One line: what was checked, or what failed, where, and which kind of failure. */
+  readonly message: string;
+  readonly failureKind?: FailureKind;
+}
+
+/** The stack outputs verify reads (see config/outputs.ts for the Terraform names). */
+export interface StackOutputs {
+  readonly region?: string;
+  readonly clusterName?: string;
+  readonly serviceName?: string;
+  readonly taskDefinitionArn?: string;
+  readonly image?: string;
+  readonly targetGroupArn?: string;
+  readonly loadBalancerDns?: string;
+  readonly apiUrl?: string;
+  readonly healthPath?: string;
+  readonly appSecretArn?: string;
+  readonly neo4jSecretArn?: string;
+  /** Where they were read from (a path), for messages. */
+  readonly source: string;
+}
+
+export type LoadEngineName = 'k6' | 'embedded';
+
+/** Everything a step may use. Steps take what they need and report a `missing` failure for what is absent. */
+export interface StepContext {
+  readonly outputs: StackOutputs;
+  /** The environment's config; absent when verify runs without --stack (e.g. --only api-health --api-url). */
+  readonly env?: EnvironmentConfig;
+  /** The step's time budget in milliseconds. */
+  readonly timeoutMs: number;
+  /** AWS endpoint override (moto, LocalStack); undefined means the real AWS endpoints. */
+  readonly endpointUrl?: string;
+  /** The API base URL: --api-url, else the api_url output, else http://<load_balancer_dns>. */
+  readonly apiUrl?: string;
+  /** Forced load engine; undefined picks k6 when on PATH, else the embedded engine. */
+  readonly loadEngine?: LoadEngineName;
+  /** Folder for the report and step artefacts (e.g. the k6 summary). */
+  readonly reportDir: string;
+}

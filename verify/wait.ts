@@ -1,0 +1,75 @@
+import { StepFailure, kindLabel } from './errors';
+import type { FailureKind } from './types';
+
+/** One attempt's outcome: done with a value, or not yet (with why, and which kind of "not yet"). */
+export type Attempt<T> = { done: true; value: T } | { done: false; reason: string; kind?: FailureKind };
+
+export interface WaitOptions {
+  /** Total budget in milliseconds, attempts included. */
+  readonly timeoutMs: number;
+  /** First pause between attempts. @default 250 */
+  readonly initialDelayMs?: number;
+  /** Longest pause between attempts. @default 5000 */
+  readonly maxDelayMs?: number;
+  /** Growth of the pause per attempt. @default 2 */
+  readonly factor?: number;
+  /** Share of each pause taken off at random (0..1), so many waiters do not poll in step. @default 0.3 */
+  readonly jitter?: number;
+}
+
+export interface WaitResult<T> {
+  readonly value: T;
+  readonly attempts: number;
+  readonly elapsedMs: number;
+}
+
+/** The pause before attempt n+1 (n from 1): exponential backoff, capped, with jitter. */
+export function backoffDelay(attempt: number, options: WaitOptions, random: () => number = Math.random): number {
+  const initial = options.initialDelayMs ?? 250;
+  const max = options.maxDelayMs ?? 5000;
+  const factor = options.factor ?? 2;
+  const jitter = Math.min(Math.max(options.jitter ?? 0.3, 0), 1);
+  const base = Math.min(max, initial * Math.pow(factor, attempt - 1));
+  return Math.round(base * (1 - jitter * random()));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `attempt` until it reports done or the budget runs out. `attempt` gets the milliseconds left, to bound its
+ * own I/O. A thrown StepFailure ends the wait at once (a terminal answer, e.g. bad credentials); any other throw
+ * counts as a transient "not yet". On timeout, throws a StepFailure whose kind is that of the last attempt when it
+ * was refused/unreachable (the thing was never there), else `timeout`; the message names `what` and the last reason.
+ */
+export async function waitFor<T>(
+  what: string,
+  attempt: (remainingMs: number, attemptNo: number) => Promise<Attempt<T>>,
+  options: WaitOptions,
+): Promise<WaitResult<T>> {
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  let last: { reason: string; kind?: FailureKind } = { reason: 'no attempt finished' };
+  for (let n = 1; ; n++) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    let outcome: Attempt<T>;
+    try {
+      outcome = await attempt(remaining, n);
+    } catch (err) {
+      if (err instanceof StepFailure) throw err;
+      outcome = { done: false, reason: err instanceof Error ? err.message : String(err), kind: 'error' };
+    }
+    if (outcome.done) return { value: outcome.value, attempts: n, elapsedMs: Date.now() - started };
+    last = outcome;
+    const pause = Math.min(backoffDelay(n, options), deadline - Date.now());
+    if (pause <= 0) {
+      if (Date.now() >= deadline) break;
+      continue;
+    }
+    await sleep(pause);
+    if (n >= 10_000) break; // a hard bound on attempts, whatever the clock does
+  }
+  const seconds = Math.round(options.timeoutMs / 100) / 10;
+  const kind: FailureKind = last.kind === 'refused' ? 'refused' : 'timeout';
+  throw new StepFailure(kind, `${kindLabel(kind)}: ${what} — ${last.reason} (gave up after ${seconds} s)`);
+}
