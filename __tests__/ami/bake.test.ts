@@ -21,7 +21,18 @@ import {
 import { AmiError, EXIT } from '../../scripts/ami/errors';
 import { pruneImages } from '../../scripts/ami/images';
 import { MotoServer, startMoto } from '../support/moto';
-import { allInstances, BASE, builders, client, FAST_POLL, ownImages, ownSnapshots, playBuilder, registerBaseImage, tag } from './helpers';
+import {
+  allInstances,
+  BASE,
+  builders,
+  client,
+  FAST_POLL,
+  ownImages,
+  ownSnapshots,
+  playBuilder,
+  registerBaseImage,
+  tag,
+} from './helpers';
 
 let moto: MotoServer;
 let ec2: EC2Client;
@@ -62,11 +73,11 @@ function options(overrides: Partial<BakeOptions> = {}): BakeOptions {
 async function bakeWithBuilder(
   part: 'ready' | 'failed' | 'silent' | 'terminate',
   overrides: Partial<BakeOptions> = {},
-  inspect?: (builder: Instance) => Promise<void>,
+  inspect?: (builder: Instance) => Promise<void>
 ) {
   const baking = bake(ec2, options(overrides)).then(
     (result) => ({ result, error: undefined }),
-    (error: unknown) => ({ result: undefined, error }),
+    (error: unknown) => ({ result: undefined, error })
   );
   const builder = await playBuilder(ec2, part, inspect);
   return { ...(await baking), builder };
@@ -104,12 +115,19 @@ describe('bake', () => {
     let script = '';
     let volumeEncrypted: boolean | undefined;
     // inspected while the builder is alive: its root volume goes with it on termination
-    const { error, builder } = await bakeWithBuilder('ready', { version: '5.26.20', edition: 'enterprise' }, async (b) => {
-      const volumeId = b.BlockDeviceMappings?.[0]?.Ebs?.VolumeId;
-      volumeEncrypted = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId!] }))).Volumes?.[0]?.Encrypted;
-      const userData = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: b.InstanceId!, Attribute: 'userData' }));
-      script = Buffer.from(userData.UserData?.Value ?? '', 'base64').toString('utf8');
-    });
+    const { error, builder } = await bakeWithBuilder(
+      'ready',
+      { version: '5.26.20', edition: 'enterprise' },
+      async (b) => {
+        const volumeId = b.BlockDeviceMappings?.[0]?.Ebs?.VolumeId;
+        volumeEncrypted = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId!] }))).Volumes?.[0]
+          ?.Encrypted;
+        const userData = await ec2.send(
+          new DescribeInstanceAttributeCommand({ InstanceId: b.InstanceId!, Attribute: 'userData' })
+        );
+        script = Buffer.from(userData.UserData?.Value ?? '', 'base64').toString('utf8');
+      }
+    );
     expect(error).toBeUndefined();
     expect(builder.ImageId).toBe(baseImageId);
     expect(builder.MetadataOptions?.HttpTokens).toBe('required');
@@ -134,7 +152,12 @@ describe('bake', () => {
 
   test('bakes anew when the only image of that version was built by another install script', async () => {
     const first = await bakeWithBuilder('ready');
-    await ec2.send(new CreateTagsCommand({ Resources: [first.result!.imageId], Tags: [{ Key: TAG_BUILD_SCRIPT_HASH, Value: 'old' }] }));
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [first.result!.imageId],
+        Tags: [{ Key: TAG_BUILD_SCRIPT_HASH, Value: 'old' }],
+      })
+    );
     const second = await bakeWithBuilder('ready');
     expect(second.result?.action).toBe('built');
     expect(second.result?.imageId).not.toBe(first.result?.imageId);
@@ -157,7 +180,9 @@ describe('bake', () => {
   });
 
   test('a missing base image is a clear one-line error and launches nothing', async () => {
-    const error = await bake(ec2, options({ baseImage: { name: 'ubuntu/images/no-such-image', owner: 'self' } })).catch((e) => e);
+    const error = await bake(ec2, options({ baseImage: { name: 'ubuntu/images/no-such-image', owner: 'self' } })).catch(
+      (e) => e
+    );
     expect(error).toBeInstanceOf(AmiError);
     expect(error.exitCode).toBe(EXIT.BASE_IMAGE_MISSING);
     expect(error.message).toBe('base image "ubuntu/images/no-such-image" (owner self) not found in af-south-1');
@@ -168,7 +193,10 @@ describe('bake', () => {
 describe('retention', () => {
   /** An image as bake leaves it (tagged, with a snapshot), created directly so the test controls the order. */
   async function bakedImage(edition: string, version: string): Promise<{ imageId: string; snapshotId: string }> {
-    const imageId = await registerBaseImage(ec2, `credex-neo4j-${edition}-${version}-${Math.random().toString(36).slice(2)}`);
+    const imageId = await registerBaseImage(
+      ec2,
+      `credex-neo4j-${edition}-${version}-${Math.random().toString(36).slice(2)}`
+    );
     await ec2.send(
       new CreateTagsCommand({
         Resources: [imageId],
@@ -177,7 +205,7 @@ describe('retention', () => {
           { Key: TAG_NEO4J_EDITION, Value: edition },
           { Key: TAG_BUILT_FROM, Value: baseImageId },
         ],
-      }),
+      })
     );
     const image = (await ownImages(ec2)).find((i) => i.ImageId === imageId)!;
     return { imageId, snapshotId: image.BlockDeviceMappings![0].Ebs!.SnapshotId! };
@@ -195,18 +223,27 @@ describe('retention', () => {
     await nextSecond();
     const newest = await bakedImage('community', '5.26.11');
 
-    const result = await pruneImages(ec2, { edition: 'community', keep: 2, endpoint: moto.endpoint, log: (l) => logs.push(l) });
+    const result = await pruneImages(ec2, {
+      edition: 'community',
+      keep: 2,
+      endpoint: moto.endpoint,
+      log: (l) => logs.push(l),
+    });
     expect(result.kept).toEqual([newest.imageId, middle.imageId]);
     expect(result.deregistered.map((d) => d.imageId).sort()).toEqual([oldest.imageId, older.imageId].sort());
 
     const imageIds = (await ownImages(ec2)).map((i) => i.ImageId);
-    expect(imageIds).toEqual(expect.arrayContaining([newest.imageId, middle.imageId, enterpriseOld.imageId, baseImageId]));
+    expect(imageIds).toEqual(
+      expect.arrayContaining([newest.imageId, middle.imageId, enterpriseOld.imageId, baseImageId])
+    );
     expect(imageIds).not.toContain(oldest.imageId);
     expect(imageIds).not.toContain(older.imageId);
     const snapshotIds = (await ownSnapshots(ec2)).map((s) => s.SnapshotId);
     expect(snapshotIds).not.toContain(oldest.snapshotId);
     expect(snapshotIds).not.toContain(older.snapshotId);
-    expect(snapshotIds).toEqual(expect.arrayContaining([newest.snapshotId, middle.snapshotId, enterpriseOld.snapshotId]));
+    expect(snapshotIds).toEqual(
+      expect.arrayContaining([newest.snapshotId, middle.snapshotId, enterpriseOld.snapshotId])
+    );
   });
 
   test('an older image still used by an instance is kept', async () => {
@@ -214,7 +251,12 @@ describe('retention', () => {
     await nextSecond();
     const current = await bakedImage('community', '5.26.2');
     await ec2.send(new RunInstancesCommand({ ImageId: old.imageId, MinCount: 1, MaxCount: 1 }));
-    const result = await pruneImages(ec2, { edition: 'community', keep: 1, endpoint: moto.endpoint, log: () => undefined });
+    const result = await pruneImages(ec2, {
+      edition: 'community',
+      keep: 1,
+      endpoint: moto.endpoint,
+      log: () => undefined,
+    });
     expect(result.kept).toEqual([current.imageId]);
     expect(result.keptInUse).toEqual([old.imageId]);
     expect(result.deregistered).toEqual([]);

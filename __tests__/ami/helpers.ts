@@ -15,7 +15,10 @@ import { MOTO_CLIENT_CONFIG } from '../support/moto';
 import { TAG_BUILDER, TAG_BUILD_STATE, TAG_BUILD_STEP } from '../../scripts/ami/build-script';
 
 /** Base image pin used in the tests: moto cannot hold Canonical's images, so the test account owns one by that name. */
-export const BASE = { name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423', owner: 'self' } as const;
+export const BASE = {
+  name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423',
+  owner: 'self',
+} as const;
 
 export function client(endpoint: string): EC2Client {
   return new EC2Client({ ...MOTO_CLIENT_CONFIG, endpoint });
@@ -29,7 +32,7 @@ export async function registerBaseImage(ec2: EC2Client, name: string = BASE.name
       Architecture: 'x86_64',
       VirtualizationType: 'hvm',
       BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 8 } }],
-    }),
+    })
   );
   return res.ImageId!;
 }
@@ -55,15 +58,18 @@ export async function playBuilder(
   ec2: EC2Client,
   part: BuilderPart,
   inspect: (builder: Instance) => Promise<void> = async () => undefined,
-  timeoutMs = 15_000,
+  timeoutMs = 15_000
 ): Promise<Instance> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const launched = (await builders(ec2)).find((i) => i.Tags?.some((t) => t.Key === TAG_BUILD_STATE && t.Value === 'pending'));
+    const launched = (await builders(ec2)).find((i) =>
+      i.Tags?.some((t) => t.Key === TAG_BUILD_STATE && t.Value === 'pending')
+    );
     if (launched) {
       const id = launched.InstanceId!;
       await inspect(launched);
-      if (part === 'ready') await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: TAG_BUILD_STATE, Value: 'ready' }] }));
+      if (part === 'ready')
+        await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: TAG_BUILD_STATE, Value: 'ready' }] }));
       if (part === 'failed') {
         await ec2.send(
           new CreateTagsCommand({
@@ -72,7 +78,7 @@ export async function playBuilder(
               { Key: TAG_BUILD_STATE, Value: 'failed' },
               { Key: TAG_BUILD_STEP, Value: 'neo4j-install' },
             ],
-          }),
+          })
         );
       }
       if (part === 'terminate') await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));

@@ -27,6 +27,7 @@ import {
   TAG_NEO4J_VERSION,
   buildScriptHash,
 } from './build-script';
+import { call } from './ec2';
 import { AmiError, EXIT, fromAwsError, oneLine } from './errors';
 import { findBakedImage, pruneImages, PruneResult, tagValue } from './images';
 import { Edition } from './validate';
@@ -100,36 +101,34 @@ export function renderUserData(edition: Edition, version: string): string {
   return script.split(PLACEHOLDERS.version).join(version).split(PLACEHOLDERS.edition).join(edition);
 }
 
-function aws<T>(promise: Promise<T>, where: string, endpoint: string): Promise<T> {
-  return promise.catch((e) => {
-    throw fromAwsError(e, where, endpoint);
-  });
-}
-
 async function resolveBaseImage(ec2: EC2Client, opts: BakeOptions): Promise<Image> {
-  const res = await aws(
+  const res = await call(
     ec2.send(
       new DescribeImagesCommand({
         Owners: [opts.baseImage.owner],
         Filters: [{ Name: 'name', Values: [opts.baseImage.name] }],
         IncludeDeprecated: true,
-      }),
+      })
     ),
     'DescribeImages (base image)',
-    opts.endpoint,
+    opts.endpoint
   );
   const image = (res.Images ?? []).find((i) => i.Name === opts.baseImage.name && i.State === 'available');
   if (!image?.ImageId) {
     throw new AmiError(
       `base image "${opts.baseImage.name}" (owner ${opts.baseImage.owner}) not found in ${opts.region}`,
-      EXIT.BASE_IMAGE_MISSING,
+      EXIT.BASE_IMAGE_MISSING
     );
   }
   return image;
 }
 
 async function describeInstance(ec2: EC2Client, instanceId: string, endpoint: string): Promise<Instance | undefined> {
-  const res = await aws(ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })), 'DescribeInstances', endpoint);
+  const res = await call(
+    ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })),
+    'DescribeInstances',
+    endpoint
+  );
   return res.Reservations?.[0]?.Instances?.[0];
 }
 
@@ -141,13 +140,19 @@ async function describeInstance(ec2: EC2Client, instanceId: string, endpoint: st
 export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResult> {
   const scriptHash = buildScriptHash();
   const poll = opts.poll ?? DEFAULT_POLL;
-  const { match, otherScript } = await findBakedImage(ec2, { edition: opts.edition, version: opts.version, scriptHash }, opts.endpoint);
+  const { match, otherScript } = await findBakedImage(
+    ec2,
+    { edition: opts.edition, version: opts.version, scriptHash },
+    opts.endpoint
+  );
   if (match?.ImageId) {
     opts.log(`bake: ${match.ImageId} (${match.Name}) already has Neo4j ${opts.edition} ${opts.version}: nothing to do`);
     return { action: 'reused', imageId: match.ImageId, imageName: match.Name };
   }
   if (otherScript) {
-    opts.log(`bake: ${otherScript.ImageId} has Neo4j ${opts.edition} ${opts.version} from another install script: baking anew`);
+    opts.log(
+      `bake: ${otherScript.ImageId} has Neo4j ${opts.edition} ${opts.version} from another install script: baking anew`
+    );
   }
 
   const base = await resolveBaseImage(ec2, opts);
@@ -160,8 +165,10 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     { Key: TAG_BUILDER, Value: `${opts.edition}-${opts.version}` },
   ];
 
-  opts.log(`bake: launching a builder from ${baseImageId} (${opts.baseImage.name}) for Neo4j ${opts.edition} ${opts.version}`);
-  const run = await aws(
+  opts.log(
+    `bake: launching a builder from ${baseImageId} (${opts.baseImage.name}) for Neo4j ${opts.edition} ${opts.version}`
+  );
+  const run = await call(
     ec2.send(
       new RunInstancesCommand({
         ImageId: baseImageId,
@@ -198,10 +205,10 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
           },
           { ResourceType: 'volume', Tags: identity },
         ],
-      }),
+      })
     ),
     'RunInstances (builder)',
-    opts.endpoint,
+    opts.endpoint
   );
   const builderId = run.Instances?.[0]?.InstanceId;
   if (!builderId) throw new AmiError('RunInstances returned no instance id');
@@ -211,7 +218,9 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   let imageDone = false;
   let failed = false;
   try {
-    opts.log(`bake: waiting up to ${opts.timeoutSeconds} s for builder ${builderId} to report ${TAG_BUILD_STATE}=ready`);
+    opts.log(
+      `bake: waiting up to ${opts.timeoutSeconds} s for builder ${builderId} to report ${TAG_BUILD_STATE}=ready`
+    );
     await waitFor(`builder ${builderId} to report ready`, opts.timeoutSeconds * 1000, poll, async () => {
       const instance = await describeInstance(ec2, builderId, opts.endpoint);
       const state = tagValue(instance?.Tags, TAG_BUILD_STATE);
@@ -228,25 +237,31 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     });
 
     opts.log(`bake: builder ready; stopping ${builderId} for a consistent image`);
-    await aws(ec2.send(new StopInstancesCommand({ InstanceIds: [builderId] })), 'StopInstances', opts.endpoint);
-    await waitFor(`builder ${builderId} to stop`, (opts.stopTimeoutSeconds ?? DEFAULTS.stopTimeoutSeconds) * 1000, poll, async () => {
-      const lifecycle = (await describeInstance(ec2, builderId, opts.endpoint))?.State?.Name;
-      if (lifecycle === 'stopped') return true;
-      if (lifecycle === 'terminated' || lifecycle === 'shutting-down') throw new AmiError(`builder ${builderId} is ${lifecycle} while stopping`);
-      return undefined;
-    });
+    await call(ec2.send(new StopInstancesCommand({ InstanceIds: [builderId] })), 'StopInstances', opts.endpoint);
+    await waitFor(
+      `builder ${builderId} to stop`,
+      (opts.stopTimeoutSeconds ?? DEFAULTS.stopTimeoutSeconds) * 1000,
+      poll,
+      async () => {
+        const lifecycle = (await describeInstance(ec2, builderId, opts.endpoint))?.State?.Name;
+        if (lifecycle === 'stopped') return true;
+        if (lifecycle === 'terminated' || lifecycle === 'shutting-down')
+          throw new AmiError(`builder ${builderId} is ${lifecycle} while stopping`);
+        return undefined;
+      }
+    );
 
-    const created = await aws(
+    const created = await call(
       ec2.send(
         new CreateImageCommand({
           InstanceId: builderId,
           Name: imageName,
           Description: `Neo4j ${opts.edition} ${opts.version} on ${opts.baseImage.name}`,
           TagSpecifications: [{ ResourceType: 'image', Tags: identity }],
-        }),
+        })
       ),
       'CreateImage',
-      opts.endpoint,
+      opts.endpoint
     );
     imageId = created.ImageId;
     if (!imageId) throw new AmiError('CreateImage returned no image id');
@@ -256,19 +271,25 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
       (opts.imageTimeoutSeconds ?? DEFAULTS.imageTimeoutSeconds) * 1000,
       poll,
       async () => {
-        const res = await aws(ec2.send(new DescribeImagesCommand({ ImageIds: [imageId!] })), 'DescribeImages', opts.endpoint);
+        const res = await call(
+          ec2.send(new DescribeImagesCommand({ ImageIds: [imageId!] })),
+          'DescribeImages',
+          opts.endpoint
+        );
         const img = res.Images?.[0];
         if (img?.State === 'available') return img;
         if (img && img.State !== 'pending') {
-          throw new AmiError(`image ${imageId} is ${img.State}: ${oneLine(img.StateReason?.Message ?? 'no reason given')}`);
+          throw new AmiError(
+            `image ${imageId} is ${img.State}: ${oneLine(img.StateReason?.Message ?? 'no reason given')}`
+          );
         }
         return undefined;
-      },
+      }
     );
 
     // Tag last: the lookup (data "aws_ami" on these tags) only ever finds a finished image.
     const snapshots = (image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId).filter((s): s is string => !!s);
-    await aws(
+    await call(
       ec2.send(
         new CreateTagsCommand({
           Resources: [imageId, ...snapshots],
@@ -279,13 +300,15 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
             { Key: TAG_BUILT_FROM, Value: baseImageId },
             { Key: TAG_BUILD_SCRIPT_HASH, Value: scriptHash },
           ],
-        }),
+        })
       ),
       'CreateTags (image)',
-      opts.endpoint,
+      opts.endpoint
     );
     imageDone = true;
-    opts.log(`bake: ${imageId} is available and tagged ${TAG_NEO4J_VERSION}=${opts.version} ${TAG_NEO4J_EDITION}=${opts.edition}`);
+    opts.log(
+      `bake: ${imageId} is available and tagged ${TAG_NEO4J_VERSION}=${opts.version} ${TAG_NEO4J_EDITION}=${opts.edition}`
+    );
   } catch (err) {
     failed = true;
     if (imageId && !imageDone) await discardImage(ec2, imageId, opts);
@@ -294,7 +317,12 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     await terminateBuilder(ec2, builderId, opts, !failed);
   }
 
-  const prune = await pruneImages(ec2, { edition: opts.edition, keep: opts.keep, endpoint: opts.endpoint, log: opts.log });
+  const prune = await pruneImages(ec2, {
+    edition: opts.edition,
+    keep: opts.keep,
+    endpoint: opts.endpoint,
+    log: opts.log,
+  });
   return { action: 'built', imageId, imageName, builderInstanceId: builderId, baseImageId, prune };
 }
 
@@ -302,12 +330,16 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
 async function discardImage(ec2: EC2Client, imageId: string, opts: BakeOptions): Promise<void> {
   try {
     const res = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-    const snapshots = (res.Images?.[0]?.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId).filter((s): s is string => !!s);
+    const snapshots = (res.Images?.[0]?.BlockDeviceMappings ?? [])
+      .map((m) => m.Ebs?.SnapshotId)
+      .filter((s): s is string => !!s);
     await ec2.send(new DeregisterImageCommand({ ImageId: imageId }));
     for (const snapshotId of snapshots) await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
     opts.log(`bake: discarded unfinished image ${imageId}`);
   } catch (e) {
-    opts.log(`bake: could not discard unfinished image ${imageId}: ${fromAwsError(e, 'cleanup', opts.endpoint).message}`);
+    opts.log(
+      `bake: could not discard unfinished image ${imageId}: ${fromAwsError(e, 'cleanup', opts.endpoint).message}`
+    );
   }
 }
 
@@ -315,7 +347,12 @@ async function discardImage(ec2: EC2Client, imageId: string, opts: BakeOptions):
  * Terminates the builder. Runs in `finally`: if this fails while another error is propagating, that error wins
  * and the builder id is logged; if the bake otherwise succeeded, the failure to terminate fails the bake.
  */
-async function terminateBuilder(ec2: EC2Client, builderId: string, opts: BakeOptions, failIfLeft: boolean): Promise<void> {
+async function terminateBuilder(
+  ec2: EC2Client,
+  builderId: string,
+  opts: BakeOptions,
+  failIfLeft: boolean
+): Promise<void> {
   try {
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [builderId] }));
     opts.log(`bake: terminated builder ${builderId}`);

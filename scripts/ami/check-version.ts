@@ -36,7 +36,8 @@ export function judgeVersion(configured: string, published: readonly string[], s
   if (!published.includes(configured)) status = 'not-published';
   else if (newestInLine && compareVersions(newestInLine, configured) > 0) status = 'newer-available';
   else status = 'up-to-date';
-  const exitCode = status === 'up-to-date' ? EXIT.OK : status === 'newer-available' ? EXIT.NEWER_AVAILABLE : EXIT.NOT_PUBLISHED;
+  const exitCode =
+    status === 'up-to-date' ? EXIT.OK : status === 'newer-available' ? EXIT.NEWER_AVAILABLE : EXIT.NOT_PUBLISHED;
   return { configured, line, status, newestInLine, newestOverall, source, exitCode };
 }
 
@@ -49,7 +50,9 @@ export function describeCheck(c: VersionCheck): string {
     case 'newer-available':
       return `Neo4j ${c.newestInLine} is available; configured ${c.configured} (${lineName} line)${overall}`;
     case 'not-published':
-      return `Neo4j ${c.configured} is not a published release${c.newestInLine ? `; newest ${lineName} release: ${c.newestInLine}` : ''}${overall}`;
+      return `Neo4j ${c.configured} is not a published release${
+        c.newestInLine ? `; newest ${lineName} release: ${c.newestInLine}` : ''
+      }${overall}`;
   }
 }
 
@@ -57,14 +60,20 @@ export function describeCheck(c: VersionCheck): string {
 export async function checkVersion(version: string, sourceUrl: string, timeoutMs = 15_000): Promise<VersionCheck> {
   let body: string;
   try {
-    const res = await fetch(sourceUrl, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/xml, text/xml' } });
+    const res = await fetch(sourceUrl, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/xml, text/xml' },
+    });
     if (!res.ok) throw new AmiError(`release source ${sourceUrl} answered HTTP ${res.status}`);
     body = await res.text();
   } catch (e) {
     if (e instanceof AmiError) throw e;
     const net = networkProblem(e);
     if (net) throw new AmiError(`cannot reach the release source ${sourceUrl}: ${net}`, EXIT.UNREACHABLE);
-    throw new AmiError(`cannot read the release source ${sourceUrl}: ${oneLine(String((e as Error)?.message ?? e))}`, EXIT.UNREACHABLE);
+    throw new AmiError(
+      `cannot read the release source ${sourceUrl}: ${oneLine(String((e as Error)?.message ?? e))}`,
+      EXIT.UNREACHABLE
+    );
   }
   const published = parseMavenMetadata(body);
   if (published.length === 0) throw new AmiError(`release source ${sourceUrl} lists no release versions`);

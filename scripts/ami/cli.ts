@@ -52,7 +52,12 @@ const OPTIONS = {
     json: { type: 'boolean' },
   },
   prune: { ...COMMON, edition: { type: 'string' }, keep: { type: 'string' }, json: { type: 'boolean' } },
-  'check-version': { version: { type: 'string' }, 'source-url': { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+  'check-version': {
+    version: { type: 'string' },
+    'source-url': { type: 'string' },
+    json: { type: 'boolean' },
+    timeout: { type: 'string' },
+  },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
 type Subcommand = keyof typeof OPTIONS;
@@ -103,7 +108,11 @@ function httpUrl(raw: string, flag: string): string {
 
 type Out = { stdout: (line: string) => void; stderr: (line: string) => void };
 
-async function runBake(argv: string[], out: Out, onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void): Promise<number> {
+async function runBake(
+  argv: string[],
+  out: Out,
+  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void
+): Promise<number> {
   const v = parse('bake', argv);
   const edition = str(v, 'edition');
   const version = str(v, 'version');
@@ -124,7 +133,10 @@ async function runBake(argv: string[], out: Out, onBuilder: (id: string | undefi
     region: region!,
     endpoint: endpointLabel(target),
     keep,
-    baseImage: { name: str(v, 'base-image') ?? DEFAULT_BASE_IMAGE.name, owner: str(v, 'base-image-owner') ?? DEFAULT_BASE_IMAGE.owner },
+    baseImage: {
+      name: str(v, 'base-image') ?? DEFAULT_BASE_IMAGE.name,
+      owner: str(v, 'base-image-owner') ?? DEFAULT_BASE_IMAGE.owner,
+    },
     instanceType: str(v, 'instance-type') ?? DEFAULTS.instanceType,
     subnetId: str(v, 'subnet-id'),
     securityGroupIds: (v['security-group-id'] as string[] | undefined) ?? [],
@@ -174,7 +186,7 @@ async function runCheckVersion(argv: string[], out: Out): Promise<number> {
 export async function main(
   argv: string[],
   out: Out,
-  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void = () => undefined,
+  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void = () => undefined
 ): Promise<number> {
   const [sub, ...rest] = argv;
   try {
@@ -196,7 +208,8 @@ export async function main(
         throw new UsageError(`unknown subcommand "${sub}": expected bake, prune, check-version or help`);
     }
   } catch (e) {
-    const err = e instanceof AmiError ? e : new AmiError(`unexpected error: ${oneLine(String((e as Error)?.message ?? e))}`);
+    const err =
+      e instanceof AmiError ? e : new AmiError(`unexpected error: ${oneLine(String((e as Error)?.message ?? e))}`);
     const hint = err.exitCode === EXIT.USAGE ? ' (npm run -s ami -- help)' : '';
     out.stderr(`ami ${sub ?? ''}: ${oneLine(err.message)}${hint}`.replace('ami : ', 'ami: '));
     return err.exitCode;
@@ -224,6 +237,6 @@ if (require.main === module) {
     (e) => {
       process.stderr.write(`ami: unexpected error: ${oneLine(String(e?.message ?? e))}\n`);
       process.exit(EXIT.FAILED);
-    },
+    }
   );
 }

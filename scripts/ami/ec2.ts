@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { AmiError, fromAwsError } from './errors';
 
 export interface AwsTarget {
   readonly region: string;
@@ -19,4 +20,25 @@ export function ec2Client(target: AwsTarget): EC2Client {
 /** The endpoint as users would recognise it, for messages. */
 export function endpointLabel(target: AwsTarget): string {
   return target.endpoint ?? `https://ec2.${target.region}.amazonaws.com`;
+}
+
+/**
+ * Awaits one EC2 call: SDK failures become one-line AmiErrors (unreachable, credentials, AWS error code), and an
+ * answer without a request id (some other HTTP server behind the endpoint, answering 200) is refused rather than
+ * read as "nothing found".
+ */
+export async function call<T extends { $metadata: { requestId?: string } }>(
+  promise: Promise<T>,
+  where: string,
+  endpoint: string
+): Promise<T> {
+  let res: T;
+  try {
+    res = await promise;
+  } catch (e) {
+    throw fromAwsError(e, where, endpoint);
+  }
+  if (!res.$metadata.requestId)
+    throw new AmiError(`${endpoint} did not answer like the EC2 API during ${where} (no request id)`);
+  return res;
 }

@@ -21,10 +21,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class AmiError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: ExitCode = EXIT.FAILED,
-  ) {
+  constructor(message: string, readonly exitCode: ExitCode = EXIT.FAILED) {
     super(message);
     this.name = 'AmiError';
   }
@@ -56,7 +53,8 @@ export function oneLine(text: string): string {
 export function networkProblem(err: unknown): string | undefined {
   for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
     if (typeof e.code === 'string' && NETWORK_CODES[e.code]) return NETWORK_CODES[e.code];
-    if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.code === 'UND_ERR_CONNECT_TIMEOUT') return 'timed out';
+    if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.code === 'UND_ERR_CONNECT_TIMEOUT')
+      return 'timed out';
     if (e.name === 'AbortError') return 'timed out';
   }
   return undefined;
@@ -71,12 +69,17 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
   const e = err as any;
   const net = networkProblem(err);
   if (net) return new AmiError(`cannot reach the EC2 API at ${endpoint}: ${net}`, EXIT.UNREACHABLE);
-  if (e?.name === 'CredentialsProviderError' || /credential/i.test(String(e?.message ?? '')) && !e?.$metadata?.httpStatusCode) {
+  if (
+    e?.name === 'CredentialsProviderError' ||
+    (/credential/i.test(String(e?.message ?? '')) && !e?.$metadata?.httpStatusCode)
+  ) {
     return new AmiError(`no usable AWS credentials for ${where}: ${oneLine(String(e?.message ?? e))}`);
   }
   if (/Deserialization error|XML parse error|char '.*' is not expected/i.test(String(e?.message ?? ''))) {
     const status = e?.$metadata?.httpStatusCode;
-    return new AmiError(`${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`);
+    return new AmiError(
+      `${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`
+    );
   }
   const code = e?.Code ?? e?.code ?? e?.name ?? 'Error';
   return new AmiError(`${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`);

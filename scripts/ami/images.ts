@@ -7,11 +7,15 @@ import {
   Image,
 } from '@aws-sdk/client-ec2';
 import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION, TAG_BUILD_SCRIPT_HASH } from './build-script';
+import { call } from './ec2';
 import { AmiError, fromAwsError } from './errors';
 import { compareVersions } from './versions';
 import { Edition } from './validate';
 
-export function tagValue(tags: readonly { Key?: string; Value?: string }[] | undefined, key: string): string | undefined {
+export function tagValue(
+  tags: readonly { Key?: string; Value?: string }[] | undefined,
+  key: string
+): string | undefined {
   return tags?.find((t) => t.Key === key)?.Value;
 }
 
@@ -20,8 +24,8 @@ export async function editionImages(ec2: EC2Client, edition: Edition, endpoint: 
   const images: Image[] = [];
   let token: string | undefined;
   do {
-    const page = await ec2
-      .send(
+    const page = await call(
+      ec2.send(
         new DescribeImagesCommand({
           Owners: ['self'],
           Filters: [
@@ -29,11 +33,11 @@ export async function editionImages(ec2: EC2Client, edition: Edition, endpoint: 
             { Name: 'tag-key', Values: [TAG_NEO4J_VERSION] },
           ],
           NextToken: token,
-        }),
-      )
-      .catch((e) => {
-        throw fromAwsError(e, 'DescribeImages', endpoint);
-      });
+        })
+      ),
+      'DescribeImages',
+      endpoint
+    );
     images.push(...(page.Images ?? []));
     token = page.NextToken;
   } while (token);
@@ -48,12 +52,12 @@ export async function editionImages(ec2: EC2Client, edition: Edition, endpoint: 
 export async function findBakedImage(
   ec2: EC2Client,
   q: { edition: Edition; version: string; scriptHash: string },
-  endpoint: string,
+  endpoint: string
 ): Promise<{ match?: Image; otherScript?: Image }> {
   const sameVersion = sortNewestFirst(
     (await editionImages(ec2, q.edition, endpoint)).filter(
-      (i) => tagValue(i.Tags, TAG_NEO4J_VERSION) === q.version && i.State === 'available',
-    ),
+      (i) => tagValue(i.Tags, TAG_NEO4J_VERSION) === q.version && i.State === 'available'
+    )
   );
   return {
     match: sameVersion.find((i) => tagValue(i.Tags, TAG_BUILD_SCRIPT_HASH) === q.scriptHash),
@@ -67,7 +71,7 @@ export function sortNewestFirst(images: Image[]): Image[] {
     (a, b) =>
       Date.parse(b.CreationDate ?? '') - Date.parse(a.CreationDate ?? '') ||
       compareVersions(tagValue(b.Tags, TAG_NEO4J_VERSION) ?? '', tagValue(a.Tags, TAG_NEO4J_VERSION) ?? '') ||
-      (b.ImageId ?? '').localeCompare(a.ImageId ?? ''),
+      (b.ImageId ?? '').localeCompare(a.ImageId ?? '')
   );
 }
 
@@ -90,34 +94,36 @@ export interface PruneOptions {
  * uses, then delete its snapshots (deregister first: a snapshot cannot be deleted while an image uses it).
  */
 export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<PruneResult> {
-  const images = sortNewestFirst((await editionImages(ec2, opts.edition, opts.endpoint)).filter((i) => i.State === 'available'));
+  const images = sortNewestFirst(
+    (await editionImages(ec2, opts.edition, opts.endpoint)).filter((i) => i.State === 'available')
+  );
   const kept = images.slice(0, opts.keep).map((i) => i.ImageId!);
   const result: PruneResult = { kept, keptInUse: [], deregistered: [] };
   const problems: string[] = [];
   for (const image of images.slice(opts.keep)) {
     const imageId = image.ImageId!;
-    const users = await ec2
-      .send(
+    const users = await call(
+      ec2.send(
         new DescribeInstancesCommand({
           Filters: [
             { Name: 'image-id', Values: [imageId] },
             { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
           ],
-        }),
-      )
-      .catch((e) => {
-        throw fromAwsError(e, 'DescribeInstances', opts.endpoint);
-      });
+        })
+      ),
+      'DescribeInstances',
+      opts.endpoint
+    );
     const userIds = (users.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId);
     if (userIds.length > 0) {
       result.keptInUse.push(imageId);
-      opts.log(`prune: keeping ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}): still used by ${userIds.join(', ')}`);
+      opts.log(
+        `prune: keeping ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}): still used by ${userIds.join(', ')}`
+      );
       continue;
     }
     const snapshots = (image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId).filter((s): s is string => !!s);
-    await ec2.send(new DeregisterImageCommand({ ImageId: imageId })).catch((e) => {
-      throw fromAwsError(e, `DeregisterImage ${imageId}`, opts.endpoint);
-    });
+    await call(ec2.send(new DeregisterImageCommand({ ImageId: imageId })), `DeregisterImage ${imageId}`, opts.endpoint);
     const deleted: string[] = [];
     for (const snapshotId of snapshots) {
       try {
@@ -129,9 +135,12 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
     }
     result.deregistered.push({ imageId, snapshots: deleted });
     opts.log(
-      `prune: deregistered ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}, ${image.CreationDate}) and deleted ${deleted.length ? deleted.join(', ') : 'no snapshots'}`,
+      `prune: deregistered ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}, ${image.CreationDate}) and deleted ${
+        deleted.length ? deleted.join(', ') : 'no snapshots'
+      }`
     );
   }
-  if (problems.length > 0) throw new AmiError(`prune: ${problems.length} snapshot(s) left behind: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new AmiError(`prune: ${problems.length} snapshot(s) left behind: ${problems.join('; ')}`);
   return result;
 }

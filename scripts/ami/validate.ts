@@ -24,7 +24,8 @@ export function editionProblem(value: string | undefined): string | undefined {
 
 export function versionProblem(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return '--version is required (e.g. 5.26.19)';
-  if (!VERSION_PATTERN.test(value)) return `malformed version "${value}": expected a full release number such as 5.26.19`;
+  if (!VERSION_PATTERN.test(value))
+    return `malformed version "${value}": expected a full release number such as 5.26.19`;
   return undefined;
 }
 
@@ -35,6 +36,7 @@ export function regionProblem(value: string | undefined): string | undefined {
 }
 
 export function keepProblem(value: number): string | undefined {
-  if (!Number.isInteger(value) || value < 1 || value > 100) return `--keep must be a whole number from 1 to 100, got "${value}"`;
+  if (!Number.isInteger(value) || value < 1 || value > 100)
+    return `--keep must be a whole number from 1 to 100, got "${value}"`;
   return undefined;
 }

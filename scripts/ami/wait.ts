@@ -19,7 +19,7 @@ export async function waitFor<T>(
   what: string,
   timeoutMs: number,
   poll: PollSettings,
-  check: () => Promise<T | undefined>,
+  check: () => Promise<T | undefined>
 ): Promise<T> {
   const started = Date.now();
   let delay = poll.initialDelayMs;
@@ -27,7 +27,8 @@ export async function waitFor<T>(
     const result = await check();
     if (result !== undefined) return result;
     const left = started + timeoutMs - Date.now();
-    if (left <= 0) throw new AmiError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, EXIT.FAILED);
+    if (left <= 0)
+      throw new AmiError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, EXIT.FAILED);
     await sleep(Math.min(delay, left));
     delay = Math.min(Math.round(delay * 1.5), poll.maxDelayMs);
   }
