@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: synthesis (and, once present, policy evaluation) figures on this machine, as the median of
+ * several runs with peak RSS, so every change can be compared. Speed goals live here, never in tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import * as path from 'node:path';
+import { repoRoot } from './lib/paths';
+
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS) || 7);
+
+interface Sample {
+  readonly ms: number;
+  readonly rssMb: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs `node <args>` with the RSS probe preloaded; fails loudly if the command fails. */
+function runNode(args: string[]): Sample {
+  const root = repoRoot();
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--require', path.join(root, 'scripts/lib/rss-probe.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CDKTF_OUTDIR: path.join(root, 'cdktf.out') },
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
+  const kb = Number(/__CREDEX_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
+  return { ms, rssMb: kb / 1024 };
+}
+
+function report(label: string, samples: Sample[], goal: { ms: number; rssMb?: number }): boolean {
+  const ms = median(samples.map((s) => s.ms));
+  const rss = Math.max(...samples.map((s) => s.rssMb));
+  const ok = ms <= goal.ms && (goal.rssMb === undefined || rss <= goal.rssMb);
+  const goalText = `goal <= ${goal.ms} ms${goal.rssMb ? `, <= ${goal.rssMb} MB` : ''}`;
+  console.log(
+    `${label.padEnd(40)} median ${ms.toFixed(0).padStart(5)} ms  (min ${Math.min(...samples.map((s) => s.ms)).toFixed(0)}, ` +
+      `max ${Math.max(...samples.map((s) => s.ms)).toFixed(0)})  peak RSS ${rss.toFixed(0).padStart(4)} MB  ${goalText}  ${ok ? 'OK' : 'OVER'}`,
+  );
+  return ok;
+}
+
+async function main(): Promise<void> {
+  console.log(`credex-infra bench: ${RUNS} runs each, node ${process.version}, ${cpus().length} cores`);
+  runNode(['dist/main.js']); // warm the file-system cache
+  const synth = Array.from({ length: RUNS }, () => runNode(['dist/main.js']));
+  let ok = report('synth all stacks (node dist/main.js)', synth, { ms: 1000, rssMb: 150 });
+
+  const build = Array.from({ length: RUNS }, () => runNode(['scripts/build.js']));
+  report('transpile (esbuild, before synth)', build, { ms: 500 });
+
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { benchPolicies } = require('../policies/bench') as typeof import('../policies/bench');
+    const figures = await benchPolicies(RUNS);
+    const evalOk = figures.evalMsPerStackMedian <= 20;
+    const wallOk = figures.policyCheckWallMsMedian <= 2000;
+    console.log(`${'policy evaluation per stack (wasm)'.padEnd(40)} median ${figures.evalMsPerStackMedian.toFixed(1).padStart(5)} ms  goal <= 20 ms  ${evalOk ? 'OK' : 'OVER'}`);
+    console.log(`${'npm run policy-check (synth included)'.padEnd(40)} median ${figures.policyCheckWallMsMedian.toFixed(0).padStart(5)} ms  goal <= 2000 ms  ${wallOk ? 'OK' : 'OVER'}`);
+    ok = ok && evalOk && wallOk;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    console.log('policy evaluation: policies/bench not present yet');
+  }
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((error: Error) => {
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 2;
+});
