@@ -16,7 +16,7 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
   const url = joinUrl(ctx.apiUrl, healthPath(ctx));
   const seen: number[] = [];
   const { value, attempts } = await waitFor(
-    `GET ${url} never answered 200`,
+    `API health GET ${url}`,
     async (remainingMs) => {
       try {
         const answer = await httpRequest(url, { timeoutMs: remainingMs });
@@ -24,7 +24,7 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
         if (answer.status === 200) return { done: true, value: answer };
         return { done: false, reason: `last answer HTTP ${answer.status} ${bodySummary(answer.body)}`.trim() };
       } catch (err) {
-        if (err instanceof StepFailure) return { done: false, reason: err.message.replace(/^[^:]+: /, ''), kind: err.kind };
+        if (err instanceof StepFailure) return { done: false, reason: err.message.slice(err.message.lastIndexOf(': ') + 2), kind: err.kind };
         throw err;
       }
     },

@@ -150,12 +150,14 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     };
     const report = await runVerify(options);
     const files = writeReport(options.reportDir, report);
+    const where = path.relative(process.cwd(), files.markdown);
+    const shown = where.startsWith('..') ? files.markdown : where;
     const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.step);
     const ran = report.steps.filter((s) => s.status !== 'skipped').length;
     io.stdout(
       report.passed
-        ? `verify: PASSED (${ran} step${ran === 1 ? '' : 's'}) — report ${path.relative(process.cwd(), files.markdown)}`
-        : `verify: FAILED (${failed.join(', ')}) — report ${path.relative(process.cwd(), files.markdown)}`,
+        ? `verify: PASSED (${ran} step${ran === 1 ? '' : 's'}) — report ${shown}`
+        : `verify: FAILED (${failed.join(', ')}) — report ${shown}`,
     );
     return report.passed ? 0 : 1;
   } catch (err) {
