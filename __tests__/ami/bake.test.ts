@@ -14,6 +14,7 @@ import { bake, BakeOptions } from '../../scripts/ami/bake';
 import {
   buildScriptHash,
   TAG_BUILD_SCRIPT_HASH,
+  TAG_BUILDER,
   TAG_BUILT_FROM,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
@@ -73,11 +74,11 @@ function options(overrides: Partial<BakeOptions> = {}): BakeOptions {
 async function bakeWithBuilder(
   part: 'ready' | 'failed' | 'silent' | 'terminate',
   overrides: Partial<BakeOptions> = {},
-  inspect?: (builder: Instance) => Promise<void>
+  inspect?: (builder: Instance) => Promise<void>,
 ) {
   const baking = bake(ec2, options(overrides)).then(
     (result) => ({ result, error: undefined }),
-    (error: unknown) => ({ result: undefined, error })
+    (error: unknown) => ({ result: undefined, error }),
   );
   const builder = await playBuilder(ec2, part, inspect);
   return { ...(await baking), builder };
@@ -123,10 +124,10 @@ describe('bake', () => {
         volumeEncrypted = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId!] }))).Volumes?.[0]
           ?.Encrypted;
         const userData = await ec2.send(
-          new DescribeInstanceAttributeCommand({ InstanceId: b.InstanceId!, Attribute: 'userData' })
+          new DescribeInstanceAttributeCommand({ InstanceId: b.InstanceId!, Attribute: 'userData' }),
         );
         script = Buffer.from(userData.UserData?.Value ?? '', 'base64').toString('utf8');
-      }
+      },
     );
     expect(error).toBeUndefined();
     expect(builder.ImageId).toBe(baseImageId);
@@ -156,7 +157,7 @@ describe('bake', () => {
       new CreateTagsCommand({
         Resources: [first.result!.imageId],
         Tags: [{ Key: TAG_BUILD_SCRIPT_HASH, Value: 'old' }],
-      })
+      }),
     );
     const second = await bakeWithBuilder('ready');
     expect(second.result?.action).toBe('built');
@@ -179,9 +180,36 @@ describe('bake', () => {
     expect(images.map((i) => i.ImageId)).toEqual([baseImageId]);
   });
 
+  test('terminates a leftover builder of an interrupted bake (older than every bound), not a young one', async () => {
+    const leftover = async (version: string) =>
+      (
+        await ec2.send(
+          new RunInstancesCommand({
+            ImageId: baseImageId,
+            MinCount: 1,
+            MaxCount: 1,
+            TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: TAG_BUILDER, Value: `community-${version}` }] }],
+          }),
+        )
+      ).Instances![0].InstanceId!;
+    const stale = await leftover('5.26.19');
+    const otherVersion = await leftover('5.26.18');
+    await new Promise((r) => setTimeout(r, 2100)); // bounds below add up to 1 s
+    const { result, error } = await bakeWithBuilder('ready', {
+      timeoutSeconds: 1,
+      stopTimeoutSeconds: 0,
+      imageTimeoutSeconds: 0,
+    });
+    expect(error).toBeUndefined();
+    expect(result?.action).toBe('built');
+    expect(await instanceState(stale)).toBe('terminated');
+    expect(await instanceState(otherVersion)).toBe('running');
+    expect(logs.join('\n')).toContain(`terminated leftover builder(s) of an interrupted bake: ${stale}`);
+  });
+
   test('a missing base image is a clear one-line error and launches nothing', async () => {
     const error = await bake(ec2, options({ baseImage: { name: 'ubuntu/images/no-such-image', owner: 'self' } })).catch(
-      (e) => e
+      (e) => e,
     );
     expect(error).toBeInstanceOf(AmiError);
     expect(error.exitCode).toBe(EXIT.BASE_IMAGE_MISSING);
@@ -195,7 +223,7 @@ describe('retention', () => {
   async function bakedImage(edition: string, version: string): Promise<{ imageId: string; snapshotId: string }> {
     const imageId = await registerBaseImage(
       ec2,
-      `credex-neo4j-${edition}-${version}-${Math.random().toString(36).slice(2)}`
+      `credex-neo4j-${edition}-${version}-${Math.random().toString(36).slice(2)}`,
     );
     await ec2.send(
       new CreateTagsCommand({
@@ -205,7 +233,7 @@ describe('retention', () => {
           { Key: TAG_NEO4J_EDITION, Value: edition },
           { Key: TAG_BUILT_FROM, Value: baseImageId },
         ],
-      })
+      }),
     );
     const image = (await ownImages(ec2)).find((i) => i.ImageId === imageId)!;
     return { imageId, snapshotId: image.BlockDeviceMappings![0].Ebs!.SnapshotId! };
@@ -234,7 +262,7 @@ describe('retention', () => {
 
     const imageIds = (await ownImages(ec2)).map((i) => i.ImageId);
     expect(imageIds).toEqual(
-      expect.arrayContaining([newest.imageId, middle.imageId, enterpriseOld.imageId, baseImageId])
+      expect.arrayContaining([newest.imageId, middle.imageId, enterpriseOld.imageId, baseImageId]),
     );
     expect(imageIds).not.toContain(oldest.imageId);
     expect(imageIds).not.toContain(older.imageId);
@@ -242,7 +270,7 @@ describe('retention', () => {
     expect(snapshotIds).not.toContain(oldest.snapshotId);
     expect(snapshotIds).not.toContain(older.snapshotId);
     expect(snapshotIds).toEqual(
-      expect.arrayContaining([newest.snapshotId, middle.snapshotId, enterpriseOld.snapshotId])
+      expect.arrayContaining([newest.snapshotId, middle.snapshotId, enterpriseOld.snapshotId]),
     );
   });
 

@@ -77,7 +77,7 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
         },
       },
       (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -159,7 +159,7 @@ describe('bad input', () => {
 
   test('an endpoint that is not EC2: exit 1, says so', async () => {
     const server = createServer((_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>hi</title></html>')
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><title>hi</title></html>'),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -173,7 +173,7 @@ describe('bad input', () => {
 
   test('missing base image: exit 4, one line, no builder left behind', async () => {
     const r = await run(
-      bakeArgs(['--endpoint-url', moto.endpoint, '--base-image', 'ubuntu/images/gone', '--base-image-owner', 'self'])
+      bakeArgs(['--endpoint-url', moto.endpoint, '--base-image', 'ubuntu/images/gone', '--base-image-owner', 'self']),
     );
     expect(r.code).toBe(4);
     expectOneLineError(r, /^ami bake: base image "ubuntu\/images\/gone" \(owner self\) not found in af-south-1$/);
@@ -192,7 +192,7 @@ describe('bad input', () => {
         'self',
         '--timeout',
         '1',
-      ])
+      ]),
     );
     expect(r.code).toBe(1);
     expectOneLineError(r, /timed out after 1 s waiting for builder i-[0-9a-f]+ to report ready/);
@@ -213,12 +213,12 @@ describe('bake and prune through the CLI', () => {
           { Key: TAG_NEO4J_EDITION, Value: 'community' },
           { Key: TAG_BUILD_SCRIPT_HASH, Value: buildScriptHash() },
         ],
-      })
+      }),
     );
     const r = await run(bakeArgs(['--endpoint-url', moto.endpoint]));
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toContain(
-      `${imageId} (credex-neo4j-community-5.26.19-20260101T000000) already has Neo4j community 5.26.19: nothing to do`
+      `${imageId} (credex-neo4j-community-5.26.19-20260101T000000) already has Neo4j community 5.26.19: nothing to do`,
     );
     expect(r.stdout.trim().split('\n').pop()).toBe(`reused ${imageId}`);
     expect(await allInstances(ec2)).toEqual([]);
@@ -239,7 +239,7 @@ describe('bake and prune through the CLI', () => {
             { Key: TAG_NEO4J_VERSION, Value: v },
             { Key: TAG_NEO4J_EDITION, Value: 'community' },
           ],
-        })
+        }),
       );
       ids.push(id);
       await new Promise((r) => setTimeout(r, 1100));
@@ -314,7 +314,7 @@ describe('check-version', () => {
     const r = await run(['check-version', '--version', '5.26.19', '--source-url', url]);
     expect(r.code).toBe(10);
     expect(r.stdout.trim()).toBe(
-      'Neo4j 5.26.20 is available; configured 5.26.19 (5.26 line) (newest overall: 2025.10.1)'
+      'Neo4j 5.26.20 is available; configured 5.26.19 (5.26 line) (newest overall: 2025.10.1)',
     );
   });
 

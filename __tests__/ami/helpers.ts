@@ -32,7 +32,7 @@ export async function registerBaseImage(ec2: EC2Client, name: string = BASE.name
       Architecture: 'x86_64',
       VirtualizationType: 'hvm',
       BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { VolumeSize: 8 } }],
-    })
+    }),
   );
   return res.ImageId!;
 }
@@ -58,12 +58,12 @@ export async function playBuilder(
   ec2: EC2Client,
   part: BuilderPart,
   inspect: (builder: Instance) => Promise<void> = async () => undefined,
-  timeoutMs = 15_000
+  timeoutMs = 15_000,
 ): Promise<Instance> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const launched = (await builders(ec2)).find((i) =>
-      i.Tags?.some((t) => t.Key === TAG_BUILD_STATE && t.Value === 'pending')
+      i.Tags?.some((t) => t.Key === TAG_BUILD_STATE && t.Value === 'pending'),
     );
     if (launched) {
       const id = launched.InstanceId!;
@@ -78,7 +78,7 @@ export async function playBuilder(
               { Key: TAG_BUILD_STATE, Value: 'failed' },
               { Key: TAG_BUILD_STEP, Value: 'neo4j-install' },
             ],
-          })
+          }),
         );
       }
       if (part === 'terminate') await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));

@@ -13,6 +13,7 @@ import {
   Tag,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   BUILD_SCRIPT_PATH,
@@ -108,16 +109,16 @@ async function resolveBaseImage(ec2: EC2Client, opts: BakeOptions): Promise<Imag
         Owners: [opts.baseImage.owner],
         Filters: [{ Name: 'name', Values: [opts.baseImage.name] }],
         IncludeDeprecated: true,
-      })
+      }),
     ),
     'DescribeImages (base image)',
-    opts.endpoint
+    opts.endpoint,
   );
   const image = (res.Images ?? []).find((i) => i.Name === opts.baseImage.name && i.State === 'available');
   if (!image?.ImageId) {
     throw new AmiError(
       `base image "${opts.baseImage.name}" (owner ${opts.baseImage.owner}) not found in ${opts.region}`,
-      EXIT.BASE_IMAGE_MISSING
+      EXIT.BASE_IMAGE_MISSING,
     );
   }
   return image;
@@ -127,7 +128,7 @@ async function describeInstance(ec2: EC2Client, instanceId: string, endpoint: st
   const res = await call(
     ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })),
     'DescribeInstances',
-    endpoint
+    endpoint,
   );
   return res.Reservations?.[0]?.Instances?.[0];
 }
@@ -143,7 +144,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   const { match, otherScript } = await findBakedImage(
     ec2,
     { edition: opts.edition, version: opts.version, scriptHash },
-    opts.endpoint
+    opts.endpoint,
   );
   if (match?.ImageId) {
     opts.log(`bake: ${match.ImageId} (${match.Name}) already has Neo4j ${opts.edition} ${opts.version}: nothing to do`);
@@ -151,10 +152,11 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   }
   if (otherScript) {
     opts.log(
-      `bake: ${otherScript.ImageId} has Neo4j ${opts.edition} ${opts.version} from another install script: baking anew`
+      `bake: ${otherScript.ImageId} has Neo4j ${opts.edition} ${opts.version} from another install script: baking anew`,
     );
   }
 
+  await reapStaleBuilders(ec2, opts);
   const base = await resolveBaseImage(ec2, opts);
   const baseImageId = base.ImageId!;
   const rootDevice = base.RootDeviceName ?? '/dev/sda1';
@@ -166,7 +168,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   ];
 
   opts.log(
-    `bake: launching a builder from ${baseImageId} (${opts.baseImage.name}) for Neo4j ${opts.edition} ${opts.version}`
+    `bake: launching a builder from ${baseImageId} (${opts.baseImage.name}) for Neo4j ${opts.edition} ${opts.version}`,
   );
   const run = await call(
     ec2.send(
@@ -175,6 +177,8 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         InstanceType: opts.instanceType as never,
         MinCount: 1,
         MaxCount: 1,
+        // Idempotent: an SDK retry after a lost answer must not launch a second builder.
+        ClientToken: randomUUID(),
         UserData: Buffer.from(renderUserData(opts.edition, opts.version)).toString('base64'),
         MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
         BlockDeviceMappings: [
@@ -205,10 +209,10 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
           },
           { ResourceType: 'volume', Tags: identity },
         ],
-      })
+      }),
     ),
     'RunInstances (builder)',
-    opts.endpoint
+    opts.endpoint,
   );
   const builderId = run.Instances?.[0]?.InstanceId;
   if (!builderId) throw new AmiError('RunInstances returned no instance id');
@@ -219,7 +223,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   let failed = false;
   try {
     opts.log(
-      `bake: waiting up to ${opts.timeoutSeconds} s for builder ${builderId} to report ${TAG_BUILD_STATE}=ready`
+      `bake: waiting up to ${opts.timeoutSeconds} s for builder ${builderId} to report ${TAG_BUILD_STATE}=ready`,
     );
     await waitFor(`builder ${builderId} to report ready`, opts.timeoutSeconds * 1000, poll, async () => {
       const instance = await describeInstance(ec2, builderId, opts.endpoint);
@@ -248,7 +252,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         if (lifecycle === 'terminated' || lifecycle === 'shutting-down')
           throw new AmiError(`builder ${builderId} is ${lifecycle} while stopping`);
         return undefined;
-      }
+      },
     );
 
     const created = await call(
@@ -258,10 +262,10 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
           Name: imageName,
           Description: `Neo4j ${opts.edition} ${opts.version} on ${opts.baseImage.name}`,
           TagSpecifications: [{ ResourceType: 'image', Tags: identity }],
-        })
+        }),
       ),
       'CreateImage',
-      opts.endpoint
+      opts.endpoint,
     );
     imageId = created.ImageId;
     if (!imageId) throw new AmiError('CreateImage returned no image id');
@@ -274,17 +278,17 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         const res = await call(
           ec2.send(new DescribeImagesCommand({ ImageIds: [imageId!] })),
           'DescribeImages',
-          opts.endpoint
+          opts.endpoint,
         );
         const img = res.Images?.[0];
         if (img?.State === 'available') return img;
         if (img && img.State !== 'pending') {
           throw new AmiError(
-            `image ${imageId} is ${img.State}: ${oneLine(img.StateReason?.Message ?? 'no reason given')}`
+            `image ${imageId} is ${img.State}: ${oneLine(img.StateReason?.Message ?? 'no reason given')}`,
           );
         }
         return undefined;
-      }
+      },
     );
 
     // Tag last: the lookup (data "aws_ami" on these tags) only ever finds a finished image.
@@ -300,14 +304,14 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
             { Key: TAG_BUILT_FROM, Value: baseImageId },
             { Key: TAG_BUILD_SCRIPT_HASH, Value: scriptHash },
           ],
-        })
+        }),
       ),
       'CreateTags (image)',
-      opts.endpoint
+      opts.endpoint,
     );
     imageDone = true;
     opts.log(
-      `bake: ${imageId} is available and tagged ${TAG_NEO4J_VERSION}=${opts.version} ${TAG_NEO4J_EDITION}=${opts.edition}`
+      `bake: ${imageId} is available and tagged ${TAG_NEO4J_VERSION}=${opts.version} ${TAG_NEO4J_EDITION}=${opts.edition}`,
     );
   } catch (err) {
     failed = true;
@@ -326,6 +330,42 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   return { action: 'built', imageId, imageName, builderInstanceId: builderId, baseImageId, prune };
 }
 
+/**
+ * A bake killed outright (SIGKILL, lost CI runner) cannot run its `finally`. Its builder is recognisable by tag and
+ * by age: older than every bound of a bake together, no bake can still be waiting for it. Terminate such leftovers
+ * of this edition and version before launching; younger ones may belong to a bake running right now and are left.
+ */
+async function reapStaleBuilders(ec2: EC2Client, opts: BakeOptions): Promise<void> {
+  const maxBakeMs =
+    (opts.timeoutSeconds +
+      (opts.stopTimeoutSeconds ?? DEFAULTS.stopTimeoutSeconds) +
+      (opts.imageTimeoutSeconds ?? DEFAULTS.imageTimeoutSeconds)) *
+    1000;
+  const res = await call(
+    ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: `tag:${TAG_BUILDER}`, Values: [`${opts.edition}-${opts.version}`] },
+          { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+        ],
+      }),
+    ),
+    'DescribeInstances (leftover builders)',
+    opts.endpoint,
+  );
+  const stale = (res.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .filter((i) => i.InstanceId && i.LaunchTime && Date.now() - i.LaunchTime.getTime() > maxBakeMs)
+    .map((i) => i.InstanceId!);
+  if (stale.length === 0) return;
+  await call(
+    ec2.send(new TerminateInstancesCommand({ InstanceIds: stale })),
+    'TerminateInstances (leftover builders)',
+    opts.endpoint,
+  );
+  opts.log(`bake: terminated leftover builder(s) of an interrupted bake: ${stale.join(', ')}`);
+}
+
 /** Best effort: an unfinished image is never tagged (so never used), but it would be left behind untracked. */
 async function discardImage(ec2: EC2Client, imageId: string, opts: BakeOptions): Promise<void> {
   try {
@@ -338,7 +378,7 @@ async function discardImage(ec2: EC2Client, imageId: string, opts: BakeOptions):
     opts.log(`bake: discarded unfinished image ${imageId}`);
   } catch (e) {
     opts.log(
-      `bake: could not discard unfinished image ${imageId}: ${fromAwsError(e, 'cleanup', opts.endpoint).message}`
+      `bake: could not discard unfinished image ${imageId}: ${fromAwsError(e, 'cleanup', opts.endpoint).message}`,
     );
   }
 }
@@ -351,7 +391,7 @@ async function terminateBuilder(
   ec2: EC2Client,
   builderId: string,
   opts: BakeOptions,
-  failIfLeft: boolean
+  failIfLeft: boolean,
 ): Promise<void> {
   try {
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [builderId] }));

@@ -72,7 +72,7 @@ export async function checkVersion(version: string, sourceUrl: string, timeoutMs
     if (net) throw new AmiError(`cannot reach the release source ${sourceUrl}: ${net}`, EXIT.UNREACHABLE);
     throw new AmiError(
       `cannot read the release source ${sourceUrl}: ${oneLine(String((e as Error)?.message ?? e))}`,
-      EXIT.UNREACHABLE
+      EXIT.UNREACHABLE,
     );
   }
   const published = parseMavenMetadata(body);

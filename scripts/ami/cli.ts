@@ -111,7 +111,7 @@ type Out = { stdout: (line: string) => void; stderr: (line: string) => void };
 async function runBake(
   argv: string[],
   out: Out,
-  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void
+  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void,
 ): Promise<number> {
   const v = parse('bake', argv);
   const edition = str(v, 'edition');
@@ -186,7 +186,7 @@ async function runCheckVersion(argv: string[], out: Out): Promise<number> {
 export async function main(
   argv: string[],
   out: Out,
-  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void = () => undefined
+  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void = () => undefined,
 ): Promise<number> {
   const [sub, ...rest] = argv;
   try {
@@ -237,6 +237,6 @@ if (require.main === module) {
     (e) => {
       process.stderr.write(`ami: unexpected error: ${oneLine(String(e?.message ?? e))}\n`);
       process.exit(EXIT.FAILED);
-    }
+    },
   );
 }

@@ -30,7 +30,7 @@ export function endpointLabel(target: AwsTarget): string {
 export async function call<T extends { $metadata: { requestId?: string } }>(
   promise: Promise<T>,
   where: string,
-  endpoint: string
+  endpoint: string,
 ): Promise<T> {
   let res: T;
   try {

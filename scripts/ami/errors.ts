@@ -78,7 +78,7 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
   if (/Deserialization error|XML parse error|char '.*' is not expected/i.test(String(e?.message ?? ''))) {
     const status = e?.$metadata?.httpStatusCode;
     return new AmiError(
-      `${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`
+      `${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`,
     );
   }
   const code = e?.Code ?? e?.code ?? e?.name ?? 'Error';

@@ -14,7 +14,7 @@ import { Edition } from './validate';
 
 export function tagValue(
   tags: readonly { Key?: string; Value?: string }[] | undefined,
-  key: string
+  key: string,
 ): string | undefined {
   return tags?.find((t) => t.Key === key)?.Value;
 }
@@ -33,10 +33,10 @@ export async function editionImages(ec2: EC2Client, edition: Edition, endpoint: 
             { Name: 'tag-key', Values: [TAG_NEO4J_VERSION] },
           ],
           NextToken: token,
-        })
+        }),
       ),
       'DescribeImages',
-      endpoint
+      endpoint,
     );
     images.push(...(page.Images ?? []));
     token = page.NextToken;
@@ -52,12 +52,12 @@ export async function editionImages(ec2: EC2Client, edition: Edition, endpoint: 
 export async function findBakedImage(
   ec2: EC2Client,
   q: { edition: Edition; version: string; scriptHash: string },
-  endpoint: string
+  endpoint: string,
 ): Promise<{ match?: Image; otherScript?: Image }> {
   const sameVersion = sortNewestFirst(
     (await editionImages(ec2, q.edition, endpoint)).filter(
-      (i) => tagValue(i.Tags, TAG_NEO4J_VERSION) === q.version && i.State === 'available'
-    )
+      (i) => tagValue(i.Tags, TAG_NEO4J_VERSION) === q.version && i.State === 'available',
+    ),
   );
   return {
     match: sameVersion.find((i) => tagValue(i.Tags, TAG_BUILD_SCRIPT_HASH) === q.scriptHash),
@@ -71,7 +71,7 @@ export function sortNewestFirst(images: Image[]): Image[] {
     (a, b) =>
       Date.parse(b.CreationDate ?? '') - Date.parse(a.CreationDate ?? '') ||
       compareVersions(tagValue(b.Tags, TAG_NEO4J_VERSION) ?? '', tagValue(a.Tags, TAG_NEO4J_VERSION) ?? '') ||
-      (b.ImageId ?? '').localeCompare(a.ImageId ?? '')
+      (b.ImageId ?? '').localeCompare(a.ImageId ?? ''),
   );
 }
 
@@ -95,7 +95,7 @@ export interface PruneOptions {
  */
 export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<PruneResult> {
   const images = sortNewestFirst(
-    (await editionImages(ec2, opts.edition, opts.endpoint)).filter((i) => i.State === 'available')
+    (await editionImages(ec2, opts.edition, opts.endpoint)).filter((i) => i.State === 'available'),
   );
   const kept = images.slice(0, opts.keep).map((i) => i.ImageId!);
   const result: PruneResult = { kept, keptInUse: [], deregistered: [] };
@@ -109,16 +109,16 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
             { Name: 'image-id', Values: [imageId] },
             { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
           ],
-        })
+        }),
       ),
       'DescribeInstances',
-      opts.endpoint
+      opts.endpoint,
     );
     const userIds = (users.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId);
     if (userIds.length > 0) {
       result.keptInUse.push(imageId);
       opts.log(
-        `prune: keeping ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}): still used by ${userIds.join(', ')}`
+        `prune: keeping ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}): still used by ${userIds.join(', ')}`,
       );
       continue;
     }
@@ -137,7 +137,7 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
     opts.log(
       `prune: deregistered ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}, ${image.CreationDate}) and deleted ${
         deleted.length ? deleted.join(', ') : 'no snapshots'
-      }`
+      }`,
     );
   }
   if (problems.length > 0)

@@ -19,7 +19,7 @@ export async function waitFor<T>(
   what: string,
   timeoutMs: number,
   poll: PollSettings,
-  check: () => Promise<T | undefined>
+  check: () => Promise<T | undefined>,
 ): Promise<T> {
   const started = Date.now();
   let delay = poll.initialDelayMs;
