@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `npm test`: the Rego checks (fmt, check --strict, opa test with coverage), actionlint over the workflows,
-# then jest. The tools come from `npm run setup` (scripts/setup-tools.sh) into .tools/.
+# `npm test`: installs the pinned test tools if missing (scripts/setup-tools.sh: quick when they are there),
+# then the Rego checks (fmt, check --strict, opa test with coverage), actionlint over the workflows, then jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$PWD/.tools/bin"
+
+bash scripts/setup-tools.sh
 
 require() {
   [ -x "$BIN/$1" ] || { echo "npm test: $1 is not installed in .tools/bin: run 'npm run setup' first" >&2; exit 2; }
