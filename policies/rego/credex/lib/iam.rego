@@ -32,6 +32,7 @@ document_ref(s) := m[0][1] if {
 # Policy strings on resources, including the inline_policy blocks of roles.
 policy_strings contains [addr, attribute, kind, value] if {
 	some addr, r in input.resources
+	r.mode != "data"
 	some attribute, kind in object.get(policy_attributes, r.type, {})
 	value := object.get(values(r), attribute, null)
 	is_string(value)
@@ -63,8 +64,7 @@ documents contains doc if {
 
 # Data sources no resource refers to are judged where they are.
 documents contains doc if {
-	some addr, r in resources(policy_document_type)
-	r.mode == "data"
+	some addr, r in data_sources(policy_document_type)
 	not referenced_document(addr)
 	doc := {"address": addr, "attribute": "statement", "kind": "unknown", "via": "", "statements": data_statements(values(r))}
 }
@@ -110,7 +110,12 @@ normal_json_statement(s) := {
 	"not_resources": strings(object.get(s, "NotResource", null)),
 	"principals": json_principals(object.get(s, "Principal", null)),
 	"has_condition": object.get(s, "Condition", null) != null,
+	"condition_keys": json_condition_keys(object.get(s, "Condition", null)),
 }
+
+json_condition_keys(c) := [k | some ops in c; some k, _ in ops] if is_object(c)
+
+json_condition_keys(c) := [] if not is_object(c)
 
 json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
 
@@ -132,6 +137,7 @@ normal_data_statement(s) := {
 	"not_resources": attr_strings(s, "not_resources"),
 	"principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "principals")],
 	"has_condition": count(blocks(s, "condition")) > 0,
+	"condition_keys": [k | some c in blocks(s, "condition"); k := object.get(c, "variable", "")],
 }
 
 effect_or_allow(e) := e if is_string(e)
@@ -170,4 +176,42 @@ wildcard_action(a) if endswith(a, ":*")
 unscopable(action) if {
 	some pattern in unscopable_actions
 	glob.match(pattern, [":"], lower(action))
+}
+
+all_resources(s) if {
+	some r in s.resources
+	wildcard_resource(r)
+}
+
+all_resources(s) if count(s.not_resources) > 0
+
+star_reason(s) := "NotResource" if count(s.not_resources) > 0
+
+star_reason(s) := concat(", ", [r | some r in s.resources; wildcard_resource(r)]) if count(s.not_resources) == 0
+
+attachment_attributes := {
+	"aws_iam_role_policy_attachment": ["policy_arn"],
+	"aws_iam_user_policy_attachment": ["policy_arn"],
+	"aws_iam_group_policy_attachment": ["policy_arn"],
+	"aws_iam_policy_attachment": ["policy_arn"],
+	"aws_iam_role": ["managed_policy_arns"],
+	"aws_iam_role_policy_attachments_exclusive": ["policy_arns"],
+	"aws_iam_user_policy_attachments_exclusive": ["policy_arns"],
+	"aws_iam_group_policy_attachments_exclusive": ["policy_arns"],
+}
+
+admin_policy(arn) if regex.match(`^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|AdministratorAccess-Amplify|PowerUserAccess|IAMFullAccess|job-function/SystemAdministrator)$`, arn)
+
+# A resource policy may name "*" when a condition narrows it (e.g. aws:SourceArn, aws:PrincipalOrgID).
+tolerated(doc, s) if {
+	doc.kind == "resource"
+	s.has_condition
+}
+
+# A condition that narrows the statement to tagged resources (attribute-based access control) or to tagging
+# on creation: a wildcard resource under it is scoped after all.
+resource_scoping_condition(s) if {
+	some k in s.condition_keys
+	is_string(k)
+	regex.match(`(?i)^([a-z0-9-]+:ResourceTag/.+|ec2:CreateAction)$`, k)
 }

@@ -152,3 +152,19 @@ describe_ports(rule) := sprintf("ports %d-%d", [rule.from, rule.to]) if {
 unresolved_note(rule) := "" if rule.ports_known
 
 unresolved_note(rule) := " (the ports are unresolved references, judged as all ports)" if not rule.ports_known
+
+only_web_ports(rule) if {
+	rule.from == rule.to
+	rule.from in web_ports
+}
+
+describe_sources(rule) := "the whole internet" if world_open(rule)
+
+describe_sources(rule) := sprintf("CIDR source(s) %s", [concat(", ", rule.cidrs)]) if {
+	not world_open(rule)
+	count(rule.cidrs) > 0
+}
+
+describe_sources(rule) := "security-group or prefix-list sources" if {
+	count(rule.cidrs) == 0
+}

@@ -5,10 +5,18 @@
 # objects, and any string may hold an unresolved reference such as "${aws_security_group.task.id}".
 package credex.lib
 
-# All resources (managed or data) of one type, keyed by address.
+# The managed resources of one type, keyed by address.
 resources(type) := {addr: r |
 	some addr, r in input.resources
 	r.type == type
+	r.mode != "data"
+}
+
+# The data sources of one type, keyed by address.
+data_sources(type) := {addr: r |
+	some addr, r in input.resources
+	r.type == type
+	r.mode == "data"
 }
 
 # The values of a resource, or {} when the input carries none.

@@ -20,7 +20,7 @@ unscopable_actions := {
 	# ECS Exec channels.
 	"ssmmessages:createcontrolchannel",
 	"ssmmessages:createdatachannel",
-	"ssmmessages:openchannel",
+	"ssmmessages:opencontrolchannel",
 	"ssmmessages:opendatachannel",
 	# Task definitions are registered without a resource ARN.
 	"ecs:registertaskdefinition",

@@ -14,43 +14,25 @@ import data.credex.lib
 #     Set encrypted = true on aws_ebs_volume, root_block_device and ebs_block_device (or enable
 #     aws_ebs_encryption_by_default in the stack).
 volume_encryption contains finding if {
-	not encryption_by_default
+	not lib.encryption_by_default
 	some addr, r in lib.resources("aws_ebs_volume")
 	not lib.is_true(lib.values(r), "encrypted")
 	finding := {"address": addr, "message": "the EBS volume is not encrypted"}
 }
 
 volume_encryption contains finding if {
-	not encryption_by_default
+	not lib.encryption_by_default
 	some addr, r in lib.resources("aws_instance")
 	v := lib.values(r)
-	some where in unencrypted_instance_volumes(v)
+	some where in lib.unencrypted_instance_volumes(v)
 	finding := {"address": addr, "message": sprintf("%s is not encrypted", [where])}
 }
 
 volume_encryption contains finding if {
-	not encryption_by_default
+	not lib.encryption_by_default
 	some addr, r in lib.resources("aws_launch_template")
 	some i, m in lib.blocks(lib.values(r), "block_device_mappings")
 	some ebs in lib.blocks(m, "ebs")
 	not lib.is_true(ebs, "encrypted")
 	finding := {"address": addr, "message": sprintf("block_device_mappings[%d].ebs is not encrypted", [i])}
-}
-
-unencrypted_instance_volumes(v) := {"root_block_device (missing: the AMI's default applies)"} if {
-	count(lib.blocks(v, "root_block_device")) == 0
-}
-
-unencrypted_instance_volumes(v) := {w |
-	some key in ["root_block_device", "ebs_block_device"]
-	some i, b in lib.blocks(v, key)
-	not lib.is_true(b, "encrypted")
-	w := sprintf("%s[%d]", [key, i])
-} if {
-	count(lib.blocks(v, "root_block_device")) > 0
-}
-
-encryption_by_default if {
-	some r in lib.resources("aws_ebs_encryption_by_default")
-	not object.get(lib.values(r), "enabled", true) == false
 }

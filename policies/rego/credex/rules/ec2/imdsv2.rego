@@ -14,20 +14,11 @@ import data.credex.lib
 #   remediation: Set metadata_options { http_tokens = "required" } on the instance or launch template.
 imdsv2_required contains finding if {
 	some addr, r in input.resources
+	r.mode != "data"
 	r.type in {"aws_instance", "aws_launch_template"}
-	not imdsv2(lib.values(r))
+	not lib.imdsv2(lib.values(r))
 	finding := {
 		"address": addr,
 		"message": sprintf("%s does not require IMDSv2 (metadata_options.http_tokens is not \"required\")", [r.type]),
 	}
-}
-
-imdsv2(v) if {
-	some b in lib.blocks(v, "metadata_options")
-	b.http_tokens == "required"
-}
-
-imdsv2(v) if {
-	some b in lib.blocks(v, "metadata_options")
-	b.http_endpoint == "disabled"
 }

@@ -13,18 +13,8 @@ import data.credex.lib
 #     Set image_scanning_configuration { scan_on_push = true } (or configure registry-wide scanning with
 #     aws_ecr_registry_scanning_configuration).
 scan_on_push contains finding if {
-	not registry_scanning
+	not lib.registry_scanning
 	some addr, r in lib.resources("aws_ecr_repository")
-	not scans(lib.values(r))
+	not lib.scans(lib.values(r))
 	finding := {"address": addr, "message": "image_scanning_configuration.scan_on_push is not true"}
-}
-
-scans(v) if {
-	some b in lib.blocks(v, "image_scanning_configuration")
-	lib.is_true(b, "scan_on_push")
-}
-
-registry_scanning if {
-	some r in lib.resources("aws_ecr_registry_scanning_configuration")
-	count(lib.blocks(lib.values(r), "rule")) > 0
 }

@@ -6,7 +6,8 @@ import data.credex.lib
 # title: Write and sensitive actions are scoped to resources
 # description: >-
 #   Actions such as iam:PassRole, secretsmanager:GetSecretValue or ECS/ECR/EC2 writes on Resource "*"
-#   (or NotResource) reach every resource of the account. Only actions AWS cannot scope by resource,
+#   (or NotResource) reach every resource of the account, unless a resource-tag condition (aws:ResourceTag/...,
+#   ec2:CreateAction) narrows them. Only actions AWS cannot scope by resource,
 #   from the explicit list in policies/rego/credex/lib/unscopable_actions.rego, may use "*".
 # scope: document
 # custom:
@@ -18,22 +19,12 @@ import data.credex.lib
 resource_star contains finding if {
 	some [doc, i, s] in lib.allow_statements
 	doc.kind != "trust"
-	all_resources(s)
+	lib.all_resources(s)
+	not lib.resource_scoping_condition(s)
 	scoped := [a | some a in s.actions; not lib.wildcard_action(a); not lib.unscopable(a)]
 	count(scoped) > 0
 	finding := {
 		"address": doc.address,
-		"message": sprintf("%s allows %s on every resource (%s)", [lib.describe_statement(doc, i, s), concat(", ", scoped), star_reason(s)]),
+		"message": sprintf("%s allows %s on every resource (%s)", [lib.describe_statement(doc, i, s), concat(", ", scoped), lib.star_reason(s)]),
 	}
 }
-
-all_resources(s) if {
-	some r in s.resources
-	lib.wildcard_resource(r)
-}
-
-all_resources(s) if count(s.not_resources) > 0
-
-star_reason(s) := "NotResource" if count(s.not_resources) > 0
-
-star_reason(s) := concat(", ", [r | some r in s.resources; lib.wildcard_resource(r)]) if count(s.not_resources) == 0

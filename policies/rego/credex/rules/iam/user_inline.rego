@@ -12,6 +12,7 @@ package credex.rules.iam
 #   remediation: Put the policy on an aws_iam_group and add the user to it with aws_iam_user_group_membership.
 user_policy contains finding if {
 	some addr, r in input.resources
+	r.mode != "data"
 	r.type in {"aws_iam_user_policy", "aws_iam_user_policy_attachment"}
 	finding := {
 		"address": addr,

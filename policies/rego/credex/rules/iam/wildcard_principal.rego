@@ -17,15 +17,9 @@ wildcard_principal contains finding if {
 	some [doc, i, s] in lib.allow_statements
 	some p in s.principals
 	"*" in p.identifiers
-	not tolerated(doc, s)
+	not lib.tolerated(doc, s)
 	finding := {
 		"address": doc.address,
 		"message": sprintf("%s allows the wildcard principal %s \"*\"", [lib.describe_statement(doc, i, s), p.type]),
 	}
-}
-
-# A resource policy may name "*" when a condition narrows it (e.g. aws:SourceArn, aws:PrincipalOrgID).
-tolerated(doc, s) if {
-	doc.kind == "resource"
-	s.has_condition
 }

@@ -16,20 +16,15 @@ import data.credex.lib
 #     listener and turns the HTTP listener into a redirect.
 production_https contains finding if {
 	lib.environment == "production"
-	some addr, lb in load_balancers
+	some addr, lb in lib.load_balancers
 	object.get(lib.values(lb), "load_balancer_type", "application") == "application"
-	not has_https_listener(addr, lb)
+	not lib.has_https_listener(addr, lb)
 	finding := {"address": addr, "message": "the production load balancer has no HTTPS listener"}
 }
 
 production_https contains finding if {
 	lib.environment == "production"
-	some addr, r in http_listeners
-	some a in forwarding_actions(lib.values(r))
+	some addr, r in lib.http_listeners
+	some a in lib.forwarding_actions(lib.values(r))
 	finding := {"address": addr, "message": sprintf("the production HTTP listener's default action is %s; it must redirect to HTTPS", [a])}
-}
-
-has_https_listener(addr, lb) if {
-	some listener in https_listeners
-	lib.refers_to(object.get(lib.values(listener), "load_balancer_arn", null), addr, lb)
 }

@@ -14,14 +14,6 @@ import data.credex.lib
 #   remediation: Set retention_in_days on every aws_cloudwatch_log_group (from the environment's config).
 log_retention contains finding if {
 	some addr, r in lib.resources("aws_cloudwatch_log_group")
-	not retention_set(lib.values(r))
+	not lib.retention_set(lib.values(r))
 	finding := {"address": addr, "message": "retention_in_days is not set: logs are kept forever"}
 }
-
-retention_set(v) if {
-	days := object.get(v, "retention_in_days", 0)
-	is_number(days)
-	days > 0
-}
-
-retention_set(v) if lib.is_ref(object.get(v, "retention_in_days", 0))

@@ -15,11 +15,6 @@ import data.credex.lib
 vpc_flow_logs contains finding if {
 	some addr, vpc in lib.resources("aws_vpc")
 	vpc.mode == "managed"
-	not has_flow_log(addr, vpc)
+	not lib.has_flow_log(addr, vpc)
 	finding := {"address": addr, "message": "no aws_flow_log refers to this VPC"}
-}
-
-has_flow_log(addr, vpc) if {
-	some log in lib.resources("aws_flow_log")
-	lib.refers_to(object.get(lib.values(log), "vpc_id", null), addr, vpc)
 }

@@ -20,17 +20,6 @@ all_traffic_ingress contains finding if {
 	not lib.self_only(rule)
 	finding := {
 		"address": rule.address,
-		"message": sprintf("%s allows all traffic%s from %s", [rule.where, lib.unresolved_note(rule), describe_sources(rule)]),
+		"message": sprintf("%s allows all traffic%s from %s", [rule.where, lib.unresolved_note(rule), lib.describe_sources(rule)]),
 	}
-}
-
-describe_sources(rule) := "the whole internet" if lib.world_open(rule)
-
-describe_sources(rule) := sprintf("CIDR source(s) %s", [concat(", ", rule.cidrs)]) if {
-	not lib.world_open(rule)
-	count(rule.cidrs) > 0
-}
-
-describe_sources(rule) := "security-group or prefix-list sources" if {
-	count(rule.cidrs) == 0
 }

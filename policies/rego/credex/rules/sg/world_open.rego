@@ -20,14 +20,9 @@ world_open_ingress contains finding if {
 	lib.world_open(rule)
 	count(lib.covered_sensitive(rule)) == 0
 	rule.has_ports
-	not only_web_ports(rule)
+	not lib.only_web_ports(rule)
 	finding := {
 		"address": rule.address,
 		"message": sprintf("%s allows %s from the whole internet%s; only 80 and 443 may be world-open", [rule.where, lib.describe_ports(rule), lib.unresolved_note(rule)]),
 	}
-}
-
-only_web_ports(rule) if {
-	rule.from == rule.to
-	rule.from in lib.web_ports
 }

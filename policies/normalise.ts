@@ -1,0 +1,235 @@
+/**
+ * One view of the input: cdktf config (cdk.tf.json) and `terraform show -json` plans become one map keyed by
+ * Terraform address, {type, name, mode, values}. References stay "${...}" strings so the rules can treat them as
+ * edges (an SG reference is not a CIDR); in a plan, a value unknown until apply is replaced by the reference the
+ * configuration gives for it (or "${(known after apply)}"), and a sensitive value by "${(sensitive)}" unless the
+ * configuration wrote it as a literal. Construct metadata (path, stack trace) and waivers stay on the host side.
+ */
+import { InputError } from './errors';
+import { jsonencodeToJson } from './hcl';
+
+export type InputFormat = 'cdktf' | 'plan';
+
+export interface PolicyResource {
+  readonly type: string;
+  readonly name: string;
+  readonly mode: 'managed' | 'data';
+  readonly values: Record<string, unknown>;
+}
+
+/** What is sent to the compiled policy. */
+export interface PolicyInput {
+  readonly format: InputFormat;
+  readonly stack: string;
+  readonly environment: string;
+  readonly resources: Record<string, PolicyResource>;
+}
+
+export interface RecordedWaiver {
+  readonly rule?: unknown;
+  readonly reason?: unknown;
+  readonly expires?: unknown;
+}
+
+export interface ResourceMeta {
+  readonly constructPath?: string;
+  readonly stackTrace?: readonly string[];
+  readonly waivers: readonly RecordedWaiver[];
+}
+
+export interface NormalisedDocument {
+  readonly input: PolicyInput;
+  readonly meta: Record<string, ResourceMeta>;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const ENVIRONMENTS = new Set(['staging', 'production', 'global']);
+const CONFIG_KEYS = ['resource', 'data', 'terraform', 'provider', 'module', 'output', 'variable', 'locals'];
+
+/** Detects the shape and normalises it; throws InputError when the document is not Terraform JSON. */
+export function normalise(doc: unknown, label: string): NormalisedDocument {
+  if (!isObject(doc)) throw new InputError(`${label}: not Terraform JSON (expected a JSON object)`);
+  if (Object.keys(doc).length === 0) throw new InputError(`${label}: empty JSON object, not Terraform JSON`);
+  if ('planned_values' in doc || 'resource_changes' in doc || ('format_version' in doc && 'values' in doc)) return normalisePlan(doc, label);
+  if (CONFIG_KEYS.some((k) => k in doc)) return normaliseConfig(doc, label);
+  throw new InputError(
+    `${label}: not Terraform JSON (no resource/data/terraform blocks of a cdktf config, no planned_values/resource_changes of a plan)`,
+  );
+}
+
+/** Replaces cdktf's ${jsonencode(...)} strings by JSON, everywhere in a value. */
+function decodeStrings(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.startsWith('${jsonencode(') ? (jsonencodeToJson(value) ?? value) : value;
+  }
+  if (Array.isArray(value)) return value.map(decodeStrings);
+  if (isObject(value)) {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k] = decodeStrings(v);
+    return out;
+  }
+  return value;
+}
+
+function environmentOf(stack: string, tagged: string | undefined): string {
+  if (ENVIRONMENTS.has(stack)) return stack;
+  return tagged && ENVIRONMENTS.has(tagged.toLowerCase()) ? tagged.toLowerCase() : '';
+}
+
+function tagEnvironment(tags: unknown): string | undefined {
+  if (!isObject(tags)) return undefined;
+  const v = tags.environment ?? tags.Environment;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function normaliseConfig(doc: Json, label: string): NormalisedDocument {
+  const resources: Record<string, PolicyResource> = {};
+  const meta: Record<string, ResourceMeta> = {};
+  for (const [section, mode] of [['resource', 'managed'], ['data', 'data']] as const) {
+    const byType = doc[section];
+    if (byType === undefined) continue;
+    if (!isObject(byType)) throw new InputError(`${label}: "${section}" must be an object of resource types`);
+    for (const [type, byName] of Object.entries(byType)) {
+      if (!isObject(byName)) throw new InputError(`${label}: ${section}.${type} must be an object of resources`);
+      for (const [name, raw] of Object.entries(byName)) {
+        const body = Array.isArray(raw) ? raw[0] : raw;
+        if (!isObject(body)) throw new InputError(`${label}: ${section}.${type}.${name} must be an object`);
+        const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+        const { '//': comment, ...rest } = body;
+        resources[address] = { type, name, mode, values: decodeStrings(rest) as Json };
+        const c = isObject(comment) ? comment : {};
+        const m = isObject(c.metadata) ? c.metadata : {};
+        meta[address] = {
+          constructPath: typeof m.path === 'string' ? m.path : undefined,
+          stackTrace: Array.isArray(m.stackTrace) ? m.stackTrace.filter((s): s is string => typeof s === 'string') : undefined,
+          waivers: Array.isArray(c.waivers) ? (c.waivers as RecordedWaiver[]) : [],
+        };
+      }
+    }
+  }
+  const top = isObject(doc['//']) && isObject((doc['//'] as Json).metadata) ? ((doc['//'] as Json).metadata as Json) : {};
+  const stack = typeof top.stackName === 'string' ? top.stackName : label;
+  let tagged: string | undefined;
+  const providers = isObject(doc.provider) ? doc.provider.aws : undefined;
+  for (const p of Array.isArray(providers) ? providers : [providers]) {
+    if (!isObject(p)) continue;
+    for (const dt of Array.isArray(p.default_tags) ? p.default_tags : [p.default_tags]) {
+      if (isObject(dt)) tagged = tagged ?? tagEnvironment(dt.tags);
+    }
+  }
+  return { input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources }, meta };
+}
+
+interface PlanResource {
+  address?: unknown;
+  mode?: unknown;
+  type?: unknown;
+  name?: unknown;
+  values?: unknown;
+}
+
+const UNKNOWN = '${(known after apply)}';
+const SENSITIVE = '${(sensitive)}';
+
+/** The configuration expressions of every resource, keyed by its address without instance keys. */
+function configExpressions(doc: Json): Map<string, Json> {
+  const out = new Map<string, Json>();
+  const walk = (mod: unknown, prefix: string): void => {
+    if (!isObject(mod)) return;
+    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+      if (isObject(r) && typeof r.address === 'string' && isObject(r.expressions)) out.set(prefix + r.address, r.expressions);
+    }
+    if (isObject(mod.module_calls)) {
+      for (const [name, call] of Object.entries(mod.module_calls)) {
+        if (isObject(call)) walk(call.module, `${prefix}module.${name}.`);
+      }
+    }
+  };
+  walk(isObject(doc.configuration) ? doc.configuration.root_module : undefined, '');
+  return out;
+}
+
+function placeholder(expr: unknown): string {
+  if (isObject(expr) && Array.isArray(expr.references) && typeof expr.references[0] === 'string') return '${' + expr.references[0] + '}';
+  return UNKNOWN;
+}
+
+/** Fills values unknown until apply (after_unknown) with the configuration's reference, recursively. */
+function fillUnknown(value: unknown, unknown: unknown, expr: unknown): unknown {
+  if (unknown === true) return placeholder(expr);
+  if (Array.isArray(unknown)) {
+    const arr = Array.isArray(value) ? [...value] : [];
+    unknown.forEach((u, i) => {
+      if (u !== false) arr[i] = fillUnknown(arr[i], u, Array.isArray(expr) ? expr[i] : undefined);
+    });
+    return arr;
+  }
+  if (isObject(unknown)) {
+    const obj: Json = isObject(value) ? { ...value } : {};
+    for (const [k, u] of Object.entries(unknown)) {
+      if (u !== false) obj[k] = fillUnknown(obj[k], u, isObject(expr) ? expr[k] : undefined);
+    }
+    return obj;
+  }
+  return value;
+}
+
+/** Hides sensitive values (after_sensitive) unless the configuration wrote them as literals. */
+function maskSensitive(value: unknown, sensitive: unknown, expr: unknown): unknown {
+  if (sensitive === true) {
+    if (isObject(expr) && 'constant_value' in expr) return value;
+    return value === undefined || value === null ? value : SENSITIVE;
+  }
+  if (Array.isArray(sensitive) && Array.isArray(value)) {
+    return value.map((v, i) => maskSensitive(v, sensitive[i], Array.isArray(expr) ? expr[i] : undefined));
+  }
+  if (isObject(sensitive) && isObject(value)) {
+    const obj: Json = { ...value };
+    for (const [k, s] of Object.entries(sensitive)) obj[k] = maskSensitive(obj[k], s, isObject(expr) ? expr[k] : undefined);
+    return obj;
+  }
+  return value;
+}
+
+function normalisePlan(doc: Json, label: string): NormalisedDocument {
+  const resources: Record<string, PolicyResource> = {};
+  const meta: Record<string, ResourceMeta> = {};
+  const exprs = configExpressions(doc);
+  const changes = new Map<string, Json>();
+  for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
+    if (isObject(rc) && typeof rc.address === 'string' && isObject(rc.change)) changes.set(rc.address, rc);
+  }
+  let tagged: string | undefined;
+  const add = (r: PlanResource): void => {
+    if (typeof r.address !== 'string' || typeof r.type !== 'string') return;
+    const mode = r.mode === 'data' ? 'data' : 'managed';
+    const configAddress = r.address.replace(/\[[^\]]*\]/g, '');
+    const expr = exprs.get(configAddress);
+    const change = changes.get(r.address)?.change as Json | undefined;
+    let values: unknown = isObject(r.values) ? r.values : {};
+    if (change) {
+      values = fillUnknown(values, change.after_unknown, expr);
+      values = maskSensitive(values, change.after_sensitive, expr);
+    }
+    const v = values as Json;
+    tagged = tagged ?? tagEnvironment(v.tags_all) ?? tagEnvironment(v.tags);
+    resources[r.address] = { type: r.type, name: typeof r.name === 'string' ? r.name : r.address, mode, values: v };
+    meta[r.address] = { waivers: [] };
+  };
+  const walk = (mod: unknown): void => {
+    if (!isObject(mod)) return;
+    for (const r of Array.isArray(mod.resources) ? mod.resources : []) if (isObject(r)) add(r as PlanResource);
+    for (const child of Array.isArray(mod.child_modules) ? mod.child_modules : []) walk(child);
+  };
+  const root = isObject(doc.planned_values) ? doc.planned_values : isObject(doc.values) ? doc.values : undefined;
+  walk(root?.root_module);
+  // Resources only in resource_changes (no planned values, e.g. a plan without planned_values): use `after`.
+  for (const [address, rc] of changes) {
+    const change = rc.change as Json;
+    if (resources[address] || !isObject(change.after)) continue;
+    add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
+  }
+  return { input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources }, meta };
+}

@@ -1,0 +1,106 @@
+import { Finding, LocatedFinding, Report } from './check';
+import { RuleMetadata } from './metadata';
+
+export type ReportFormat = 'text' | 'json' | 'sarif';
+
+const contract = (f: LocatedFinding): Finding => ({ rule: f.rule, severity: f.severity, address: f.address, message: f.message, stack: f.stack });
+
+/** The JSON contract: exactly {findings, waivers, summary}. */
+export function renderJson(report: Report): string {
+  return JSON.stringify({ findings: report.findings.map(contract), waivers: report.waivers, summary: report.summary }, null, 2) + '\n';
+}
+
+/** A readable table grouped by stack and severity, then the waivers, then a summary line. */
+export function renderText(report: Report): string {
+  const lines: string[] = [];
+  const stacks = [...new Set([...report.documents.map((d) => d.label), ...report.findings.map((f) => f.stack)])];
+  for (const stack of stacks) {
+    const doc = report.documents.find((d) => d.label === stack);
+    const mine = report.findings.filter((f) => f.stack === stack);
+    lines.push(`${stack}${doc ? ` (${doc.format}, ${doc.resources} resources)` : ''}: ${mine.length === 0 ? 'no findings' : ''}`.trimEnd());
+    for (const severity of ['deny', 'warn'] as const) {
+      const group = mine.filter((f) => f.severity === severity);
+      if (group.length === 0) continue;
+      lines.push(`  ${severity.toUpperCase()} (${group.length})`);
+      const width = Math.max(...group.map((f) => f.address.length));
+      for (const f of group) {
+        const where = f.source ? `  [${f.source.file}:${f.source.line}]` : '';
+        lines.push(`    ${f.rule.padEnd(11)} ${f.address.padEnd(width)}  ${f.message}${where}`);
+      }
+    }
+  }
+  if (report.waivers.length > 0) {
+    lines.push('waivers:');
+    for (const w of report.waivers) {
+      const expiry = w.expires ? `, expires ${w.expires}` : '';
+      lines.push(`  ${w.rule} ${w.address} (${w.stack}): ${w.status}, ${w.findings} finding(s)${expiry}; reason: ${w.reason || '(none)'}`);
+    }
+  }
+  const s = report.summary;
+  lines.push(
+    `policy-check: ${s.stacks} stack(s), ${s.resources} resources, ${s.deny} deny, ${s.warn} warn, ${s.waived} waived: ${s.passed ? 'passed' : 'FAILED'}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+function sarifRule(r: RuleMetadata) {
+  return {
+    id: r.id,
+    name: r.key.replace(/^[^.]*\./, '').replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase()),
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.description },
+    help: { text: `${r.description}\nFix: ${r.remediation}`, markdown: `${r.description}\n\n**Fix:** ${r.remediation}` },
+    defaultConfiguration: { level: r.severity === 'deny' ? 'error' : 'warning' },
+    properties: { tags: ['security', 'terraform'], severity: r.severity, source: r.file },
+  };
+}
+
+/** SARIF 2.1.0 for GitHub code scanning: locations point at the TypeScript that created the resource when known. */
+export function renderSarif(report: Report): string {
+  const rules = [...report.rules].sort((a, b) => a.id.localeCompare(b.id));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const result = (f: LocatedFinding) => {
+    const loc = f.source ?? f.generated;
+    return {
+      ruleId: f.rule,
+      ruleIndex: index.get(f.rule) ?? -1,
+      level: f.severity === 'deny' ? 'error' : 'warning',
+      message: { text: `${f.address}: ${f.message}` },
+      locations: [
+        {
+          ...(loc
+            ? {
+                physicalLocation: {
+                  artifactLocation: { uri: loc.file, uriBaseId: '%SRCROOT%' },
+                  region: { startLine: Math.max(1, loc.line), startColumn: Math.max(1, loc.column) },
+                },
+              }
+            : {}),
+          logicalLocations: [{ fullyQualifiedName: `${f.stack}/${f.address}`, name: f.address, kind: 'resource' }],
+        },
+      ],
+      partialFingerprints: { 'credexFinding/v1': `${f.rule}|${f.stack}|${f.address}|${f.message}` },
+      properties: { stack: f.stack, address: f.address, ...(f.generated ? { generated: `${f.generated.file}:${f.generated.line}` } : {}) },
+      ...(f.waivedBy ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.waivedBy.reason }] } : {}),
+    };
+  };
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'credex-policy-check', semanticVersion: '1.0.0', rules: rules.map(sarifRule) } },
+        automationDetails: { id: 'policy-check/' },
+        results: [...report.findings, ...report.waived].map(result),
+        properties: { summary: report.summary, waivers: report.waivers },
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+export function render(report: Report, format: ReportFormat): string {
+  if (format === 'json') return renderJson(report);
+  if (format === 'sarif') return renderSarif(report);
+  return renderText(report);
+}
