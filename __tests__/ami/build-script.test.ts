@@ -80,6 +80,9 @@ describe('install-neo4j.sh', () => {
     expect(script).toContain('X-aws-ec2-metadata-token');
     expect(script).toMatch(/report ready\n/);
     expect(script).toMatch(/systemctl disable --now neo4j/);
+    // the host's user_data (constructs/neo4j-user-data.ts) reads its password with these
+    expect(script).toMatch(/install jq/);
+    expect(script).toMatch(/snap install aws-cli --classic/);
     expect(script).toMatch(/install "\$PACKAGE=1:\$NEO4J_VERSION"/);
   });
 });

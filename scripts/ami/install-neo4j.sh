@@ -58,6 +58,13 @@ cloud-init status --wait >/dev/null || true
 apt-get update
 apt-get "${APT_OPTS[@]}" upgrade
 
+STEP=host-tools
+# The host's user_data reads its password from Secrets Manager with the AWS CLI and jq (constructs/neo4j-user-data.ts).
+apt-get "${APT_OPTS[@]}" install jq
+snap wait system seed.loaded
+snap install aws-cli --classic
+aws --version
+
 STEP=neo4j-repository
 apt-get "${APT_OPTS[@]}" install ca-certificates curl gnupg
 install -d -m 0755 /etc/apt/keyrings
