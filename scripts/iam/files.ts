@@ -1,0 +1,67 @@
+/**
+ * The file side of the generator: read synthesized stacks, render the documents as committed under docs/deploy/.
+ * Used by `npm run iam:policy` and by the drift test, so both compare the same bytes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { environments, globalConfig } from '../../config';
+import { generateDeployerPolicies, IamPolicyError, StackInput, TerraformJson } from './generate';
+import { DeployerPolicySet } from './types';
+
+/** Folder of the committed documents, relative to the repository root. */
+export const DEPLOY_DOCS_DIR = 'docs/deploy';
+/** The whole set in one file: what main.ts hands to the `global` stack. */
+export const POLICY_SET_FILE = 'deployer-policies.json';
+
+/** Reads `<dir>/stacks/<env>/cdk.tf.json` for every environment. */
+export function readStacks(outdir: string, names: readonly string[] = environments.map((e) => e.name)): StackInput[] {
+  return names.map((name) => {
+    const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+    if (!existsSync(file)) throw new IamPolicyError(`iam:policy: ${file} does not exist: the ${name} stack was not synthesized`);
+    let json: TerraformJson;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
+    } catch (e) {
+      throw new IamPolicyError(`iam:policy: ${file} is not valid JSON (${(e as Error).message})`);
+    }
+    return { name, json };
+  });
+}
+
+/**
+ * Synthesizes the app (the bundled dist/main.js, in a child process, as `cdktf synth` runs it) into a temporary
+ * folder and reads the environment stacks.
+ */
+export function synthesizeStacks(mainJs: string): StackInput[] {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'credex-iam-'));
+  try {
+    const run = spawnSync(process.execPath, [mainJs], { env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    if (run.status !== 0) {
+      const why = (run.stderr || run.stdout || String(run.error ?? '')).split('\n').find((l) => /error/i.test(l)) ?? `exit ${run.status}`;
+      throw new IamPolicyError(`iam:policy: the stacks failed to synthesize: ${why.trim()}`);
+    }
+    return readStacks(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The generator with this project's settings. */
+export function generateForProject(stacks: readonly StackInput[]): DeployerPolicySet {
+  return generateDeployerPolicies(stacks, {
+    project: globalConfig.project,
+    stateBucket: globalConfig.state.bucket,
+    repository: globalConfig.ecr.repositoryName,
+    boundaryName: globalConfig.permissionsBoundaryName,
+  });
+}
+
+/** File name -> content, exactly as committed (2-space JSON and a final newline; deterministic). */
+export function renderFiles(set: DeployerPolicySet): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const p of set.policies) files.set(p.file, JSON.stringify(p.document, null, 2) + '\n');
+  files.set(POLICY_SET_FILE, JSON.stringify(set, null, 2) + '\n');
+  return files;
+}
