@@ -82,6 +82,8 @@ proto(p) := "-1" if {
 	not is_string(p)
 }
 
+default has_ports(_) := false
+
 has_ports(protocol) if not proto(protocol) in no_port_protocols
 
 port(p) := p if is_number(p)
@@ -104,12 +106,16 @@ port_range(protocol, from, to) := [0, 65535] if {
 	not ports_known(protocol, from, to)
 }
 
+default ports_known(_, _, _) := false
+
 ports_known(protocol, _, _) if proto(protocol) in all_protocols
 
 ports_known(_, from, to) if {
 	port(from)
 	port(to)
 }
+
+default all_traffic(_, _) := false
 
 all_traffic(protocol, _) if proto(protocol) in all_protocols
 

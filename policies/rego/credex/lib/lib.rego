@@ -62,6 +62,8 @@ strings(x) := [] if {
 attr_strings(obj, key) := strings(object.get(obj, key, null))
 
 # true when obj[key] is the boolean true or the string "true".
+default is_true(_, _) := false
+
 is_true(obj, key) if object.get(obj, key, false) == true
 
 is_true(obj, key) if object.get(obj, key, false) == "true"

@@ -13,8 +13,10 @@ secret_in_script(text) if secret_pattern(text)
 # The literal parts of a secret string: the whole string, or the secret-named keys of a JSON object.
 secret_version_literals(s) := {"value"} if {
 	literal_value(s)
-	not is_object(json_value(s))
+	not json_object(s)
 }
+
+json_object(s) if is_object(json_value(s))
 
 secret_version_literals(s) := {sprintf("key %s", [k]) |
 	some k, v in json_value(s)

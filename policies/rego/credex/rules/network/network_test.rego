@@ -1,0 +1,35 @@
+package credex.rules.network_test
+
+import data.credex.rules.network
+
+one(type, values) := {"resources": {sprintf("%s.x", [type]): {"type": type, "name": "x", "mode": "managed", "values": values}}}
+
+test_public_ip_01_denied if {
+	count(network.public_ip) == 1 with input as one("aws_instance", {"associate_public_ip_address": true})
+	count(network.public_ip) == 1 with input as one("aws_subnet", {"map_public_ip_on_launch": true})
+	count(network.public_ip) == 1 with input as one("aws_ecs_service", {"network_configuration": {"assign_public_ip": true}})
+	count(network.public_ip) == 1 with input as one("aws_launch_template", {"network_interfaces": [{"associate_public_ip_address": "true"}]})
+}
+
+test_public_ip_02_ok if {
+	count(network.public_ip) == 0 with input as one("aws_instance", {"associate_public_ip_address": false})
+	count(network.public_ip) == 0 with input as one("aws_subnet", {"map_public_ip_on_launch": false})
+	count(network.public_ip) == 0 with input as one("aws_ecs_service", {"network_configuration": [{"assign_public_ip": false}]})
+}
+
+vpc := {"type": "aws_vpc", "name": "main", "mode": "managed", "values": {"cidr_block": "10.0.0.0/16"}}
+
+test_flow_logs_01_missing_denied if {
+	count(network.vpc_flow_logs) == 1 with input as {"resources": {"aws_vpc.main": vpc}}
+	count(network.vpc_flow_logs) == 1 with input as {"resources": {"aws_vpc.main": vpc, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "${aws_vpc.other.id}"}}}}
+}
+
+test_flow_logs_02_present_ok if {
+	count(network.vpc_flow_logs) == 0 with input as {"resources": {"aws_vpc.main": vpc, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "${aws_vpc.main.id}"}}}}
+}
+
+# In a plan the reference is resolved: the flow log names the VPC's id.
+test_flow_logs_03_plan_ids_ok if {
+	planned := object.union(vpc, {"values": {"id": "vpc-123"}})
+	count(network.vpc_flow_logs) == 0 with input as {"resources": {"aws_vpc.main": planned, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "vpc-123"}}}}
+}

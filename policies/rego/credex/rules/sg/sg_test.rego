@@ -1,0 +1,108 @@
+package credex.rules.sg_test
+
+import data.credex.rules.sg
+
+group(ingress) := {"resources": {"aws_security_group.x": {"type": "aws_security_group", "name": "x", "mode": "managed", "values": {"ingress": ingress}}}}
+
+rule(values) := {"resources": {"aws_security_group_rule.r": {"type": "aws_security_group_rule", "name": "r", "mode": "managed", "values": values}}}
+
+vpc_rule(values) := {"resources": {"aws_vpc_security_group_ingress_rule.r": {"type": "aws_vpc_security_group_ingress_rule", "name": "r", "mode": "managed", "values": values}}}
+
+tcp(from, to, cidrs) := {"protocol": "tcp", "from_port": from, "to_port": to, "cidr_blocks": cidrs}
+
+# 1. world-open 443 is compliant; 8080 is not (inline block as an array).
+test_world_open_01_https_ok if {
+	count(sg.world_open_ingress) == 0 with input as group([tcp(443, 443, ["0.0.0.0/0"])])
+}
+
+test_world_open_02_8080_denied if {
+	some f in sg.world_open_ingress with input as group([tcp(8080, 8080, ["0.0.0.0/0"])])
+	f.address == "aws_security_group.x"
+	contains(f.message, "port 8080")
+}
+
+# 2. a single block written as an object (cdktf) and an ipv6 world CIDR.
+test_world_open_03_object_block_ipv6 if {
+	count(sg.world_open_ingress) == 1 with input as group({"protocol": "tcp", "from_port": 8443, "to_port": 8443, "ipv6_cidr_blocks": ["::/0"]})
+}
+
+# 3. a range 80-443 covers more than the two web ports.
+test_world_open_04_range_80_443 if {
+	count(sg.world_open_ingress) == 1 with input as rule({"type": "ingress", "protocol": "tcp", "from_port": 80, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]})
+}
+
+# 4. a private CIDR or an SG reference is not world-open; egress rules are ignored.
+test_world_open_05_private_ok if {
+	count(sg.world_open_ingress) == 0 with input as group([tcp(8080, 8080, ["10.0.0.0/16"])])
+	count(sg.world_open_ingress) == 0 with input as rule({"type": "egress", "protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]})
+}
+
+# 5. ports given as references are judged as all ports, and the message says so.
+test_world_open_06_unresolved_ports if {
+	some f in sg.all_traffic_ingress with input as group([tcp("${var.port}", "${var.port}", ["0.0.0.0/0"])])
+	contains(f.message, "unresolved")
+}
+
+test_world_open_07_string_ports if {
+	count(sg.world_open_ingress) == 1 with input as group([{"protocol": "6", "from_port": "8080", "to_port": "8080", "cidr_blocks": ["0.0.0.0/0"]}])
+}
+
+test_database_01_cidr_denied_all_shapes if {
+	count(sg.database_port_cidr) == 1 with input as group([tcp(7687, 7687, ["10.0.0.0/16"])])
+	count(sg.database_port_cidr) == 1 with input as rule({"type": "ingress", "protocol": "tcp", "from_port": 7474, "to_port": 7474, "cidr_blocks": ["0.0.0.0/0"]})
+	count(sg.database_port_cidr) == 1 with input as vpc_rule({"ip_protocol": "tcp", "from_port": 7000, "to_port": 7000, "cidr_ipv4": "10.1.0.0/16"})
+}
+
+# A reference in a CIDR field is still a CIDR source.
+test_database_02_cidr_reference_denied if {
+	some f in sg.database_port_cidr with input as group([tcp(7687, 7687, ["${aws_vpc.main.cidr_block}"])])
+	contains(f.message, "aws_vpc.main.cidr_block")
+}
+
+test_database_03_sg_reference_ok if {
+	count(sg.database_port_cidr) == 0 with input as group([{"protocol": "tcp", "from_port": 7687, "to_port": 7687, "security_groups": ["${aws_security_group.task.id}"]}])
+	count(sg.database_port_cidr) == 0 with input as rule({"type": "ingress", "protocol": "tcp", "from_port": 7687, "to_port": 7687, "source_security_group_id": "${aws_security_group.task.id}"})
+	count(sg.database_port_cidr) == 0 with input as vpc_rule({"ip_protocol": "tcp", "from_port": 7687, "to_port": 7687, "referenced_security_group_id": "${aws_security_group.task.id}"})
+	count(sg.database_port_cidr) == 0 with input as group([{"protocol": "tcp", "from_port": 6000, "to_port": 6000, "self": true}])
+}
+
+test_all_traffic_01_denied if {
+	some f in sg.all_traffic_ingress with input as vpc_rule({"ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"})
+	contains(f.message, "whole internet")
+	some g in sg.all_traffic_ingress with input as group([{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["10.0.0.0/8"]}])
+	contains(g.message, "10.0.0.0/8")
+	some h in sg.all_traffic_ingress with input as rule({"type": "ingress", "protocol": "all", "from_port": 0, "to_port": 65535, "source_security_group_id": "${aws_security_group.a.id}"})
+	contains(h.message, "security-group")
+	count(sg.all_traffic_ingress) == 1 with input as group([tcp(0, 65535, ["10.0.0.0/8"])])
+}
+
+test_all_traffic_02_self_ok if {
+	count(sg.all_traffic_ingress) == 0 with input as group([{"protocol": "-1", "from_port": 0, "to_port": 0, "self": true}])
+	count(sg.all_traffic_ingress) == 0 with input as group([{"protocol": "-1", "from_port": 0, "to_port": 0, "self": "true"}])
+}
+
+test_range_01_covers_sensitive if {
+	some f in sg.sensitive_port_range with input as group([tcp(7000, 8000, ["10.0.0.0/16"])])
+	contains(f.message, "7474")
+	count(sg.sensitive_port_range) == 1 with input as rule({"type": "ingress", "protocol": "tcp", "from_port": 20, "to_port": 25, "source_security_group_id": "${aws_security_group.a.id}"})
+}
+
+test_range_02_ok if {
+	count(sg.sensitive_port_range) == 0 with input as group([tcp(8000, 8100, ["10.0.0.0/16"])])
+	count(sg.sensitive_port_range) == 0 with input as group([{"protocol": "tcp", "from_port": 5000, "to_port": 7688, "self": true}])
+	count(sg.sensitive_port_range) == 0 with input as group([{"protocol": "icmp", "from_port": -1, "to_port": -1, "cidr_blocks": ["0.0.0.0/0"]}])
+}
+
+test_admin_01_ssh_rdp_world if {
+	count(sg.admin_port_world_open) == 1 with input as group([tcp(22, 22, ["0.0.0.0/0"])])
+	count(sg.admin_port_world_open) == 1 with input as vpc_rule({"ip_protocol": "tcp", "from_port": 3389, "to_port": 3389, "cidr_ipv6": "::/0"})
+	count(sg.world_open_ingress) == 0 with input as group([tcp(22, 22, ["0.0.0.0/0"])])
+}
+
+test_admin_02_ssh_from_bastion_ok if {
+	count(sg.admin_port_world_open) == 0 with input as group([tcp(22, 22, ["10.0.5.0/24"])])
+}
+
+test_unknown_types_ok if {
+	count(sg.world_open_ingress) == 0 with input as {"resources": {"x_y.z": {"type": "x_y", "name": "z", "mode": "managed", "values": {}}}}
+}
