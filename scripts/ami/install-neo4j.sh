@@ -15,10 +15,14 @@ STEP=start
 LOG=/var/log/neo4j-ami-build.log
 exec > >(tee -a "$LOG") 2>&1
 
+# Overridable for other partitions (e.g. amazonaws.com.cn) and for the tests, which point them at a local
+# metadata server and moto; on a builder neither is set.
+IMDS_URL=${NEO4J_AMI_IMDS_URL:-http://169.254.169.254}
+
 imds() { # path -> IMDSv2 metadata value
   local token
-  token=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
-  curl -sf -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/$1"
+  token=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "$IMDS_URL/latest/api/token")
+  curl -sf -H "X-aws-ec2-metadata-token: $token" "$IMDS_URL/latest/$1"
 }
 
 report() { # state [step] -> tags this instance Neo4jBuild=state (and Neo4jBuildStep=step)
@@ -33,7 +37,7 @@ report() { # state [step] -> tags this instance Neo4jBuild=state (and Neo4jBuild
   body="Action=CreateTags&Version=2016-11-15&ResourceId.1=$instance&Tag.1.Key=Neo4jBuild&Tag.1.Value=$state"
   if [ -n "$step" ]; then body="$body&Tag.2.Key=Neo4jBuildStep&Tag.2.Value=$step"; fi
   curl -sf --retry 5 --retry-all-errors --aws-sigv4 "aws:amz:$region:ec2" --user "$ak:$sk" \
-    -H "x-amz-security-token: $token" --data "$body" "https://ec2.$region.amazonaws.com/" >/dev/null
+    -H "x-amz-security-token: $token" --data "$body" "${NEO4J_AMI_EC2_URL:-https://ec2.$region.amazonaws.com/}" >/dev/null
 }
 
 trap 'echo "neo4j-ami: failed at step $STEP"; report failed "$STEP" || echo "neo4j-ami: could not report failure"' ERR
