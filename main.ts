@@ -4,6 +4,7 @@ import { environments, globalConfig } from './config';
 import { buildScriptHash } from './scripts/ami/build-script';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
+import { committedDeployerPolicies } from './scripts/iam/committed';
 
 export interface SynthesizedStack {
   /** Stack name, as in `cdktf deploy <name>`. */
@@ -26,7 +27,7 @@ export interface BuildOptions {
 export function buildApp(options: BuildOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
   const amiBuildScriptHash = buildScriptHash();
-  new GlobalStack(app, 'global', { global: globalConfig });
+  new GlobalStack(app, 'global', { global: globalConfig, deployerPolicies: committedDeployerPolicies });
   for (const env of environments) {
     new EnvironmentStack(app, env.name, { env, global: globalConfig, imageTag: options.imageTag, amiBuildScriptHash });
   }

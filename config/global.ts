@@ -8,4 +8,5 @@ export const globalConfig: GlobalConfig = {
   githubRepository: 'Credex/credex-core',
   amiRetention: 3,
   permissionsBoundaryName: 'credex-permissions-boundary',
+  deployBranches: { staging: 'stage', production: 'prod' },
 };

@@ -134,4 +134,6 @@ export interface GlobalConfig {
    * permissions boundary; deployers may only create roles that carry it.
    */
   readonly permissionsBoundaryName: string;
+  /** Branch whose pushes deploy each environment (the GitHub OIDC deploy roles trust only these). */
+  readonly deployBranches: Readonly<Record<EnvironmentName, string>>;
 }

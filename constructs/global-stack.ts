@@ -1,24 +1,71 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { GlobalConfig } from '../config';
+import type { DeployerPolicySet } from '../scripts/iam/types';
+import { Deployers } from './deployers';
+import { GithubOidc } from './github-oidc';
+import { PermissionsBoundary } from './permissions-boundary';
 import { Registry } from './registry';
 import { StackBase } from './stack-base';
 
 export interface GlobalStackProps {
   readonly global: GlobalConfig;
+  /**
+   * The deployer policies generated from the environment stacks by `npm run iam:policy`
+   * (main.ts passes the committed docs/deploy/deployer-policies.json).
+   */
+  readonly deployerPolicies: DeployerPolicySet;
 }
 
 /**
- * Account-wide resources, deployed once by an administrator before any environment:
- * the ECR repository both environments pull from (and the deployer identities).
+ * Account-wide resources, deployed once by an administrator before any environment (never by the deployers,
+ * whose policies grant nothing here): the ECR repository both environments pull from, the permissions boundary
+ * of every role the environment stacks create, the key-based deployer users and groups of the seed, and the
+ * GitHub OIDC provider with one deploy role per environment.
  */
 export class GlobalStack extends StackBase {
   public readonly registry: Registry;
+  public readonly boundary: PermissionsBoundary;
+  public readonly deployers: Deployers;
+  public readonly githubOidc: GithubOidc;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     const g = props.global;
     super(scope, id, { project: g.project, stackName: id, region: g.region, state: g.state });
     this.registry = new Registry(this, 'registry', { repositoryName: g.ecr.repositoryName, keepImages: g.ecr.keepImages });
     new TerraformOutput(this, 'ecr_repository_url', { value: this.registry.repository.repositoryUrl });
+
+    const set = props.deployerPolicies;
+    const account = new DataAwsCallerIdentity(this, 'account', {});
+    const byAudience = (audience: string) => set.policies.filter((p) => p.audience === audience);
+    const boundary = byAudience('boundary');
+    if (boundary.length !== 1 || boundary[0].name !== g.permissionsBoundaryName) {
+      throw new Error(`GlobalStack ${id}: deployerPolicies must hold exactly one boundary named ${g.permissionsBoundaryName}; run npm run iam:policy`);
+    }
+    this.boundary = new PermissionsBoundary(this, 'permissions-boundary', {
+      name: boundary[0].name,
+      document: boundary[0].document,
+      accountId: account.accountId,
+    });
+
+    const environments = set.environments.map((name) => {
+      if (!(name in g.deployBranches)) throw new Error(`GlobalStack ${id}: no deploy branch configured for environment ${name}`);
+      return { name, branch: g.deployBranches[name as keyof typeof g.deployBranches], policies: byAudience(name) };
+    });
+    this.deployers = new Deployers(this, 'deployers', {
+      sharedPolicies: byAudience('shared'),
+      environments,
+      accountId: account.accountId,
+    });
+    this.githubOidc = new GithubOidc(this, 'github-oidc', {
+      repository: g.githubRepository,
+      sharedPolicies: this.deployers.sharedPolicies,
+      environments: environments.map((e) => ({ name: e.name, branch: e.branch, policies: this.deployers.environmentPolicies[e.name] })),
+    });
+    for (const e of environments) {
+      new TerraformOutput(this, `deploy_role_arn_${e.name}`, { value: this.githubOidc.roles[e.name].arn });
+    }
+    new TerraformOutput(this, 'permissions_boundary_arn', { value: this.boundary.policy.arn });
   }
 }
