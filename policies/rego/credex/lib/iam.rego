@@ -30,7 +30,7 @@ document_ref(s) := m[0][1] if {
 }
 
 # Policy strings on resources, including the inline_policy blocks of roles.
-policy_strings contains [addr, attribute, kind, value] if {
+raw_policy_strings contains [addr, attribute, kind, value] if {
 	some addr, r in input.resources
 	r.mode != "data"
 	some attribute, kind in object.get(policy_attributes, r.type, {})
@@ -39,12 +39,48 @@ policy_strings contains [addr, attribute, kind, value] if {
 	value != ""
 }
 
-policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "permissions", value] if {
+raw_policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "permissions", value] if {
 	some addr, r in resources("aws_iam_role")
 	some i, b in blocks(values(r), "inline_policy")
 	value := object.get(b, "policy", null)
 	is_string(value)
 	value != ""
+}
+
+# The policy strings with their kind; a policy used as a permissions boundary is of kind "boundary".
+policy_strings contains [addr, attribute, policy_kind(addr, input.resources[addr], kind), value] if {
+	some [addr, attribute, kind, value] in raw_policy_strings
+}
+
+# Names of the policies used as permissions boundaries: named by a role's or user's permissions_boundary, or
+# required by an iam:PermissionsBoundary condition in another policy (the deployers may only create roles
+# with that boundary).
+boundary_arns contains arn if {
+	some r in input.resources
+	r.type in {"aws_iam_role", "aws_iam_user"}
+	some arn in attr_strings(values(r), "permissions_boundary")
+}
+
+boundary_arns contains arn if {
+	some [_, _, _, value] in raw_policy_strings
+	some s in as_list(object.get(json_value(value), "Statement", []))
+	some [k, arns] in json_conditions(object.get(s, "Condition", null))
+	lower(k) == "iam:permissionsboundary"
+	some arn in arns
+}
+
+# A permissions boundary caps what a principal may do and grants nothing, so the Allow rules do not judge it.
+boundary_policy(_, r) if {
+	r.type == "aws_iam_policy"
+	name := object.get(values(r), "name", "")
+	some arn in boundary_arns
+	endswith(arn, sprintf(":policy/%s", [name]))
+}
+
+boundary_policy(addr, r) if {
+	r.type == "aws_iam_policy"
+	some arn in boundary_arns
+	contains(arn, sprintf("${%s.", [addr]))
 }
 
 # Documents that could be judged.
@@ -110,12 +146,13 @@ normal_json_statement(s) := {
 	"not_resources": strings(object.get(s, "NotResource", null)),
 	"principals": json_principals(object.get(s, "Principal", null)),
 	"has_condition": object.get(s, "Condition", null) != null,
-	"condition_keys": json_condition_keys(object.get(s, "Condition", null)),
+	"condition_keys": [k | some [k, _] in json_conditions(object.get(s, "Condition", null))],
 }
 
-json_condition_keys(c) := [k | some ops in c; some k, _ in ops] if is_object(c)
+# [key, values] pairs of a JSON Condition block.
+json_conditions(c) := [[k, strings(v)] | some ops in c; some k, v in ops] if is_object(c)
 
-json_condition_keys(c) := [] if not is_object(c)
+json_conditions(c) := [] if not is_object(c)
 
 json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
 
@@ -144,9 +181,14 @@ effect_or_allow(e) := e if is_string(e)
 
 effect_or_allow(e) := "Allow" if not is_string(e)
 
-# Allow statements of all documents, with their index, for the rules.
+policy_kind(addr, r, _) := "boundary" if boundary_policy(addr, r)
+
+policy_kind(addr, r, kind) := kind if not boundary_policy(addr, r)
+
+# Allow statements of all documents except permissions boundaries, with their index, for the rules.
 allow_statements contains [doc, i, s] if {
 	some doc in documents
+	doc.kind != "boundary"
 	some i, s in doc.statements
 	s.effect == "Allow"
 }
@@ -162,11 +204,27 @@ statement_name(i, s) := sprintf("%d (%s)", [i, s.sid]) if s.sid != ""
 
 statement_name(i, s) := sprintf("%d", [i]) if s.sid == ""
 
-# A resource that stands for every resource of a service: "*", "arn:aws:s3:::*", "arn:aws:iam::1:role/*".
-# A log-group ARN ending in ":*" ("...:log-group:/ecs/app:*") names that group's streams and is not a wildcard.
+# A resource that stands for every resource of a service: "*", "arn:aws:s3:::*". A log-group ARN ending in
+# ":*" ("...:log-group:/ecs/app:*") names that group's streams and is not a wildcard.
 wildcard_resource(r) if r == "*"
 
-wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:(\*|[A-Za-z0-9-]+[/:]\*)$`, r)
+wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$`, r)
+
+# Every resource of one type: "arn:aws:iam::1:role/*", "arn:aws:secretsmanager:r:1:secret:*". Creating a
+# resource needs such an ARN, so this only matters for the sensitive actions below.
+type_wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:[A-Za-z0-9-]+[/:]\*$`, r)
+
+# Actions that hand out credentials or data: on every resource of their type they are as broad as "*".
+sensitive_actions := {
+	"iam:passrole",
+	"sts:assumerole",
+	"secretsmanager:getsecretvalue",
+	"kms:decrypt",
+	"ssm:getparameter",
+	"ssm:getparameters",
+	"ssm:getparametersbypath",
+	"iam:createaccesskey",
+}
 
 wildcard_action(a) if a == "*"
 
@@ -187,7 +245,11 @@ all_resources(s) if count(s.not_resources) > 0
 
 star_reason(s) := "NotResource" if count(s.not_resources) > 0
 
-star_reason(s) := concat(", ", [r | some r in s.resources; wildcard_resource(r)]) if count(s.not_resources) == 0
+star_reason(s) := concat(", ", [r | some r in s.resources; broad_resource(r)]) if count(s.not_resources) == 0
+
+broad_resource(r) if wildcard_resource(r)
+
+broad_resource(r) if type_wildcard_resource(r)
 
 attachment_attributes := {
 	"aws_iam_role_policy_attachment": ["policy_arn"],
@@ -208,10 +270,19 @@ tolerated(doc, s) if {
 	s.has_condition
 }
 
-# A condition that narrows the statement to tagged resources (attribute-based access control) or to tagging
-# on creation: a wildcard resource under it is scoped after all.
+# A condition that narrows the statement to tagged resources (attribute-based access control), to resources
+# created with given tags, or to images of an owner: a wildcard resource under it is scoped after all.
 resource_scoping_condition(s) if {
 	some k in s.condition_keys
 	is_string(k)
-	regex.match(`(?i)^([a-z0-9-]+:ResourceTag/.+|ec2:CreateAction)$`, k)
+	regex.match(`(?i)^([a-z0-9-]+:(ResourceTag|RequestTag)/.+|ec2:CreateAction|ec2:Owner)$`, k)
+}
+
+# Actions on "*" that AWS could scope, and sensitive actions on every resource of a type.
+too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); not unscopable(a)] if all_resources(s)
+
+too_broad_actions(s) := [a | some a in s.actions; lower(a) in sensitive_actions] if {
+	not all_resources(s)
+	some r in s.resources
+	type_wildcard_resource(r)
 }

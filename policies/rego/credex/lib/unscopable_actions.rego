@@ -22,6 +22,13 @@ unscopable_actions := {
 	"ssmmessages:createdatachannel",
 	"ssmmessages:opencontrolchannel",
 	"ssmmessages:opendatachannel",
+	# SSM agent messaging (AmazonSSMManagedInstanceCore).
+	"ec2messages:acknowledgemessage",
+	"ec2messages:deletemessage",
+	"ec2messages:failmessage",
+	"ec2messages:getendpoint",
+	"ec2messages:getmessages",
+	"ec2messages:sendreply",
 	# Task definitions are registered without a resource ARN.
 	"ecs:registertaskdefinition",
 	"ecs:deregistertaskdefinition",
@@ -35,6 +42,8 @@ unscopable_actions := {
 	"kms:listaliases",
 	"logs:describeloggroups",
 	"sns:listtopics",
+	"cloudwatch:listdashboards",
+	"dlm:getlifecyclepolicies",
 	"tag:getresources",
 	"acm:listcertificates",
 }

@@ -55,7 +55,8 @@ test_resource_star_01_write_denied if {
 	not contains(f.message, "DescribeInstances")
 	count(iam.resource_star) == 1 with input as policy(allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*"))
 	count(iam.resource_star) == 1 with input as policy({"Statement": [{"Effect": "Allow", "Action": "ecs:UpdateService", "NotResource": "arn:aws:ecs:x:1:service/a/b"}]})
-	count(iam.resource_star) == 1 with input as via_data([{"actions": ["ecr:PutImage"], "resources": ["arn:aws:ecr:af-south-1:1:repository/*"]}])
+	count(iam.resource_star) == 1 with input as via_data([{"actions": ["ecr:PutImage"], "resources": ["*"]}])
+	count(iam.resource_star) == 1 with input as policy(allow("ecs:UpdateService", "arn:aws:ecs:af-south-1:1:*"))
 }
 
 # A JSON policy string with ${...} references inside is still parsed and judged.
@@ -74,12 +75,39 @@ test_resource_star_03_unscopable_ok if {
 # A log-group ARN with the :* suffix names that group's streams: it is not a wildcard.
 test_resource_star_04_log_group_suffix_ok if {
 	count(iam.resource_star) == 0 with input as policy(allow(["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:af-south-1:1:log-group:/ecs/api:*"))
-	count(iam.resource_star) == 1 with input as policy(allow(["logs:PutLogEvents"], "arn:aws:logs:af-south-1:1:log-group:*"))
+	count(iam.resource_star) == 1 with input as policy(allow(["logs:PutLogEvents"], "*"))
+}
+
+# Every resource of a type is too broad only for the sensitive actions (creating a resource needs such an ARN).
+test_resource_star_07_type_wildcards if {
+	some f in iam.resource_star with input as policy(allow(["iam:PassRole", "iam:GetRole"], "arn:aws:iam::1:role/*"))
+	contains(f.message, "iam:PassRole")
+	not contains(f.message, "GetRole")
+	count(iam.resource_star) == 0 with input as policy(allow("ec2:CreateVpc", "arn:aws:ec2:af-south-1:1:vpc/*"))
+	count(iam.resource_star) == 0 with input as policy(allow("iam:PassRole", "arn:aws:iam::1:role/credex-*"))
+}
+
+# A permissions boundary grants nothing: its Allow statements are not judged.
+test_boundary_01_by_permissions_boundary_attribute if {
+	boundary := res("b", "aws_iam_policy", {"name": "limits", "policy": json.marshal(allow("*", "*"))})
+	role := res("r", "aws_iam_role", {"permissions_boundary": "arn:aws:iam::1:policy/limits"})
+	count(iam.wildcard_action) == 0 with input as {"resources": {"aws_iam_policy.b": boundary, "aws_iam_role.r": role}}
+	count(iam.wildcard_action) == 1 with input as {"resources": {"aws_iam_policy.b": boundary}}
+	by_ref := res("r", "aws_iam_role", {"permissions_boundary": "${aws_iam_policy.b.arn}"})
+	count(iam.wildcard_action) == 0 with input as {"resources": {"aws_iam_policy.b": boundary, "aws_iam_role.r": by_ref}}
+}
+
+test_boundary_02_by_condition if {
+	boundary := res("b", "aws_iam_policy", {"name": "limits", "policy": json.marshal(allow("ec2:*", "*"))})
+	deployer := res("d", "aws_iam_policy", {"policy": json.marshal({"Statement": [{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "arn:aws:iam::1:role/app-*", "Condition": {"StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/limits"}}}]})})
+	count(iam.wildcard_action) == 0 with input as {"resources": {"aws_iam_policy.b": boundary, "aws_iam_policy.d": deployer}}
 }
 
 test_resource_star_05_tag_condition_ok if {
 	count(iam.resource_star) == 0 with input as via_data([{"actions": ["ec2:CreateTags"], "resources": ["arn:aws:ec2:af-south-1:*:instance/*"], "condition": [{"test": "StringEquals", "variable": "aws:ResourceTag/ManagedBy", "values": ["x"]}]}])
 	count(iam.resource_star) == 0 with input as policy({"Statement": [{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*", "Condition": {"StringEquals": {"ec2:ResourceTag/Role": "builder"}}}]})
+	count(iam.resource_star) == 0 with input as policy({"Statement": [{"Effect": "Allow", "Action": "dlm:CreateLifecyclePolicy", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestTag/project": "credex"}}}]})
+	count(iam.resource_star) == 1 with input as policy({"Statement": [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})
 }
 
 # Trust policies have no resources and are not judged by the resource rule.

@@ -19,9 +19,8 @@ import data.credex.lib
 resource_star contains finding if {
 	some [doc, i, s] in lib.allow_statements
 	doc.kind != "trust"
-	lib.all_resources(s)
 	not lib.resource_scoping_condition(s)
-	scoped := [a | some a in s.actions; not lib.wildcard_action(a); not lib.unscopable(a)]
+	scoped := lib.too_broad_actions(s)
 	count(scoped) > 0
 	finding := {
 		"address": doc.address,
