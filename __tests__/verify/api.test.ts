@@ -1,6 +1,6 @@
 /** api-health, smoke and the embedded load engine against real local HTTP servers. */
 import type { LoadProfile, SmokeTest } from '../../config';
-import { staging } from '../../config';
+import { environmentConfig } from '../../config';
 import { runApiHealth } from '../../verify/api-health';
 import { StepFailure } from '../../verify/errors';
 import { runLoad } from '../../verify/load';
@@ -9,6 +9,8 @@ import { runSmoke } from '../../verify/smoke';
 import type { StepContext } from '../../verify/types';
 import { freePort } from '../support/ports';
 import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+
+const staging = environmentConfig('staging');
 
 function context(apiUrl: string | undefined, timeoutMs: number): StepContext {
   return { outputs: { source: 'test' }, env: staging, timeoutMs, apiUrl, reportDir: '/tmp/verify-test-unused' };

@@ -10,7 +10,7 @@ import { findK6, parseK6Summary } from '../../verify/load/k6';
 import { evaluateThresholds, k6Thresholds, percentile } from '../../verify/load/profile';
 import { boltHost, parseNeo4jSecret } from '../../verify/neo4j';
 import { checkOutputs, parseOutputs, readOutputsFile } from '../../verify/outputs';
-import { renderMarkdown, writeReport } from '../../verify/report';
+import { renderMarkdown, writeReport, type VerifyReport } from '../../verify/report';
 import { backoffDelay, waitFor } from '../../verify/wait';
 
 const profile: LoadProfile = { paths: ['/health'], virtualUsers: 2, durationSeconds: 1, thresholds: { p95Ms: 800, maxErrorRate: 0.01, minChecksRate: 0.99 } };
@@ -139,15 +139,15 @@ describe('report and arguments', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'verify-report-'));
     const summary = path.join(dir, 'step-summary.md');
     writeFileSync(summary, '# earlier job output\n');
-    const report = {
+    const report: VerifyReport = {
       stack: 'staging',
       startedAt: '2026-01-01T00:00:00.000Z',
       finishedAt: '2026-01-01T00:00:01.000Z',
       duration: 1000,
       passed: false,
       steps: [
-        { step: 'api-health' as const, status: 'passed' as const, duration: 12, figures: { status: 200, latencyMs: 3 }, message: 'GET /health -> 200' },
-        { step: 'smoke' as const, status: 'failed' as const, duration: 5, figures: {}, message: 'wrong answer: a | b', failureKind: 'wrong-answer' as const },
+        { step: 'api-health', status: 'passed', duration: 12, figures: { status: 200, latencyMs: 3 }, message: 'GET /health -> 200' },
+        { step: 'smoke', status: 'failed', duration: 5, figures: {}, message: 'wrong answer: a | b', failureKind: 'wrong-answer' },
       ],
     };
     writeReport(dir, report, { GITHUB_STEP_SUMMARY: summary });

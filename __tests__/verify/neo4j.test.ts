@@ -1,0 +1,192 @@
+/**
+ * The neo4j step against real Neo4j 5.26 Community servers (Maven Central jars, scripts/neo4j/TestServer.java) on
+ * 127.0.0.1, with credentials read from a real moto Secrets Manager; and one full verify run over every step:
+ * moto (ECS, ELBv2, Secrets Manager), Neo4j, and a local HTTP API with the embedded load engine.
+ */
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { environmentConfig, type EnvironmentConfig } from '../../config';
+import { StepFailure } from '../../verify/errors';
+import { checkSpace, checkSpaces, type SpaceCredentials } from '../../verify/neo4j';
+import { writeReport } from '../../verify/report';
+import { runVerify } from '../../verify/runner';
+import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
+import { startNeo4j, type Neo4jServer } from '../support/neo4j';
+import { deploy } from './helpers/aws-deploy';
+import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+
+const staging = environmentConfig('staging');
+
+let neo: Neo4jServer;
+let expired: Neo4jServer;
+let moto: MotoServer;
+let api: TestHttpServer;
+
+beforeAll(async () => {
+  [neo, expired, moto, api] = await Promise.all([
+    startNeo4j(),
+    startNeo4j({ expired: true }),
+    startMoto({ MOTO_ECS_SERVICE_RUNNING: '1' }),
+    startHttpServer((req, res) => {
+      if (req.url === '/health') return send(res, 200, { status: 'ok' });
+      return send(res, 404, { error: 'not found' });
+    }),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([neo?.stop(), expired?.stop(), moto?.stop(), api?.close()]);
+}, 60_000);
+
+const creds = (server: Neo4jServer, name: string, password = server.password): SpaceCredentials => ({ name, url: server.boltUrl, user: server.user, password });
+
+/** staging's config with the local server's version (the AMI pins another patch) and a short load profile. */
+function localEnv(version: string): EnvironmentConfig {
+  return {
+    ...staging,
+    neo4j: { ...staging.neo4j, version },
+    verify: { ...staging.verify, load: { ...staging.verify.load, virtualUsers: 4, durationSeconds: 2 } },
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof StepFailure) return err;
+    throw err;
+  }
+  throw new Error('expected a failure');
+}
+
+test('both spaces pass: connectivity, version and edition as configured, a read query', async () => {
+  const result = await checkSpaces([creds(neo, 'LedgerSpace'), creds(neo, 'SearchSpace')], { edition: 'community', version: neo.version }, 10_000);
+  expect(neo.version).toMatch(/^5\.26\.\d+$/);
+  expect(result.figures).toEqual({
+    'LedgerSpace.version': neo.version,
+    'LedgerSpace.edition': 'community',
+    'LedgerSpace.nodes': 0,
+    'SearchSpace.version': neo.version,
+    'SearchSpace.edition': 'community',
+    'SearchSpace.nodes': 0,
+  });
+  expect(result.message).toContain(`LedgerSpace bolt://127.0.0.1:${neo.port}: Neo4j ${neo.version} community, 0 nodes readable`);
+});
+
+test('wrong password: a named auth failure, at once, without the password', async () => {
+  const started = Date.now();
+  const failure = await failureOf(checkSpace(creds(neo, 'LedgerSpace', 'wrong-password-123'), {}, 20_000));
+  expect(failure.kind).toBe('auth');
+  expect(failure.message).toBe(
+    `auth failure: LedgerSpace Neo4j at bolt://127.0.0.1:${neo.port}: Neo.ClientError.Security.Unauthorized: The client is unauthorized due to authentication failure.`,
+  );
+  expect(failure.message).not.toContain('wrong-password-123');
+  expect(Date.now() - started).toBeLessThan(10_000);
+});
+
+test('edition or version other than the config: wrong answer', async () => {
+  const edition = await failureOf(checkSpace(creds(neo, 'SearchSpace'), { edition: 'enterprise' }, 10_000));
+  expect(edition.kind).toBe('wrong-answer');
+  expect(edition.message).toBe(`wrong answer: SearchSpace Neo4j at bolt://127.0.0.1:${neo.port} runs the community edition, config expects enterprise`);
+  const version = await failureOf(checkSpace(creds(neo, 'SearchSpace'), { version: '5.26.0' }, 10_000));
+  expect(version.message).toContain(`runs Neo4j ${neo.version}, config expects 5.26.0`);
+});
+
+test('expired credentials are their own named failure', async () => {
+  const failure = await failureOf(checkSpace(creds(expired, 'SearchSpace'), {}, 10_000));
+  expect(failure.kind).toBe('expired-credentials');
+  expect(failure.message).toMatch(/^expired credentials: SearchSpace Neo4j at bolt:\/\/127\.0\.0\.1:\d+: Neo\.ClientError\.Security\.CredentialsExpired/);
+});
+
+test('stopped server: a named unreachable failure within the timeout', async () => {
+  await expired.stop();
+  const started = Date.now();
+  const failure = await failureOf(checkSpace(creds(expired, 'LedgerSpace'), {}, 3000));
+  const elapsed = Date.now() - started;
+  expect(failure.kind).toBe('refused');
+  expect(failure.message).toBe(
+    `refused/unreachable: LedgerSpace Neo4j at bolt://127.0.0.1:${expired.port} unreachable — connection refused (ServiceUnavailable) (gave up after 3 s)`,
+  );
+  expect(elapsed).toBeLessThan(3000 + 2500);
+});
+
+test('full verify run over every step passes (moto + Neo4j + local API, embedded load engine)', async () => {
+  const sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
+  const secretValues = {
+    ledgerspacebolturl: neo.boltUrl,
+    ledgerspaceuser: neo.user,
+    ledgerspacepass: neo.password,
+    searchspacebolturl: neo.boltUrl,
+    searchspaceuser: neo.user,
+    searchspacepass: neo.password,
+  };
+  const deployed = await deploy(moto.endpoint, secretValues);
+  sm.destroy();
+  const dir = mkdtempSync(path.join(tmpdir(), 'verify-full-'));
+  const outputsFile = path.join(dir, 'outputs.json');
+  writeFileSync(outputsFile, JSON.stringify({ staging: { ...deployed.outputs, api_url: api.url } }, null, 2));
+
+  const report = await runVerify({
+    stack: 'staging',
+    env: localEnv(neo.version),
+    outputsFile,
+    endpointUrl: moto.endpoint,
+    loadEngine: 'embedded',
+    timeoutSeconds: 20,
+    reportDir: dir,
+  });
+  expect(report.steps.map((s) => `${s.step} ${s.status}`)).toEqual([
+    'outputs passed',
+    'ecs-stable passed',
+    'target-health passed',
+    'api-health passed',
+    'neo4j passed',
+    'smoke passed',
+    'load passed',
+  ]);
+  expect(report.passed).toBe(true);
+  expect(report.loadEngine).toBe('embedded');
+  const load = report.steps.find((s) => s.step === 'load')!;
+  expect(Number(load.figures.requests)).toBeGreaterThan(20);
+  expect(JSON.stringify(report)).not.toContain(neo.password);
+
+  // The docs' example report comes from this run: VERIFY_EXAMPLE_DIR=docs/verify-example npx jest ...
+  if (process.env.VERIFY_EXAMPLE_DIR) {
+    mkdirSync(process.env.VERIFY_EXAMPLE_DIR, { recursive: true });
+    writeReport(process.env.VERIFY_EXAMPLE_DIR, report, {});
+    expect(readFileSync(path.join(process.env.VERIFY_EXAMPLE_DIR, 'report.md'), 'utf8')).toContain('PASSED');
+  }
+}, 60_000);
+
+test('the staging config pins another Neo4j patch than the local server: the step says so', async () => {
+  const sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
+  const created = await sm.send(
+    new CreateSecretCommand({
+      Name: 'neo4j_version_check',
+      SecretString: JSON.stringify({
+        ledgerspacebolturl: neo.boltUrl,
+        ledgerspaceuser: neo.user,
+        ledgerspacepass: neo.password,
+        searchspacebolturl: neo.boltUrl,
+        searchspaceuser: neo.user,
+        searchspacepass: neo.password,
+      }),
+    }),
+  );
+  sm.destroy();
+  const report = await runVerify({
+    stack: 'staging',
+    env: { ...staging, neo4j: { ...staging.neo4j, version: '5.26.1' } },
+    outputs: { source: 'test', region: MOTO_CLIENT_CONFIG.region, neo4jSecretArn: created.ARN },
+    only: ['neo4j'],
+    endpointUrl: moto.endpoint,
+    timeoutSeconds: 10,
+    reportDir: mkdtempSync(path.join(tmpdir(), 'verify-neo4j-')),
+  });
+  const step = report.steps.find((s) => s.step === 'neo4j')!;
+  expect(step).toMatchObject({ status: 'failed', failureKind: 'wrong-answer' });
+  expect(step.message).toContain(`LedgerSpace Neo4j at bolt://127.0.0.1:${neo.port} runs Neo4j ${neo.version}, config expects 5.26.1`);
+  expect(step.message).toContain('SearchSpace');
+});
