@@ -73,12 +73,10 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'ecs:listclusters': 'listing',
   'application-autoscaling:describe*': 'no resource-level permissions for Describe*',
   'cloudwatch:describealarms': 'listing (the provider reads alarms by name filter)',
-  'cloudwatch:listdashboards': 'listing',
   'logs:describeloggroups': 'the provider lists groups by name prefix, which has no resource ARN',
   'sts:getcalleridentity': 'data aws_caller_identity; no resource',
   'ecr:getauthorizationtoken': 'docker login to ECR; no resource',
   'secretsmanager:listsecrets': 'listing',
-  'dlm:getlifecyclepolicies': 'listing',
   'dlm:createlifecyclepolicy': 'no resource type; scoped instead by aws:RequestTag (project/environment)',
   'iam:listroles': 'listing',
 };
@@ -297,7 +295,8 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
     grants: [
       { sid: 'InstanceCreate', actions: ['ec2:RunInstances'], resources: [ec2('instance'), ec2('volume')], condition: 'request-tag' },
       { sid: 'InstanceParents', actions: ['ec2:RunInstances'], resources: [ec2('network-interface'), ec2('subnet'), ec2('security-group')], condition: 'resource-tag' },
-      { sid: 'InstanceImage', actions: ['ec2:RunInstances'], resources: [ec2Global('image')], condition: { StringEquals: { 'ec2:Owner': '{account}' } } },
+      // Only the images the AMI command baked (ManagedBy=credex-ami), of this account.
+      { sid: 'InstanceImage', actions: ['ec2:RunInstances'], resources: [ec2Global('image')], condition: { StringEquals: { 'ec2:Owner': '{account}', 'aws:ResourceTag/ManagedBy': 'credex-ami' } } },
       {
         sid: 'InstanceChange',
         actions: [
@@ -351,7 +350,6 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
         condition: 'resource-tag',
       },
       { sid: 'DlmTagOnCreate', actions: ['dlm:TagResource'], resources: dlmPolicyArns, condition: 'request-tag' },
-      star('DlmRead', ['dlm:GetLifecyclePolicies']),
     ],
   },
 
@@ -558,7 +556,6 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
     names: { attributes: ['dashboard_name'], patterns: ['credex-{env}', 'credex-{env}-*'] },
     grants: [
       { sid: 'Dashboard', actions: ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards'], resources: dashboardArns },
-      star('CloudWatchRead', ['cloudwatch:ListDashboards']),
     ],
   },
   aws_sns_topic: {
@@ -661,11 +658,21 @@ export const KNOWN_COMMANDS: readonly KnownCommand[] = [
     pattern: /^npm run -s ami -- bake\b/,
     grants: [
       // The builder instance and its volume carry ManagedBy=credex-ami from RunInstances on.
-      { sid: 'AmiBuilderLaunch', actions: ['ec2:RunInstances'], resources: [ec2('instance'), ec2('volume')], condition: { StringEquals: { 'aws:RequestTag/ManagedBy': 'credex-ami' } } },
+      {
+        sid: 'AmiBuilderLaunch',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2('instance'), ec2('volume')],
+        condition: { StringEquals: { 'aws:RequestTag/ManagedBy': 'credex-ami' }, StringEqualsIfExists: { 'aws:ResourceTag/ManagedBy': 'credex-ami' } },
+      },
       { sid: 'AmiBuilderNetwork', actions: ['ec2:RunInstances'], resources: [ec2('subnet'), ec2('security-group')], condition: { StringEquals: { 'aws:ResourceTag/project': '{project}' } } },
-      { sid: 'AmiBuilderNetworkInterface', actions: ['ec2:RunInstances'], resources: [ec2('network-interface')], condition: { Bool: { 'ec2:AssociatePublicIpAddress': 'false' } } },
-      // Canonical's Ubuntu base image (scripts/ami DEFAULT_BASE_IMAGE) or an image of this account.
-      { sid: 'AmiBaseImage', actions: ['ec2:RunInstances'], resources: [ec2Global('image')], condition: { StringEquals: { 'ec2:Owner': ['099720109477', '{account}'] } } },
+      { sid: 'AmiBuilderNetworkInterface', actions: ['ec2:RunInstances'], resources: [ec2('network-interface')], condition: { Bool: { 'ec2:AssociatePublicIpAddress': 'false' }, StringEqualsIfExists: { 'aws:ResourceTag/project': '{project}' } } },
+      // Canonical's Ubuntu base image (scripts/ami DEFAULT_BASE_IMAGE), or a credex-baked image of this account.
+      {
+        sid: 'AmiBaseImage',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2Global('image')],
+        condition: { StringEquals: { 'ec2:Owner': ['099720109477', '{account}'] }, StringEqualsIfExists: { 'aws:ResourceTag/ManagedBy': 'credex-ami' } },
+      },
       { sid: 'AmiTagOnCreate', actions: ['ec2:CreateTags'], resources: [ec2('instance'), ec2('volume'), ec2Global('image')], condition: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateImage'] } } },
       {
         sid: 'AmiManaged',
@@ -673,7 +680,12 @@ export const KNOWN_COMMANDS: readonly KnownCommand[] = [
         resources: [ec2('instance'), ec2Global('image'), ec2Global('snapshot')],
         condition: { StringEquals: { 'aws:ResourceTag/ManagedBy': 'credex-ami' } },
       },
-      { sid: 'AmiImageCreate', actions: ['ec2:CreateImage'], resources: [ec2Global('image'), ec2Global('snapshot')], condition: { StringEquals: { 'aws:RequestTag/ManagedBy': 'credex-ami' } } },
+      {
+        sid: 'AmiImageCreate',
+        actions: ['ec2:CreateImage'],
+        resources: [ec2Global('image'), ec2Global('snapshot')],
+        condition: { StringEquals: { 'aws:RequestTag/ManagedBy': 'credex-ami' }, StringEqualsIfExists: { 'aws:ResourceTag/ManagedBy': 'credex-ami' } },
+      },
       star('Ec2Read', ['ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeSnapshots']),
     ],
   },
@@ -723,51 +735,37 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
 ];
 
 /**
- * AWS-managed policies the stacks may attach to their roles, with the actions each grants (so the boundary can
- * allow them). A managed policy missing here fails the generator.
+ * AWS-managed policies the stacks may attach to their roles, and what the permissions boundary lets a role use of
+ * each (the boundary caps the managed policy; it may be narrower). A managed policy missing here fails the
+ * generator. {env} is the role's own `environment` tag here (${aws:PrincipalTag/environment}).
  */
-export const MANAGED_POLICY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+export const MANAGED_POLICY_BOUNDARY: Readonly<Record<string, readonly Grant[]>> = {
+  // Session Manager on the Neo4j hosts: AWS's documented minimal instance permissions (no Run Command,
+  // State Manager, inventory or parameters: ec2messages and ssm associations are left out on purpose).
   'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore': [
-    'ssm:DescribeAssociation',
-    'ssm:GetDeployablePatchSnapshotForInstance',
-    'ssm:GetDocument',
-    'ssm:DescribeDocument',
-    'ssm:GetManifest',
-    'ssm:GetParameter',
-    'ssm:GetParameters',
-    'ssm:ListAssociations',
-    'ssm:ListInstanceAssociations',
-    'ssm:PutInventory',
-    'ssm:PutComplianceItems',
-    'ssm:PutConfigurePackageResult',
-    'ssm:UpdateAssociationStatus',
-    'ssm:UpdateInstanceAssociationStatus',
-    'ssm:UpdateInstanceInformation',
-    'ssmmessages:CreateControlChannel',
-    'ssmmessages:CreateDataChannel',
-    'ssmmessages:OpenControlChannel',
-    'ssmmessages:OpenDataChannel',
-    'ec2messages:AcknowledgeMessage',
-    'ec2messages:DeleteMessage',
-    'ec2messages:FailMessage',
-    'ec2messages:GetEndpoint',
-    'ec2messages:GetMessages',
-    'ec2messages:SendReply',
+    { sid: 'SessionManagerInstance', actions: ['ssm:UpdateInstanceInformation'], resources: [ec2('instance')], condition: { StringEquals: { 'aws:ResourceTag/environment': '{env}' } } },
+    star('Read', ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel']),
   ],
+  // DLM snapshots of the tagged Neo4j data volumes: existing resources must be of the role's environment;
+  // new snapshots copy the volume's tags (copy_tags), tagged only by the create call itself.
   'arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole': [
-    'ec2:CreateSnapshot',
-    'ec2:CreateSnapshots',
-    'ec2:DeleteSnapshot',
-    'ec2:DescribeInstances',
-    'ec2:DescribeVolumes',
-    'ec2:DescribeSnapshots',
-    'ec2:EnableFastSnapshotRestores',
-    'ec2:DescribeFastSnapshotRestores',
-    'ec2:DisableFastSnapshotRestores',
-    'ec2:CopySnapshot',
-    'ec2:ModifySnapshotAttribute',
-    'ec2:DescribeSnapshotAttribute',
-    'ec2:CreateTags',
+    {
+      sid: 'SnapshotLifecycle',
+      actions: [
+        'ec2:CreateSnapshot',
+        'ec2:CreateSnapshots',
+        'ec2:DeleteSnapshot',
+        'ec2:CopySnapshot',
+        'ec2:ModifySnapshotAttribute',
+        'ec2:DescribeSnapshotAttribute',
+        'ec2:EnableFastSnapshotRestores',
+        'ec2:DisableFastSnapshotRestores',
+      ],
+      resources: [ec2('volume'), ec2('instance'), ec2Global('snapshot')],
+      condition: { StringEqualsIfExists: { 'aws:ResourceTag/environment': '{env}' } },
+    },
+    { sid: 'SnapshotTagOnCreate', actions: ['ec2:CreateTags'], resources: [ec2Global('snapshot')], condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot'] } } },
+    star('Read', ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeSnapshots', 'ec2:DescribeFastSnapshotRestores']),
   ],
 };
 

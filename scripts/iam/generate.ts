@@ -6,7 +6,7 @@
  * the group credex-core-deployment), one policy per environment (credex-core-<env>-permissions, for that
  * environment's user group and OIDC role) and the permissions boundary every role of the stacks carries.
  */
-import { ACTION_MAP, KNOWN_COMMANDS, MANAGED_POLICY_ACTIONS, ROLE_NAME_PATTERNS, SERVICE_LINKED_ROLE_NAMES, UNSCOPED_ACTIONS, WORKFLOW_GRANTS } from './action-map';
+import { ACTION_MAP, KNOWN_COMMANDS, MANAGED_POLICY_BOUNDARY, ROLE_NAME_PATTERNS, SERVICE_LINKED_ROLE_NAMES, UNSCOPED_ACTIONS, WORKFLOW_GRANTS } from './action-map';
 import { Condition, ConditionKind, DeployerPolicySet, GeneratedPolicy, Grant, PolicyDocument, PolicyStatement, TagOnCreate } from './types';
 
 /** Terraform JSON as cdktf writes it (only what the generator reads). */
@@ -82,7 +82,12 @@ function expandCondition(kind: ConditionKind | Condition | undefined, ctx: Ctx):
   const e = ctx.env;
   switch (kind) {
     case 'request-tag':
-      return { StringEquals: { 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e } };
+      // The new resource gets this environment's tags; a resource that already exists in the request (a create
+      // call that also names existing ones, or a tagging call) must already be this environment's.
+      return {
+        StringEquals: { 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e },
+        StringEqualsIfExists: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },
+      };
     case 'resource-tag':
       return { StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e } };
     case 'boundary':
@@ -275,10 +280,10 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
         break;
       case 'aws_iam_role_policy_attachment': {
         const arn = b.body.policy_arn;
-        if (typeof arn !== 'string' || isRef(arn) || !MANAGED_POLICY_ACTIONS[arn]) {
+        if (typeof arn !== 'string' || isRef(arn) || !MANAGED_POLICY_BOUNDARY[arn]) {
           throw new IamPolicyError(
             `iam:policy: ${b.address} attaches ${String(arn)}, which is not a known AWS-managed policy; ` +
-              `add it to MANAGED_POLICY_ACTIONS in scripts/iam/action-map.ts (or use an inline policy)`,
+              `add it to MANAGED_POLICY_BOUNDARY in scripts/iam/action-map.ts (or use an inline policy)`,
           );
         }
         needs.managedPolicies.add(arn);
@@ -503,16 +508,6 @@ const BOUNDARY_REFERENCE_ARNS: Readonly<Record<string, readonly string[]>> = {
   'data.aws_ecr_repository': ['arn:{partition}:ecr:{region}:{account}:repository/{repository}'],
 };
 
-/** Resources for the actions of AWS-managed policies inside the boundary. */
-const BOUNDARY_MANAGED_SCOPE: readonly { prefix: string; resources: readonly string[]; condition?: Condition }[] = [
-  // Session Manager on the Neo4j hosts: the agent calls these for its own instance.
-  { prefix: 'ssm:', resources: ['arn:{partition}:ec2:{region}:{account}:instance/*', 'arn:{partition}:ssm:{region}::document/*', 'arn:{partition}:ssm:{region}:{account}:*'] },
-  { prefix: 'ssmmessages:', resources: ['*'] },
-  { prefix: 'ec2messages:', resources: ['*'] },
-  // DLM snapshots of the Neo4j data volumes.
-  { prefix: 'ec2:', resources: ['arn:{partition}:ec2:{region}:{account}:volume/*', 'arn:{partition}:ec2:{region}:{account}:instance/*', 'arn:{partition}:ec2:{region}::snapshot/*'] },
-];
-
 function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicyStatement[] {
   const drafts = new Map<string, Draft>();
   for (const { needs, ctx } of allNeeds) {
@@ -553,11 +548,11 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicySt
         StringEquals: { 'aws:PrincipalTag/environment': ctx.env },
       });
     }
-    for (const arn of needs.managedPolicies) {
-      for (const action of MANAGED_POLICY_ACTIONS[arn]) {
-        const scope = BOUNDARY_MANAGED_SCOPE.find((s) => action.startsWith(s.prefix));
-        if (!scope) throw new IamPolicyError(`iam:policy: ${arn} grants ${action}, for which the boundary has no scope (BOUNDARY_MANAGED_SCOPE)`);
-        addDraft(drafts, `Managed${arn.split('/').pop()}`, [action], scope.resources.map((r) => fill(r, ctx)), scope.condition);
+    for (const arn of [...needs.managedPolicies].sort()) {
+      for (const g of MANAGED_POLICY_BOUNDARY[arn]) {
+        if (g.resources.length === 1 && g.resources[0] === '*') checkUnscopedForBoundary(g.actions, `the boundary's ${g.sid} grant`);
+        const pctx: Ctx = { ...ctx, env: PRINCIPAL_ENV_VARIABLE };
+        addDraft(drafts, g.sid, g.actions, g.resources.map((r) => fill(r, pctx)), expandCondition(g.condition, pctx));
       }
     }
   }
