@@ -1,0 +1,251 @@
+/**
+ * Every rule, through the compiled wasm bundle: a violating fixture and its compliant twin, each in the cdktf
+ * shape and the plan shape.
+ */
+import { bundleMetadata } from '../../policies/metadata';
+import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
+
+interface Case {
+  /** The environment (stack name) the fixtures belong to. */
+  readonly env?: string;
+  /** The offending address. */
+  readonly address: string;
+  readonly bad: Resources;
+  readonly good: Resources;
+}
+
+const tcp = (from: number, to: number, extra: Record<string, unknown>) => ({ protocol: 'tcp', from_port: from, to_port: to, ...extra });
+const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+const trust = (principal: unknown) => doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal });
+const secureInstance = { ami: 'ami-1', instance_type: 't3.micro', metadata_options: { http_tokens: 'required' }, root_block_device: { encrypted: true } };
+const containers = (c: Record<string, unknown>) => JSON.stringify([{ name: 'api', image: 'repo:sha', ...c }]);
+const listener = (protocol: string, type: string) => ({
+  load_balancer_arn: '${aws_lb.api.arn}',
+  port: protocol === 'HTTPS' ? 443 : 80,
+  protocol,
+  default_action: [{ type }],
+});
+const lb = { 'aws_lb.api': { load_balancer_type: 'application', internal: false } };
+
+export const CASES: Record<string, Case> = {
+  'CDX-SG-001': {
+    address: 'aws_security_group.web',
+    bad: { 'aws_security_group.web': { ingress: [tcp(8080, 8080, { cidr_blocks: ['0.0.0.0/0'] })] } },
+    good: { 'aws_security_group.web': { ingress: [tcp(443, 443, { cidr_blocks: ['0.0.0.0/0'] })] } },
+  },
+  'CDX-SG-002': {
+    address: 'aws_vpc_security_group_ingress_rule.bolt',
+    bad: { 'aws_vpc_security_group_ingress_rule.bolt': { ip_protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_ipv4: '10.0.0.0/16' } },
+    good: {
+      'aws_vpc_security_group_ingress_rule.bolt': {
+        ip_protocol: 'tcp',
+        from_port: 7687,
+        to_port: 7687,
+        referenced_security_group_id: '${aws_security_group.task.id}',
+      },
+    },
+  },
+  'CDX-SG-003': {
+    address: 'aws_security_group_rule.all',
+    bad: { 'aws_security_group_rule.all': { type: 'ingress', protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['10.0.0.0/8'] } },
+    good: { 'aws_security_group_rule.all': { type: 'ingress', protocol: '-1', from_port: 0, to_port: 0, self: true } },
+  },
+  'CDX-SG-004': {
+    address: 'aws_security_group.range',
+    bad: { 'aws_security_group.range': { ingress: [tcp(7000, 8000, { security_groups: ['${aws_security_group.task.id}'] })] } },
+    good: { 'aws_security_group.range': { ingress: [tcp(8000, 8100, { security_groups: ['${aws_security_group.task.id}'] })] } },
+  },
+  'CDX-SG-005': {
+    address: 'aws_security_group_rule.ssh',
+    bad: { 'aws_security_group_rule.ssh': { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['0.0.0.0/0'] } },
+    good: { 'aws_security_group_rule.ssh': { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['10.0.5.0/24'] } },
+  },
+  'CDX-IAM-001': {
+    address: 'aws_iam_policy.p',
+    bad: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }) } },
+    good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
+  },
+  'CDX-IAM-002': {
+    address: 'aws_iam_policy.p',
+    bad: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b/*' }) } },
+    good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Deny', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b/*' }) } },
+  },
+  'CDX-IAM-003': {
+    address: 'aws_iam_role_policy.task',
+    bad: {
+      'aws_iam_role_policy.task': { role: '${aws_iam_role.task.id}', policy: '${data.aws_iam_policy_document.task.json}' },
+      'data.aws_iam_policy_document.task': { statement: [{ effect: 'Allow', actions: ['iam:PassRole', 'ecr:GetAuthorizationToken'], resources: ['*'] }] },
+    },
+    good: {
+      'aws_iam_role_policy.task': { role: '${aws_iam_role.task.id}', policy: '${data.aws_iam_policy_document.task.json}' },
+      'data.aws_iam_policy_document.task': {
+        statement: [
+          { effect: 'Allow', actions: ['iam:PassRole'], resources: ['${aws_iam_role.exec.arn}'] },
+          { effect: 'Allow', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+        ],
+      },
+    },
+  },
+  'CDX-IAM-004': {
+    address: 'aws_iam_role_policy_attachment.admin',
+    bad: { 'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } },
+    good: { 'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } },
+  },
+  'CDX-IAM-005': {
+    address: 'aws_iam_role.r',
+    bad: { 'aws_iam_role.r': { assume_role_policy: trust({ AWS: '*' }) } },
+    good: { 'aws_iam_role.r': { assume_role_policy: trust({ Service: 'ecs-tasks.amazonaws.com' }) } },
+  },
+  'CDX-IAM-006': {
+    address: 'aws_iam_user_policy.u',
+    bad: { 'aws_iam_user_policy.u': { user: 'deployer', policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } },
+    good: { 'aws_iam_group_policy.u': { group: 'deployers', policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } },
+  },
+  'CDX-IAM-007': {
+    address: 'aws_iam_policy.p',
+    bad: { 'aws_iam_policy.p': { policy: '${file("policy.json")}' } },
+    good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }) } },
+  },
+  'CDX-EC2-001': {
+    address: 'aws_instance.neo4j',
+    bad: { 'aws_instance.neo4j': { ...secureInstance, metadata_options: { http_tokens: 'optional' } } },
+    good: { 'aws_instance.neo4j': secureInstance },
+  },
+  'CDX-EC2-002': {
+    address: 'aws_ebs_volume.data',
+    bad: { 'aws_ebs_volume.data': { availability_zone: 'af-south-1a', size: 100 } },
+    good: { 'aws_ebs_volume.data': { availability_zone: 'af-south-1a', size: 100, encrypted: true } },
+  },
+  'CDX-NET-001': {
+    address: 'aws_subnet.public',
+    bad: { 'aws_subnet.public': { cidr_block: '10.0.0.0/24', map_public_ip_on_launch: true } },
+    good: { 'aws_subnet.public': { cidr_block: '10.0.0.0/24', map_public_ip_on_launch: false } },
+  },
+  'CDX-NET-002': {
+    address: 'aws_vpc.main',
+    bad: { 'aws_vpc.main': { cidr_block: '10.0.0.0/16' } },
+    good: {
+      'aws_vpc.main': { cidr_block: '10.0.0.0/16' },
+      'aws_flow_log.main': { vpc_id: '${aws_vpc.main.id}', traffic_type: 'ALL', log_destination: '${aws_cloudwatch_log_group.flow.arn}' },
+    },
+  },
+  'CDX-SEC-001': {
+    address: 'aws_ecs_task_definition.api',
+    bad: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ environment: [{ name: 'NEO4J_PASSWORD', value: 'correct-horse' }] }) } },
+    good: {
+      'aws_ecs_task_definition.api': {
+        family: 'api',
+        container_definitions: containers({
+          environment: [{ name: 'NODE_ENV', value: 'production' }],
+          secrets: [{ name: 'NEO4J_PASSWORD', valueFrom: '${aws_secretsmanager_secret.neo4j.arn}:password::' }],
+        }),
+      },
+    },
+  },
+  'CDX-ECS-001': {
+    address: 'aws_ecs_task_definition.api',
+    bad: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ privileged: true }) } },
+    good: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ privileged: false, readonlyRootFilesystem: true }) } },
+  },
+  'CDX-ECR-001': {
+    address: 'aws_ecr_repository.api',
+    bad: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: false } } },
+    good: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } } },
+  },
+  'CDX-ECR-002': {
+    address: 'aws_ecr_repository.api',
+    bad: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'MUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } },
+    good: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } },
+  },
+  'CDX-LOG-001': {
+    address: 'aws_cloudwatch_log_group.api',
+    bad: { 'aws_cloudwatch_log_group.api': { name: '/ecs/api' } },
+    good: { 'aws_cloudwatch_log_group.api': { name: '/ecs/api', retention_in_days: 30 } },
+  },
+  'CDX-LB-001': {
+    env: 'staging',
+    address: 'aws_lb_listener.http',
+    bad: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'forward') },
+    good: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect'), 'aws_lb_listener.https': listener('HTTPS', 'forward') },
+  },
+  'CDX-LB-002': {
+    env: 'production',
+    address: 'aws_lb.api',
+    bad: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect') },
+    good: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect'), 'aws_lb_listener.https': listener('HTTPS', 'forward') },
+  },
+};
+
+describe('policy rules through the wasm bundle', () => {
+  test('every rule in the bundle has a violating and a compliant case', () => {
+    expect(Object.keys(CASES).sort()).toEqual(bundleMetadata().rules.map((r) => r.id).sort());
+  });
+
+  const shapes = [
+    ['cdktf', (r: Resources, env: string) => cdktfDoc(r, env)],
+    ['plan', (r: Resources) => planDoc(r)],
+  ] as const;
+
+  describe.each(Object.entries(CASES))('%s', (id, c) => {
+    const env = c.env ?? 'staging';
+    const severity = bundleMetadata().rules.find((r) => r.id === id)?.severity;
+
+    test.each(shapes)('violating fixture is found (%s shape)', async (_shape, make) => {
+      const report = await check(make(c.bad, env), env);
+      const found = report.findings.filter((f) => f.rule === id);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found[0]).toMatchObject({ address: c.address, severity, stack: env });
+      expect(found[0].message.length).toBeGreaterThan(10);
+      expect(report.summary.passed).toBe(severity !== 'deny');
+    });
+
+    test.each(shapes)('compliant twin passes (%s shape)', async (_shape, make) => {
+      const report = await check(make(c.good, env), env);
+      expect(ruleIds(report)).not.toContain(id);
+    });
+  });
+});
+
+describe('references are edges, not strings', () => {
+  test('a security-group reference on a database port is not a CIDR', async () => {
+    const report = await check(cdktfDoc({ 'aws_security_group.neo4j': { ingress: [tcp(7687, 7687, { security_groups: ['${aws_security_group.task.id}'] })] } }));
+    expect(report.findings).toEqual([]);
+  });
+
+  test('a CIDR field holding a reference is still a CIDR source', async () => {
+    const report = await check(cdktfDoc({ 'aws_security_group.neo4j': { ingress: [tcp(7474, 7474, { cidr_blocks: ['${aws_vpc.main.cidr_block}'] })] } }));
+    expect(ruleIds(report)).toEqual(['CDX-SG-002']);
+    expect(report.findings[0].message).toContain('${aws_vpc.main.cidr_block}');
+  });
+
+  test('a JSON policy string with ${...} inside is parsed and judged', async () => {
+    const policy = '{"Statement":[{"Effect":"Allow","Action":["ecs:UpdateService"],"Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"${aws_s3_bucket.b.arn}/*"}]}';
+    const report = await check(cdktfDoc({ 'aws_iam_policy.p': { policy } }));
+    expect(ruleIds(report)).toEqual(['CDX-IAM-003']);
+    expect(report.findings[0].message).toContain('ecs:UpdateService');
+  });
+
+  test("Fn.jsonencode output (${jsonencode({...})}) is read as the document it encodes", async () => {
+    const policy =
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = ["s3:*"], "Resource" = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]}]})}';
+    const report = await check(cdktfDoc({ 'aws_iam_policy.p': { policy } }));
+    expect(ruleIds(report)).toEqual(['CDX-IAM-001']);
+  });
+
+  test('a policy referring to a data source is judged by that document, reported at the consumer', async () => {
+    const report = await check(
+      cdktfDoc({
+        'aws_iam_policy.p': { policy: '${data.aws_iam_policy_document.d.json}' },
+        'data.aws_iam_policy_document.d': { statement: [{ actions: ['*'], resources: ['*'] }] },
+      }),
+    );
+    expect(report.findings.map((f) => [f.rule, f.address])).toEqual([['CDX-IAM-001', 'aws_iam_policy.p']]);
+    expect(report.findings[0].message).toContain('data.aws_iam_policy_document.d');
+  });
+
+  test('an unknown resource type is ignored, not an error', async () => {
+    const report = await check(cdktfDoc({ 'acme_widget.w': { size: 3 }, 'null_resource.n': {} }));
+    expect(report.findings).toEqual([]);
+    expect(report.summary.resources).toBe(2);
+  });
+});
