@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { environmentConfig } from '../config';
-import { parseArgs, runCli } from './cli';
+import { parseArgs, runCli } from './command';
 import { defaultOutputsPath } from './outputs';
 
 export const DEPLOY_USAGE = 'usage: npm run deploy-and-verify -- <stack> [verify options, e.g. --skip load]';

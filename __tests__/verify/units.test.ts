@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
-import { parseArgs } from '../../verify/cli';
+import { parseArgs } from '../../verify/command';
 import { StepFailure, UsageError } from '../../verify/errors';
 import { chooseEngine } from '../../verify/load';
 import { findK6, parseK6Summary } from '../../verify/load/k6';

@@ -1,0 +1,180 @@
+/** The CLI contract, on the bundled CLI as `npm run verify` runs it (esbuild bundle, node): exit codes and output. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { deployAndVerify, deployCommand, type DeployIo } from '../../verify/deploy-and-verify';
+import { defaultOutputsPath } from '../../verify/outputs';
+import { freePort } from '../support/ports';
+import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+
+const root = path.resolve(__dirname, '../..');
+// Inside dist/ (git-ignored) so that repoRoot() finds package.json from the bundle, as in dist/verify/cli.js.
+const outdir = path.join(root, 'dist', '.test');
+const CLI = path.join(outdir, 'verify', 'cli.js');
+const DEPLOY = path.join(outdir, 'verify', 'deploy-and-verify.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--no-warnings', script, ...args], {
+      cwd: options.cwd ?? root,
+      env: { ...process.env, CI: 'true', GITHUB_STEP_SUMMARY: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let healthy: TestHttpServer;
+let down: TestHttpServer;
+
+beforeAll(async () => {
+  buildSync({
+    absWorkingDir: root,
+    entryPoints: ['verify/cli.ts', 'verify/deploy-and-verify.ts'],
+    outdir,
+    outbase: '.',
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  healthy = await startHttpServer((req, res) => (req.url === '/health' ? send(res, 200, { status: 'ok' }) : send(res, 404, 'no')));
+  down = await startHttpServer((_req, res) => send(res, 503, 'maintenance'));
+});
+afterAll(async () => Promise.all([healthy?.close(), down?.close()]));
+
+describe('verify CLI', () => {
+  test('--only api-health --api-url URL --timeout 10: exit 0, plain progress lines, report in ./verify-report', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'verify-cli-'));
+    const summary = path.join(cwd, 'summary.md');
+    writeFileSync(summary, '');
+    const r = await run(CLI, ['--only', 'api-health', '--api-url', healthy.url, '--timeout', '10'], { cwd, env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('… api-health running');
+    expect(lines[1]).toMatch(new RegExp(`^✔ api-health +passed +\\d+ ms  GET ${healthy.url}/health -> 200 in \\d+ ms$`));
+    expect(lines[2]).toBe('verify: PASSED (1 step) — report verify-report/report.md');
+    expect(r.stdout).not.toContain('\x1b[');
+    const report = JSON.parse(readFileSync(path.join(cwd, 'verify-report', 'report.json'), 'utf8'));
+    expect(report.passed).toBe(true);
+    expect(report.steps.find((s: { step: string }) => s.step === 'api-health').figures.status).toBe(200);
+    expect(readFileSync(summary, 'utf8')).toContain('| api-health | ✅ passed |');
+  });
+
+  test('an unhealthy API: exit 1 with the named failure', async () => {
+    const reportDir = mkdtempSync(path.join(tmpdir(), 'verify-cli-'));
+    const r = await run(CLI, ['--only', 'api-health', '--api-url', down.url, '--timeout', '2', '--report-dir', reportDir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`timeout: API health GET ${down.url}/health — last answer HTTP 503 maintenance (gave up after 2 s)`);
+    expect(r.stdout).toMatch(/verify: FAILED \(api-health\) — report /);
+    expect(existsSync(path.join(reportDir, 'report.md'))).toBe(true);
+  });
+
+  test('nothing listening: exit 1, refused', async () => {
+    const port = await freePort();
+    const r = await run(CLI, ['--only', 'api-health', '--api-url', `http://127.0.0.1:${port}`, '--timeout', '1', '--report-dir', mkdtempSync(path.join(tmpdir(), 'v-'))]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('refused/unreachable: API health GET');
+  });
+
+  test.each([
+    [['--only', 'api-healthz', '--api-url', 'http://127.0.0.1:1'], 'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, api-health, neo4j, smoke, load)'],
+    [['--stack', 'qa'], 'verify: unknown stack "qa" (known: staging, production)'],
+    [['--timeout', 'soon'], 'verify: --timeout: needs a positive number of seconds, got "soon"'],
+    [['--api-url'], 'verify: --api-url needs a value'],
+    [['--bogus'], 'verify: unknown option --bogus'],
+    [['--only', 'ecs-stable'], 'verify: the selected steps need the stack outputs: pass --stack NAME or --outputs FILE'],
+    [['--only', 'smoke', '--api-url', 'http://127.0.0.1:1'], "verify: step smoke reads the environment's config: pass --stack NAME (or --skip smoke)"],
+    [['--stack', 'staging', '--outputs', '/nonexistent/outputs.json'], 'verify: outputs file not found: /nonexistent/outputs.json'],
+    [['--stack', 'staging', '--load-engine', 'k6', '--api-url', 'http://127.0.0.1:1', '--only', 'load'], 'verify: --load-engine k6: k6 is not on PATH'],
+  ])('usage/configuration error %j: exit 2, one line, no stack trace', async (args, message) => {
+    const r = await run(CLI, args, { env: { PATH: path.dirname(process.execPath) } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(message)).toBe(true);
+  });
+
+  test('--help: exit 0 with the options', async () => {
+    const r = await run(CLI, ['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--stack', '--outputs', '--only', '--skip', '--api-url', '--timeout', '--endpoint-url', '--load-engine']) expect(r.stdout).toContain(flag);
+  });
+});
+
+describe('deploy-and-verify (argument handling; no terraform here, so the deploy itself is not run)', () => {
+  function io(deployExit: number) {
+    const calls: { run: string[][]; verify: string[][]; err: string[] } = { run: [], verify: [], err: [] };
+    const value: DeployIo = {
+      stdout: () => undefined,
+      stderr: (l) => calls.err.push(l),
+      run: async (command, args) => {
+        calls.run.push([command, ...args]);
+        return deployExit;
+      },
+      verify: async (argv) => {
+        calls.verify.push([...argv]);
+        return 0;
+      },
+    };
+    return { io: value, calls };
+  }
+
+  test('the deploy command writes the outputs file verify reads, sensitive outputs included', () => {
+    expect(deployCommand('staging', '/x/o.json')).toEqual({
+      command: 'npx',
+      args: ['cdktf', 'deploy', 'staging', '--auto-approve', '--outputs-file', '/x/o.json', '--outputs-file-include-sensitive-outputs'],
+    });
+  });
+
+  test('deploys, then verifies with that outputs file and the extra options', async () => {
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(['staging', '--skip', 'load'], deps)).toBe(0);
+    const file = defaultOutputsPath('staging');
+    expect(calls.run).toEqual([['npx', 'cdktf', 'deploy', 'staging', '--auto-approve', '--outputs-file', file, '--outputs-file-include-sensitive-outputs']]);
+    expect(calls.verify).toEqual([['--stack', 'staging', '--outputs', file, '--skip', 'load']]);
+  });
+
+  test('a failed deploy exits 1 and does not verify', async () => {
+    const { io: deps, calls } = io(3);
+    expect(await deployAndVerify(['production'], deps)).toBe(1);
+    expect(calls.verify).toEqual([]);
+    expect(calls.err).toEqual(['deploy-and-verify: cdktf deploy production failed (exit 3); verify not run']);
+  });
+
+  test.each([
+    [[], 'a stack name comes first'],
+    [['--skip', 'load'], 'a stack name comes first'],
+    [['qa'], 'unknown stack "qa"'],
+    [['staging', '--only', 'nope'], 'unknown step "nope"'],
+    [['staging', '--outputs', 'x.json'], '--stack and --outputs are set by deploy-and-verify itself'],
+  ])('usage error %j: exit 2 before anything is deployed', async (argv, message) => {
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(argv, deps)).toBe(2);
+    expect(calls.run).toEqual([]);
+    expect(calls.err).toHaveLength(1);
+    expect(calls.err[0]).toContain(message);
+  });
+
+  test('the bundled entry point: no stack -> exit 2, one line', async () => {
+    const r = await run(DEPLOY, []);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('deploy-and-verify: a stack name comes first. usage: npm run deploy-and-verify -- <stack> [verify options, e.g. --skip load]');
+  });
+});
