@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Finding, LocatedFinding, Report } from './check';
 import { RuleMetadata } from './metadata';
 
@@ -55,6 +57,10 @@ function sarifRule(r: RuleMetadata) {
   };
 }
 
+/** Repository files relative to %SRCROOT%; files elsewhere (an --input outside the repo) as file:// URIs. */
+const artifact = (file: string) =>
+  path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: file, uriBaseId: '%SRCROOT%' };
+
 /** SARIF 2.1.0 for GitHub code scanning: locations point at the TypeScript that created the resource when known. */
 export function renderSarif(report: Report): string {
   const rules = [...report.rules].sort((a, b) => a.id.localeCompare(b.id));
@@ -71,7 +77,7 @@ export function renderSarif(report: Report): string {
           ...(loc
             ? {
                 physicalLocation: {
-                  artifactLocation: { uri: loc.file, uriBaseId: '%SRCROOT%' },
+                  artifactLocation: artifact(loc.file),
                   region: { startLine: Math.max(1, loc.line), startColumn: Math.max(1, loc.column) },
                 },
               }
