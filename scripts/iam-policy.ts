@@ -9,10 +9,10 @@
  * Exit codes: 0 written / up to date, 1 --check found a difference, 2 bad input (a stack failed to synthesize,
  * a resource type without an action map, a name outside the deployer's scope): one line on stderr.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEPLOY_DOCS_DIR, generateForProject, readStacks, renderFiles, synthesizeStacks } from './iam/files';
+import { DEPLOY_DOCS_DIR, generateForProject, orphanFiles, readStacks, renderFiles, staleFiles, synthesizeStacks } from './iam/files';
 import { IamPolicyError, MANAGED_POLICY_SIZE_LIMIT } from './iam/generate';
 import { repoRoot } from './lib/paths';
 
@@ -21,21 +21,18 @@ function main(argv: string[]): number {
   const stacks = values.stacks ? readStacks(path.resolve(values.stacks)) : synthesizeStacks(path.join(repoRoot(), 'dist', 'main.js'));
   const set = generateForProject(stacks);
   const dir = path.join(repoRoot(), DEPLOY_DOCS_DIR);
-  const files = renderFiles(set);
   if (values.check) {
-    const stale = [...files].filter(([name, content]) => {
-      const file = path.join(dir, name);
-      return !existsSync(file) || readFileSync(file, 'utf8') !== content;
-    });
+    const stale = staleFiles(set, dir);
     if (stale.length > 0) {
-      process.stderr.write(`iam:policy: ${stale.map(([n]) => `${DEPLOY_DOCS_DIR}/${n}`).join(', ')} differ from what the stacks need; run npm run iam:policy and commit\n`);
+      process.stderr.write(`iam:policy: ${stale.map((n) => `${DEPLOY_DOCS_DIR}/${n}`).join(', ')} differ from what the stacks need; run npm run iam:policy and commit\n`);
       return 1;
     }
     process.stdout.write('iam:policy: docs/deploy is up to date\n');
     return 0;
   }
   mkdirSync(dir, { recursive: true });
-  for (const [name, content] of files) writeFileSync(path.join(dir, name), content);
+  for (const name of orphanFiles(set, dir)) rmSync(path.join(dir, name));
+  for (const [name, content] of renderFiles(set)) writeFileSync(path.join(dir, name), content);
   for (const p of set.policies) {
     process.stdout.write(
       `${DEPLOY_DOCS_DIR}/${p.file}  ${p.name}: ${p.document.Statement.length} statements, ${p.actionCount} actions, ${p.size}/${MANAGED_POLICY_SIZE_LIMIT} characters\n`,

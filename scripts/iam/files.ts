@@ -3,7 +3,7 @@
  * Used by `npm run iam:policy` and by the drift test, so both compare the same bytes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { environments, globalConfig } from '../../config';
@@ -64,4 +64,24 @@ export function renderFiles(set: DeployerPolicySet): Map<string, string> {
   for (const p of set.policies) files.set(p.file, JSON.stringify(p.document, null, 2) + '\n');
   files.set(POLICY_SET_FILE, JSON.stringify(set, null, 2) + '\n');
   return files;
+}
+
+/** Generated documents under `dir` that the set no longer has (a policy that now needs fewer parts). */
+export function orphanFiles(set: DeployerPolicySet, dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const wanted = renderFiles(set);
+  return readdirSync(dir)
+    .filter((name) => /^credex-permissions.*\.json$/.test(name) && !wanted.has(name))
+    .sort();
+}
+
+/** The files under `dir` that are missing, differ from what `set` renders, or are orphans (empty: up to date). */
+export function staleFiles(set: DeployerPolicySet, dir: string): string[] {
+  const changed = [...renderFiles(set)]
+    .filter(([name, content]) => {
+      const file = path.join(dir, name);
+      return !existsSync(file) || readFileSync(file, 'utf8') !== content;
+    })
+    .map(([name]) => name);
+  return [...changed, ...orphanFiles(set, dir)];
 }
