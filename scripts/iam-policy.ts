@@ -5,6 +5,7 @@
  *   npm run iam:policy                      synthesize, generate, write docs/deploy/*.json
  *   npm run iam:policy -- --check           exit 1 when the committed files differ from what the stacks need
  *   npm run iam:policy -- --stacks DIR      read DIR/stacks/<env>/cdk.tf.json instead of synthesizing
+ *   (CREDEX_IAM_MAIN_JS=FILE runs FILE instead of dist/main.js to synthesize; used by the tests)
  *
  * Exit codes: 0 written / up to date, 1 --check found a difference, 2 bad input (a stack failed to synthesize,
  * a resource type without an action map, a name outside the deployer's scope): one line on stderr.
@@ -18,7 +19,7 @@ import { repoRoot } from './lib/paths';
 
 function main(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean' }, stacks: { type: 'string' } }, strict: true });
-  const stacks = values.stacks ? readStacks(path.resolve(values.stacks)) : synthesizeStacks(path.join(repoRoot(), 'dist', 'main.js'));
+  const stacks = values.stacks ? readStacks(path.resolve(values.stacks)) : synthesizeStacks(process.env.CREDEX_IAM_MAIN_JS || path.join(repoRoot(), 'dist', 'main.js'));
   const set = generateForProject(stacks);
   const dir = path.join(repoRoot(), DEPLOY_DOCS_DIR);
   if (values.check) {
