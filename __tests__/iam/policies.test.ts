@@ -14,7 +14,7 @@ beforeAll(() => {
   set = generateForProject(synthesized().stacks);
 });
 
-const all = (): GeneratedPolicy[] => set.policies;
+const all = (): readonly GeneratedPolicy[] => set.policies;
 const of = (audience: string): PolicyStatement[] => set.policies.filter((p) => p.audience === audience).flatMap((p) => p.document.Statement);
 const deployer = (): PolicyStatement[] => ['shared', 'staging', 'production'].flatMap(of);
 const glob = (p: string) => new RegExp('^' + p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\?/g, '.').replace(/\*/g, '.*') + '$', 'i');
