@@ -125,5 +125,7 @@ export function checkOutputs(outputs: StackOutputs, selected: readonly StepName[
       present,
     });
   }
-  return { message: `${present} outputs read from ${path.relative(process.cwd(), outputs.source) || outputs.source}`, figures: { present } };
+  const relative = path.relative(process.cwd(), outputs.source);
+  const shown = relative && !relative.startsWith('..') ? relative : outputs.source;
+  return { message: `${present} outputs read from ${shown}`, figures: { present } };
 }
