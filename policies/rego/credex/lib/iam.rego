@@ -47,6 +47,12 @@ raw_policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "pe
 	value != ""
 }
 
+# Each policy string parsed once per evaluation (functions are not cached, rules are).
+policy_json[value] := doc if {
+	some [_, _, _, value] in raw_policy_strings
+	doc := json_value(value)
+}
+
 # The policy strings with their kind; a policy used as a permissions boundary is of kind "boundary".
 policy_strings contains [addr, attribute, policy_kind(addr, input.resources[addr], kind), value] if {
 	some [addr, attribute, kind, value] in raw_policy_strings
@@ -63,7 +69,7 @@ boundary_arns contains arn if {
 
 boundary_arns contains arn if {
 	some [_, _, _, value] in raw_policy_strings
-	some s in as_list(object.get(json_value(value), "Statement", []))
+	some s in as_list(object.get(policy_json[value], "Statement", []))
 	some [k, arns] in json_conditions(object.get(s, "Condition", null))
 	lower(k) == "iam:permissionsboundary"
 	some arn in arns
@@ -94,7 +100,7 @@ documents contains doc if {
 documents contains doc if {
 	some [addr, attribute, kind, value] in policy_strings
 	not document_ref(value)
-	parsed := json_value(value)
+	parsed := policy_json[value]
 	doc := {"address": addr, "attribute": attribute, "kind": kind, "via": "", "statements": json_statements(parsed)}
 }
 
@@ -115,7 +121,7 @@ referenced_document(addr) if {
 undecidable_documents contains [addr, attribute, reason] if {
 	some [addr, attribute, _, value] in policy_strings
 	not document_ref(value)
-	not json_value(value)
+	not policy_json[value]
 	reason := undecidable_reason(value)
 }
 
@@ -230,11 +236,15 @@ wildcard_action(a) if a == "*"
 
 wildcard_action(a) if endswith(a, ":*")
 
-# Whether an action may be allowed on "*" (see unscopable_actions).
+# Whether an action may be allowed on "*" (see unscopable_actions): a set lookup, then the few glob patterns.
+unscopable(action) if lower(action) in unscopable_actions
+
 unscopable(action) if {
-	some pattern in unscopable_actions
+	some pattern in unscopable_patterns
 	glob.match(pattern, [":"], lower(action))
 }
+
+unscopable_patterns := {p | some p in unscopable_actions; contains(p, "*")}
 
 all_resources(s) if {
 	some r in s.resources

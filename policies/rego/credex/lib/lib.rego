@@ -5,19 +5,18 @@
 # objects, and any string may hold an unresolved reference such as "${aws_security_group.task.id}".
 package credex.lib
 
-# The managed resources of one type, keyed by address.
-resources(type) := {addr: r |
+# Resources indexed once per evaluation by mode and type (functions are not cached; rules are).
+by_type[mode][type][addr] := r if {
 	some addr, r in input.resources
-	r.type == type
-	r.mode != "data"
+	mode := object.get(r, "mode", "managed")
+	type := r.type
 }
 
+# The managed resources of one type, keyed by address.
+resources(type) := object.get(by_type, ["managed", type], {})
+
 # The data sources of one type, keyed by address.
-data_sources(type) := {addr: r |
-	some addr, r in input.resources
-	r.type == type
-	r.mode == "data"
-}
+data_sources(type) := object.get(by_type, ["data", type], {})
 
 # The values of a resource, or {} when the input carries none.
 values(r) := object.get(r, "values", {})
