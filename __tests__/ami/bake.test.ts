@@ -120,9 +120,17 @@ describe('bake', () => {
       'ready',
       { version: '5.26.20', edition: 'enterprise' },
       async (b) => {
-        const volumeId = b.BlockDeviceMappings?.[0]?.Ebs?.VolumeId;
-        volumeEncrypted = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId!] }))).Volumes?.[0]
-          ?.Encrypted;
+        // moto attaches the root volume just after the instance appears: wait for the mapping
+        let volumeId: string | undefined;
+        for (let i = 0; i < 100 && !volumeId; i++) {
+          const now = (await allInstances(ec2)).find((x) => x.InstanceId === b.InstanceId);
+          volumeId = now?.BlockDeviceMappings?.[0]?.Ebs?.VolumeId;
+          if (!volumeId) await new Promise((r) => setTimeout(r, 50));
+        }
+        if (!volumeId) throw new Error('the builder never got a root volume');
+        const volumes = (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes ?? [];
+        expect(volumes.map((v) => v.VolumeId)).toEqual([volumeId]);
+        volumeEncrypted = volumes[0].Encrypted;
         const userData = await ec2.send(
           new DescribeInstanceAttributeCommand({ InstanceId: b.InstanceId!, Attribute: 'userData' }),
         );

@@ -49,9 +49,23 @@ export function oneLine(text: string): string {
   return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
 }
 
+/** The fields of thrown values (SDK errors, fetch errors, Node system errors) that classify a failure. */
+interface ErrorShape {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  cause?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function shape(err: unknown): ErrorShape | undefined {
+  return typeof err === 'object' && err !== null ? (err as ErrorShape) : undefined;
+}
+
 /** Network failure kind of an error (or its cause), or undefined when it is not a network failure. */
 export function networkProblem(err: unknown): string | undefined {
-  for (let e: any = err, depth = 0; e && depth < 4; e = e.cause, depth++) {
+  for (let e = shape(err), depth = 0; e && depth < 4; e = shape(e.cause), depth++) {
     if (typeof e.code === 'string' && NETWORK_CODES[e.code]) return NETWORK_CODES[e.code];
     if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.code === 'UND_ERR_CONNECT_TIMEOUT')
       return 'timed out';
@@ -66,7 +80,7 @@ export function networkProblem(err: unknown): string | undefined {
  */
 export function fromAwsError(err: unknown, where: string, endpoint: string): AmiError {
   if (err instanceof AmiError) return err;
-  const e = err as any;
+  const e = shape(err);
   const net = networkProblem(err);
   if (net) return new AmiError(`cannot reach the EC2 API at ${endpoint}: ${net}`, EXIT.UNREACHABLE);
   if (
