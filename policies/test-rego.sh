@@ -19,6 +19,17 @@ echo "opa fmt: clean"
 "$OPA" check --strict --capabilities policies/capabilities.json "$REGO"
 echo "opa check --strict: clean"
 
+# The capabilities file must reject a builtin the npm wasm SDK cannot run (time.now_ns is not among them).
+probe_dir="$(mktemp -d)"
+printf 'package probe\n\nnow := time.now_ns()\n' >"$probe_dir/probe.rego"
+if "$OPA" check --capabilities policies/capabilities.json "$probe_dir/probe.rego" >/dev/null 2>&1; then
+  rm -rf "$probe_dir"
+  echo "test-rego: policies/capabilities.json accepts time.now_ns, a builtin the wasm SDK lacks" >&2
+  exit 1
+fi
+rm -rf "$probe_dir"
+echo "capabilities: unsupported builtins rejected"
+
 "$OPA" test "$REGO"
 
 coverage_json="$(mktemp)"

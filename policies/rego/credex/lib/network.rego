@@ -5,3 +5,16 @@ has_flow_log(addr, vpc) if {
 	some log in resources("aws_flow_log")
 	refers_to(object.get(values(log), "vpc_id", null), addr, vpc)
 }
+
+# Flow logs whose vpc_id is unknown until apply (a plan without configuration references) cannot be matched
+# to a VPC: the finding says so instead of passing silently.
+unmatched_flow_logs := [addr |
+	some addr, log in resources("aws_flow_log")
+	contains(object.get(values(log), "vpc_id", ""), "(known after apply)")
+]
+
+unmatched_flow_logs_note := "" if count(unmatched_flow_logs) == 0
+
+unmatched_flow_logs_note := sprintf(" (could not decide for %s: vpc_id is known only after apply)", [concat(", ", unmatched_flow_logs)]) if {
+	count(unmatched_flow_logs) > 0
+}

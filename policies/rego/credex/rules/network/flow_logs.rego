@@ -14,7 +14,6 @@ import data.credex.lib
 #   remediation: Add an aws_flow_log with vpc_id set to the VPC (traffic_type ALL) and a log group with retention.
 vpc_flow_logs contains finding if {
 	some addr, vpc in lib.resources("aws_vpc")
-	vpc.mode == "managed"
 	not lib.has_flow_log(addr, vpc)
-	finding := {"address": addr, "message": "no aws_flow_log refers to this VPC"}
+	finding := {"address": addr, "message": sprintf("no aws_flow_log refers to this VPC%s", [lib.unmatched_flow_logs_note])}
 }

@@ -33,3 +33,8 @@ test_flow_logs_03_plan_ids_ok if {
 	planned := object.union(vpc, {"values": {"id": "vpc-123"}})
 	count(network.vpc_flow_logs) == 0 with input as {"resources": {"aws_vpc.main": planned, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "vpc-123"}}}}
 }
+
+test_flow_logs_04_unknown_vpc_id_said if {
+	some f in network.vpc_flow_logs with input as {"resources": {"aws_vpc.main": vpc, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "${(known after apply)}"}}}}
+	contains(f.message, "could not decide for aws_flow_log.f")
+}
