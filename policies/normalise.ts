@@ -225,6 +225,16 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   };
   const root = isObject(doc.planned_values) ? doc.planned_values : isObject(doc.values) ? doc.values : undefined;
   walk(root?.root_module);
+  // Data sources read while planning are in prior_state rather than planned_values.
+  const prior = isObject(doc.prior_state) && isObject(doc.prior_state.values) ? doc.prior_state.values.root_module : undefined;
+  const walkData = (mod: unknown): void => {
+    if (!isObject(mod)) return;
+    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+      if (isObject(r) && r.mode === 'data' && typeof r.address === 'string' && !resources[r.address]) add(r as PlanResource);
+    }
+    for (const child of Array.isArray(mod.child_modules) ? mod.child_modules : []) walkData(child);
+  };
+  walkData(prior);
   // Resources only in resource_changes (no planned values, e.g. a plan without planned_values): use `after`.
   for (const [address, rc] of changes) {
     const change = rc.change as Json;

@@ -115,6 +115,25 @@ describe('normalise: terraform show -json plans', () => {
     expect(r['aws_secretsmanager_secret_version.literal'].values.secret_string).toBe('typed-in');
   });
 
+  test('takes data sources read while planning from prior_state', () => {
+    const plan = planDoc(
+      { 'aws_iam_policy.p': { policy: '${data.aws_iam_policy_document.d.json}' } },
+      {
+        prior_state: {
+          values: {
+            root_module: {
+              resources: [
+                { address: 'data.aws_iam_policy_document.d', mode: 'data', type: 'aws_iam_policy_document', name: 'd', values: { statement: [] } },
+                { address: 'aws_vpc.old', mode: 'managed', type: 'aws_vpc', name: 'old', values: {} },
+              ],
+            },
+          },
+        },
+      },
+    );
+    expect(Object.keys(normalise(plan, 'p').input.resources).sort()).toEqual(['aws_iam_policy.p', 'data.aws_iam_policy_document.d']);
+  });
+
   test('uses resource_changes[].change.after when there are no planned values', () => {
     const plan = { format_version: '1.2', resource_changes: [{ address: 'aws_vpc.v', mode: 'managed', type: 'aws_vpc', name: 'v', change: { after: { cidr_block: '10.0.0.0/16' } } }] };
     expect(normalise(plan, 'p').input.resources['aws_vpc.v'].values).toEqual({ cidr_block: '10.0.0.0/16' });

@@ -18,7 +18,8 @@ web_ports := {80, 443}
 sensitive_ports := database_ports | admin_ports
 
 ingress_rules contains rule if {
-	some addr, r in resources("aws_security_group")
+	some type in ["aws_security_group", "aws_default_security_group"]
+	some addr, r in resources(type)
 	some i, b in blocks(values(r), "ingress")
 	rule := ingress_entry(
 		addr, sprintf("ingress[%d]", [i]),

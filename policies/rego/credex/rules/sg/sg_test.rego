@@ -106,3 +106,8 @@ test_admin_02_ssh_from_bastion_ok if {
 test_unknown_types_ok if {
 	count(sg.world_open_ingress) == 0 with input as {"resources": {"x_y.z": {"type": "x_y", "name": "z", "mode": "managed", "values": {}}}}
 }
+
+test_default_security_group_judged if {
+	count(sg.all_traffic_ingress) == 1 with input as {"resources": {"aws_default_security_group.d": {"type": "aws_default_security_group", "name": "d", "mode": "managed", "values": {"ingress": [{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}]}}}}
+	count(sg.all_traffic_ingress) == 0 with input as {"resources": {"aws_default_security_group.d": {"type": "aws_default_security_group", "name": "d", "mode": "managed", "values": {"ingress": []}}}}
+}
