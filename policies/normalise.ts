@@ -156,20 +156,30 @@ function placeholder(expr: unknown): string {
   return UNKNOWN;
 }
 
+/**
+ * The configuration expression of a nested value: blocks nest expressions (lists of objects of expressions),
+ * while an attribute holding an object has one expression for the whole value, whose references then apply.
+ */
+function childExpr(expr: unknown, key: string | number): unknown {
+  if (Array.isArray(expr)) return expr[key as number];
+  if (isObject(expr)) return 'references' in expr || 'constant_value' in expr ? expr : expr[key];
+  return undefined;
+}
+
 /** Fills values unknown until apply (after_unknown) with the configuration's reference, recursively. */
 function fillUnknown(value: unknown, unknown: unknown, expr: unknown): unknown {
   if (unknown === true) return placeholder(expr);
   if (Array.isArray(unknown)) {
     const arr = Array.isArray(value) ? [...value] : [];
     unknown.forEach((u, i) => {
-      if (u !== false) arr[i] = fillUnknown(arr[i], u, Array.isArray(expr) ? expr[i] : undefined);
+      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i));
     });
     return arr;
   }
   if (isObject(unknown)) {
     const obj: Json = isObject(value) ? { ...value } : {};
     for (const [k, u] of Object.entries(unknown)) {
-      if (u !== false) obj[k] = fillUnknown(obj[k], u, isObject(expr) ? expr[k] : undefined);
+      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k));
     }
     return obj;
   }
@@ -183,11 +193,11 @@ function maskSensitive(value: unknown, sensitive: unknown, expr: unknown): unkno
     return value === undefined || value === null ? value : SENSITIVE;
   }
   if (Array.isArray(sensitive) && Array.isArray(value)) {
-    return value.map((v, i) => maskSensitive(v, sensitive[i], Array.isArray(expr) ? expr[i] : undefined));
+    return value.map((v, i) => maskSensitive(v, sensitive[i], childExpr(expr, i)));
   }
   if (isObject(sensitive) && isObject(value)) {
     const obj: Json = { ...value };
-    for (const [k, s] of Object.entries(sensitive)) obj[k] = maskSensitive(obj[k], s, isObject(expr) ? expr[k] : undefined);
+    for (const [k, s] of Object.entries(sensitive)) obj[k] = maskSensitive(obj[k], s, childExpr(expr, k));
     return obj;
   }
   return value;

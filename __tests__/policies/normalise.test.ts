@@ -89,6 +89,34 @@ describe('normalise: terraform show -json plans', () => {
     });
   });
 
+  test('an attribute holding an object has one expression: its references name the unknown parts', () => {
+    // Shape of `terraform show -json` (Terraform 1.11) for terraform_data.b { input = { vpc_id = terraform_data.a.id, lit = "x" } }.
+    const plan = planDoc(
+      { 'terraform_data.b': { input: { lit: 'x' }, triggers_replace: null } },
+      {
+        resource_changes: [
+          { address: 'terraform_data.b', change: { after_unknown: { id: true, input: { vpc_id: true }, output: true }, after_sensitive: { input: {}, output: {} } } },
+        ],
+        configuration: {
+          root_module: {
+            resources: [
+              {
+                address: 'terraform_data.b',
+                expressions: { input: { constant_value: { lit: 'x', vpc_id: '${terraform_data.a.id}' }, references: ['terraform_data.a.id', 'terraform_data.a'] } },
+              },
+            ],
+          },
+        },
+      },
+    );
+    expect(normalise(plan, 'p').input.resources['terraform_data.b'].values).toEqual({
+      input: { lit: 'x', vpc_id: '${terraform_data.a.id}' },
+      triggers_replace: null,
+      id: '${(known after apply)}',
+      output: '${(known after apply)}',
+    });
+  });
+
   test('masks sensitive values unless the configuration wrote them as literals', () => {
     const plan = planDoc(
       {
