@@ -769,6 +769,16 @@ export const MANAGED_POLICY_BOUNDARY: Readonly<Record<string, readonly Grant[]>>
   ],
 };
 
+/**
+ * The boundary, for a resource a role policy of the stacks names by reference (`${aws_x.y.arn}`): the ARNs of
+ * that type with {env} = the role's own environment tag. A reference to a type missing here fails the generator.
+ */
+export const BOUNDARY_REFERENCE_ARNS: Readonly<Record<string, readonly string[]>> = {
+  aws_cloudwatch_log_group: logGroups.map((g) => arn('logs', `log-group:${g}:*`)),
+  aws_secretsmanager_secret: secretArns,
+  'data.aws_ecr_repository': [arn('ecr', 'repository/{repository}')],
+};
+
 /** Services whose service-linked role the deployer may create on first use (iam:AWSServiceName). */
 export const SERVICE_LINKED_ROLE_NAMES: Readonly<Record<string, string>> = {
   'ecs.amazonaws.com': 'AWSServiceRoleForECS',

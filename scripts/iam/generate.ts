@@ -6,7 +6,7 @@
  * the group credex-core-deployment), one policy per environment (credex-core-<env>-permissions, for that
  * environment's user group and OIDC role) and the permissions boundary every role of the stacks carries.
  */
-import { ACTION_MAP, KNOWN_COMMANDS, MANAGED_POLICY_BOUNDARY, ROLE_NAME_PATTERNS, SERVICE_LINKED_ROLE_NAMES, UNSCOPED_ACTIONS, WORKFLOW_GRANTS } from './action-map';
+import { ACTION_MAP, BOUNDARY_REFERENCE_ARNS, KNOWN_COMMANDS, MANAGED_POLICY_BOUNDARY, ROLE_NAME_PATTERNS, SERVICE_LINKED_ROLE_NAMES, UNSCOPED_ACTIONS, WORKFLOW_GRANTS } from './action-map';
 import { Condition, ConditionKind, DeployerPolicySet, GeneratedPolicy, Grant, PolicyDocument, PolicyStatement, TagOnCreate } from './types';
 
 /** Terraform JSON as cdktf writes it (only what the generator reads). */
@@ -343,11 +343,14 @@ function checkUnscoped(actions: readonly string[], where: string): void {
   }
 }
 
+/**
+ * Whether a grant belongs to an environment's policy (its ARNs or its condition name the environment; every named
+ * condition kind does, except `boundary`, whose role ARNs do) or to the shared one.
+ */
 const usesEnv = (g: Grant): boolean =>
   g.resources.some((r) => r.includes('{env}')) ||
   (typeof g.condition === 'string' && g.condition !== 'boundary') ||
-  (typeof g.condition === 'object' && JSON.stringify(g.condition).includes('{env}')) ||
-  g.condition === 'boundary'; // the boundary condition is shared, but the role ARNs it guards are per environment
+  (typeof g.condition === 'object' && JSON.stringify(g.condition).includes('{env}'));
 
 function draftKey(d: { sid: string; resources: string[]; condition?: Condition }): string {
   return JSON.stringify([d.sid, d.resources, d.condition ?? null]);
@@ -493,20 +496,6 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>): Map
 }
 
 // ---- the boundary ---------------------------------------------------------------------------------------------
-
-/** What the boundary allows for a reference found in a role policy, per referenced type. */
-const BOUNDARY_REFERENCE_ARNS: Readonly<Record<string, readonly string[]>> = {
-  aws_cloudwatch_log_group: [
-    'arn:{partition}:logs:{region}:{account}:log-group:/ecs/credex-*-{env}:*',
-    'arn:{partition}:logs:{region}:{account}:log-group:/vpc/credex-{env}/*:*',
-    'arn:{partition}:logs:{region}:{account}:log-group:/credex/{env}/*:*',
-  ],
-  aws_secretsmanager_secret: [
-    'arn:{partition}:secretsmanager:{region}:{account}:secret:credex-core/{env}/*',
-    'arn:{partition}:secretsmanager:{region}:{account}:secret:credex/{env}/*',
-  ],
-  'data.aws_ecr_repository': ['arn:{partition}:ecr:{region}:{account}:repository/{repository}'],
-};
 
 function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicyStatement[] {
   const drafts = new Map<string, Draft>();
