@@ -9,12 +9,15 @@ test_public_ip_01_denied if {
 	count(network.public_ip) == 1 with input as one("aws_subnet", {"map_public_ip_on_launch": true})
 	count(network.public_ip) == 1 with input as one("aws_ecs_service", {"network_configuration": {"assign_public_ip": true}})
 	count(network.public_ip) == 1 with input as one("aws_launch_template", {"network_interfaces": [{"associate_public_ip_address": "true"}]})
+	count(network.public_ip) == 1 with input as one("aws_eip", {"domain": "vpc", "network_interface": "${aws_network_interface.neo4j.id}"})
+	count(network.public_ip) == 1 with input as one("aws_eip_association", {"allocation_id": "eipalloc-1", "instance_id": "i-1"})
 }
 
 test_public_ip_02_ok if {
 	count(network.public_ip) == 0 with input as one("aws_instance", {"associate_public_ip_address": false})
 	count(network.public_ip) == 0 with input as one("aws_subnet", {"map_public_ip_on_launch": false})
 	count(network.public_ip) == 0 with input as one("aws_ecs_service", {"network_configuration": [{"assign_public_ip": false}]})
+	count(network.public_ip) == 0 with input as one("aws_eip", {"domain": "vpc"})
 }
 
 vpc := {"type": "aws_vpc", "name": "main", "mode": "managed", "values": {"cidr_block": "10.0.0.0/16"}}
