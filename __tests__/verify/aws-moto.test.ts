@@ -4,7 +4,8 @@
  * moto limits (GUIDE §9): one deployment per service, running count from MOTO_ECS_SERVICE_RUNNING, registered
  * targets healthy; the rollback cases are covered on recorded responses in ecs-decision.test.ts.
  */
-import { EC2Client, CreateVpcCommand } from '@aws-sdk/client-ec2';
+import { CreateVpcCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -112,7 +113,23 @@ describe('against moto: service never stable (MOTO_ECS_SERVICE_RUNNING=0)', () =
   });
   afterAll(async () => moto?.stop());
 
-  test('ecs-stable times out within its timeout with a clear message', async () => {
+  test('ecs-stable times out within its timeout with a clear message and the stopped tasks\' reasons', async () => {
+    // A stopped task with a stoppedReason, as a crashing container leaves. moto runs tasks only on EC2 container
+    // instances (its Fargate RunTask fails) and ignores ListTasks' serviceName filter, so an EC2 task of the family
+    // in the service's cluster stands in for the service's own task.
+    const ecs = new ECSClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
+    const ec2 = new EC2Client({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
+    const images = await ec2.send(new DescribeImagesCommand({}));
+    const instance = await ec2.send(new RunInstancesCommand({ ImageId: images.Images![0].ImageId!, MinCount: 1, MaxCount: 1 }));
+    const instanceIdentityDocument = JSON.stringify({ instanceId: instance.Instances![0].InstanceId, region: MOTO_CLIENT_CONFIG.region });
+    await ecs.send(new RegisterContainerInstanceCommand({ cluster: 'credex-staging', instanceIdentityDocument }));
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'credex-api-staging', containerDefinitions: [{ name: 'api', image: deployed.outputs.image, essential: true, memory: 256 }] }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ cluster: 'credex-staging', taskDefinition: td.taskDefinition!.taskDefinitionArn!, count: 1 }));
+    await ecs.send(new StopTaskCommand({ cluster: 'credex-staging', task: run.tasks![0].taskArn!, reason: 'Essential container in task exited' }));
+    ec2.destroy();
+    ecs.destroy();
     const started = Date.now();
     const { report, step } = await verify(moto.endpoint, deployed.outputs, ['ecs-stable'], 3);
     const elapsed = Date.now() - started;
@@ -121,7 +138,8 @@ describe('against moto: service never stable (MOTO_ECS_SERVICE_RUNNING=0)', () =
     expect(step('ecs-stable').message).toMatch(
       /^timeout: ECS service credex-api in cluster credex-staging not stable — rollout IN_PROGRESS \(ECS deployment ecs-svc\/\d+ in progress\.\), running 0\/1 \(gave up after 3 s\)/,
     );
-    expect(step('ecs-stable').figures).toMatchObject({ running: 0, desired: 1 });
+    expect(step('ecs-stable').message).toMatch(/; stopped tasks: credex-api-staging:3: Essential container in task exited$/);
+    expect(step('ecs-stable').figures).toMatchObject({ running: 0, desired: 1, stoppedTasks: 1 });
     expect(elapsed).toBeLessThan(3000 + 3000);
   });
 
