@@ -611,7 +611,7 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
         actions: ['iam:GetRole', 'iam:DeleteRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRoleTags'],
         resources: roleArns,
       },
-      { sid: 'RoleTag', actions: ['iam:TagRole'], resources: roleArns, condition: 'retag' },
+      { sid: 'RoleTag', actions: ['iam:TagRole'], resources: roleArns, condition: 'role-tag' },
       { sid: 'RoleUntag', actions: ['iam:UntagRole'], resources: roleArns, condition: 'untag' },
     ],
   },

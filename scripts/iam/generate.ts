@@ -99,6 +99,15 @@ function expandCondition(kind: ConditionKind | Condition | undefined, ctx: Ctx):
         StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },
         StringEqualsIfExists: { 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e },
       };
+    case 'role-tag':
+      return {
+        StringEqualsIfExists: {
+          'aws:RequestTag/project': p,
+          'aws:RequestTag/environment': e,
+          'aws:ResourceTag/project': p,
+          'aws:ResourceTag/environment': e,
+        },
+      };
     case 'untag':
       return {
         StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },

@@ -19,6 +19,11 @@ export type ConditionKind =
   | 'boundary-and-request-tag'
   /** Tagging an existing resource: it must carry this environment's tags and may not be re-tagged to another. */
   | 'retag'
+  /**
+   * Tagging a role named for this environment, including the TagRole check of CreateRole (the new role has no tags
+   * yet): whatever tags it has or gets must say this environment.
+   */
+  | 'role-tag'
   /** Removing tags from an existing resource: never the project/environment tags. */
   | 'untag';
 
