@@ -25,6 +25,16 @@ judges any Terraform JSON instead: cdktf config or a \`terraform show -json\` pl
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
+## How the input is read
+
+Both shapes become one map keyed by Terraform address (\`aws_security_group.neo4j\`, \`data.aws_iam_policy_document.x\`).
+A value that is an unresolved reference (\`\${aws_security_group.task.id}\`) is an edge, not a literal: a
+security-group reference is not a CIDR, \`policy = "\${data.aws_iam_policy_document.x.json}"\` is judged by that
+document's statements (and reported at the resource that uses it), a JSON policy string with \`\${...}\` inside is
+parsed, and cdktf's \`\${jsonencode({...})}\` is read as the document it encodes. In a plan, a value unknown until
+apply takes the reference the configuration gives for it. When a rule cannot decide, its message says so
+(CDX-IAM-007 reports policies it cannot read at all).
+
 ## Waiving a finding
 
 A finding is waived next to the construct that causes it, with a reason and, preferably, an expiry date:

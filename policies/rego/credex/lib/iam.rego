@@ -2,7 +2,7 @@
 # with ${...} references inside, or a reference to a data.aws_iam_policy_document), and every policy-document
 # data source no resource refers to, as {"address", "attribute", "kind", "via", "statements"} with statements
 # normalised to {"effect", "actions", "not_actions", "resources", "not_resources", "principals",
-# "has_condition", "sid"}.
+# "has_condition", "condition_keys", "sid"}. Policies used as permissions boundaries are of kind "boundary".
 package credex.lib
 
 # Resource types and the attributes that hold a policy document, with the document's kind:
