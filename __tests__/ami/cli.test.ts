@@ -5,7 +5,7 @@
  */
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { buildSync } from 'esbuild';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -19,7 +19,7 @@ import {
 } from '../../scripts/ami/build-script';
 import { MotoServer, startMoto } from '../support/moto';
 import { freePort } from '../support/ports';
-import { allInstances, BASE, client, registerBaseImage } from './helpers';
+import { allInstances, BASE, client, playBuilder, registerBaseImage } from './helpers';
 
 let outDir: string;
 let cli: string;
@@ -199,6 +199,28 @@ describe('bad input', () => {
     const instances = await allInstances(ec2);
     expect(instances).toHaveLength(1);
     expect(instances[0].State?.Name).toBe('terminated');
+  }, 30_000);
+});
+
+describe('interrupted bake', () => {
+  test('SIGTERM while waiting for the builder: exit 130 and the builder is terminated', async () => {
+    await registerBaseImage(ec2);
+    const child = spawn(
+      process.execPath,
+      [cli, ...bakeArgs(['--endpoint-url', moto.endpoint, '--base-image', BASE.name, '--base-image-owner', 'self'])],
+      {
+        cwd: repoRoot(),
+        env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const builder = await playBuilder(ec2, 'silent');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(stderr.trim()).toBe(`ami bake: interrupted by SIGTERM; terminating builder ${builder.InstanceId}`);
+    expect((await allInstances(ec2)).map((i) => i.State?.Name)).toEqual(['terminated']);
   }, 30_000);
 });
 

@@ -75,8 +75,11 @@ export interface BakeOptions {
   readonly stopTimeoutSeconds?: number;
   readonly imageTimeoutSeconds?: number;
   readonly poll?: PollSettings;
-  /** Called with the builder's id right after launch (the CLI terminates it on SIGINT/SIGTERM). */
-  readonly onBuilderLaunched?: (instanceId: string) => void;
+  /**
+   * Called when the builder launch is sent, with the promise of its instance id (undefined if the launch failed):
+   * the CLI terminates that builder on SIGINT/SIGTERM, also when the signal arrives while the launch is in flight.
+   */
+  readonly onBuilderLaunch?: (instanceId: Promise<string | undefined>) => void;
   readonly log: (line: string) => void;
 }
 
@@ -170,7 +173,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   opts.log(
     `bake: launching a builder from ${baseImageId} (${opts.baseImage.name}) for Neo4j ${opts.edition} ${opts.version}`,
   );
-  const run = await call(
+  const launch = call(
     ec2.send(
       new RunInstancesCommand({
         ImageId: baseImageId,
@@ -213,11 +216,10 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     ),
     'RunInstances (builder)',
     opts.endpoint,
-  );
-  const builderId = run.Instances?.[0]?.InstanceId;
+  ).then((res) => res.Instances?.[0]?.InstanceId);
+  opts.onBuilderLaunch?.(launch.catch(() => undefined));
+  const builderId = await launch;
   if (!builderId) throw new AmiError('RunInstances returned no instance id');
-
-  opts.onBuilderLaunched?.(builderId);
   let imageId: string | undefined;
   let imageDone = false;
   let failed = false;

@@ -8,7 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { bake, DEFAULT_BASE_IMAGE, DEFAULTS } from './bake';
 import { checkVersion, DEFAULT_SOURCE_URL, describeCheck } from './check-version';
-import { ec2Client, endpointLabel } from './ec2';
+import { AwsTarget, ec2Client, endpointLabel } from './ec2';
 import { AmiError, EXIT, oneLine, UsageError } from './errors';
 import { pruneImages } from './images';
 import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from './validate';
@@ -106,13 +106,12 @@ function httpUrl(raw: string, flag: string): string {
   return raw;
 }
 
+/** Told of the builder launch (its id to come) and, with undefined, that bake has dealt with the builder itself. */
+type BuilderWatch = (instanceId: Promise<string | undefined> | undefined, target?: AwsTarget) => void;
+
 type Out = { stdout: (line: string) => void; stderr: (line: string) => void };
 
-async function runBake(
-  argv: string[],
-  out: Out,
-  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void,
-): Promise<number> {
+async function runBake(argv: string[], out: Out, onBuilder: BuilderWatch): Promise<number> {
   const v = parse('bake', argv);
   const edition = str(v, 'edition');
   const version = str(v, 'version');
@@ -142,7 +141,7 @@ async function runBake(
     securityGroupIds: (v['security-group-id'] as string[] | undefined) ?? [],
     instanceProfile: str(v, 'instance-profile'),
     timeoutSeconds,
-    onBuilderLaunched: (id) => onBuilder(id, target),
+    onBuilderLaunch: (id) => onBuilder(id, target),
     log,
   }).finally(() => onBuilder(undefined));
   if (v.json) out.stdout(JSON.stringify(result));
@@ -183,11 +182,7 @@ async function runCheckVersion(argv: string[], out: Out): Promise<number> {
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export async function main(
-  argv: string[],
-  out: Out,
-  onBuilder: (id: string | undefined, target?: { region: string; endpoint?: string }) => void = () => undefined,
-): Promise<number> {
+export async function main(argv: string[], out: Out, onBuilder: BuilderWatch = () => undefined): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
@@ -217,23 +212,36 @@ export async function main(
 }
 
 if (require.main === module) {
-  let builder: { id: string; target: { region: string; endpoint?: string } } | undefined;
-  const out: Out = { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => process.stderr.write(l + '\n') };
-  // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving.
+  let builder: { id: Promise<string | undefined>; target: AwsTarget } | undefined;
+  let interrupted = false;
+  const write = (l: string) => process.stderr.write(l + '\n');
+  // Once interrupted, only the signal handler speaks: the bake's own reaction to its vanishing builder is noise.
+  const out: Out = { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => interrupted || write(l) };
+  // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving, also one whose
+  // launch is still in flight.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       const pending = builder;
-      out.stderr(`ami bake: interrupted by ${signal}${pending ? `; terminating builder ${pending.id}` : ''}`);
       const done = () => process.exit(130);
-      if (!pending) return done();
-      ec2Client(pending.target)
-        .send(new TerminateInstancesCommand({ InstanceIds: [pending.id] }))
-        .catch(() => out.stderr(`ami bake: could not terminate builder ${pending.id}: terminate it by hand`))
-        .finally(done);
+      if (!pending) {
+        write(`ami: interrupted by ${signal}`);
+        return done();
+      }
+      void pending.id.then(async (id) => {
+        write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
+        if (!id) return done();
+        await ec2Client(pending.target)
+          .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
+          .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
+        done();
+      });
     });
   }
   main(process.argv.slice(2), out, (id, target) => (builder = id && target ? { id, target } : undefined)).then(
-    (code) => process.exit(code),
+    (code) => {
+      if (!interrupted) process.exit(code); // else the signal handler exits 130 once the builder is dealt with
+    },
     (e) => {
       process.stderr.write(`ami: unexpected error: ${oneLine(String(e?.message ?? e))}\n`);
       process.exit(EXIT.FAILED);
