@@ -27,6 +27,8 @@ export const staging: EnvironmentConfig = {
     logRetentionDays: 30,
   },
   loadBalancer: {
+    httpOnlyReason:
+      'staging has no public domain or ACM certificate yet; it carries test data only. Set certificateArn to serve HTTPS and redirect HTTP.',
     deletionProtection: false,
     accessLogRetentionDays: 30,
   },

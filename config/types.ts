@@ -42,6 +42,11 @@ export interface ServiceConfig {
 export interface LoadBalancerConfig {
   /** ACM certificate for the HTTPS listener; without it (and without a domain) the ALB serves HTTP only. */
   readonly certificateArn?: string;
+  /**
+   * Required without a certificate: why this environment may serve plain HTTP (it becomes the policy waiver's
+   * reason, listed in every policy-check report).
+   */
+  readonly httpOnlyReason?: string;
   /** Public DNS name of the API, e.g. api.credex.example; used for the API URL output. */
   readonly domainName?: string;
   readonly deletionProtection: boolean;

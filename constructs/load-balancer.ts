@@ -7,6 +7,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { waive } from '../policies/waivers';
 import { AccessLogBucket } from './log-bucket';
 
 /** TLS 1.2 and 1.3 only, forward secrecy: the ELB policy AWS recommends. */
@@ -27,6 +28,12 @@ export interface LoadBalancerProps {
    * @default - HTTP only (no certificate)
    */
   readonly certificateArn?: string;
+  /**
+   * Why this load balancer may serve plain HTTP: required when there is no certificate, and recorded as the
+   * waiver of the policy finding on the forwarding HTTP listener (CDX-LB-001).
+   * @default - none (then a certificate is required)
+   */
+  readonly httpOnlyReason?: string;
   /** @default false */
   readonly deletionProtection?: boolean;
   /** @default 30 */
@@ -54,6 +61,9 @@ export class LoadBalancer extends Construct {
     if (`${name}-alb`.length > 32) throw new Error(`LoadBalancer ${id}: namePrefix "${name}" makes names over 32 characters`);
     if (!props.healthCheckPath.startsWith('/')) {
       throw new Error(`LoadBalancer ${id}: healthCheckPath must start with "/", got "${props.healthCheckPath}"`);
+    }
+    if (!props.certificateArn && !props.httpOnlyReason?.trim()) {
+      throw new Error(`LoadBalancer ${id}: without certificateArn, httpOnlyReason must say why plain HTTP is acceptable`);
     }
     this.protocol = props.certificateArn ? 'https' : 'http';
 
@@ -146,6 +156,7 @@ export class LoadBalancer extends Construct {
         protocol: 'HTTP',
         defaultAction: forward,
       });
+      waive(this.forwardingListener, { rule: 'CDX-LB-001', reason: props.httpOnlyReason! });
     }
   }
 }

@@ -1,3 +1,6 @@
+import { Testing } from 'cdktf';
+import { environmentConfig, globalConfig } from '../../config';
+import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Network } from '../../constructs/network';
 import { emptyStack, environment, refId, resource, resources } from './helpers';
 
@@ -98,4 +101,12 @@ test.each([
         ...override,
       }),
   ).toThrow(message);
+});
+
+test('plain HTTP needs a stated reason (the waiver itself is tested on the synthesized files)', () => {
+  const base = environmentConfig('staging');
+  const env = { ...base, loadBalancer: { ...base.loadBalancer, httpOnlyReason: undefined } };
+  expect(() => new EnvironmentStack(Testing.app(), 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' })).toThrow(
+    /without certificateArn, httpOnlyReason must say why/,
+  );
 });

@@ -29,6 +29,15 @@ describe('the synthesized app', () => {
     expect(findings).toEqual([]);
   });
 
+  test('staging\'s plain-HTTP listener carries its waiver and reason next to it; production has none', () => {
+    const json = (name: string) => JSON.parse(readFileSync(stacks.find((s) => s.name === name)!.file, 'utf8'));
+    const listeners = (name: string) => Object.values(json(name).resource.aws_lb_listener) as any[];
+    const staging = listeners('staging');
+    expect(staging).toHaveLength(1);
+    expect(staging[0]['//'].waivers).toEqual([{ rule: 'CDX-LB-001', reason: expect.stringContaining('no public domain') }]);
+    for (const l of listeners('production')) expect(l['//'].waivers).toBeUndefined();
+  });
+
   test('imports no provider barrel: the stacks load provider submodules only', () => {
     const loaded = Object.keys(require.cache);
     expect(loaded.some((m) => /@cdktf[\\/]provider-aws[\\/]lib[\\/]index\.js$/.test(m))).toBe(false);
