@@ -60,6 +60,21 @@ const ec2Tags = (createAction: string, ...types: string[]) => [
   { service: 'ec2' as const, createAction, resources: types.map(ec2) },
 ];
 
+/** aws_vpc_security_group_{ingress,egress}_rule: a tagged rule on a tagged security group. */
+function securityGroupRule(direction: 'Ingress' | 'Egress'): TypeActions {
+  const authorize = `ec2:AuthorizeSecurityGroup${direction}`;
+  const revoke = `ec2:RevokeSecurityGroup${direction}`;
+  return {
+    note: 'a tagged rule on a tagged security group',
+    grants: [
+      ...ec2Tagged('SecurityGroupRule', 'security-group-rule', [authorize], [revoke, 'ec2:ModifySecurityGroupRules']),
+      ec2Parents('SecurityGroupRule', [authorize, revoke, 'ec2:ModifySecurityGroupRules'], ['security-group']),
+      star('Ec2Read', ['ec2:DescribeSecurityGroupRules']),
+    ],
+    tagOnCreate: ec2Tags(`AuthorizeSecurityGroup${direction}`, 'security-group-rule'),
+  };
+}
+
 /**
  * Actions AWS defines without a resource type (or for which the provider's call cannot name one), with the
  * reason. The generator refuses any other action on `*`. Lower-case globs; `*` does not cross `:`.
@@ -246,34 +261,8 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
     ],
     tagOnCreate: ec2Tags('CreateSecurityGroup', 'security-group'),
   },
-  aws_vpc_security_group_ingress_rule: {
-    note: 'a tagged rule on a tagged security group',
-    grants: [
-      ...ec2Tagged('SecurityGroupRule', 'security-group-rule', ['ec2:AuthorizeSecurityGroupIngress'], [
-        'ec2:RevokeSecurityGroupIngress',
-        'ec2:ModifySecurityGroupRules',
-      ]),
-      ec2Parents('SecurityGroupRule', ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:ModifySecurityGroupRules'], [
-        'security-group',
-      ]),
-      star('Ec2Read', ['ec2:DescribeSecurityGroupRules']),
-    ],
-    tagOnCreate: ec2Tags('AuthorizeSecurityGroupIngress', 'security-group-rule'),
-  },
-  aws_vpc_security_group_egress_rule: {
-    note: 'a tagged rule on a tagged security group',
-    grants: [
-      ...ec2Tagged('SecurityGroupRule', 'security-group-rule', ['ec2:AuthorizeSecurityGroupEgress'], [
-        'ec2:RevokeSecurityGroupEgress',
-        'ec2:ModifySecurityGroupRules',
-      ]),
-      ec2Parents('SecurityGroupRule', ['ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules'], [
-        'security-group',
-      ]),
-      star('Ec2Read', ['ec2:DescribeSecurityGroupRules']),
-    ],
-    tagOnCreate: ec2Tags('AuthorizeSecurityGroupEgress', 'security-group-rule'),
-  },
+  aws_vpc_security_group_ingress_rule: securityGroupRule('Ingress'),
+  aws_vpc_security_group_egress_rule: securityGroupRule('Egress'),
 
   // -- Neo4j hosts (EC2, tag-scoped)
   aws_network_interface: {
