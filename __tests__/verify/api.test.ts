@@ -166,6 +166,14 @@ describe('load (embedded engine)', () => {
     expect(failure.message).toMatch(/thresholds FAILED: http_req_duration p\(95\)<5 \(actual \d/);
   });
 
+  test('nothing listening: the load step is a refused failure, not a threshold verdict', async () => {
+    const port = await freePort();
+    const failure = await failureOf(runLoad({ ...context(`http://127.0.0.1:${port}`, 10_000), loadEngine: 'embedded' }, profile()));
+    expect(failure.kind).toBe('refused');
+    expect(failure.message).toMatch(new RegExp(`^refused/unreachable: load on http://127.0.0.1:${port}: no request got an answer; embedded: \\d+ requests`));
+    expect(failure.figures.errorRate).toBe(1);
+  });
+
   test('the step passes on a healthy server and says which engine ran', async () => {
     const api = await server((_req, res) => send(res, 200, 'ok'));
     const result = await runLoad({ ...context(api.url, 10_000), loadEngine: 'embedded' }, profile());

@@ -64,6 +64,7 @@ export async function runEmbeddedLoad(baseUrl: string, profile: LoadProfile, opt
   return {
     engine: 'embedded',
     requests: total,
+    responses: latencies.length,
     rps: total / seconds,
     p50Ms: percentile(latencies, 50),
     p95Ms: measured.p95Ms,

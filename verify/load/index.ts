@@ -38,7 +38,7 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   }
   const message = summarizeLoad(figures);
   const reportFigures = loadFiguresForReport(figures);
-  if (figures.requests === 0) throw new StepFailure('refused', `refused/unreachable: load on ${ctx.apiUrl}: no request completed; ${message}`, reportFigures);
+  if (figures.responses === 0) throw new StepFailure('refused', `refused/unreachable: load on ${ctx.apiUrl}: no request got an answer; ${message}`, reportFigures);
   if (figures.thresholds.some((t) => !t.ok)) throw new StepFailure('wrong-answer', `wrong answer: load on ${ctx.apiUrl}: ${message}`, reportFigures);
   return { message, figures: reportFigures };
 }

@@ -57,6 +57,8 @@ export function parseK6Summary(doc: unknown, profile: LoadProfile): LoadFigures 
   return {
     engine: 'k6',
     requests: reqs.count ?? 0,
+    // k6 counts a request that got no answer too; the checks' passes+fails is no better, so take all of them.
+    responses: reqs.count ?? 0,
     rps: reqs.rate ?? 0,
     p50Ms: duration.med ?? 0,
     p95Ms: duration['p(95)'] ?? 0,

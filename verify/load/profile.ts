@@ -19,6 +19,8 @@ export interface ThresholdVerdict {
 export interface LoadFigures {
   readonly engine: LoadEngineName;
   readonly requests: number;
+  /** Requests that got an HTTP answer (any status); 0 means the API was never reached. */
+  readonly responses: number;
   readonly rps: number;
   readonly p50Ms: number;
   readonly p95Ms: number;
