@@ -65,6 +65,21 @@ describe('iam:policy bad input', () => {
     expect(e.message).toContain('KNOWN_COMMANDS');
   });
 
+  it('passing a role to a service its trust policy does not name fails', () => {
+    const e = errorOf(() =>
+      generateForProject(
+        broken('staging', (j) => {
+          const [flowLogRole] = Object.entries(j.resource.aws_iam_role).find(([, r]: [string, any]) => r.name === 'credex-staging-flow-logs')!;
+          const task = Object.values(j.resource.aws_ecs_task_definition)[0] as any;
+          task.task_role_arn = `\${aws_iam_role.${flowLogRole}.arn}`;
+        }),
+      ),
+    );
+    expect(e.message).toBe(
+      "iam:policy: stack staging passes role credex-staging-flow-logs to ecs-tasks.amazonaws.com, but the role's trust policy does not name that service",
+    );
+  });
+
   it('an AWS-managed policy the boundary does not know fails', () => {
     const e = errorOf(() =>
       generateForProject(

@@ -254,7 +254,26 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
     if (b.type === 'aws_iam_instance_profile') profiles.set(b.address.slice('aws_iam_instance_profile.'.length), b.body.role);
     if (b.type === 'data.aws_iam_policy_document') docs.set(b.address, b);
   }
+  // Which services each role trusts (its assume_role_policy document), so a role is only ever passed to a
+  // service that can assume it: a wiring mistake fails here instead of widening iam:PassRole.
+  const trusted = new Map<string, Set<string>>();
+  for (const b of all) {
+    if (b.type !== 'aws_iam_role' || typeof b.body.name !== 'string') continue;
+    const m = typeof b.body.assume_role_policy === 'string' ? /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(b.body.assume_role_policy) : null;
+    const doc = m ? docs.get(m[1]) : undefined;
+    const services = new Set<string>();
+    const statements = doc?.body.statement;
+    for (const st of (Array.isArray(statements) ? statements : [statements]) as Record<string, unknown>[]) {
+      for (const p of ((st?.principals ?? []) as { type?: string; identifiers?: string[] }[])) {
+        if (p.type === 'Service') (p.identifiers ?? []).forEach((i) => services.add(i));
+      }
+    }
+    trusted.set(b.body.name, services);
+  }
   const pass = (service: string, roleName: string) => {
+    if (!trusted.get(roleName)?.has(service)) {
+      throw new IamPolicyError(`iam:policy: stack ${stack.name} passes role ${roleName} to ${service}, but the role's trust policy does not name that service`);
+    }
     if (!needs.passRoles.has(service)) needs.passRoles.set(service, new Set());
     needs.passRoles.get(service)!.add(roleName);
   };
