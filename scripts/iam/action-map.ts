@@ -286,6 +286,13 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
       { sid: 'InstanceParents', actions: ['ec2:RunInstances'], resources: [ec2('network-interface'), ec2('subnet'), ec2('security-group')], condition: 'resource-tag' },
       // Only the images the AMI command baked (ManagedBy=credex-ami), of this account.
       { sid: 'InstanceImage', actions: ['ec2:RunInstances'], resources: [ec2Global('image')], condition: { StringEquals: { 'ec2:Owner': '{account}', 'aws:ResourceTag/ManagedBy': 'credex-ami' } } },
+      // The image's snapshots, where RunInstances checks them: this account's, untagged or credex-ami's.
+      {
+        sid: 'InstanceImageSnapshot',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2Global('snapshot')],
+        condition: { StringEquals: { 'ec2:Owner': '{account}' }, StringEqualsIfExists: { 'aws:ResourceTag/ManagedBy': 'credex-ami' } },
+      },
       {
         sid: 'InstanceChange',
         actions: [
@@ -659,7 +666,7 @@ export const KNOWN_COMMANDS: readonly KnownCommand[] = [
       {
         sid: 'AmiBaseImage',
         actions: ['ec2:RunInstances'],
-        resources: [ec2Global('image')],
+        resources: [ec2Global('image'), ec2Global('snapshot')],
         condition: { StringEquals: { 'ec2:Owner': ['099720109477', '{account}'] }, StringEqualsIfExists: { 'aws:ResourceTag/ManagedBy': 'credex-ami' } },
       },
       { sid: 'AmiTagOnCreate', actions: ['ec2:CreateTags'], resources: [ec2('instance'), ec2('volume'), ec2Global('image')], condition: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateImage'] } } },
