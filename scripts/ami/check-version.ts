@@ -70,8 +70,10 @@ export async function checkVersion(version: string, sourceUrl: string, timeoutMs
     if (e instanceof AmiError) throw e;
     const net = networkProblem(e);
     if (net) throw new AmiError(`cannot reach the release source ${sourceUrl}: ${net}`, EXIT.UNREACHABLE);
+    const err = e as { message?: string; cause?: { message?: string } };
+    const detail = [err?.message, err?.cause?.message].filter(Boolean).join(': ');
     throw new AmiError(
-      `cannot read the release source ${sourceUrl}: ${oneLine(String((e as Error)?.message ?? e))}`,
+      `cannot read the release source ${sourceUrl}: ${oneLine(detail || String(e))}`,
       EXIT.UNREACHABLE,
     );
   }

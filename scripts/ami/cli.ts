@@ -6,6 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { globalConfig } from '../../config/global';
 import { bake, DEFAULT_BASE_IMAGE, DEFAULTS } from './bake';
 import { checkVersion, DEFAULT_SOURCE_URL, describeCheck } from './check-version';
 import { AwsTarget, ec2Client, endpointLabel } from './ec2';
@@ -29,7 +30,8 @@ const USAGE = `usage: npm run -s ami -- <subcommand> [options]
 exit codes: 0 done/up to date, 1 failed, 2 usage error, 3 endpoint or source unreachable,
             4 base image not found, 10 newer version available, 11 version not published`;
 
-const DEFAULT_KEEP = 3;
+/** Images kept per edition unless --keep says otherwise: config/global.ts amiRetention. */
+const DEFAULT_KEEP = globalConfig.amiRetention;
 
 const COMMON = {
   region: { type: 'string' },
