@@ -19,7 +19,7 @@ fi
 if compgen -G ".github/workflows/*.yml" >/dev/null; then
   require actionlint
   echo "actionlint: checking .github/workflows"
-  "$BIN/actionlint" -color=never
+  "$BIN/actionlint" -no-color
   echo "actionlint: clean"
 fi
 
