@@ -1,4 +1,5 @@
 import {
+  _InstanceType,
   CreateImageCommand,
   CreateTagsCommand,
   DeleteSnapshotCommand,
@@ -177,7 +178,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     ec2.send(
       new RunInstancesCommand({
         ImageId: baseImageId,
-        InstanceType: opts.instanceType as never,
+        InstanceType: opts.instanceType as _InstanceType,
         MinCount: 1,
         MaxCount: 1,
         // Idempotent: an SDK retry after a lost answer must not launch a second builder.
