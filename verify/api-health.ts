@@ -19,7 +19,7 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
     `API health GET ${url}`,
     async (remainingMs) => {
       try {
-        const answer = await httpRequest(url, { timeoutMs: remainingMs });
+        const answer = await httpRequest(url, { timeoutMs: remainingMs, followRedirects: true });
         seen.push(answer.status);
         if (answer.status === 200) return { done: true, value: answer };
         return { done: false, reason: `last answer HTTP ${answer.status} ${bodySummary(answer.body)}`.trim() };

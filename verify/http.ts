@@ -31,7 +31,7 @@ export function bodySummary(body: string): string {
  */
 export async function httpRequest(
   url: string,
-  init: { method?: string; body?: unknown; timeoutMs: number },
+  init: { method?: string; body?: unknown; timeoutMs: number; followRedirects?: boolean },
 ): Promise<HttpAnswer> {
   const started = performance.now();
   const hasBody = init.body !== undefined && init.method !== 'GET' && init.method !== 'HEAD';
@@ -41,7 +41,7 @@ export async function httpRequest(
       headers: hasBody ? { 'content-type': 'application/json' } : undefined,
       body: hasBody ? JSON.stringify(init.body) : undefined,
       signal: AbortSignal.timeout(Math.max(1, Math.round(init.timeoutMs))),
-      redirect: 'manual',
+      redirect: init.followRedirects ? 'follow' : 'manual',
     });
     const text = await res.text();
     return { status: res.status, latencyMs: Math.round(performance.now() - started), body: text.slice(0, 4096) };

@@ -53,11 +53,18 @@ export async function waitFor<T>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     let outcome: Attempt<T>;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      outcome = await attempt(remaining, n);
+      // An attempt may not outlive the budget (e.g. a connect to a host that drops packets): race it against the clock.
+      const overtime = new Promise<Attempt<T>>((resolve) => {
+        timer = setTimeout(() => resolve({ done: false, reason: `no answer within the remaining ${Math.round(remaining)} ms`, kind: 'timeout' }), remaining);
+      });
+      outcome = await Promise.race([attempt(remaining, n), overtime]);
     } catch (err) {
       if (err instanceof StepFailure) throw err;
       outcome = { done: false, reason: err instanceof Error ? err.message : String(err), kind: 'error' };
+    } finally {
+      clearTimeout(timer);
     }
     if (outcome.done) return { value: outcome.value, attempts: n, elapsedMs: Date.now() - started };
     last = outcome;

@@ -182,3 +182,13 @@ describe('report and arguments', () => {
     });
   });
 });
+
+describe('waitFor bounds a hanging attempt', () => {
+  test('an attempt that never settles ends at the budget as a timeout', async () => {
+    const started = Date.now();
+    await expect(waitFor('hung connect', () => new Promise(() => undefined), { timeoutMs: 300 })).rejects.toThrow(
+      /^timeout: hung connect — no answer within the remaining \d+ ms \(gave up after 0\.3 s\)$/,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
