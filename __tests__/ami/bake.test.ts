@@ -10,6 +10,7 @@ import {
   Instance,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { execFile } from 'node:child_process';
 import { bake, BakeOptions } from '../../scripts/ami/bake';
 import {
   buildScriptHash,
@@ -82,6 +83,26 @@ async function bakeWithBuilder(
   );
   const builder = await playBuilder(ec2, part, inspect);
   return { ...(await baking), builder };
+}
+
+/** Creates an IAM instance profile in moto with a SigV4-signed IAM Query call (no IAM client in the project). */
+function createInstanceProfile(name: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      'curl',
+      [
+        '-sf',
+        '--aws-sigv4',
+        'aws:amz:us-east-1:iam',
+        '--user',
+        'testing:testing',
+        '--data',
+        `Action=CreateInstanceProfile&InstanceProfileName=${name}&Version=2010-05-08`,
+        `${moto.endpoint}/`,
+      ],
+      (error) => (error ? reject(error) : resolve()),
+    ),
+  );
 }
 
 async function instanceState(id: string): Promise<string | undefined> {
@@ -196,7 +217,9 @@ describe('bake', () => {
             ImageId: baseImageId,
             MinCount: 1,
             MaxCount: 1,
-            TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: TAG_BUILDER, Value: `community-${version}` }] }],
+            TagSpecifications: [
+              { ResourceType: 'instance', Tags: [{ Key: TAG_BUILDER, Value: `community-${version}` }] },
+            ],
           }),
         )
       ).Instances![0].InstanceId!;
@@ -213,6 +236,34 @@ describe('bake', () => {
     expect(await instanceState(stale)).toBe('terminated');
     expect(await instanceState(otherVersion)).toBe('running');
     expect(logs.join('\n')).toContain(`terminated leftover builder(s) of an interrupted bake: ${stale}`);
+  });
+
+  test('retries the launch until a just-created instance profile is usable (IAM is eventually consistent)', async () => {
+    const profile = 'credex-staging-neo4j-ami-builder';
+    const baking = bake(ec2, options({ instanceProfile: profile, profileWaitSeconds: 15 })).then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await allInstances(ec2)).toEqual([]); // moto refused RunInstances: the profile does not exist yet
+    await createInstanceProfile(profile);
+    const builder = await playBuilder(ec2, 'ready');
+    const { result, error } = await baking;
+    expect(error).toBeUndefined();
+    expect(result?.action).toBe('built');
+    expect(builder.IamInstanceProfile?.Arn).toMatch(new RegExp(`instance-profile/${profile}$`));
+    expect(logs.join('\n')).toContain(`instance profile ${profile} not usable yet, retrying`);
+    expect(await allInstances(ec2)).toHaveLength(1);
+  });
+
+  test('an instance profile that never appears fails with the AWS error and launches nothing', async () => {
+    const error = await bake(ec2, options({ instanceProfile: 'no-such-profile', profileWaitSeconds: 1 })).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(AmiError);
+    expect(error.message).toMatch(/^RunInstances \(builder\) failed: .*no-such-profile/i);
+    expect(error.message).not.toContain('\n');
+    expect(await allInstances(ec2)).toEqual([]);
   });
 
   test('a missing base image is a clear one-line error and launches nothing', async () => {

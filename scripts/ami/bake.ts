@@ -54,6 +54,8 @@ export const DEFAULTS = {
   stopTimeoutSeconds: 600,
   imageTimeoutSeconds: 3600,
   rootVolumeGiB: 16,
+  /** Seconds a just-created instance profile gets to become usable by RunInstances (IAM is eventually consistent). */
+  profileWaitSeconds: 120,
 } as const;
 
 export interface BakeOptions {
@@ -75,6 +77,7 @@ export interface BakeOptions {
   readonly timeoutSeconds: number;
   readonly stopTimeoutSeconds?: number;
   readonly imageTimeoutSeconds?: number;
+  readonly profileWaitSeconds?: number;
   readonly poll?: PollSettings;
   /**
    * Called when the builder launch is sent, with the promise of its instance id (undefined if the launch failed):
@@ -174,50 +177,57 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   opts.log(
     `bake: launching a builder from ${baseImageId} (${opts.baseImage.name}) for Neo4j ${opts.edition} ${opts.version}`,
   );
-  const launch = call(
-    ec2.send(
-      new RunInstancesCommand({
-        ImageId: baseImageId,
-        InstanceType: opts.instanceType as _InstanceType,
-        MinCount: 1,
-        MaxCount: 1,
-        // Idempotent: an SDK retry after a lost answer must not launch a second builder.
-        ClientToken: randomUUID(),
-        UserData: Buffer.from(renderUserData(opts.edition, opts.version)).toString('base64'),
-        MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
-        BlockDeviceMappings: [
-          {
-            DeviceName: rootDevice,
-            Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: DEFAULTS.rootVolumeGiB, DeleteOnTermination: true },
-          },
-        ],
-        NetworkInterfaces: [
-          {
-            DeviceIndex: 0,
-            AssociatePublicIpAddress: false,
-            DeleteOnTermination: true,
-            ...(opts.subnetId ? { SubnetId: opts.subnetId } : {}),
-            ...(opts.securityGroupIds?.length ? { Groups: [...opts.securityGroupIds] } : {}),
-          },
-        ],
-        ...(opts.instanceProfile ? { IamInstanceProfile: { Name: opts.instanceProfile } } : {}),
-        InstanceInitiatedShutdownBehavior: 'stop',
-        TagSpecifications: [
-          {
-            ResourceType: 'instance',
-            Tags: [
-              { Key: 'Name', Value: `neo4j-ami-builder-${opts.edition}-${opts.version}` },
-              { Key: TAG_BUILD_STATE, Value: 'pending' },
-              ...identity,
-            ],
-          },
-          { ResourceType: 'volume', Tags: identity },
-        ],
-      }),
-    ),
-    'RunInstances (builder)',
-    opts.endpoint,
-  ).then((res) => res.Instances?.[0]?.InstanceId);
+  const runInstances = (clientToken: string) =>
+    call(
+      ec2.send(
+        new RunInstancesCommand({
+          ImageId: baseImageId,
+          InstanceType: opts.instanceType as _InstanceType,
+          MinCount: 1,
+          MaxCount: 1,
+          // Idempotent: an SDK retry after a lost answer must not launch a second builder.
+          ClientToken: clientToken,
+          UserData: Buffer.from(renderUserData(opts.edition, opts.version)).toString('base64'),
+          MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
+          BlockDeviceMappings: [
+            {
+              DeviceName: rootDevice,
+              Ebs: {
+                Encrypted: true,
+                VolumeType: 'gp3',
+                VolumeSize: DEFAULTS.rootVolumeGiB,
+                DeleteOnTermination: true,
+              },
+            },
+          ],
+          NetworkInterfaces: [
+            {
+              DeviceIndex: 0,
+              AssociatePublicIpAddress: false,
+              DeleteOnTermination: true,
+              ...(opts.subnetId ? { SubnetId: opts.subnetId } : {}),
+              ...(opts.securityGroupIds?.length ? { Groups: [...opts.securityGroupIds] } : {}),
+            },
+          ],
+          ...(opts.instanceProfile ? { IamInstanceProfile: { Name: opts.instanceProfile } } : {}),
+          InstanceInitiatedShutdownBehavior: 'stop',
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: [
+                { Key: 'Name', Value: `neo4j-ami-builder-${opts.edition}-${opts.version}` },
+                { Key: TAG_BUILD_STATE, Value: 'pending' },
+                ...identity,
+              ],
+            },
+            { ResourceType: 'volume', Tags: identity },
+          ],
+        }),
+      ),
+      'RunInstances (builder)',
+      opts.endpoint,
+    );
+  const launch = launchWhenProfileVisible(runInstances, opts).then((res) => res.Instances?.[0]?.InstanceId);
   opts.onBuilderLaunch?.(launch.catch(() => undefined));
   const builderId = await launch;
   if (!builderId) throw new AmiError('RunInstances returned no instance id');
@@ -331,6 +341,35 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     log: opts.log,
   });
   return { action: 'built', imageId, imageName, builderInstanceId: builderId, baseImageId, prune };
+}
+
+/**
+ * A new instance profile (created in the same apply as the null_resource) takes a while to become usable by EC2:
+ * RunInstances answers InvalidParameterValue "Invalid IAM Instance Profile name" meanwhile. Retry that error only,
+ * with backoff, for at most `profileWaitSeconds`; a failed attempt launches nothing, so each try gets a new token.
+ */
+async function launchWhenProfileVisible<T>(run: (clientToken: string) => Promise<T>, opts: BakeOptions): Promise<T> {
+  let lastProblem = '';
+  try {
+    return await waitFor(
+      `instance profile ${opts.instanceProfile} to become usable`,
+      (opts.profileWaitSeconds ?? DEFAULTS.profileWaitSeconds) * 1000,
+      opts.poll ?? DEFAULT_POLL,
+      async () => {
+        try {
+          return await run(randomUUID());
+        } catch (e) {
+          if (!opts.instanceProfile || !(e instanceof AmiError) || !/instance ?profile/i.test(e.message)) throw e;
+          lastProblem = e.message;
+          opts.log(`bake: instance profile ${opts.instanceProfile} not usable yet, retrying`);
+          return undefined;
+        }
+      },
+    );
+  } catch (e) {
+    if (lastProblem && e instanceof AmiError && e.message.startsWith('timed out')) throw new AmiError(lastProblem);
+    throw e;
+  }
 }
 
 /**
