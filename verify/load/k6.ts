@@ -95,7 +95,8 @@ export async function runK6Load(
     k6ScriptPath(),
   ];
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(k6, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(k6, args, { env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.resume(); // k6's console output would break the progress line; the summary file has the figures
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), (profile.durationSeconds + graceSeconds) * 1000);
