@@ -46,7 +46,7 @@ export function flattenOutputs(doc: unknown, stack: string | undefined, source: 
   if (stack && isObject(doc[stack])) return doc[stack] as Record<string, Json>;
   const stacks = Object.entries(doc).filter(([, v]) => isObject(v));
   if (!stack && stacks.length === 1) return stacks[0][1] as Record<string, Json>;
-  if (stack && stacks.length > 0 && !Object.keys(STACK_OUTPUTS).some((k) => k in doc)) {
+  if (stack && stacks.length > 0 && !Object.values(STACK_OUTPUTS).some((name) => name in doc)) {
     throw new UsageError(`outputs file ${source} has no stack "${stack}" (it has: ${stacks.map(([k]) => k).join(', ')})`);
   }
   return doc; // already flat

@@ -46,6 +46,10 @@ describe('outputs', () => {
     expect(nested).toMatchObject({ clusterName: 'c2', serviceName: 's2', region: 'r' });
   });
 
+  test('a flat outputs document (one stack, no stack key) with nested construct objects', () => {
+    expect(parseOutputs({ api_url: 'u', service: { cluster_name: 'c3' } }, 'staging', 'f')).toMatchObject({ apiUrl: 'u', clusterName: 'c3' });
+  });
+
   test('terraform output -json', () => {
     const doc = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: 'string', sensitive: false }]));
     expect(parseOutputs(doc, 'staging', 'f')).toMatchObject({ clusterName: 'c', targetGroupArn: 'tg', neo4jSecretArn: 'sec' });
