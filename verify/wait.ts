@@ -49,7 +49,7 @@ export async function waitFor<T>(
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   let last: { reason: string; kind?: FailureKind } = { reason: 'no attempt finished' };
-  for (let n = 1; ; n++) {
+  for (let n = 1; n <= 10_000; n++) { // a hard bound on attempts, whatever the clock does
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     let outcome: Attempt<T>;
@@ -74,7 +74,6 @@ export async function waitFor<T>(
       continue;
     }
     await sleep(pause);
-    if (n >= 10_000) break; // a hard bound on attempts, whatever the clock does
   }
   const seconds = Math.round(options.timeoutMs / 100) / 10;
   const kind: FailureKind = last.kind === 'refused' ? 'refused' : 'timeout';
