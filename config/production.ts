@@ -35,7 +35,7 @@ export const production: EnvironmentConfig = {
   alarms: { email: 'ops@mycredex.app' },
   neo4j: {
     edition: 'enterprise',
-    version: '5.26.19',
+    version: '5.26.30',
     instanceType: 'm5.large',
     dataVolumeGiB: 100,
     backupRetentionDays: 30,

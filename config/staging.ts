@@ -35,7 +35,7 @@ export const staging: EnvironmentConfig = {
   alarms: {},
   neo4j: {
     edition: 'community',
-    version: '5.26.19',
+    version: '5.26.30',
     instanceType: 't3.medium',
     dataVolumeGiB: 20,
     backupRetentionDays: 7,
