@@ -247,11 +247,18 @@ describe('bake', () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(await allInstances(ec2)).toEqual([]); // moto refused RunInstances: the profile does not exist yet
     await createInstanceProfile(profile);
-    const builder = await playBuilder(ec2, 'ready');
+    let profileArn: string | undefined;
+    await playBuilder(ec2, 'ready', async (b) => {
+      // moto records the association just after the instance appears: wait for it
+      for (let i = 0; i < 100 && !profileArn; i++) {
+        profileArn = (await allInstances(ec2)).find((x) => x.InstanceId === b.InstanceId)?.IamInstanceProfile?.Arn;
+        if (!profileArn) await new Promise((r) => setTimeout(r, 50));
+      }
+    });
     const { result, error } = await baking;
     expect(error).toBeUndefined();
     expect(result?.action).toBe('built');
-    expect(builder.IamInstanceProfile?.Arn).toMatch(new RegExp(`instance-profile/${profile}$`));
+    expect(profileArn).toMatch(new RegExp(`instance-profile/${profile}$`));
     expect(logs.join('\n')).toContain(`instance profile ${profile} not usable yet, retrying`);
     expect(await allInstances(ec2)).toHaveLength(1);
   });
