@@ -3,7 +3,14 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { Construct } from 'constructs';
 import { Neo4jEdition } from '../config';
-import { amiCommand, MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../scripts/ami/build-script';
+import {
+  amiCommand,
+  MANAGED_BY_VALUE,
+  TAG_BUILD_SCRIPT_HASH,
+  TAG_MANAGED_BY,
+  TAG_NEO4J_EDITION,
+  TAG_NEO4J_VERSION,
+} from '../scripts/ami/build-script';
 import { ServiceRole } from './iam-role';
 
 export interface Neo4jAmiProps {
@@ -73,6 +80,8 @@ export class Neo4jAmi extends Construct {
       filter: [
         { name: `tag:${TAG_NEO4J_VERSION}`, values: [props.version] },
         { name: `tag:${TAG_NEO4J_EDITION}`, values: [props.edition] },
+        // exactly the image the bake made or reused, even after the install script is reverted
+        { name: `tag:${TAG_BUILD_SCRIPT_HASH}`, values: [props.buildScriptHash] },
         { name: 'state', values: ['available'] },
       ],
       dependsOn: [this.bake],

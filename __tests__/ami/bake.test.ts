@@ -14,6 +14,8 @@ import { execFile } from 'node:child_process';
 import { bake, BakeOptions } from '../../scripts/ami/bake';
 import {
   buildScriptHash,
+  MANAGED_BY_VALUE,
+  TAG_MANAGED_BY,
   TAG_BUILD_SCRIPT_HASH,
   TAG_BUILDER,
   TAG_BUILT_FROM,
@@ -128,6 +130,7 @@ describe('bake', () => {
     const snapshotId = image.BlockDeviceMappings?.[0]?.Ebs?.SnapshotId;
     const snapshot = (await ownSnapshots(ec2)).find((s) => s.SnapshotId === snapshotId);
     expect(tag(snapshot?.Tags, TAG_NEO4J_VERSION)).toBe('5.26.19');
+    expect(tag(snapshot?.Tags, TAG_MANAGED_BY)).toBe(MANAGED_BY_VALUE); // the deployer may prune only what carries it
 
     expect(result.builderInstanceId).toBe(builder.InstanceId);
     expect(await instanceState(builder.InstanceId!)).toBe('terminated');

@@ -105,6 +105,7 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
     expect(image.filter).toEqual(expect.arrayContaining([
       { name: 'tag:Neo4jVersion', values: [config.version] },
       { name: 'tag:Neo4jEdition', values: [config.edition] },
+      { name: 'tag:Neo4jBuildScriptHash', values: ['a'.repeat(64)] },
     ]));
     for (const space of SPACES) expect(host(space).ami).toBe(`\${data.aws_ami.${imageId}.id}`);
   });

@@ -21,10 +21,19 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class AmiError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode = EXIT.FAILED) {
+  /** HTTP status of the API answer behind the error, when there was one. */
+  readonly httpStatus?: number;
+
+  constructor(message: string, readonly exitCode: ExitCode = EXIT.FAILED, httpStatus?: number) {
     super(message);
     this.name = 'AmiError';
+    this.httpStatus = httpStatus;
   }
+}
+
+/** The API answered with a server error (HTTP 5xx), as opposed to refusing the request. */
+export function isServerFault(err: unknown): boolean {
+  return err instanceof AmiError && (err.httpStatus ?? 0) >= 500;
 }
 
 export class UsageError extends AmiError {
@@ -93,8 +102,10 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
     const status = e?.$metadata?.httpStatusCode;
     return new AmiError(
       `${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`,
+      EXIT.FAILED,
+      status,
     );
   }
   const code = e?.Code ?? e?.code ?? e?.name ?? 'Error';
-  return new AmiError(`${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`);
+  return new AmiError(`${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`, EXIT.FAILED, e?.$metadata?.httpStatusCode);
 }
