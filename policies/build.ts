@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { repoRoot } from '../scripts/lib/paths';
-import { renderPolicyDocs } from './docs';
+import { renderPolicyDocs, renderReadmeRules } from './docs';
 import { BundleMetadata, RuleMetadata, Severity, sourceHash } from './metadata';
 import { ENTRYPOINT, policyPaths } from './paths';
 
@@ -123,6 +123,7 @@ export function buildPolicies(): BundleMetadata {
   const metadata: BundleMetadata = { sourceHash: sourceHash(), opaVersion: version, entrypoint: ENTRYPOINT, rules };
   writeFileSync(policyPaths.metadata(), JSON.stringify(metadata, null, 2) + '\n');
   writeFileSync(policyPaths.docs(), renderPolicyDocs(rules));
+  writeFileSync(policyPaths.readme(), renderReadmeRules(readFileSync(policyPaths.readme(), 'utf8'), rules));
   return metadata;
 }
 

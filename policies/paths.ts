@@ -8,6 +8,7 @@ export const policyPaths = {
   wasm: () => path.join(repoRoot(), 'policies', 'bundle', 'policy.wasm'),
   metadata: () => path.join(repoRoot(), 'policies', 'bundle', 'metadata.json'),
   docs: () => path.join(repoRoot(), 'docs', 'policies.md'),
+  readme: () => path.join(repoRoot(), 'README.md'),
   opa: () => path.join(toolsDir(), 'bin', 'opa'),
 };
 

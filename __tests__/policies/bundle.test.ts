@@ -2,7 +2,7 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { renderPolicyDocs } from '../../policies/docs';
+import { renderPolicyDocs, renderReadmeRules } from '../../policies/docs';
 import { loadEngine } from '../../policies/engine';
 import { bundleMetadata, bundleSources, sourceHash } from '../../policies/metadata';
 import { policyPaths } from '../../policies/paths';
@@ -20,6 +20,11 @@ describe('policy bundle', () => {
     expect(sources).toContain('policies/rego/credex/main.rego');
     for (const rule of bundleMetadata().rules) expect(sources).toContain(rule.file);
     expect(sources.some((s) => s.endsWith('_test.rego'))).toBe(false);
+  });
+
+  test('the README\'s rule table is generated from the current metadata', () => {
+    const readme = readFileSync(policyPaths.readme(), 'utf8');
+    expect(readme).toBe(renderReadmeRules(readme, bundleMetadata().rules));
   });
 
   test('docs/policies.md is generated from the current metadata', () => {
