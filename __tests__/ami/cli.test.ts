@@ -6,7 +6,7 @@
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { buildSync } from 'esbuild';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -28,6 +28,7 @@ let ec2: EC2Client;
 
 beforeAll(async () => {
   // Bundle only this command (not every entry point of scripts/build.js), inside the repo so node_modules resolve.
+  mkdirSync(path.join(repoRoot(), 'dist'), { recursive: true }); // a fresh clone has no dist/ yet
   outDir = mkdtempSync(path.join(repoRoot(), 'dist', '.ami-cli-test-'));
   cli = path.join(outDir, 'cli.js');
   buildSync({
