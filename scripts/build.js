@@ -7,7 +7,7 @@ const { existsSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const entryPoints = [
+const ENTRY_POINTS = [
   'main.ts',
   'policies/cli.ts',
   'policies/build.ts',
@@ -16,18 +16,27 @@ const entryPoints = [
   'scripts/ami/cli.ts',
   'scripts/bench.ts',
   'scripts/iam-policy.ts',
-].filter((file) => existsSync(path.join(root, file)));
+];
 
-buildSync({
-  absWorkingDir: root,
-  entryPoints,
-  outdir: 'dist',
-  outbase: '.',
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+/** Bundles `entryPoints` (paths relative to the repository root) into `outdir`, keeping their relative paths. */
+function bundle(entryPoints, outdir = 'dist') {
+  buildSync({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    outbase: '.',
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+module.exports = { bundle, ENTRY_POINTS };
+
+if (require.main === module) {
+  bundle(ENTRY_POINTS.filter((file) => existsSync(path.join(root, file))));
+}

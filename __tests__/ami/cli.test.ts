@@ -4,9 +4,8 @@
  * Asserts exit codes and that every failure is exactly one line on stderr, never a stack trace.
  */
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { buildSync } from 'esbuild';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -17,6 +16,7 @@ import {
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
 } from '../../scripts/ami/build-script';
+import { bundleForTest } from '../support/bundle';
 import { MotoServer, startMoto } from '../support/moto';
 import { freePort } from '../support/ports';
 import { allInstances, BASE, client, playBuilder, registerBaseImage } from './helpers';
@@ -27,21 +27,8 @@ let moto: MotoServer;
 let ec2: EC2Client;
 
 beforeAll(async () => {
-  // Bundle only this command (not every entry point of scripts/build.js), inside the repo so node_modules resolve.
-  mkdirSync(path.join(repoRoot(), 'dist'), { recursive: true }); // a fresh clone has no dist/ yet
-  outDir = mkdtempSync(path.join(repoRoot(), 'dist', '.ami-cli-test-'));
-  cli = path.join(outDir, 'cli.js');
-  buildSync({
-    absWorkingDir: repoRoot(),
-    entryPoints: ['scripts/ami/cli.ts'],
-    outfile: cli,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
+  outDir = bundleForTest(['scripts/ami/cli.ts']);
+  cli = path.join(outDir, 'scripts', 'ami', 'cli.js');
   moto = await startMoto();
   ec2 = client(moto.endpoint);
 }, 60_000);

@@ -1,34 +1,27 @@
 /**
- * The CLI contract of `npm run policy-check`, exercised on the bundled CLI (dist/policies/cli.js, built here
- * with the same esbuild options as scripts/build.js) with node --enable-source-maps.
+ * The CLI contract of `npm run policy-check`, exercised on the bundled CLI (built here with scripts/build.js's
+ * esbuild options) with node --enable-source-maps.
  */
-import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../scripts/lib/paths';
+import { bundleForTest, bundleIntoDist } from '../support/bundle';
 import { cdktfDoc, planDoc, Resources } from './fixtures';
 
 const root = repoRoot();
 const dir = mkdtempSync(path.join(tmpdir(), 'credex-cli-'));
-const bundle = (entry: string) =>
-  buildSync({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    outdir: 'dist',
-    outbase: '.',
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'silent',
-  });
-
-beforeAll(() => bundle('policies/cli.ts'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let cli: string;
+let bundled: string;
+beforeAll(() => {
+  bundled = bundleForTest(['policies/cli.ts']);
+  cli = path.join(bundled, 'policies', 'cli.js');
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bundled, { recursive: true, force: true });
+});
 
 function write(name: string, content: unknown): string {
   const file = path.join(dir, name);
@@ -37,7 +30,7 @@ function write(name: string, content: unknown): string {
 }
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--enable-source-maps', path.join(root, 'dist/policies/cli.js'), ...args], {
+  const r = spawnSync(process.execPath, ['--enable-source-maps', cli, ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
@@ -190,7 +183,7 @@ describe('policy-check CLI', () => {
   });
 
   test('without --input it synthesizes the project stacks and finds no deny', () => {
-    bundle('main.ts');
+    bundleIntoDist(['main.ts']); // the CLI loads dist/main.js at run time
     const r = run('--format', 'json');
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);

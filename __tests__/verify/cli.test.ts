@@ -1,19 +1,18 @@
 /** The CLI contract, on the bundled CLI as `npm run verify` runs it (esbuild bundle, node): exit codes and output. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { deployAndVerify, deployCommand, type DeployIo } from '../../verify/deploy-and-verify';
 import { defaultOutputsPath } from '../../verify/outputs';
+import { bundleForTest } from '../support/bundle';
 import { freePort } from '../support/ports';
 import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
 
 const root = path.resolve(__dirname, '../..');
-// Inside dist/ (git-ignored) so that repoRoot() finds package.json from the bundle, as in dist/verify/cli.js.
-const outdir = path.join(root, 'dist', '.test');
-const CLI = path.join(outdir, 'verify', 'cli.js');
-const DEPLOY = path.join(outdir, 'verify', 'deploy-and-verify.js');
+let outdir: string;
+let CLI: string;
+let DEPLOY: string;
 
 interface Run {
   code: number | null;
@@ -40,22 +39,16 @@ let healthy: TestHttpServer;
 let down: TestHttpServer;
 
 beforeAll(async () => {
-  buildSync({
-    absWorkingDir: root,
-    entryPoints: ['verify/cli.ts', 'verify/deploy-and-verify.ts'],
-    outdir,
-    outbase: '.',
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
+  outdir = bundleForTest(['verify/cli.ts', 'verify/deploy-and-verify.ts']);
+  CLI = path.join(outdir, 'verify', 'cli.js');
+  DEPLOY = path.join(outdir, 'verify', 'deploy-and-verify.js');
   healthy = await startHttpServer((req, res) => (req.url === '/health' ? send(res, 200, { status: 'ok' }) : send(res, 404, 'no')));
   down = await startHttpServer((_req, res) => send(res, 503, 'maintenance'));
 });
-afterAll(async () => Promise.all([healthy?.close(), down?.close()]));
+afterAll(async () => {
+  rmSync(outdir, { recursive: true, force: true });
+  await Promise.all([healthy?.close(), down?.close()]);
+});
 
 describe('verify CLI', () => {
   test('--only api-health --api-url URL --timeout 10: exit 0, plain progress lines, report in ./verify-report', async () => {
