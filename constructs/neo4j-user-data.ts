@@ -30,6 +30,31 @@ export function neo4jMemory(instanceType: string): Neo4jMemory | undefined {
   return { heap: `${Math.max(1, Math.floor(gib / 4))}g`, pageCache: `${Math.floor(gib * 1024 * 0.4)}m` };
 }
 
+/** Where the data volume is mounted on the host. */
+export const NEO4J_DATA_DIR = '/var/lib/neo4j-data';
+
+/**
+ * The host's neo4j.conf. Bolt is plaintext inside the VPC (TLS needs an SSL policy with certificates: Neo4j refuses
+ * to start with `tls_level` OPTIONAL or REQUIRED without one); only the API tasks' security group reaches it.
+ * A test starts a real Neo4j 5.26 with this file.
+ */
+export function neo4jConf(memory: Neo4jMemory): string {
+  return [
+    `server.directories.data=${NEO4J_DATA_DIR}/data`,
+    'server.default_listen_address=0.0.0.0',
+    'server.bolt.enabled=true',
+    'server.bolt.listen_address=:7687',
+    'server.bolt.tls_level=DISABLED',
+    'server.http.enabled=false',
+    'server.https.enabled=false',
+    'dbms.security.auth_enabled=true',
+    `server.memory.heap.initial_size=${memory.heap}`,
+    `server.memory.heap.max_size=${memory.heap}`,
+    `server.memory.pagecache.size=${memory.pageCache}`,
+    '',
+  ].join('\n');
+}
+
 export interface Neo4jUserDataProps {
   readonly region: string;
   readonly edition: Neo4jEdition;
@@ -57,7 +82,7 @@ export function neo4jUserData(p: Neo4jUserDataProps): string {
     `REGION='${p.region}'`,
     `SECRET_ID='${p.passwordSecretArn}'`,
     `VOLUME_ID='${p.dataVolumeId}'`,
-    'DATA_DIR=/var/lib/neo4j-data',
+    `DATA_DIR=${NEO4J_DATA_DIR}`,
     '',
     '# 1. The data volume is attached after boot: wait for its NVMe device (serial = volume id without the dash).',
     'SERIAL="$(echo "$VOLUME_ID" | tr -d -)"',
@@ -79,17 +104,7 @@ export function neo4jUserData(p: Neo4jUserDataProps): string {
     '',
     '# 3. neo4j.conf: Bolt only (browser ports 7474/7473 off), data on the volume, memory sized to the instance.',
     "cat > /etc/neo4j/neo4j.conf <<'CONF'",
-    'server.directories.data=/var/lib/neo4j-data/data',
-    'server.default_listen_address=0.0.0.0',
-    'server.bolt.enabled=true',
-    'server.bolt.listen_address=:7687',
-    'server.bolt.tls_level=OPTIONAL',
-    'server.http.enabled=false',
-    'server.https.enabled=false',
-    'dbms.security.auth_enabled=true',
-    `server.memory.heap.initial_size=${p.memory.heap}`,
-    `server.memory.heap.max_size=${p.memory.heap}`,
-    `server.memory.pagecache.size=${p.memory.pageCache}`,
+    neo4jConf(p.memory).trimEnd(),
     'CONF',
     '',
     ...licence,
