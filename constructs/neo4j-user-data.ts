@@ -87,7 +87,7 @@ export function neo4jUserData(p: Neo4jUserDataProps): string {
     '# 1. The data volume is attached after boot: wait for its NVMe device (serial = volume id without the dash).',
     'SERIAL="$(echo "$VOLUME_ID" | tr -d -)"',
     'DEVICE=""',
-    'for attempt in $(seq 1 120); do',
+    'for _ in $(seq 1 120); do',
     '  DEVICE="$(lsblk -dno NAME,SERIAL | awk -v s="$SERIAL" \'$2 == s { print "/dev/" $1 }\')"',
     '  [ -n "$DEVICE" ] && break',
     '  sleep 5',

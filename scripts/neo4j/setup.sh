@@ -19,7 +19,7 @@ for tool in java javac mvn; do
 done
 
 echo "neo4j setup: fetching Neo4j Community $VERSION jars from Maven Central"
-rm -rf "$OUT/lib" "$OUT/classes"
+rm -rf "${OUT:?}/lib" "${OUT:?}/classes"
 mkdir -p "$OUT/lib" "$OUT/classes"
 mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$OUT/lib"
 javac -d "$OUT/classes" -cp "$OUT/lib/*" "$HERE"/*.java
