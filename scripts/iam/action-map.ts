@@ -87,7 +87,6 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'ecs:deregistertaskdefinition': 'no resource type in the service authorization reference',
   'ecs:listclusters': 'listing',
   'application-autoscaling:describe*': 'no resource-level permissions for Describe*',
-  'cloudwatch:describealarms': 'listing (the provider reads alarms by name filter)',
   'logs:describeloggroups': 'the provider lists groups by name prefix, which has no resource ARN',
   'sts:getcalleridentity': 'data aws_caller_identity; no resource',
   'ecr:getauthorizationtoken': 'docker login to ECR; no resource',
@@ -121,10 +120,9 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
   aws_vpc: {
     note: 'CreateVpc tagged; attributes; the provider also reads the default SG, NACL and main route table',
     grants: [
-      ...ec2Tagged('Vpc', 'vpc', ['ec2:CreateVpc'], ['ec2:DeleteVpc', 'ec2:ModifyVpcAttribute']),
+      ...ec2Tagged('Vpc', 'vpc', ['ec2:CreateVpc'], ['ec2:DeleteVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcAttribute']),
       star('Ec2Read', [
         'ec2:DescribeVpcs',
-        'ec2:DescribeVpcAttribute',
         'ec2:DescribeNetworkAcls',
         'ec2:DescribeRouteTables',
         'ec2:DescribeSecurityGroups',
@@ -303,13 +301,13 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
           'ec2:ModifyInstanceMetadataOptions',
           'ec2:MonitorInstances',
           'ec2:UnmonitorInstances',
+          'ec2:DescribeInstanceAttribute',
         ],
         resources: [ec2('instance')],
         condition: 'resource-tag',
       },
       star('Ec2Read', [
         'ec2:DescribeInstances',
-        'ec2:DescribeInstanceAttribute',
         'ec2:DescribeInstanceTypes',
         'ec2:DescribeInstanceCreditSpecifications',
         'ec2:DescribeVolumes',
@@ -543,8 +541,7 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
     note: 'alarms credex-<env>-*',
     names: { attributes: ['alarm_name'], patterns: ['credex-{env}-*'] },
     grants: [
-      { sid: 'Alarm', actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'], resources: alarmArns },
-      star('CloudWatchRead', ['cloudwatch:DescribeAlarms']),
+      { sid: 'Alarm', actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'], resources: alarmArns },
     ],
   },
   aws_cloudwatch_dashboard: {
