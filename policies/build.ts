@@ -1,7 +1,7 @@
 /**
  * `npm run build:policies`: compiles policies/rego to policies/bundle/policy.wasm with `opa build -t wasm`
  * against policies/capabilities.json (the builtins the npm opa-wasm SDK can run, so any other builtin fails
- * the build), extracts every rule's METADATA into policies/bundle/metadata.json and regenerates
+ * the build), after regenerating the list of actions AWS cannot scope (policies/unscopable.ts), extracts every rule's METADATA into policies/bundle/metadata.json and regenerates
  * docs/policies.md. Exit 0 on success, 2 with a one-line error otherwise.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,10 +9,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { loadIamReference } from '../scripts/lib/iam-reference';
 import { repoRoot } from '../scripts/lib/paths';
 import { renderPolicyDocs, renderReadmeRules } from './docs';
 import { BundleMetadata, RuleMetadata, Severity, sourceHash } from './metadata';
 import { ENTRYPOINT, policyPaths } from './paths';
+import { renderUnscopableRego } from './unscopable';
 
 interface Annotation {
   annotations: { title?: string; description?: string; custom?: Record<string, unknown> };
@@ -107,6 +109,7 @@ export function extractRules(): RuleMetadata[] {
 export function buildPolicies(): BundleMetadata {
   if (!existsSync(policyPaths.opa())) throw new Error(`opa is not installed at ${policyPaths.opa()}: run 'npm run setup'`);
   writeCapabilities();
+  writeFileSync(policyPaths.unscopable(), renderUnscopableRego(loadIamReference()));
   const rules = extractRules();
   const tmp = mkdtempSync(path.join(tmpdir(), 'credex-policy-'));
   try {

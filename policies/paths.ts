@@ -9,6 +9,7 @@ export const policyPaths = {
   metadata: () => path.join(repoRoot(), 'policies', 'bundle', 'metadata.json'),
   docs: () => path.join(repoRoot(), 'docs', 'policies.md'),
   readme: () => path.join(repoRoot(), 'README.md'),
+  unscopable: () => path.join(repoRoot(), 'policies', 'rego', 'credex', 'lib', 'unscopable_actions.rego'),
   opa: () => path.join(toolsDir(), 'bin', 'opa'),
 };
 

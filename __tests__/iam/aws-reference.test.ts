@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../scripts/lib/paths';
 import { environment } from '../constructs/helpers';
-import { IamReference, loadIamReference } from '../support/iam-reference';
+import { IamReference, loadIamReference } from '../../scripts/lib/iam-reference';
 
 interface Statement {
   Sid?: string;
