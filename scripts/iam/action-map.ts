@@ -83,7 +83,6 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'ec2:describe*': 'EC2 Describe* calls have no resource-level permissions',
   'elasticloadbalancing:describe*': 'ELBv2 Describe* calls have no resource-level permissions',
   'ecs:describetaskdefinition': 'task definitions are read without a resource ARN',
-  'ecs:registertaskdefinition': 'no resource type; scoped instead by aws:RequestTag (project/environment)',
   'ecs:deregistertaskdefinition': 'no resource type in the service authorization reference',
   'ecs:listclusters': 'listing',
   'application-autoscaling:describe*': 'no resource-level permissions for Describe*',
@@ -480,10 +479,10 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
     serviceLinkedRoles: ['ecs.amazonaws.com'],
   },
   aws_ecs_task_definition: {
-    note: 'RegisterTaskDefinition has no resource type: tag-scoped; passes the task and execution roles to ECS tasks',
+    note: 'registers the family credex-*-<env> (ARN and request tags); passes the task and execution roles to ECS tasks',
     names: { attributes: ['family'], patterns: ['credex-*-{env}'] },
     grants: [
-      { sid: 'EcsTaskDefinitionRegister', actions: ['ecs:RegisterTaskDefinition'], resources: ['*'], condition: 'request-tag' },
+      { sid: 'EcsTaskDefinitionRegister', actions: ['ecs:RegisterTaskDefinition'], resources: taskDefinitionArns, condition: 'request-tag' },
       star('EcsTaskDefinitionRead', ['ecs:DescribeTaskDefinition', 'ecs:DeregisterTaskDefinition']),
       { sid: 'EcsTaskDefinitionTags', actions: ['ecs:TagResource', 'ecs:ListTagsForResource'], resources: taskDefinitionArns },
     ],
