@@ -54,6 +54,15 @@ describe('workflows', () => {
     expect(text).toContain('npm run -s verify -- --stack "$STACK" --outputs "$OUTPUTS_FILE"');
   });
 
+  it('the deploy judges its own terraform plan with the policy gate before applying', () => {
+    const text = read('deploy.yml');
+    const gate = text.indexOf('npm run -s policy-check -- --input "$RUNNER_TEMP/plan.json"');
+    expect(text.indexOf('show -json tfplan > "$RUNNER_TEMP/plan.json"')).toBeGreaterThan(0);
+    expect(gate).toBeGreaterThan(text.indexOf('plan -input=false'));
+    expect(gate).toBeLessThan(text.indexOf('npx cdktf deploy'));
+    expect(text).not.toMatch(/upload-artifact[\s\S]{0,200}plan\.json/);
+  });
+
   it('pr-checks uploads the policy gate as SARIF and the synthesized JSON', () => {
     const text = read('pr-checks.yml');
     expect(text).toContain('npm run -s policy-check -- --format sarif --output policy.sarif');
