@@ -2,28 +2,18 @@
 import type { LoadProfile, SmokeTest } from '../../config';
 import { environmentConfig } from '../../config';
 import { runApiHealth } from '../../verify/api-health';
-import { StepFailure } from '../../verify/errors';
 import { runLoad } from '../../verify/load';
 import { runEmbeddedLoad } from '../../verify/load/embedded';
 import { runSmoke } from '../../verify/smoke';
 import type { StepContext } from '../../verify/types';
 import { freePort } from '../support/ports';
 import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+import { failureOf } from './helpers/failure';
 
 const staging = environmentConfig('staging');
 
 function context(apiUrl: string | undefined, timeoutMs: number): StepContext {
   return { outputs: { source: 'test' }, env: staging, timeoutMs, apiUrl, reportDir: '/tmp/verify-test-unused' };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StepFailure) return err;
-    throw err;
-  }
-  throw new Error('expected the step to fail');
 }
 
 const servers: TestHttpServer[] = [];

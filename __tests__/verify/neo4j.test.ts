@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { environmentConfig, type EnvironmentConfig } from '../../config';
-import { StepFailure } from '../../verify/errors';
 import { checkSpace, checkSpaces, type SpaceCredentials } from '../../verify/neo4j';
 import { writeReport } from '../../verify/report';
 import { runVerify } from '../../verify/runner';
@@ -16,6 +15,7 @@ import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto'
 import { startNeo4j, type Neo4jServer } from '../support/neo4j';
 import { deploy } from './helpers/aws-deploy';
 import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+import { failureOf } from './helpers/failure';
 
 const staging = environmentConfig('staging');
 
@@ -49,16 +49,6 @@ function localEnv(version: string): EnvironmentConfig {
     neo4j: { ...staging.neo4j, version },
     verify: { ...staging.verify, load: { ...staging.verify.load, virtualUsers: 4, durationSeconds: 2 } },
   };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StepFailure) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
 }
 
 test('both spaces pass: connectivity, version and edition as configured, a read query', async () => {
