@@ -10,11 +10,16 @@ const { bundle } = require('../../scripts/build.js') as { bundle: (entryPoints: 
  * Tests of one CLI then do not depend on every other entry point building.
  */
 export function bundleForTest(entryPoints: string[]): string {
-  const dist = path.join(repoRoot(), 'dist');
-  mkdirSync(dist, { recursive: true }); // a fresh clone has no dist/ yet
-  const outdir = mkdtempSync(path.join(dist, '.test-'));
+  const outdir = repoTempDir();
   bundle(entryPoints, outdir);
   return outdir;
+}
+
+/** A fresh folder under dist/ (git-ignored): inside the repository, so npm and node resolution find its files. */
+export function repoTempDir(): string {
+  const dist = path.join(repoRoot(), 'dist');
+  mkdirSync(dist, { recursive: true }); // a fresh clone has no dist/ yet
+  return mkdtempSync(path.join(dist, '.test-'));
 }
 
 /** Bundles entry points into dist/ itself, where other bundles load them at run time (e.g. dist/main.js). */
