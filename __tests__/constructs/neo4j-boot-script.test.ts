@@ -1,5 +1,5 @@
 /**
- * The Neo4j hosts' boot script, run for real by bash in a private mount namespace (tmpfs over /etc and /var/lib,
+ * The Neo4j hosts' boot script, run for real by bash in a private user and mount namespace (tmpfs over /etc and /var/lib,
  * so the machine's own files are never touched), with the AWS- and disk-specific commands replaced by recording
  * stubs. What matters most is proven here: an existing data volume is never formatted, and the initial password
  * is set only for a new database and never printed.
@@ -82,7 +82,7 @@ function boot(options: { edition: Neo4jEdition; attached: boolean; hasFilesystem
       'cp /etc/fstab "$T/out/fstab"; cp /etc/neo4j/neo4j.conf "$T/out/neo4j.conf" 2>/dev/null',
       'exit $status',
     ].join('\n');
-    const r = spawnSync('unshare', ['--mount', '--fork', 'bash', '-c', inNamespace], { env: { ...process.env, T: t }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', '--fork', 'bash', '-c', inNamespace], { env: { ...process.env, T: t }, encoding: 'utf8', timeout: 30_000 });
     const read = (f: string) => (existsSync(path.join(t, f)) ? readFileSync(path.join(t, f), 'utf8') : '');
     return {
       status: r.status,
