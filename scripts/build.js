@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Transpiles the TypeScript entry points to dist/ with esbuild: no type-checking here (that is `npm run typecheck`),
+// Transpiles TypeScript entry points to dist/ with esbuild: no type-checking here (that is `npm run typecheck`),
 // so synthesis never pays for the compiler. Dependencies stay external; source maps let stack traces and
 // construct metadata point at the .ts files.
+//   node scripts/build.js                 every entry point
+//   node scripts/build.js main.ts ...     only these (each npm script builds just what it runs)
 const { buildSync } = require('esbuild');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
@@ -38,5 +40,11 @@ function bundle(entryPoints, outdir = 'dist') {
 module.exports = { bundle, ENTRY_POINTS };
 
 if (require.main === module) {
-  bundle(ENTRY_POINTS.filter((file) => existsSync(path.join(root, file))));
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((file) => !ENTRY_POINTS.includes(file));
+  if (unknown.length > 0) {
+    console.error(`build: not an entry point: ${unknown.join(', ')} (known: ${ENTRY_POINTS.join(', ')})`);
+    process.exit(2);
+  }
+  bundle((wanted.length > 0 ? wanted : ENTRY_POINTS).filter((file) => existsSync(path.join(root, file))));
 }
