@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import * as path from 'node:path';
-import { environments, globalConfig } from './config';
+import { environments, globalConfig, validateEnvironments } from './config';
 import { buildScriptHash } from './scripts/ami/build-script';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
@@ -25,6 +25,7 @@ export interface BuildOptions {
 
 /** Builds the App: the account-wide `global` stack and one stack per environment, all from config. */
 export function buildApp(options: BuildOptions = {}): App {
+  validateEnvironments(environments);
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
   const amiBuildScriptHash = buildScriptHash();
   new GlobalStack(app, 'global', { global: globalConfig, deployerPolicies: committedDeployerPolicies });
@@ -43,5 +44,11 @@ export function synthesizeAll(outdir = 'cdktf.out'): SynthesizedStack[] {
 
 if (require.main === module) {
   // `cdktf synth` passes its output folder in CDKTF_OUTDIR; `npm run synth` uses the default.
-  buildApp({ outdir: process.env.CDKTF_OUTDIR, imageTag: process.env.CREDEX_IMAGE_TAG || undefined }).synth();
+  try {
+    buildApp({ outdir: process.env.CDKTF_OUTDIR, imageTag: process.env.CREDEX_IMAGE_TAG || undefined }).synth();
+  } catch (error) {
+    // Invalid config or props: one line naming the construct or config field, exit 2 (no stack trace).
+    console.error(`synth: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    process.exitCode = 2;
+  }
 }

@@ -16,3 +16,4 @@ export function environmentConfig(name: string): EnvironmentConfig {
   return found;
 }
 export * from './outputs';
+export { validateEnvironments } from './validate';

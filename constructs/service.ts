@@ -95,7 +95,7 @@ export class ApiService extends Construct {
     const desired = props.desiredCount ?? 1;
     const min = props.minCount ?? desired;
     const max = props.maxCount ?? desired;
-    validate(id, { cpu, memory, desired, min, max, cpuTarget: props.cpuTargetPercent ?? 70, secrets: props.secrets });
+    validate(id, { cpu, memory, desired, min, max, cpuTarget: props.cpuTargetPercent ?? 70, secrets: props.secrets, imageTag: props.imageTag });
 
     this.cluster = new EcsCluster(this, 'cluster', {
       name: `credex-cluster-${env}`,
@@ -255,8 +255,20 @@ export class ApiService extends Construct {
 
 function validate(
   id: string,
-  v: { cpu: number; memory: number; desired: number; min: number; max: number; cpuTarget: number; secrets: readonly ContainerSecret[] },
+  v: {
+    cpu: number;
+    memory: number;
+    desired: number;
+    min: number;
+    max: number;
+    cpuTarget: number;
+    secrets: readonly ContainerSecret[];
+    imageTag: string;
+  },
 ): void {
+  if (!Token.isUnresolved(v.imageTag) && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v.imageTag)) {
+    throw new Error(`ApiService ${id}: imageTag "${v.imageTag}" is not a valid image tag (letters, digits, _ . -, at most 128)`);
+  }
   const range = FARGATE_MEMORY[v.cpu];
   if (!range) throw new Error(`ApiService ${id}: cpu must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}, got ${v.cpu}`);
   if (v.memory < range[0] || v.memory > range[1]) {
