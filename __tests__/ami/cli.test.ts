@@ -11,15 +11,13 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { repoRoot } from '../../scripts/lib/paths';
 import {
-  buildScriptHash,
-  TAG_BUILD_SCRIPT_HASH,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
 } from '../../scripts/ami/build-script';
 import { bundleForTest } from '../support/bundle';
 import { MotoServer, startMoto } from '../support/moto';
 import { freePort } from '../support/ports';
-import { allInstances, BASE, client, playBuilder, registerBaseImage } from './helpers';
+import { allInstances, BASE, bakedImage, client, playBuilder, registerBaseImage } from './helpers';
 
 let outDir: string;
 let cli: string;
@@ -214,17 +212,7 @@ describe('interrupted bake', () => {
 
 describe('bake and prune through the CLI', () => {
   test('an image already tagged with the version and edition: exit 0, says so, launches nothing', async () => {
-    const imageId = await registerBaseImage(ec2, 'credex-neo4j-community-5.26.19-20260101T000000');
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [imageId],
-        Tags: [
-          { Key: TAG_NEO4J_VERSION, Value: '5.26.19' },
-          { Key: TAG_NEO4J_EDITION, Value: 'community' },
-          { Key: TAG_BUILD_SCRIPT_HASH, Value: buildScriptHash() },
-        ],
-      }),
-    );
+    const imageId = await bakedImage(ec2, 'community', '5.26.19');
     const r = await run(bakeArgs(['--endpoint-url', moto.endpoint]));
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toContain(

@@ -12,7 +12,15 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { MOTO_CLIENT_CONFIG } from '../support/moto';
-import { TAG_BUILDER, TAG_BUILD_STATE, TAG_BUILD_STEP } from '../../scripts/ami/build-script';
+import {
+  buildScriptHash,
+  TAG_BUILD_SCRIPT_HASH,
+  TAG_BUILDER,
+  TAG_BUILD_STATE,
+  TAG_BUILD_STEP,
+  TAG_NEO4J_EDITION,
+  TAG_NEO4J_VERSION,
+} from '../../scripts/ami/build-script';
 
 /** Base image pin used in the tests: moto cannot hold Canonical's images, so the test account owns one by that name. */
 export const BASE = {
@@ -35,6 +43,22 @@ export async function registerBaseImage(ec2: EC2Client, name: string = BASE.name
     }),
   );
   return res.ImageId!;
+}
+
+/** An image as a finished bake of the current install script leaves it: registered and tagged. */
+export async function bakedImage(ec2: EC2Client, edition: string, version: string): Promise<string> {
+  const imageId = await registerBaseImage(ec2, `credex-neo4j-${edition}-${version}-20260101T000000`);
+  await ec2.send(
+    new CreateTagsCommand({
+      Resources: [imageId],
+      Tags: [
+        { Key: TAG_NEO4J_VERSION, Value: version },
+        { Key: TAG_NEO4J_EDITION, Value: edition },
+        { Key: TAG_BUILD_SCRIPT_HASH, Value: buildScriptHash() },
+      ],
+    }),
+  );
+  return imageId;
 }
 
 /** Every instance moto knows, in any state. */

@@ -3,16 +3,15 @@
  * null_resource holds, run the way Terraform runs it (bash, in cdktf.out/stacks/<stack>) against a real moto EC2
  * API (endpoint from AWS_ENDPOINT_URL_EC2, as any AWS SDK v3 client reads it).
  */
-import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { environmentConfig } from '../../config';
 import { synthesizeAll } from '../../main';
-import { buildScriptHash, TAG_BUILD_SCRIPT_HASH, TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../scripts/ami/build-script';
 import { repoTempDir } from '../support/bundle';
 import { MotoServer, startMoto } from '../support/moto';
-import { allInstances, client, registerBaseImage } from './helpers';
+import { allInstances, bakedImage, client } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -71,17 +70,7 @@ test('the command is the documented bake with the config\'s version and edition'
 
 test('with the image already baked, the command reuses it: exit 0, nothing launched', async () => {
   const { version, edition } = environmentConfig('staging').neo4j;
-  const imageId = await registerBaseImage(ec2, `credex-neo4j-${edition}-${version}-20260101T000000`);
-  await ec2.send(
-    new CreateTagsCommand({
-      Resources: [imageId],
-      Tags: [
-        { Key: TAG_NEO4J_VERSION, Value: version },
-        { Key: TAG_NEO4J_EDITION, Value: edition },
-        { Key: TAG_BUILD_SCRIPT_HASH, Value: buildScriptHash() },
-      ],
-    }),
-  );
+  const imageId = await bakedImage(ec2, edition, version);
   const r = runAsTerraform();
   expect(r).toMatchObject({ code: 0, stderr: '' });
   expect(r.stdout.split('\n').pop()).toBe(`reused ${imageId}`);
