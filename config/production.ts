@@ -27,8 +27,8 @@ export const production: EnvironmentConfig = {
     logRetentionDays: 365,
   },
   loadBalancer: {
+    // HTTPS with the ISSUED ACM certificate for this name (looked up at plan time; request it in ACM first).
     domainName: 'api.mycredex.app',
-    certificateArn: 'arn:aws:acm:af-south-1:000000000000:certificate/replace-with-production-certificate',
     deletionProtection: true,
     accessLogRetentionDays: 365,
   },

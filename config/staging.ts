@@ -28,7 +28,7 @@ export const staging: EnvironmentConfig = {
   },
   loadBalancer: {
     httpOnlyReason:
-      'staging has no public domain or ACM certificate yet; it carries test data only. Set certificateArn to serve HTTPS and redirect HTTP.',
+      'staging has no public domain or ACM certificate yet; it carries test data only. Set domainName (or certificateArn) to serve HTTPS and redirect HTTP.',
     deletionProtection: false,
     accessLogRetentionDays: 30,
   },

@@ -40,14 +40,14 @@ export interface ServiceConfig {
 }
 
 export interface LoadBalancerConfig {
-  /** ACM certificate for the HTTPS listener; without it (and without a domain) the ALB serves HTTP only. */
+  /** ACM certificate for the HTTPS listener; without it, the ISSUED certificate of `domainName` is used. */
   readonly certificateArn?: string;
   /**
-   * Required without a certificate: why this environment may serve plain HTTP (it becomes the policy waiver's
-   * reason, listed in every policy-check report).
+   * Required without a certificate or domain: why this environment may serve plain HTTP (it becomes the policy
+   * waiver's reason, listed in every policy-check report).
    */
   readonly httpOnlyReason?: string;
-  /** Public DNS name of the API, e.g. api.credex.example; used for the API URL output. */
+  /** Public DNS name of the API, e.g. api.credex.example: the API URL output and the certificate lookup. */
   readonly domainName?: string;
   readonly deletionProtection: boolean;
   /** Days the ALB access logs are kept in their S3 bucket. */

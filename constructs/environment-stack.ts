@@ -117,6 +117,7 @@ export class EnvironmentStack extends StackBase {
       targetPort: env.service.containerPort,
       healthCheckPath: env.service.healthCheckPath,
       certificateArn: env.loadBalancer.certificateArn,
+      domainName: env.loadBalancer.domainName,
       httpOnlyReason: env.loadBalancer.httpOnlyReason,
       deletionProtection: env.loadBalancer.deletionProtection,
       accessLogRetentionDays: env.loadBalancer.accessLogRetentionDays,

@@ -1,3 +1,4 @@
+import { DataAwsAcmCertificate } from '@cdktf/provider-aws/lib/data-aws-acm-certificate';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
@@ -25,13 +26,18 @@ export interface LoadBalancerProps {
   readonly healthCheckPath: string;
   /**
    * ACM certificate: adds an HTTPS listener and turns the HTTP listener into a redirect.
-   * @default - HTTP only (no certificate)
+   * @default - the newest ISSUED certificate for `domainName`, if given; else HTTP only
    */
   readonly certificateArn?: string;
   /**
-   * Why this load balancer may serve plain HTTP: required when there is no certificate, and recorded as the
-   * waiver of the policy finding on the forwarding HTTP listener (CDX-LB-001).
-   * @default - none (then a certificate is required)
+   * Public name of the API: without `certificateArn`, its ISSUED ACM certificate is looked up at plan time.
+   * @default - none
+   */
+  readonly domainName?: string;
+  /**
+   * Why this load balancer may serve plain HTTP: required when there is neither certificate nor domain, and
+   * recorded as the waiver of the policy finding on the forwarding HTTP listener (CDX-LB-001).
+   * @default - none (then a certificate or a domain is required)
    */
   readonly httpOnlyReason?: string;
   /** @default false */
@@ -62,10 +68,15 @@ export class LoadBalancer extends Construct {
     if (!props.healthCheckPath.startsWith('/')) {
       throw new Error(`LoadBalancer ${id}: healthCheckPath must start with "/", got "${props.healthCheckPath}"`);
     }
-    if (!props.certificateArn && !props.httpOnlyReason?.trim()) {
-      throw new Error(`LoadBalancer ${id}: without certificateArn, httpOnlyReason must say why plain HTTP is acceptable`);
+    const certificateArn =
+      props.certificateArn ??
+      (props.domainName
+        ? new DataAwsAcmCertificate(this, 'certificate', { domain: props.domainName, statuses: ['ISSUED'], mostRecent: true }).arn
+        : undefined);
+    if (!certificateArn && !props.httpOnlyReason?.trim()) {
+      throw new Error(`LoadBalancer ${id}: without certificateArn or domainName, httpOnlyReason must say why plain HTTP is acceptable`);
     }
-    this.protocol = props.certificateArn ? 'https' : 'http';
+    this.protocol = certificateArn ? 'https' : 'http';
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       name: `${name}-alb`,
@@ -73,7 +84,7 @@ export class LoadBalancer extends Construct {
       vpcId: props.vpc.id,
       tags: { Name: `${name}-alb` },
     });
-    const openPorts = props.certificateArn ? [80, 443] : [80];
+    const openPorts = certificateArn ? [80, 443] : [80];
     for (const port of openPorts) {
       for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
         new VpcSecurityGroupIngressRule(this, `ingress-${port}-${family}`, {
@@ -134,13 +145,13 @@ export class LoadBalancer extends Construct {
     });
 
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
-    if (props.certificateArn) {
+    if (certificateArn) {
       this.forwardingListener = new LbListener(this, 'https', {
         loadBalancerArn: this.loadBalancer.arn,
         port: 443,
         protocol: 'HTTPS',
         sslPolicy: TLS_POLICY,
-        certificateArn: props.certificateArn,
+        certificateArn,
         defaultAction: forward,
       });
       new LbListener(this, 'http', {

@@ -66,6 +66,10 @@ test('production serves HTTPS (TLS 1.2+) and redirects HTTP; staging without a c
   const listeners = resources(p, 'aws_lb_listener').map(([, l]) => l);
   const https = listeners.find((l) => l.protocol === 'HTTPS')!;
   expect(https.ssl_policy).toMatch(/TLS13-1-2/);
+  // No certificate ARN in config: the ISSUED certificate of the configured domain, looked up at plan time.
+  const certificate = (p.data as any).aws_acm_certificate[refId(https.certificate_arn.replace('${data.', '${'))];
+  expect(certificate).toMatchObject({ domain: 'api.mycredex.app', statuses: ['ISSUED'], most_recent: true });
+  expect((environment('staging').json.data as any).aws_acm_certificate).toBeUndefined();
   expect(listeners.find((l) => l.protocol === 'HTTP')!.default_action[0].type).toBe('redirect');
   expect(resource(p, 'aws_lb', 'alb').enable_deletion_protection).toBe(true);
 
@@ -107,6 +111,6 @@ test('plain HTTP needs a stated reason (the waiver itself is tested on the synth
   const base = environmentConfig('staging');
   const env = { ...base, loadBalancer: { ...base.loadBalancer, httpOnlyReason: undefined } };
   expect(() => new EnvironmentStack(Testing.app(), 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' })).toThrow(
-    /without certificateArn, httpOnlyReason must say why/,
+    /without certificateArn or domainName, httpOnlyReason must say why/,
   );
 });

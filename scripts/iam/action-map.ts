@@ -90,6 +90,7 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'sts:getcalleridentity': 'data aws_caller_identity; no resource',
   'ecr:getauthorizationtoken': 'docker login to ECR; no resource',
   'secretsmanager:listsecrets': 'listing',
+  'acm:listcertificates': 'listing; data aws_acm_certificate finds the certificate by domain',
   'dlm:createlifecyclepolicy': 'no resource type; scoped instead by aws:RequestTag (project/environment)',
   'iam:listroles': 'listing',
 };
@@ -104,6 +105,13 @@ export const ACTION_MAP: Readonly<Record<string, TypeActions>> = {
   'data.aws_elb_service_account': { note: 'a table inside the provider; no AWS call', grants: [] },
   'data.aws_availability_zones': { note: 'lists zones', grants: [star('Ec2Read', ['ec2:DescribeAvailabilityZones'])] },
   'data.aws_ami': { note: 'finds the baked Neo4j image by tags', grants: [star('Ec2Read', ['ec2:DescribeImages'])] },
+  'data.aws_acm_certificate': {
+    note: "finds the environment's ISSUED certificate by domain (the ARN has a generated id)",
+    grants: [
+      star('AcmList', ['acm:ListCertificates']),
+      { sid: 'AcmRead', actions: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'], resources: [arn('acm', 'certificate/*')] },
+    ],
+  },
   'data.aws_ecr_repository': {
     note: 'reads the shared repository (created by the global stack)',
     grants: [

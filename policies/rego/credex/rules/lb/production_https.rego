@@ -12,8 +12,8 @@ import data.credex.lib
 #   id: CDX-LB-002
 #   severity: deny
 #   remediation: >-
-#     Set loadBalancer.certificateArn in the production config so the service construct adds the HTTPS
-#     listener and turns the HTTP listener into a redirect.
+#     Set loadBalancer.domainName (or certificateArn) in the production config so the load-balancer construct
+#     adds the HTTPS listener and turns the HTTP listener into a redirect.
 production_https contains finding if {
 	lib.environment == "production"
 	some addr, lb in lib.load_balancers
