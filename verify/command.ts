@@ -22,6 +22,8 @@ export const USAGE = `usage: npm run -s verify -- [--stack NAME] [options]
   --endpoint-url URL      AWS endpoint override (moto, LocalStack)
   --load-engine k6|embedded  force the load engine (default: k6 when on PATH, else embedded)
   --report-dir DIR        where report.json and report.md go (default verify-report)
+  --neo4j-address SPACE=HOST:PORT,...  Bolt address per space (ledgerspace, searchspace) instead of the one in
+                          the secret, e.g. the local end of an SSM port forward when running outside the VPC
 exit: 0 all selected steps passed, 1 a check failed, 2 usage or configuration error`;
 
 export interface CliArgs {
@@ -34,10 +36,37 @@ export interface CliArgs {
   readonly endpointUrl?: string;
   readonly loadEngine?: LoadEngineName;
   readonly reportDir?: string;
+  readonly neo4jAddresses?: Readonly<Record<string, string>>;
   readonly help?: boolean;
 }
 
-const VALUE_FLAGS = ['--stack', '--outputs', '--only', '--skip', '--api-url', '--timeout', '--endpoint-url', '--load-engine', '--report-dir'] as const;
+const VALUE_FLAGS = [
+  '--stack',
+  '--outputs',
+  '--only',
+  '--skip',
+  '--api-url',
+  '--timeout',
+  '--endpoint-url',
+  '--load-engine',
+  '--report-dir',
+  '--neo4j-address',
+] as const;
+
+/** `ledgerspace=127.0.0.1:17687,searchspace=127.0.0.1:17688` -> { ledgerspace: '127.0.0.1:17687', ... }. */
+function parseNeo4jAddresses(value: string): Record<string, string> {
+  const spaces = ['ledgerspace', 'searchspace'];
+  const out: Record<string, string> = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z]+)=([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(part);
+    if (!match || !spaces.includes(match[1]) || Number(match[3]) > 65535) {
+      throw new UsageError(`--neo4j-address: expected SPACE=HOST:PORT with SPACE one of ${spaces.join(', ')}, got "${part}"`);
+    }
+    out[match[1]] = `${match[2]}:${match[3]}`;
+  }
+  if (Object.keys(out).length === 0) throw new UsageError('--neo4j-address needs SPACE=HOST:PORT');
+  return out;
+}
 
 function checkUrl(flag: string, value: string): string {
   let url: URL;
@@ -104,6 +133,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--report-dir':
         args.reportDir = path.resolve(value);
         break;
+      case '--neo4j-address':
+        args.neo4jAddresses = { ...args.neo4jAddresses, ...parseNeo4jAddresses(value) };
+        break;
     }
   }
   if (args.stack !== undefined) environmentConfig(args.stack); // unknown stack -> error naming the known ones
@@ -146,6 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       endpointUrl: args.endpointUrl,
       loadEngine: args.loadEngine,
       reportDir: args.reportDir ?? path.resolve('verify-report'),
+      neo4jAddresses: args.neo4jAddresses,
       progress: io.progress ?? autoProgress(),
     };
     const report = await runVerify(options);

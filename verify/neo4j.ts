@@ -22,6 +22,8 @@ export const NEO4J_SECRET_KEYS = NEO4J_SPACES.flatMap((s) => [`${s.prefix}boltur
 
 export interface SpaceCredentials {
   readonly name: string;
+  /** The secret's key prefix: ledgerspace or searchspace. */
+  readonly key?: string;
   readonly url: string;
   readonly user: string;
   readonly password: string;
@@ -56,6 +58,7 @@ export function parseNeo4jSecret(secretString: string | undefined, secretId: str
   if (absent.length > 0) throw new StepFailure('missing', `missing: secret ${secretId} lacks key(s) ${absent.join(', ')}`);
   return NEO4J_SPACES.map((s) => ({
     name: s.name,
+    key: s.prefix,
     url: doc[`${s.prefix}bolturl`] as string,
     user: doc[`${s.prefix}user`] as string,
     password: doc[`${s.prefix}pass`] as string,
@@ -189,11 +192,20 @@ export async function checkSpaces(spaces: readonly SpaceCredentials[], expected:
   };
 }
 
+/** The same Bolt URL with its host:port replaced (scheme and everything else kept). */
+export function withAddress(url: string, address: string): string {
+  const parsed = new URL(url);
+  parsed.host = address;
+  return parsed.toString().replace(/\/$/, '');
+}
+
 export async function runNeo4j(ctx: StepContext): Promise<{ message: string; figures: Figures }> {
   requireOutputs(ctx.outputs, 'neo4j', ['neo4jSecretArn']);
   const region = resolveRegion(ctx.outputs.region, ctx.env?.region);
   const deadline = Date.now() + ctx.timeoutMs;
-  const spaces = await readNeo4jSecret(ctx.outputs.neo4jSecretArn!, region, ctx.endpointUrl);
+  const fromSecret = await readNeo4jSecret(ctx.outputs.neo4jSecretArn!, region, ctx.endpointUrl);
+  const overrides = ctx.neo4jAddresses ?? {};
+  const spaces = fromSecret.map((s) => (s.key && overrides[s.key] ? { ...s, url: withAddress(s.url, overrides[s.key]) } : s));
   const expected: Neo4jExpectation = { edition: ctx.env?.neo4j.edition, version: ctx.env?.neo4j.version };
   return checkSpaces(spaces, expected, Math.max(1000, deadline - Date.now()));
 }

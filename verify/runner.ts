@@ -44,6 +44,7 @@ export interface VerifyOptions {
   readonly loadEngine?: LoadEngineName;
   readonly reportDir: string;
   readonly progress?: Progress;
+  readonly neo4jAddresses?: Readonly<Record<string, string>>;
 }
 
 /** Parses a comma-separated step list; unknown names are a usage error. */
@@ -104,6 +105,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
     env: opts.env,
     timeoutMs: (opts.timeoutSeconds ?? DEFAULT_TIMEOUTS[step]) * 1000,
     endpointUrl: opts.endpointUrl,
+    neo4jAddresses: opts.neo4jAddresses,
     apiUrl,
     loadEngine: engine,
     reportDir: opts.reportDir,

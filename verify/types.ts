@@ -68,4 +68,9 @@ export interface StepContext {
   readonly loadEngine?: LoadEngineName;
   /** Folder for the report and step artefacts (e.g. the k6 summary). */
   readonly reportDir: string;
+  /**
+   * Bolt host:port per space ('ledgerspace', 'searchspace') replacing the address in the secret, e.g. the local
+   * end of an SSM port-forwarding session when verify runs outside the VPC. Credentials still come from the secret.
+   */
+  readonly neo4jAddresses?: Readonly<Record<string, string>>;
 }

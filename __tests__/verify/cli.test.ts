@@ -91,6 +91,8 @@ describe('verify CLI', () => {
     [['--timeout', 'soon'], 'verify: --timeout: needs a positive number of seconds, got "soon"'],
     [['--api-url'], 'verify: --api-url needs a value'],
     [['--bogus'], 'verify: unknown option --bogus'],
+    [['--neo4j-address', 'graphspace=127.0.0.1:17687'], 'verify: --neo4j-address: expected SPACE=HOST:PORT with SPACE one of ledgerspace, searchspace, got "graphspace=127.0.0.1:17687"'],
+    [['--neo4j-address', 'ledgerspace=127.0.0.1'], 'verify: --neo4j-address: expected SPACE=HOST:PORT'],
     [['--only', 'ecs-stable'], 'verify: the selected steps need the stack outputs: pass --stack NAME or --outputs FILE'],
     [['--only', 'smoke', '--api-url', 'http://127.0.0.1:1'], "verify: step smoke reads the environment's config: pass --stack NAME (or --skip smoke)"],
     [['--stack', 'staging', '--outputs', '/nonexistent/outputs.json'], 'verify: outputs file not found: /nonexistent/outputs.json'],

@@ -150,6 +150,34 @@ test('full verify run over every step passes (moto + Neo4j + local API, embedded
   }
 }, 60_000);
 
+test('--neo4j-address: credentials from the secret, Bolt through another address (the local end of an SSM port forward)', async () => {
+  const port = new URL(neo.boltUrl).port;
+  // The secret's addresses answer nothing (as the VPC-private ones do from outside the VPC).
+  const secretValues = {
+    ledgerspacebolturl: 'bolt://127.0.0.1:1',
+    ledgerspaceuser: neo.user,
+    ledgerspacepass: neo.password,
+    searchspacebolturl: 'bolt://127.0.0.1:1',
+    searchspaceuser: neo.user,
+    searchspacepass: neo.password,
+  };
+  await moto.reset(); // a fresh emulated account for this deployment
+  const deployed = await deploy(moto.endpoint, secretValues);
+  const dir = mkdtempSync(path.join(tmpdir(), 'verify-tunnel-'));
+  const outputsFile = path.join(dir, 'outputs.json');
+  writeFileSync(outputsFile, JSON.stringify({ staging: deployed.outputs }, null, 2));
+  const run = (neo4jAddresses?: Record<string, string>) =>
+    runVerify({ stack: 'staging', env: localEnv(neo.version), outputsFile, endpointUrl: moto.endpoint, only: ['neo4j'], timeoutSeconds: 3, reportDir: dir, neo4jAddresses });
+
+  const through = await run({ ledgerspace: `127.0.0.1:${port}`, searchspace: `127.0.0.1:${port}` });
+  const step = through.steps.find((s) => s.step === 'neo4j')!;
+  expect(step.status).toBe('passed');
+  expect(step.message).toContain(`LedgerSpace bolt://127.0.0.1:${port}: Neo4j ${neo.version}`);
+
+  const direct = await run();
+  expect(direct.steps.find((s) => s.step === 'neo4j')!.message).toMatch(/^refused\/unreachable: LedgerSpace Neo4j at bolt:\/\/127\.0\.0\.1:1 unreachable/);
+}, 60_000);
+
 test('the staging config pins another Neo4j patch than the local server: the step says so', async () => {
   const sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
   const created = await sm.send(
