@@ -16,6 +16,9 @@ export const STACK_OUTPUTS = {
   appSecretArn: 'app_secret_arn',
   neo4jSecretArn: 'neo4j_secret_arn',
   alarmTopicArn: 'alarm_topic_arn',
+  /** Targets of the Session Manager port forwards verify uses to reach Bolt from outside the VPC. */
+  neo4jLedgerspaceInstanceId: 'neo4j_ledgerspace_instance_id',
+  neo4jSearchspaceInstanceId: 'neo4j_searchspace_instance_id',
 } as const;
 
 export type StackOutputName = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];

@@ -173,6 +173,8 @@ export class EnvironmentStack extends StackBase {
       [STACK_OUTPUTS.appSecretArn]: this.appSecrets.secret.arn,
       [STACK_OUTPUTS.neo4jSecretArn]: this.neo4jSecret.secret.arn,
       [STACK_OUTPUTS.alarmTopicArn]: alarmTopicArn,
+      [STACK_OUTPUTS.neo4jLedgerspaceInstanceId]: this.neo4j.ledgerspace.instance.id,
+      [STACK_OUTPUTS.neo4jSearchspaceInstanceId]: this.neo4j.searchspace.instance.id,
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }

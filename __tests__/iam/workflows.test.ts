@@ -54,6 +54,14 @@ describe('workflows', () => {
     expect(text).toContain('npm run -s verify -- --stack "$STACK" --outputs "$OUTPUTS_FILE"');
   });
 
+  it('verify reaches the private Neo4j hosts through Session Manager port forwards of both spaces', () => {
+    const text = read('deploy.yml');
+    expect(text).toContain('--document-name AWS-StartPortForwardingSession');
+    expect(text).toContain('neo4j_${space}_instance_id');
+    expect(text).toContain('--neo4j-address "$NEO4J_ADDRESSES"');
+    expect(text.indexOf('AWS-StartPortForwardingSession')).toBeLessThan(text.indexOf('npm run -s verify'));
+  });
+
   it('the deploy judges its own terraform plan with the policy gate before applying', () => {
     const text = read('deploy.yml');
     const gate = text.indexOf('npm run -s policy-check -- --input "$RUNNER_TEMP/plan.json"');

@@ -732,6 +732,14 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
   { sid: 'EcsTasks', actions: ['ecs:DescribeTasks'], resources: [arn('ecs', 'task/credex-*-{env}/*')] },
   { sid: 'EcsTaskList', actions: ['ecs:ListTasks'], resources: [arn('ecs', 'container-instance/credex-*-{env}/*')] },
   star('LoadBalancerRead', ['elasticloadbalancing:DescribeTargetHealth']),
+  // verify reaches the private Neo4j hosts' Bolt port through Session Manager port forwarding (no inbound route).
+  {
+    sid: 'Neo4jPortForward',
+    actions: ['ssm:StartSession'],
+    resources: [ec2('instance')],
+    condition: { StringEquals: { 'ssm:resourceTag/environment': '{env}' } },
+  },
+  { sid: 'PortForwardDocument', actions: ['ssm:StartSession'], resources: ['arn:{partition}:ssm:{region}::document/AWS-StartPortForwardingSession'] },
 ];
 
 /**
