@@ -1,4 +1,4 @@
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import * as path from 'node:path';
 import { environments, globalConfig, validateEnvironments } from './config';
 import { buildScriptHash } from './scripts/ami/build-script';
@@ -37,8 +37,9 @@ export function buildApp(options: BuildOptions = {}): App {
 
 /** Synthesizes every stack to `<outdir>/stacks/<name>/cdk.tf.json` (the `cdktf synth` layout). */
 export function synthesizeAll(outdir = 'cdktf.out'): SynthesizedStack[] {
-  buildApp({ outdir }).synth();
-  const names = ['global', ...environments.map((env) => env.name)];
+  const app = buildApp({ outdir });
+  app.synth();
+  const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((stack) => stack.node.id);
   return names.map((name) => ({ name, file: path.resolve(outdir, 'stacks', name, 'cdk.tf.json') }));
 }
 

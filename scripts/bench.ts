@@ -21,21 +21,6 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Runs `node <args>` with the RSS probe preloaded; fails loudly if the command fails. */
-function runNode(args: string[]): Sample {
-  const root = repoRoot();
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', path.join(root, 'scripts/lib/rss-probe.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: path.join(root, 'cdktf.out') },
-  });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
-  const kb = Number(/__CREDEX_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
-  return { ms, rssMb: kb / 1024 };
-}
-
 /**
  * Wall time of one command run from the repository root, and the peak RSS of the largest Node process it started
  * (every one preloads the RSS probe through NODE_OPTIONS). Fails loudly if the command fails.
@@ -46,13 +31,19 @@ function timeCommand(command: string, args: string[]): Sample {
   const result = spawnSync(command, args, {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: `--require ${path.join(root, 'scripts/lib/rss-probe.js')}` },
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: path.join(root, 'cdktf.out'),
+      NODE_OPTIONS: `--require ${path.join(root, 'scripts/lib/rss-probe.js')}`,
+    },
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`bench: ${command} ${args.join(' ')} exited ${result.status}`);
+  if (result.status !== 0) throw new Error(`bench: ${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
   const kb = Math.max(...[...result.stderr.matchAll(/__CREDEX_MAX_RSS_KB=(\d+)/g)].map((m) => Number(m[1])));
   return { ms, rssMb: kb / 1024 };
 }
+
+const runNode = (args: string[]): Sample => timeCommand(process.execPath, args);
 
 function report(label: string, samples: Sample[], goal: { ms: number; rssMb?: number }): boolean {
   const ms = median(samples.map((s) => s.ms));

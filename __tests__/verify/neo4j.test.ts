@@ -42,6 +42,16 @@ afterAll(async () => {
 
 const creds = (server: Neo4jServer, name: string, password = server.password): SpaceCredentials => ({ name, url: server.boltUrl, user: server.user, password });
 
+/** The six-key connection secret for `server` (both spaces on it), with `boltUrl` as the address in the secret. */
+const secretFor = (server: Neo4jServer, boltUrl = server.boltUrl): Record<string, string> => ({
+  ledgerspacebolturl: boltUrl,
+  ledgerspaceuser: server.user,
+  ledgerspacepass: server.password,
+  searchspacebolturl: boltUrl,
+  searchspaceuser: server.user,
+  searchspacepass: server.password,
+});
+
 /** staging's config with the local server's version (the AMI pins another patch) and a short load profile. */
 function localEnv(version: string): EnvironmentConfig {
   return {
@@ -103,17 +113,7 @@ test('stopped server: a named unreachable failure within the timeout', async () 
 });
 
 test('full verify run over every step passes (moto + Neo4j + local API, embedded load engine)', async () => {
-  const sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
-  const secretValues = {
-    ledgerspacebolturl: neo.boltUrl,
-    ledgerspaceuser: neo.user,
-    ledgerspacepass: neo.password,
-    searchspacebolturl: neo.boltUrl,
-    searchspaceuser: neo.user,
-    searchspacepass: neo.password,
-  };
-  const deployed = await deploy(moto.endpoint, secretValues);
-  sm.destroy();
+  const deployed = await deploy(moto.endpoint, secretFor(neo));
   const dir = mkdtempSync(path.join(tmpdir(), 'verify-full-'));
   const outputsFile = path.join(dir, 'outputs.json');
   writeFileSync(outputsFile, JSON.stringify({ staging: { ...deployed.outputs, api_url: api.url } }, null, 2));
@@ -153,16 +153,8 @@ test('full verify run over every step passes (moto + Neo4j + local API, embedded
 test('--neo4j-address: credentials from the secret, Bolt through another address (the local end of an SSM port forward)', async () => {
   const port = new URL(neo.boltUrl).port;
   // The secret's addresses answer nothing (as the VPC-private ones do from outside the VPC).
-  const secretValues = {
-    ledgerspacebolturl: 'bolt://127.0.0.1:1',
-    ledgerspaceuser: neo.user,
-    ledgerspacepass: neo.password,
-    searchspacebolturl: 'bolt://127.0.0.1:1',
-    searchspaceuser: neo.user,
-    searchspacepass: neo.password,
-  };
   await moto.reset(); // a fresh emulated account for this deployment
-  const deployed = await deploy(moto.endpoint, secretValues);
+  const deployed = await deploy(moto.endpoint, secretFor(neo, 'bolt://127.0.0.1:1'));
   const dir = mkdtempSync(path.join(tmpdir(), 'verify-tunnel-'));
   const outputsFile = path.join(dir, 'outputs.json');
   writeFileSync(outputsFile, JSON.stringify({ staging: deployed.outputs }, null, 2));
@@ -183,14 +175,7 @@ test('the staging config pins another Neo4j patch than the local server: the ste
   const created = await sm.send(
     new CreateSecretCommand({
       Name: 'neo4j_version_check',
-      SecretString: JSON.stringify({
-        ledgerspacebolturl: neo.boltUrl,
-        ledgerspaceuser: neo.user,
-        ledgerspacepass: neo.password,
-        searchspacebolturl: neo.boltUrl,
-        searchspaceuser: neo.user,
-        searchspacepass: neo.password,
-      }),
+      SecretString: JSON.stringify(secretFor(neo)),
     }),
   );
   sm.destroy();
