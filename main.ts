@@ -1,10 +1,10 @@
 import { App, TerraformStack } from 'cdktf';
 import * as path from 'node:path';
 import { environments, globalConfig, validateEnvironments } from './config';
-import { buildScriptHash } from './scripts/ami/build-script';
+import { buildScriptHash } from './tools/ami/build-script';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
-import { committedDeployerPolicies } from './scripts/iam/committed';
+import { committedDeployerPolicies } from './tools/iam/committed';
 
 export interface SynthesizedStack {
   /** Stack name, as in `cdktf deploy <name>`. */

@@ -15,5 +15,5 @@ export function environmentConfig(name: string): EnvironmentConfig {
   if (!found) throw new Error(`unknown stack "${name}" (known: ${environments.map((e) => e.name).join(', ')})`);
   return found;
 }
-export * from './outputs';
+export * from '../contracts/outputs';
 export { validateEnvironments } from './validate';

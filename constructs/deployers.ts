@@ -4,7 +4,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
 import { Construct } from 'constructs';
-import type { GeneratedPolicy, PolicyDocument } from '../scripts/iam/types';
+import type { GeneratedPolicy, PolicyDocument } from '../tools/iam/types';
 
 /** The IAM policy variable the generated documents use for "this account". */
 const ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';

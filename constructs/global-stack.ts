@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { GlobalConfig } from '../config';
-import type { DeployerPolicySet } from '../scripts/iam/types';
+import type { DeployerPolicySet } from '../tools/iam/types';
 import { Deployers } from './deployers';
 import { GithubOidc } from './github-oidc';
 import { PermissionsBoundary } from './permissions-boundary';
@@ -13,7 +13,7 @@ export interface GlobalStackProps {
   readonly global: GlobalConfig;
   /**
    * The deployer policies generated from the environment stacks by `npm run iam:policy`
-   * (main.ts passes the committed docs/deploy/deployer-policies.json).
+   * (main.ts passes the committed generated/deployer-policies.json).
    */
   readonly deployerPolicies: DeployerPolicySet;
 }

@@ -8,7 +8,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { waive } from '../policies/waivers';
+import { waive } from '../contracts/waivers';
 import { AccessLogBucket } from './log-bucket';
 
 /** TLS 1.2 and 1.3 only, forward secrecy: the ELB policy AWS recommends. */

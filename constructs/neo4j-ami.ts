@@ -10,7 +10,7 @@ import {
   TAG_MANAGED_BY,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
-} from '../scripts/ami/build-script';
+} from '../tools/ami/build-script';
 import { ServiceRole } from './iam-role';
 
 export interface Neo4jAmiProps {
@@ -19,7 +19,7 @@ export interface Neo4jAmiProps {
   readonly edition: Neo4jEdition;
   /** Exact Neo4j version, e.g. 5.26.19. */
   readonly version: string;
-  /** sha256 of scripts/ami/install-neo4j.sh: a changed script bakes a new image. main.ts computes it. */
+  /** sha256 of tools/ami/install-neo4j.sh: a changed script bakes a new image. main.ts computes it. */
   readonly buildScriptHash: string;
   /** Images kept per edition by the bake's retention step. @default 3 */
   readonly keep?: number;

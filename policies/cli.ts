@@ -9,11 +9,11 @@
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../scripts/lib/paths';
-import { CheckDocument, checkDocuments, parseDocument } from './check';
-import { InputError } from './errors';
-import { render, ReportFormat } from './report';
-import { enableConstructStackTraces } from './trace';
+import { repoRoot } from '../lib/paths';
+import { CheckDocument, checkDocuments, parseDocument } from './engine/check';
+import { InputError } from './engine/errors';
+import { render, ReportFormat } from './engine/report';
+import { enableConstructStackTraces } from './engine/location';
 
 const USAGE = 'usage: policy-check [--input FILE] [--format text|json|sarif] [--output FILE]';
 
@@ -78,7 +78,7 @@ interface MainModule {
   synthesizeAll(outdir?: string): { name: string; file: string }[];
 }
 
-/** Synthesizes the project's stacks in this process (dist/main.js, built by scripts/build.js). */
+/** Synthesizes the project's stacks in this process (dist/main.js, built by dev/build.js). */
 function synthesizeProject(): CheckDocument[] {
   enableConstructStackTraces();
   const mainFile = path.join(repoRoot(), 'dist', 'main.js');

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { STACK_OUTPUTS } from '../config/outputs';
-import { repoRoot } from '../scripts/lib/paths';
+import { STACK_OUTPUTS } from '../contracts/outputs';
+import { repoRoot } from '../lib/paths';
 import { StepFailure, UsageError } from './errors';
 import type { StackOutputs, StepName } from './types';
 

@@ -9,7 +9,7 @@ import { runEcsStable } from './ecs-stable';
 import { StepFailure, UsageError } from './errors';
 import { resolveApiUrl } from './http';
 import { chooseEngine, runLoad } from './load';
-import { findK6 } from './load/k6';
+import { findK6 } from './load/k6-runner';
 import { runNeo4j } from './neo4j';
 import { checkOutputs, defaultOutputsPath, readOutputsFile } from './outputs';
 import { silentProgress, type Progress } from './progress';

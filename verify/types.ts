@@ -34,7 +34,7 @@ export interface StepResult {
   readonly failureKind?: FailureKind;
 }
 
-/** The stack outputs verify reads (see config/outputs.ts for the Terraform names). */
+/** The stack outputs verify reads (see contracts/outputs.ts for the Terraform names). */
 export interface StackOutputs {
   readonly region?: string;
   readonly clusterName?: string;

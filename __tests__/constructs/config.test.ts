@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { environmentConfig, environments, EnvironmentConfig, validateEnvironments } from '../../config';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '../../lib/paths';
 import { bundleForTest } from '../support/bundle';
 
 const staging = environmentConfig('staging');

@@ -2,11 +2,11 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { renderPolicyDocs, renderReadmeRules } from '../../policies/docs';
-import { loadEngine } from '../../policies/engine';
-import { bundleMetadata, bundleSources, sourceHash } from '../../policies/metadata';
-import { policyPaths } from '../../policies/paths';
-import { repoRoot } from '../../scripts/lib/paths';
+import { renderPolicyDocs, renderReadmeRules } from '../../policies/build/docs';
+import { loadEngine } from '../../policies/engine/evaluate';
+import { bundleMetadata, bundleSources, sourceHash } from '../../policies/engine/metadata';
+import { policyPaths } from '../../policies/engine/paths';
+import { repoRoot } from '../../lib/paths';
 
 describe('policy bundle', () => {
   test('is not stale: the .rego sources and capabilities hash to what the bundle was built from', () => {
@@ -16,7 +16,7 @@ describe('policy bundle', () => {
 
   test('the hash covers every rule source and the capabilities file', () => {
     const sources = bundleSources();
-    expect(sources).toContain('policies/capabilities.json');
+    expect(sources).toContain('policies/build/capabilities.json');
     expect(sources).toContain('policies/rego/credex/main.rego');
     for (const rule of bundleMetadata().rules) expect(sources).toContain(rule.file);
     expect(sources.some((s) => s.endsWith('_test.rego'))).toBe(false);

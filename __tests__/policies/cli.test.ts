@@ -1,12 +1,12 @@
 /**
- * The CLI contract of `npm run policy-check`, exercised on the bundled CLI (built here with scripts/build.js's
+ * The CLI contract of `npm run policy-check`, exercised on the bundled CLI (built here with dev/build.js's
  * esbuild options) with node --enable-source-maps.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '../../lib/paths';
 import { bundleForTest, bundleIntoDist } from '../support/bundle';
 import { cdktfDoc, planDoc, Resources } from './fixtures';
 

@@ -1,5 +1,5 @@
 /** Small hand-made Terraform JSON documents in both shapes the gate reads. */
-import { checkDocuments, Report } from '../../policies/check';
+import { checkDocuments, Report } from '../../policies/engine/check';
 
 /** Resources keyed by address ("aws_vpc.main", "data.aws_iam_policy_document.x") with their values. */
 export type Resources = Record<string, Record<string, unknown>>;

@@ -1,6 +1,6 @@
-import { InputError } from '../../policies/errors';
-import { jsonencodeToJson } from '../../policies/hcl';
-import { normalise } from '../../policies/normalise';
+import { InputError } from '../../policies/engine/errors';
+import { jsonencodeToJson } from '../../policies/engine/hcl';
+import { normalise } from '../../policies/engine/normalise';
 import { cdktfDoc, planDoc } from './fixtures';
 
 describe('jsonencodeToJson (cdktf Fn.jsonencode output)', () => {

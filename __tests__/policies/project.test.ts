@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { synthesizeAll } from '../../main';
-import { checkDocuments } from '../../policies/check';
-import { enableConstructStackTraces } from '../../policies/trace';
+import { checkDocuments } from '../../policies/engine/check';
+import { enableConstructStackTraces } from '../../policies/engine/location';
 
 test('global, staging and production synthesize with no deny finding', async () => {
   enableConstructStackTraces();

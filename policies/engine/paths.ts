@@ -1,0 +1,17 @@
+import * as path from 'node:path';
+import { repoRoot, toolsDir } from '../../lib/paths';
+
+/** Where the policy sources, the committed bundle and the generated docs live. */
+export const policyPaths = {
+  regoDir: () => path.join(repoRoot(), 'policies', 'rego'),
+  capabilities: () => path.join(repoRoot(), 'policies', 'build', 'capabilities.json'),
+  wasm: () => path.join(repoRoot(), 'policies', 'bundle', 'policy.wasm'),
+  metadata: () => path.join(repoRoot(), 'policies', 'bundle', 'metadata.json'),
+  docs: () => path.join(repoRoot(), 'docs', 'policies.md'),
+  readme: () => path.join(repoRoot(), 'README.md'),
+  unscopable: () => path.join(repoRoot(), 'policies', 'rego', 'credex', 'lib', 'unscopable_actions.rego'),
+  opa: () => path.join(toolsDir(), 'bin', 'opa'),
+};
+
+/** The entry point compiled to WebAssembly (data.credex.findings). */
+export const ENTRYPOINT = 'credex/findings';
