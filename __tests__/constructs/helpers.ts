@@ -1,31 +1,11 @@
-import { App, TerraformStack, Testing } from 'cdktf';
-import { environmentConfig, globalConfig } from '../../config';
-import { EnvironmentStack } from '../../constructs/environment-stack';
+import { TerraformStack, Testing } from 'cdktf';
+import { projectStack, TfJson } from '../support/synth';
 
-/** Synthesized Terraform JSON of a stack, parsed. */
-export interface TfJson {
-  resource: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, { value: unknown }>;
-  terraform: Record<string, unknown>;
-}
+export type { TfJson };
 
-const cache = new Map<string, { stack: EnvironmentStack; json: TfJson }>();
-
-/** The environment stack built from the real config, synthesized once per test file. */
-export function environment(name: 'staging' | 'production'): { stack: EnvironmentStack; json: TfJson } {
-  const hit = cache.get(name);
-  if (hit) return hit;
-  const app: App = Testing.app();
-  const stack = new EnvironmentStack(app, name, {
-    env: environmentConfig(name),
-    global: globalConfig,
-    amiBuildScriptHash: 'a'.repeat(64),
-  });
-  const json = JSON.parse(Testing.synth(stack, true)) as TfJson;
-  const entry = { stack, json };
-  cache.set(name, entry);
-  return entry;
+/** An environment stack of the real app (main.ts, real config), from the shared cached synth (support/synth.ts). */
+export function environment(name: 'staging' | 'production'): { json: TfJson } {
+  return { json: projectStack(name) };
 }
 
 /** All resources of one type, as [logicalId, body] pairs. */

@@ -1,11 +1,17 @@
 import { App, Testing } from 'cdktf';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { environmentConfig, globalConfig } from '../../config';
 import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Neo4jBackups } from '../../constructs/neo4j-backups';
 import { neo4jMemory } from '../../constructs/neo4j-user-data';
+import { repoRoot } from '../../lib/paths';
 import { emptyStack, environment, refId, resource, resources, TfJson } from './helpers';
 
 const SPACES = ['ledgerspace', 'searchspace'] as const;
+/** sha256 of the AMI install script as it is on disk: the image filter and the bake trigger must carry it. */
+const SCRIPT_SHA256 = createHash('sha256').update(readFileSync(path.join(repoRoot(), 'tools/ami/install-neo4j.sh'))).digest('hex');
 
 describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
   const { json } = environment(env);
@@ -42,7 +48,10 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
       expect(v).toMatchObject({ encrypted: true, type: 'gp3', size: config.dataVolumeGiB, lifecycle: { prevent_destroy: true } });
       expect(v.tags.Neo4jBackup).toBe(env);
     }
-    for (const [, a] of resources(json, 'aws_volume_attachment')) expect(a.stop_instance_before_detaching).toBe(true);
+    // Each space's volume is attached to that space's instance, which is stopped before the volume detaches.
+    const id = (type: string, part: string) => resources(json, type).find(([i]) => i.includes(part))![0];
+    const attachments = resources(json, 'aws_volume_attachment').map(([, a]) => [refId(a.volume_id), refId(a.instance_id), a.stop_instance_before_detaching]);
+    expect(attachments.sort()).toEqual(SPACES.map((space) => [id('aws_ebs_volume', `neo4j-${space}_data`), id('aws_instance', `neo4j-${space}_instance`), true]).sort());
   });
 
   test('Bolt 7687 only from the API tasks group; nothing from CIDR blocks; one group per space', () => {
@@ -98,14 +107,14 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
 
   test('AMI: null_resource triggers on version, edition and script hash; hosts use the tagged image after the bake', () => {
     const bake = resources(json, 'null_resource')[0];
-    expect(bake[1].triggers).toEqual({ neo4j_version: config.version, neo4j_edition: config.edition, build_script_sha256: 'a'.repeat(64) });
+    expect(bake[1].triggers).toEqual({ neo4j_version: config.version, neo4j_edition: config.edition, build_script_sha256: SCRIPT_SHA256 });
     expect(bake[1].provisioner[0]['local-exec'].command).toMatch(new RegExp(`^npm run -s ami -- bake --edition ${config.edition} --version ${config.version.replace(/\./g, '\\.')} --region af-south-1 --keep 3 `));
     const [imageId, image] = Object.entries((json.data as any).aws_ami)[0] as [string, any];
     expect(image.depends_on).toEqual([`null_resource.${bake[0]}`]);
     expect(image.filter).toEqual(expect.arrayContaining([
       { name: 'tag:Neo4jVersion', values: [config.version] },
       { name: 'tag:Neo4jEdition', values: [config.edition] },
-      { name: 'tag:Neo4jBuildScriptHash', values: ['a'.repeat(64)] },
+      { name: 'tag:Neo4jBuildScriptHash', values: [SCRIPT_SHA256] },
     ]));
     for (const space of SPACES) expect(host(space).ami).toBe(`\${data.aws_ami.${imageId}.id}`);
   });

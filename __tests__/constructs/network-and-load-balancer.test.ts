@@ -2,10 +2,20 @@ import { Testing } from 'cdktf';
 import { environmentConfig, globalConfig } from '../../config';
 import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Network } from '../../constructs/network';
-import { emptyStack, environment, refId, resource, resources } from './helpers';
+import { emptyStack, environment, refId, resource, resources, TfJson } from './helpers';
+
+/** The ingress rules on the load balancer's security group, as [port range, protocol, source]. */
+function albIngress(json: TfJson): string[] {
+  const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
+  return resources(json, 'aws_vpc_security_group_ingress_rule')
+    .filter(([, r]) => refId(r.security_group_id) === albSg)
+    .map(([, r]) => `${r.from_port}-${r.to_port}/${r.ip_protocol} from ${r.cidr_ipv4 ?? r.cidr_ipv6 ?? r.referenced_security_group_id}`)
+    .sort();
+}
 
 describe.each(['staging', 'production'] as const)('%s network and load balancer', (env) => {
   const { json } = environment(env);
+  const config = environmentConfig(env);
 
   test('two public and two private subnets in two zones; no subnet maps public IPs', () => {
     const subnets = resources(json, 'aws_subnet').map(([, s]) => s);
@@ -27,7 +37,7 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
     expect(flow.traffic_type).toBe('ALL');
     expect(refId(flow.vpc_id)).toBe(resources(json, 'aws_vpc')[0][0]);
     const group = resource(json, 'aws_cloudwatch_log_group', refId(flow.log_destination));
-    expect(group.retention_in_days).toBeGreaterThan(0);
+    expect(group.retention_in_days).toBe(config.network.flowLogRetentionDays);
   });
 
   test('the default security group is left with no rules', () => {
@@ -40,42 +50,68 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
     const alb = resource(json, 'aws_lb', 'alb');
     expect(alb.internal).toBe(false);
     expect(alb.drop_invalid_header_fields).toBe(true);
-    expect(alb.access_logs.enabled).toBe(true);
     for (const id of alb.subnets.map(refId)) expect(resource(json, 'aws_subnet', id).tags.Tier).toBe('public');
-    const block = resources(json, 'aws_s3_bucket_public_access_block')[0][1];
-    expect([block.block_public_acls, block.block_public_policy, block.ignore_public_acls, block.restrict_public_buckets]).toEqual([true, true, true, true]);
+    const buckets = resources(json, 'aws_s3_bucket');
+    expect(buckets).toHaveLength(1);
+    const bucketId = buckets[0][0];
+    expect(alb.access_logs).toEqual({ enabled: true, prefix: 'alb', bucket: `\${aws_s3_bucket.${bucketId}.bucket}` });
+    const ofBucket = (type: string) => resources(json, type).filter(([, r]) => r.bucket === `\${aws_s3_bucket.${bucketId}.id}`).map(([, r]) => r);
+    expect(ofBucket('aws_s3_bucket_public_access_block')).toEqual([
+      expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
+    ]);
+    expect(ofBucket('aws_s3_bucket_server_side_encryption_configuration')).toHaveLength(1);
+    expect(ofBucket('aws_s3_bucket_lifecycle_configuration')[0].rule[0].expiration).toEqual([{ days: config.loadBalancer.accessLogRetentionDays }]);
   });
 
-  test('the load balancer group is open to the world on 80/443 only', () => {
-    const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
-    const rules = resources(json, 'aws_vpc_security_group_ingress_rule').filter(([, r]) => refId(r.security_group_id) === albSg).map(([, r]) => r);
-    expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) {
-      expect([80, 443]).toContain(r.from_port);
-      expect(r.to_port).toBe(r.from_port);
-    }
+  test('the load balancer group is open to the world on exactly the listener ports (443 only with a certificate)', () => {
+    const world = (port: number) => [`${port}-${port}/tcp from 0.0.0.0/0`, `${port}-${port}/tcp from ::/0`];
+    expect(albIngress(json)).toEqual(env === 'production' ? [...world(443), ...world(80)] : world(80));
   });
 
-  test('target group health-checks the configured path', () => {
-    expect(resource(json, 'aws_lb_target_group', 'targets').health_check.path).toBe('/health');
+  test('target group health-checks the configured path on the container port', () => {
+    expect(resource(json, 'aws_lb_target_group', 'targets')).toMatchObject({
+      port: config.service.containerPort,
+      protocol: 'HTTP',
+      target_type: 'ip',
+      health_check: { enabled: true, path: config.service.healthCheckPath, matcher: '200' },
+    });
   });
 });
 
-test('production serves HTTPS (TLS 1.2+) and redirects HTTP; staging without a certificate forwards HTTP', () => {
+test('production serves HTTPS on 443 (TLS 1.3/1.2 policy, the domain\'s ACM certificate) and redirects HTTP to it', () => {
   const p = environment('production').json;
-  const listeners = resources(p, 'aws_lb_listener').map(([, l]) => l);
-  const https = listeners.find((l) => l.protocol === 'HTTPS')!;
-  expect(https.ssl_policy).toMatch(/TLS13-1-2/);
+  const albId = resources(p, 'aws_lb')[0][0];
+  const targetGroupId = resources(p, 'aws_lb_target_group')[0][0];
+  const listeners = Object.fromEntries(resources(p, 'aws_lb_listener').map(([, l]) => [`${l.protocol}:${l.port}`, l]));
+  expect(Object.keys(listeners).sort()).toEqual(['HTTP:80', 'HTTPS:443']);
+  const https = listeners['HTTPS:443'];
+  expect(https).toMatchObject({
+    load_balancer_arn: `\${aws_lb.${albId}.arn}`,
+    port: 443,
+    protocol: 'HTTPS',
+    ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    default_action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${targetGroupId}.arn}` }],
+  });
   // No certificate ARN in config: the ISSUED certificate of the configured domain, looked up at plan time.
-  const certificate = (p.data as any).aws_acm_certificate[refId(https.certificate_arn.replace('${data.', '${'))];
-  expect(certificate).toMatchObject({ domain: 'api.mycredex.app', statuses: ['ISSUED'], most_recent: true });
-  expect((environment('staging').json.data as any).aws_acm_certificate).toBeUndefined();
-  expect(listeners.find((l) => l.protocol === 'HTTP')!.default_action[0].type).toBe('redirect');
+  const certificates = Object.entries((p.data as any).aws_acm_certificate) as [string, any][];
+  expect(certificates).toHaveLength(1);
+  const [certificateId, certificate] = certificates[0];
+  expect(https.certificate_arn).toBe(`\${data.aws_acm_certificate.${certificateId}.arn}`);
+  expect(certificate).toMatchObject({ domain: environmentConfig('production').loadBalancer.domainName, statuses: ['ISSUED'], most_recent: true });
+  expect(listeners['HTTP:80'].default_action).toEqual([{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }]);
+  // The service waits for the HTTPS listener, so its target group is attached before tasks register.
+  expect(resource(p, 'aws_ecs_service', 'service').depends_on).toEqual([`aws_lb_listener.${resources(p, 'aws_lb_listener').find(([, l]) => l.port === 443)![0]}`]);
   expect(resource(p, 'aws_lb', 'alb').enable_deletion_protection).toBe(true);
+});
 
+test('staging without a certificate forwards plain HTTP on 80 and has no HTTPS listener or certificate lookup', () => {
   const s = environment('staging').json;
-  const stagingListeners = resources(s, 'aws_lb_listener').map(([, l]) => l);
-  expect(stagingListeners.map((l) => l.protocol)).toEqual(['HTTP']);
+  const targetGroupId = resources(s, 'aws_lb_target_group')[0][0];
+  const listeners = resources(s, 'aws_lb_listener').map(([, l]) => l);
+  expect(listeners.map((l) => [l.protocol, l.port, l.default_action])).toEqual([
+    ['HTTP', 80, [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${targetGroupId}.arn}` }]],
+  ]);
+  expect((s.data as any).aws_acm_certificate).toBeUndefined();
   expect(resource(s, 'aws_lb', 'alb').enable_deletion_protection).toBe(false);
 });
 

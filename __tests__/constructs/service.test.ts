@@ -1,7 +1,53 @@
-import { environment, policyStatements, refId, resource, resources } from './helpers';
+import { environmentConfig, EnvironmentConfig, globalConfig } from '../../config';
+import { synthEnvironment } from '../support/synth';
+import { environment, policyStatements, refId, resource, resources, TfJson } from './helpers';
+
+/** The synthesized values that must follow `service` in config/<env>.ts. */
+function serviceValues(json: TfJson) {
+  const service = resource(json, 'aws_ecs_service', 'service');
+  const task = resource(json, 'aws_ecs_task_definition', 'task');
+  const target = resource(json, 'aws_appautoscaling_target', 'scaling');
+  const policy = resource(json, 'aws_appautoscaling_policy', 'cpu');
+  const taskSg = refId(service.network_configuration.security_groups[0]);
+  const fromAlb = resources(json, 'aws_vpc_security_group_ingress_rule').filter(([, r]) => refId(r.security_group_id) === taskSg);
+  return {
+    desiredCount: service.desired_count,
+    minCount: target.min_capacity,
+    maxCount: target.max_capacity,
+    cpuTargetPercent: policy.target_tracking_scaling_policy_configuration.target_value,
+    healthCheckGracePeriodSeconds: service.health_check_grace_period_seconds,
+    cpu: Number(task.cpu),
+    memoryMiB: Number(task.memory),
+    containerPort: service.load_balancer[0].container_port,
+    taskIngressPorts: fromAlb.map(([, r]) => [r.from_port, r.to_port]),
+    targetGroupPort: resource(json, 'aws_lb_target_group', 'targets').port,
+    logRetentionDays: resource(json, 'aws_cloudwatch_log_group', 'api_logs').retention_in_days,
+    enableExecuteCommand: service.enable_execute_command,
+  };
+}
+
+const expectedValues = (c: EnvironmentConfig['service']) => ({
+  desiredCount: c.desiredCount,
+  minCount: c.minCount,
+  maxCount: c.maxCount,
+  cpuTargetPercent: c.cpuTargetPercent,
+  healthCheckGracePeriodSeconds: c.healthCheckGracePeriodSeconds,
+  cpu: c.cpu,
+  memoryMiB: c.memoryMiB,
+  containerPort: c.containerPort,
+  taskIngressPorts: [[c.containerPort, c.containerPort]],
+  targetGroupPort: c.containerPort,
+  logRetentionDays: c.logRetentionDays,
+  enableExecuteCommand: c.enableExecuteCommand,
+});
 
 describe.each(['staging', 'production'] as const)('%s API service', (env) => {
   const { json } = environment(env);
+  const config = environmentConfig(env).service;
+
+  test('counts, sizes, scaling, grace period, port and log retention are the ones in config', () => {
+    expect(serviceValues(json)).toEqual(expectedValues(config));
+  });
 
   test('names carry the environment', () => {
     expect(resource(json, 'aws_ecs_cluster', 'cluster').name).toBe(`credex-cluster-${env}`);
@@ -15,7 +61,6 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
     expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
     expect(service.network_configuration.assign_public_ip).toBe(false);
     expect(service.launch_type).toBe('FARGATE');
-    expect(service.health_check_grace_period_seconds).toBeGreaterThan(0);
     const subnetIds = service.network_configuration.subnets.map(refId);
     for (const id of subnetIds) expect(resource(json, 'aws_subnet', id).tags.Tier).toBe('private');
   });
@@ -30,7 +75,7 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
     expect(rule.cidr_ipv6).toBeUndefined();
     const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
     expect(refId(rule.referenced_security_group_id)).toBe(albSg);
-    expect(rule.from_port).toBe(5000);
+    expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: config.containerPort, to_port: config.containerPort });
   });
 
   test('secrets reach the container only through valueFrom', () => {
@@ -65,19 +110,39 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
   });
 
   test('every role carries the permissions boundary', () => {
-    for (const [, role] of resources(json, 'aws_iam_role')) {
-      expect(role.permissions_boundary).toMatch(/:policy\/credex-permissions-boundary$/);
-    }
+    const roles = resources(json, 'aws_iam_role').map(([, role]) => role);
+    expect(roles.map((r) => r.name)).toEqual(
+      expect.arrayContaining([`credex-core-execution-${env}`, `credex-core-task-${env}`, `credex-${env}-neo4j-ledgerspace`, `credex-${env}-neo4j-searchspace`]),
+    );
+    const boundary = `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.account.account_id}:policy/${globalConfig.permissionsBoundaryName}`;
+    for (const role of roles) expect([role.name, role.permissions_boundary]).toEqual([role.name, boundary]);
   });
 
-  test('auto scaling tracks CPU within the configured bounds', () => {
+  test('auto scaling tracks the service\'s average CPU at the configured target, between the configured bounds', () => {
     const target = resource(json, 'aws_appautoscaling_target', 'scaling');
+    const targetId = resources(json, 'aws_appautoscaling_target')[0][0];
     const policy = resource(json, 'aws_appautoscaling_policy', 'cpu');
-    expect(policy.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type).toBe(
-      'ECSServiceAverageCPUUtilization',
-    );
-    expect(target.min_capacity).toBeLessThanOrEqual(target.max_capacity);
+    const [clusterId, serviceId] = [resources(json, 'aws_ecs_cluster')[0][0], resources(json, 'aws_ecs_service')[0][0]];
+    expect(target).toMatchObject({
+      service_namespace: 'ecs',
+      scalable_dimension: 'ecs:service:DesiredCount',
+      resource_id: `service/\${aws_ecs_cluster.${clusterId}.name}/\${aws_ecs_service.${serviceId}.name}`,
+      min_capacity: config.minCount,
+      max_capacity: config.maxCount,
+    });
+    expect(policy).toMatchObject({ policy_type: 'TargetTrackingScaling', resource_id: `\${aws_appautoscaling_target.${targetId}.resource_id}` });
+    expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
+      predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
+      target_value: config.cpuTargetPercent,
+    });
   });
+});
+
+test('the service values come from config, not from constants that happen to match it', () => {
+  // Values no environment uses, so a construct that ignores a field and hard-codes today's value fails here.
+  const base = environmentConfig('staging');
+  const service = { ...base.service, desiredCount: 3, minCount: 3, maxCount: 5, cpuTargetPercent: 55, healthCheckGracePeriodSeconds: 95, cpu: 2048, memoryMiB: 4096, containerPort: 8080, logRetentionDays: 14, enableExecuteCommand: false };
+  expect(serviceValues(synthEnvironment({ ...base, service }))).toEqual(expectedValues(service));
 });
 
 test('environments differ only where config says: counts, sizes, ECS Exec', () => {

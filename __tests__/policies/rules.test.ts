@@ -3,6 +3,7 @@
  * shape and the plan shape.
  */
 import { bundleMetadata } from '../../policies/engine/metadata';
+import { renderSarif, renderText } from '../../policies/engine/report';
 import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
 
 interface Case {
@@ -10,6 +11,8 @@ interface Case {
   readonly env?: string;
   /** The offending address. */
   readonly address: string;
+  /** The message of the violating fixture's finding: the concrete problem with the values that cause it. */
+  readonly problem: RegExp;
   readonly bad: Resources;
   readonly good: Resources;
 }
@@ -26,15 +29,18 @@ const listener = (protocol: string, type: string) => ({
   default_action: [{ type }],
 });
 const lb = { 'aws_lb.api': { load_balancer_type: 'application', internal: false } };
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export const CASES: Record<string, Case> = {
   'CDX-SG-001': {
     address: 'aws_security_group.web',
+    problem: /^ingress\[0\] allows port 8080 from the whole internet; only 80 and 443 may be world-open$/,
     bad: { 'aws_security_group.web': { ingress: [tcp(8080, 8080, { cidr_blocks: ['0.0.0.0/0'] })] } },
     good: { 'aws_security_group.web': { ingress: [tcp(443, 443, { cidr_blocks: ['0.0.0.0/0'] })] } },
   },
   'CDX-SG-002': {
     address: 'aws_vpc_security_group_ingress_rule.bolt',
+    problem: /^rule opens database port 7687 to CIDR source\(s\) 10\.0\.0\.0\/16;/,
     bad: { 'aws_vpc_security_group_ingress_rule.bolt': { ip_protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_ipv4: '10.0.0.0/16' } },
     good: {
       'aws_vpc_security_group_ingress_rule.bolt': {
@@ -47,31 +53,37 @@ export const CASES: Record<string, Case> = {
   },
   'CDX-SG-003': {
     address: 'aws_security_group_rule.all',
+    problem: /^rule allows all traffic from CIDR source\(s\) 10\.0\.0\.0\/8$/,
     bad: { 'aws_security_group_rule.all': { type: 'ingress', protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['10.0.0.0/8'] } },
     good: { 'aws_security_group_rule.all': { type: 'ingress', protocol: '-1', from_port: 0, to_port: 0, self: true } },
   },
   'CDX-SG-004': {
     address: 'aws_security_group.range',
+    problem: /^ingress\[0\] allows ports 7000-8000, a range that covers sensitive port\(s\) 7000,7473,7474,7687,7688$/,
     bad: { 'aws_security_group.range': { ingress: [tcp(7000, 8000, { security_groups: ['${aws_security_group.task.id}'] })] } },
     good: { 'aws_security_group.range': { ingress: [tcp(8000, 8100, { security_groups: ['${aws_security_group.task.id}'] })] } },
   },
   'CDX-SG-005': {
     address: 'aws_security_group_rule.ssh',
+    problem: /^rule allows port 22 from the whole internet$/,
     bad: { 'aws_security_group_rule.ssh': { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['0.0.0.0/0'] } },
     good: { 'aws_security_group_rule.ssh': { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['10.0.5.0/24'] } },
   },
   'CDX-IAM-001': {
     address: 'aws_iam_policy.p',
+    problem: /^policy statement 0 allows wildcard action\(s\) s3:\*$/,
     bad: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }) } },
     good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
   },
   'CDX-IAM-002': {
     address: 'aws_iam_policy.p',
+    problem: /^policy statement 0 uses Allow with NotAction$/,
     bad: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b/*' }) } },
     good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Deny', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b/*' }) } },
   },
   'CDX-IAM-003': {
     address: 'aws_iam_role_policy.task',
+    problem: /^policy \(from data\.aws_iam_policy_document\.task\) statement 0 allows iam:PassRole on every resource \(\*\)$/,
     bad: {
       'aws_iam_role_policy.task': { role: '${aws_iam_role.task.id}', policy: '${data.aws_iam_policy_document.task.json}' },
       'data.aws_iam_policy_document.task': { statement: [{ effect: 'Allow', actions: ['iam:PassRole', 'ecr:GetAuthorizationToken'], resources: ['*'] }] },
@@ -88,41 +100,49 @@ export const CASES: Record<string, Case> = {
   },
   'CDX-IAM-004': {
     address: 'aws_iam_role_policy_attachment.admin',
+    problem: /^policy_arn attaches the AWS-managed policy arn:aws:iam::aws:policy\/AdministratorAccess$/,
     bad: { 'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } },
     good: { 'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } },
   },
   'CDX-IAM-005': {
     address: 'aws_iam_role.r',
+    problem: /^assume_role_policy statement 0 allows the wildcard principal AWS \"\*\"$/,
     bad: { 'aws_iam_role.r': { assume_role_policy: trust({ AWS: '*' }) } },
     good: { 'aws_iam_role.r': { assume_role_policy: trust({ Service: 'ecs-tasks.amazonaws.com' }) } },
   },
   'CDX-IAM-006': {
     address: 'aws_iam_user_policy.u',
+    problem: /^aws_iam_user_policy gives permissions to a user directly; use a group$/,
     bad: { 'aws_iam_user_policy.u': { user: 'deployer', policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } },
     good: { 'aws_iam_group_policy.u': { group: 'deployers', policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } },
   },
   'CDX-IAM-007': {
     address: 'aws_iam_policy.p',
+    problem: /^policy could not be judged: it is an unresolved expression$/,
     bad: { 'aws_iam_policy.p': { policy: '${file("policy.json")}' } },
     good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }) } },
   },
   'CDX-EC2-001': {
     address: 'aws_instance.neo4j',
+    problem: /^aws_instance does not require IMDSv2 \(metadata_options\.http_tokens is not \"required\"\)$/,
     bad: { 'aws_instance.neo4j': { ...secureInstance, metadata_options: { http_tokens: 'optional' } } },
     good: { 'aws_instance.neo4j': secureInstance },
   },
   'CDX-EC2-002': {
     address: 'aws_ebs_volume.data',
+    problem: /^the EBS volume is not encrypted$/,
     bad: { 'aws_ebs_volume.data': { availability_zone: 'af-south-1a', size: 100 } },
     good: { 'aws_ebs_volume.data': { availability_zone: 'af-south-1a', size: 100, encrypted: true } },
   },
   'CDX-NET-001': {
     address: 'aws_subnet.public',
+    problem: /^map_public_ip_on_launch is true: every instance launched here gets a public IP$/,
     bad: { 'aws_subnet.public': { cidr_block: '10.0.0.0/24', map_public_ip_on_launch: true } },
     good: { 'aws_subnet.public': { cidr_block: '10.0.0.0/24', map_public_ip_on_launch: false } },
   },
   'CDX-NET-002': {
     address: 'aws_vpc.main',
+    problem: /^no aws_flow_log refers to this VPC$/,
     bad: { 'aws_vpc.main': { cidr_block: '10.0.0.0/16' } },
     good: {
       'aws_vpc.main': { cidr_block: '10.0.0.0/16' },
@@ -131,6 +151,7 @@ export const CASES: Record<string, Case> = {
   },
   'CDX-SEC-001': {
     address: 'aws_ecs_task_definition.api',
+    problem: /^container 0 \(api\) sets NEO4J_PASSWORD to a literal value in environment; use secrets \(valueFrom\)$/,
     bad: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ environment: [{ name: 'NEO4J_PASSWORD', value: 'correct-horse' }] }) } },
     good: {
       'aws_ecs_task_definition.api': {
@@ -144,33 +165,39 @@ export const CASES: Record<string, Case> = {
   },
   'CDX-ECS-001': {
     address: 'aws_ecs_task_definition.api',
+    problem: /^container 0 \(api\) is privileged$/,
     bad: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ privileged: true }) } },
     good: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ privileged: false, readonlyRootFilesystem: true }) } },
   },
   'CDX-ECR-001': {
     address: 'aws_ecr_repository.api',
+    problem: /^image_scanning_configuration\.scan_on_push is not true$/,
     bad: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: false } } },
     good: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } } },
   },
   'CDX-ECR-002': {
     address: 'aws_ecr_repository.api',
+    problem: /^image_tag_mutability is MUTABLE$/,
     bad: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'MUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } },
     good: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } },
   },
   'CDX-LOG-001': {
     address: 'aws_cloudwatch_log_group.api',
+    problem: /^retention_in_days is not set: logs are kept forever$/,
     bad: { 'aws_cloudwatch_log_group.api': { name: '/ecs/api' } },
     good: { 'aws_cloudwatch_log_group.api': { name: '/ecs/api', retention_in_days: 30 } },
   },
   'CDX-LB-001': {
     env: 'staging',
     address: 'aws_lb_listener.http',
+    problem: /^the HTTP listener's default action is forward instead of redirect$/,
     bad: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'forward') },
     good: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect'), 'aws_lb_listener.https': listener('HTTPS', 'forward') },
   },
   'CDX-LB-002': {
     env: 'production',
     address: 'aws_lb.api',
+    problem: /^the production load balancer has no HTTPS listener$/,
     bad: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect') },
     good: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect'), 'aws_lb_listener.https': listener('HTTPS', 'forward') },
   },
@@ -193,15 +220,17 @@ describe('policy rules through the wasm bundle', () => {
     test.each(shapes)('violating fixture is found (%s shape)', async (_shape, make) => {
       const report = await check(make(c.bad, env), env);
       const found = report.findings.filter((f) => f.rule === id);
-      expect(found.length).toBeGreaterThan(0);
-      expect(found[0]).toMatchObject({ address: c.address, severity, stack: env });
-      expect(found[0].message.length).toBeGreaterThan(10);
+      expect(found).toEqual([expect.objectContaining({ rule: id, address: c.address, severity, stack: env, message: expect.stringMatching(c.problem) })]);
+      // What a reader sees (SARIF in code scanning, the text report) names the resource address and the problem.
+      const sarif = JSON.parse(renderSarif(report)).runs[0].results.filter((r: { ruleId: string }) => r.ruleId === id);
+      expect(sarif.map((r: { message: { text: string } }) => r.message.text)).toEqual([`${c.address}: ${found[0].message}`]);
+      expect(renderText(report).split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^ +${id} +${escape(c.address)} +${escape(found[0].message)}$`)));
       expect(report.summary.passed).toBe(severity !== 'deny');
     });
 
-    test.each(shapes)('compliant twin passes (%s shape)', async (_shape, make) => {
+    test.each(shapes)('compliant twin has no finding at all (%s shape)', async (_shape, make) => {
       const report = await check(make(c.good, env), env);
-      expect(ruleIds(report)).not.toContain(id);
+      expect(ruleIds(report)).toEqual([]);
     });
   });
 });

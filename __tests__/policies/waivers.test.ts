@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkDocuments, Report } from '../../policies/engine/check';
 import { renderSarif } from '../../policies/engine/report';
-import { enableConstructStackTraces, locationFromStackTrace } from '../../policies/engine/location';
+import { locationFromStackTrace } from '../../policies/engine/location';
+import { withConstructStackTraces } from '../../lib/construct-stack-traces';
 import { waive } from '../../contracts/waivers';
 import { cdktfDoc, check, ruleIds } from './fixtures';
 
@@ -117,12 +118,13 @@ describe('waive()', () => {
 
 describe('construct locations', () => {
   test('with stack traces on, a finding points at the TypeScript line that created the resource', async () => {
-    enableConstructStackTraces();
     let line = 0;
-    const { report } = await synthAndCheck((stack) => {
-      line = Number(/waivers\.test\.ts:(\d+)/.exec(new Error().stack ?? '')?.[1]) + 1;
-      new CloudwatchLogGroup(stack, 'logs', { name: '/ecs/api' });
-    });
+    const { report } = await synthAndCheck((stack) =>
+      withConstructStackTraces(() => {
+        line = Number(/waivers\.test\.ts:(\d+)/.exec(new Error().stack ?? '')?.[1]) + 1;
+        new CloudwatchLogGroup(stack, 'logs', { name: '/ecs/api' });
+      }),
+    );
     expect(report.findings[0].source).toEqual({ file: '__tests__/policies/waivers.test.ts', line, column: expect.any(Number) });
     const sarif = JSON.parse(renderSarif(report));
     const result = sarif.runs[0].results[0];
