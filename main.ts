@@ -1,10 +1,14 @@
 import { App, TerraformStack } from 'cdktf';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environments, globalConfig, validateEnvironments } from './config';
-import { buildScriptHash } from './tools/ami/build-script';
+import { BUILD_SCRIPT_RELATIVE_PATH, buildScriptHashOf } from './contracts/ami';
+import { GLOBAL_STACK_NAME } from './contracts/stacks';
+import { withConstructStackTraces } from './lib/construct-stack-traces';
+import { repoRoot } from './lib/paths';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
-import { committedDeployerPolicies } from './tools/iam/committed';
+import { committedDeployerPolicies } from './contracts/committed-deployer-policies';
 
 export interface SynthesizedStack {
   /** Stack name, as in `cdktf deploy <name>`. */
@@ -21,14 +25,25 @@ export interface BuildOptions {
    * @default - each environment's configured imageTag
    */
   readonly imageTag?: string;
+  /**
+   * Record in each resource's `//.metadata.stackTrace` where it was created, so the gate's SARIF can point at
+   * the TypeScript line (`npm run policy-check` sets it through CREDEX_STACK_TRACES=1).
+   * @default false
+   */
+  readonly stackTraces?: boolean;
 }
 
 /** Builds the App: the account-wide `global` stack and one stack per environment, all from config. */
 export function buildApp(options: BuildOptions = {}): App {
+  return options.stackTraces ? withConstructStackTraces(() => build(options)) : build(options);
+}
+
+function build(options: BuildOptions): App {
   validateEnvironments(environments);
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
-  const amiBuildScriptHash = buildScriptHash();
-  new GlobalStack(app, 'global', { global: globalConfig, deployerPolicies: committedDeployerPolicies });
+  // The app reads the AMI install script once, here; constructs only receive its hash.
+  const amiBuildScriptHash = buildScriptHashOf(readFileSync(path.join(repoRoot(), BUILD_SCRIPT_RELATIVE_PATH)));
+  new GlobalStack(app, GLOBAL_STACK_NAME, { global: globalConfig, deployerPolicies: committedDeployerPolicies });
   for (const env of environments) {
     new EnvironmentStack(app, env.name, { env, global: globalConfig, imageTag: options.imageTag, amiBuildScriptHash });
   }
@@ -46,7 +61,11 @@ export function synthesizeAll(outdir = 'cdktf.out'): SynthesizedStack[] {
 if (require.main === module) {
   // `cdktf synth` passes its output folder in CDKTF_OUTDIR; `npm run synth` uses the default.
   try {
-    buildApp({ outdir: process.env.CDKTF_OUTDIR, imageTag: process.env.CREDEX_IMAGE_TAG || undefined }).synth();
+    buildApp({
+      outdir: process.env.CDKTF_OUTDIR,
+      imageTag: process.env.CREDEX_IMAGE_TAG || undefined,
+      stackTraces: process.env.CREDEX_STACK_TRACES === '1',
+    }).synth();
   } catch (error) {
     // Invalid config or props: one line naming the construct or config field, exit 2 (no stack trace).
     console.error(`synth: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);

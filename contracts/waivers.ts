@@ -1,4 +1,4 @@
-import { TerraformElement } from 'cdktf';
+import type { TerraformElement } from 'cdktf';
 
 /** A waiver of one policy finding on one resource. */
 export interface Waiver {
@@ -10,6 +10,13 @@ export interface Waiver {
   readonly expires?: string;
 }
 
+/** Terraform ignores a block's `//` key; cdktf keeps construct metadata there, and waive() the waivers. */
+export const COMMENT_KEY = '//';
+/** The field under COMMENT_KEY that holds a resource's waivers (a list of Waiver). */
+export const WAIVERS_FIELD = 'waivers';
+/** A rule id as the gate names its rules: CDX-SG-001. */
+export const RULE_ID_PATTERN = /^[A-Z]+-[A-Z0-9]+-\d+$/;
+
 const recorded = new WeakMap<TerraformElement, Waiver[]>();
 
 /**
@@ -20,13 +27,13 @@ const recorded = new WeakMap<TerraformElement, Waiver[]>();
  */
 export function waive(resource: TerraformElement, waiver: Waiver): void {
   const where = `waive(${resource.node.path})`;
-  if (!/^[A-Z]+-[A-Z0-9]+-\d+$/.test(waiver.rule ?? '')) throw new Error(`${where}: rule must be a rule id such as CDX-SG-001`);
+  if (!RULE_ID_PATTERN.test(waiver.rule ?? '')) throw new Error(`${where}: rule must be a rule id such as CDX-SG-001`);
   if (!waiver.reason || waiver.reason.trim() === '') throw new Error(`${where}: a waiver of ${waiver.rule} needs a reason`);
   if (waiver.expires !== undefined && !isIsoDate(waiver.expires)) throw new Error(`${where}: expires must be a YYYY-MM-DD date`);
   const list = recorded.get(resource) ?? [];
   list.push({ rule: waiver.rule, reason: waiver.reason.trim(), ...(waiver.expires ? { expires: waiver.expires } : {}) });
   recorded.set(resource, list);
-  resource.addOverride('//.waivers', list.map((w) => ({ ...w })));
+  resource.addOverride(`${COMMENT_KEY}.${WAIVERS_FIELD}`, list.map((w) => ({ ...w })));
 }
 
 /** A real calendar date written as YYYY-MM-DD. */

@@ -5,6 +5,9 @@
  * configuration gives for it (or "${(known after apply)}"), and a sensitive value by "${(sensitive)}" unless the
  * configuration wrote it as a literal. Construct metadata (path, stack trace) and waivers stay on the host side.
  */
+import { environments } from '../../config';
+import { GLOBAL_STACK_NAME } from '../../contracts/stacks';
+import { COMMENT_KEY, WAIVERS_FIELD } from '../../contracts/waivers';
 import { InputError } from './errors';
 import { jsonencodeToJson } from './hcl';
 
@@ -45,7 +48,8 @@ export interface NormalisedDocument {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const ENVIRONMENTS = new Set(['staging', 'production', 'global']);
+/** Stack names the gate recognises as environments: config's environments and the account-wide stack. */
+const ENVIRONMENTS = new Set<string>([...environments.map((e) => e.name), GLOBAL_STACK_NAME]);
 const CONFIG_KEYS = ['resource', 'data', 'terraform', 'provider', 'module', 'output', 'variable', 'locals'];
 
 /** Detects the shape and normalises it; throws InputError when the document is not Terraform JSON. */
@@ -97,19 +101,20 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
         const body = Array.isArray(raw) ? raw[0] : raw;
         if (!isObject(body)) throw new InputError(`${label}: ${section}.${type}.${name} must be an object`);
         const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
-        const { '//': comment, ...rest } = body;
+        const { [COMMENT_KEY]: comment, ...rest } = body;
         resources[address] = { type, name, mode, values: decodeStrings(rest) as Json };
         const c = isObject(comment) ? comment : {};
         const m = isObject(c.metadata) ? c.metadata : {};
         meta[address] = {
           constructPath: typeof m.path === 'string' ? m.path : undefined,
           stackTrace: Array.isArray(m.stackTrace) ? m.stackTrace.filter((s): s is string => typeof s === 'string') : undefined,
-          waivers: Array.isArray(c.waivers) ? (c.waivers as RecordedWaiver[]) : [],
+          waivers: Array.isArray(c[WAIVERS_FIELD]) ? (c[WAIVERS_FIELD] as RecordedWaiver[]) : [],
         };
       }
     }
   }
-  const top = isObject(doc['//']) && isObject((doc['//'] as Json).metadata) ? ((doc['//'] as Json).metadata as Json) : {};
+  const comment = doc[COMMENT_KEY];
+  const top = isObject(comment) && isObject(comment.metadata) ? (comment.metadata as Json) : {};
   const stack = typeof top.stackName === 'string' ? top.stackName : label;
   let tagged: string | undefined;
   const providers = isObject(doc.provider) ? doc.provider.aws : undefined;

@@ -1,5 +1,6 @@
 /**
- * Input validation shared by the CLI (usage errors, exit 2) and by amiCommand() (synth-time errors).
+ * The AMI command's arguments, validated the same way by its CLI (usage errors, exit 2) and by amiCommand()
+ * (synth-time errors, so a typo in config fails before apply).
  * Kept free of the AWS SDK so infrastructure code can import it cheaply.
  */
 

@@ -1,0 +1,66 @@
+/**
+ * The contract between the infrastructure and the AMI command (tools/ami): the tag names a baked image carries
+ * (the hosts' `data "aws_ami"` filters on them), the install script whose hash marks an image, and the exact
+ * command line the `null_resource`'s local-exec runs. Pure: no file system, no AWS SDK.
+ */
+import { createHash } from 'node:crypto';
+import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from './ami-arguments';
+
+/** Tag names on baked images (and their snapshots). `data "aws_ami"` filters on the first two. */
+export const TAG_NEO4J_VERSION = 'Neo4jVersion';
+export const TAG_NEO4J_EDITION = 'Neo4jEdition';
+/** The base image id the image was built from. */
+export const TAG_BUILT_FROM = 'BuiltFrom';
+/** sha256 of install-neo4j.sh at bake time: an image built by another script version is not reused. */
+export const TAG_BUILD_SCRIPT_HASH = 'Neo4jBuildScriptHash';
+/** Marks everything the AMI command creates (value: MANAGED_BY_VALUE). */
+export const TAG_MANAGED_BY = 'ManagedBy';
+export const MANAGED_BY_VALUE = 'credex-ami';
+
+/** Tags on the builder instance: the install script sets Neo4jBuild to ready or failed. */
+export const TAG_BUILD_STATE = 'Neo4jBuild';
+export const TAG_BUILD_STEP = 'Neo4jBuildStep';
+export const TAG_BUILDER = 'Neo4jAmiBuilder';
+
+/** The install script (the builder's user data), relative to the repository root. */
+export const BUILD_SCRIPT_RELATIVE_PATH = 'tools/ami/install-neo4j.sh';
+
+/** sha256 (hex) of the install script's bytes: the hosts' image filter and the bake's reuse test agree on it. */
+export function buildScriptHashOf(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export interface AmiCommandOptions {
+  readonly edition: Edition;
+  readonly version: string;
+  readonly region: string;
+  /** Images kept per edition (config/global.ts amiRetention). */
+  readonly keep: number;
+  /** Private subnet (with NAT egress) for the builder. @default - the account's default subnet */
+  readonly subnetId?: string;
+  /** Instance profile that lets the builder tag itself. @default - none: the builder cannot report and the bake times out */
+  readonly instanceProfile?: string;
+}
+
+const AWS_ID = /^[A-Za-z0-9+=,.@_-]+$/;
+
+/**
+ * The exact shell command the null_resource's local-exec runs (from the repository root).
+ * Throws on invalid input, naming the bad value, so a typo fails at synth time rather than at apply time.
+ */
+export function amiCommand(opts: AmiCommandOptions): string {
+  const problem =
+    editionProblem(opts.edition) ?? versionProblem(opts.version) ?? regionProblem(opts.region) ?? keepProblem(opts.keep);
+  if (problem) throw new Error(`amiCommand: ${problem}`);
+  const args = ['bake', '--edition', opts.edition, '--version', opts.version, '--region', opts.region, '--keep', String(opts.keep)];
+  for (const [flag, value] of [
+    ['--subnet-id', opts.subnetId],
+    ['--instance-profile', opts.instanceProfile],
+  ] as const) {
+    if (value === undefined) continue;
+    // Unresolved tokens (${...}) are passed through as Terraform interpolations; literals must be plain ids.
+    if (!AWS_ID.test(value) && !/^\$\{[^}]+\}$/.test(value)) throw new Error(`amiCommand: invalid ${flag} "${value}"`);
+    args.push(flag, value);
+  }
+  return `npm run -s ami -- ${args.join(' ')}`;
+}

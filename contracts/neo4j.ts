@@ -1,0 +1,39 @@
+/**
+ * Neo4j names the infrastructure, the API and verify must agree on: the two spaces, the Bolt port, and the six
+ * keys of the connection secret (`neo4j_stage_secrets` / `neo4j_prod_secrets`) with the container variable each
+ * one feeds (the seed app's names).
+ */
+
+/** Bolt, the only port a Neo4j host listens on. */
+export const BOLT_PORT = 7687;
+
+/** The two graph spaces; each is its own host (Community has one user database per server). */
+export const NEO4J_SPACES = ['ledgerspace', 'searchspace'] as const;
+export type Neo4jSpace = (typeof NEO4J_SPACES)[number];
+
+/** How people and reports name each space. */
+export const NEO4J_SPACE_LABELS: Readonly<Record<Neo4jSpace, string>> = {
+  ledgerspace: 'LedgerSpace',
+  searchspace: 'SearchSpace',
+};
+
+/** The three fields each space has in the connection secret. */
+export type Neo4jSecretField = 'bolturl' | 'user' | 'pass';
+
+/** A key of the connection secret: the space followed by the field, e.g. `ledgerspacepass`. */
+export type Neo4jSecretKey = `${Neo4jSpace}${Neo4jSecretField}`;
+
+/** The secret key holding `field` of `space`. */
+export function neo4jSecretKey(space: Neo4jSpace, field: Neo4jSecretField): Neo4jSecretKey {
+  return `${space}${field}`;
+}
+
+/** The six keys of the connection secret, and the container environment variable each one feeds. */
+export const NEO4J_SECRET_KEYS: Readonly<Record<Neo4jSecretKey, string>> = {
+  ledgerspacebolturl: 'NEO4J_LEDGER_SPACE_BOLT_URL',
+  ledgerspaceuser: 'NEO4J_LEDGER_SPACE_USER',
+  ledgerspacepass: 'NEO4J_LEDGER_SPACE_PASS',
+  searchspacebolturl: 'NEO4J_SEARCH_SPACE_BOLT_URL',
+  searchspaceuser: 'NEO4J_SEARCH_SPACE_USER',
+  searchspacepass: 'NEO4J_SEARCH_SPACE_PASS',
+};
