@@ -15,5 +15,4 @@ export function environmentConfig(name: string): EnvironmentConfig {
   if (!found) throw new Error(`unknown stack "${name}" (known: ${environments.map((e) => e.name).join(', ')})`);
   return found;
 }
-export * from '../contracts/outputs';
 export { validateEnvironments } from './validate';

@@ -1,0 +1,96 @@
+/**
+ * The one-way flow of docs/architecture.md, checked on the sources: every relative import of a folder resolves
+ * only into the folders it may depend on, and nothing downstream of the synthesized JSON builds the app.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../lib/paths';
+
+const root = repoRoot();
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sources(rel));
+    else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+/** Repository-relative top-level folder (or file) of every relative import in `file`. */
+function importTargets(file: string): string[] {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const specs = [...text.matchAll(/(?:from|require\(|import\()\s*['"](\.\.?\/[^'"]+)['"]/g)].map((m) => m[1]);
+  return specs.map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)));
+}
+
+/** The file without comments, so prose that names dist/main.js is not mistaken for code that runs it. */
+function code(file: string): string {
+  return readFileSync(path.join(root, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+}
+
+/** Loading, running or patching the app: dist/main.js, an import of main.ts, buildApp/synthesizeAll, Node.prototype. */
+const APP_USE = /['"]dist\/main\.js['"]|['"]dist['"],\s*['"]main\.js['"]|['"](?:\.\.?\/)+main['"]|\bbuildApp\(|\bsynthesizeAll\(|Node\.prototype/;
+
+const topOf = (target: string): string => target.split('/')[0].replace(/\.(ts|js)$/, '');
+
+const ALLOWED: Record<string, readonly string[]> = {
+  config: ['config'],
+  contracts: ['contracts'],
+  constructs: ['constructs', 'config', 'contracts'],
+  policies: ['policies', 'config', 'contracts', 'lib'],
+  tools: ['tools', 'config', 'contracts', 'lib', 'policies'],
+  verify: ['verify', 'config', 'contracts', 'lib'],
+  lib: ['lib'],
+};
+
+describe('one-way flow', () => {
+  for (const [folder, allowed] of Object.entries(ALLOWED)) {
+    test(`${folder}/ imports only from ${allowed.join(', ')}`, () => {
+      const files = sources(folder);
+      expect(files.length).toBeGreaterThan(0);
+      const violations = files.flatMap((file) =>
+        importTargets(file)
+          .filter((target) => !allowed.includes(topOf(target)))
+          .map((target) => `${file} -> ${target}`),
+      );
+      expect(violations).toEqual([]);
+    });
+  }
+
+  test('main.ts imports only config, contracts, constructs, lib and generated/', () => {
+    const allowed = ['config', 'contracts', 'constructs', 'lib', 'generated'];
+    const bad = importTargets('main.ts').filter((t) => !allowed.includes(topOf(t)));
+    expect(bad).toEqual([]);
+  });
+
+  test('the gate and the IAM generator read synthesized files: they never load, run or patch the app', () => {
+    // The bench is the one tool that runs `node dist/main.js`: timing synthesis is its job.
+    const judged = [...sources('policies'), ...sources('tools')].filter((file) => !file.startsWith('tools/bench/'));
+    const offenders = judged.filter((file) => APP_USE.test(code(file)));
+    expect(offenders).toEqual([]);
+  });
+
+  test('the app-use pattern catches each way of building the app', () => {
+    for (const line of [
+      "createRequire(__filename)(path.join(repoRoot(), 'dist', 'main.js'))",
+      "spawnSync(process.execPath, ['dist/main.js'])",
+      "import { synthesizeAll } from '../../main';",
+      'const app = buildApp({ outdir });',
+      'const proto = Node.prototype;',
+    ]) {
+      expect(APP_USE.test(line)).toBe(true);
+    }
+    expect(APP_USE.test("readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'))")).toBe(false);
+  });
+
+  test('the checker sees a forbidden edge (a construct importing the gate)', () => {
+    // Guards the regex above: a line shaped like the old constructs/load-balancer.ts import must be caught.
+    const line = "import { waive } from '../policies/waivers';";
+    const spec = /from\s*['"](\.\.?\/[^'"]+)['"]/.exec(line)?.[1] ?? '';
+    expect(topOf(path.posix.normalize(path.posix.join('constructs', spec)))).toBe('policies');
+  });
+});
