@@ -8,7 +8,8 @@ import { withConstructStackTraces } from './lib/construct-stack-traces';
 import { repoRoot } from './lib/paths';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
-import { committedDeployerPolicies } from './contracts/committed-deployer-policies';
+import { parseDeployerPolicySet } from './contracts/deployer-policies';
+import committedDeployerPolicies from './generated/deployer-policies.json';
 
 export interface SynthesizedStack {
   /** Stack name, as in `cdktf deploy <name>`. */
@@ -43,7 +44,7 @@ function build(options: BuildOptions): App {
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
   // The app reads the AMI install script once, here; constructs only receive its hash.
   const amiBuildScriptHash = buildScriptHashOf(readFileSync(path.join(repoRoot(), BUILD_SCRIPT_RELATIVE_PATH)));
-  new GlobalStack(app, GLOBAL_STACK_NAME, { global: globalConfig, deployerPolicies: committedDeployerPolicies });
+  new GlobalStack(app, GLOBAL_STACK_NAME, { global: globalConfig, deployerPolicies: parseDeployerPolicySet(committedDeployerPolicies) });
   for (const env of environments) {
     new EnvironmentStack(app, env.name, { env, global: globalConfig, imageTag: options.imageTag, amiBuildScriptHash });
   }

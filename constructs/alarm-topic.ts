@@ -1,6 +1,7 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import { alarmTopicName } from '../contracts/naming';
 
 export interface AlarmTopicProps {
   readonly environment: string;
@@ -21,7 +22,7 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    this.topic = new SnsTopic(this, 'topic', { name: `credex-alarms-${props.environment}` });
+    this.topic = new SnsTopic(this, 'topic', { name: alarmTopicName(props.environment) });
     if (props.email) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email)) throw new Error(`AlarmTopic ${id}: email "${props.email}" is not an e-mail address`);
       new SnsTopicSubscription(this, 'email', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });

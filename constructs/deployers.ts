@@ -4,10 +4,8 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
 import { Construct } from 'constructs';
-import type { GeneratedPolicy, PolicyDocument } from '../tools/iam/types';
-
-/** The IAM policy variable the generated documents use for "this account". */
-const ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';
+import { ACCOUNT_VARIABLE, type GeneratedPolicy, type PolicyDocument } from '../contracts/deployer-policies';
+import { DEPLOYER_GROUP_NAME, DEPLOYER_PATH, deployerName } from '../contracts/naming';
 
 /**
  * Renders a generated document for Terraform: the account variable becomes `accountId` (usually the caller
@@ -67,7 +65,7 @@ export class Deployers extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployersProps) {
     super(scope, id);
-    const path = props.path ?? '/credex-deployers/';
+    const path = props.path ?? DEPLOYER_PATH;
     if (props.sharedPolicies.length === 0) throw new Error(`Deployers ${id}: sharedPolicies is empty`);
     if (props.environments.length === 0) throw new Error(`Deployers ${id}: environments is empty`);
     for (const env of props.environments) {
@@ -85,16 +83,16 @@ export class Deployers extends Construct {
         policy: renderPolicyDocument(p.document, props.accountId),
       });
 
-    this.group = new IamGroup(this, 'group', { name: props.groupName ?? 'credex-core-deployment', path });
+    this.group = new IamGroup(this, 'group', { name: props.groupName ?? DEPLOYER_GROUP_NAME, path });
     this.sharedPolicies = props.sharedPolicies.map((p) => policy(this, p));
     this.sharedPolicies.forEach((p, i) => new IamGroupPolicyAttachment(this, `group-policy-${i}`, { group: this.group.name, policyArn: p.arn }));
 
     for (const env of props.environments) {
       const scope = new Construct(this, env.name);
-      const group = new IamGroup(scope, 'group', { name: `credex-core-${env.name}-deployment`, path });
+      const group = new IamGroup(scope, 'group', { name: deployerName(env.name), path });
       const policies = env.policies.map((p) => policy(scope, p));
       policies.forEach((p, i) => new IamGroupPolicyAttachment(scope, `group-policy-${i}`, { group: group.name, policyArn: p.arn }));
-      const user = new IamUser(scope, 'user', { name: env.userName ?? `credex-core-${env.name}-deployment`, path });
+      const user = new IamUser(scope, 'user', { name: env.userName ?? deployerName(env.name), path });
       new IamUserGroupMembership(scope, 'membership', { user: user.name, groups: [this.group.name, group.name] });
       this.environmentGroups[env.name] = group;
       this.environmentPolicies[env.name] = policies;

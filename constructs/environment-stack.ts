@@ -6,6 +6,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, GlobalConfig, STACK_OUTPUTS } from '../config';
+import { appSecretName, envPrefix } from '../contracts/naming';
 import { AlarmTopic } from './alarm-topic';
 import { AppSecrets } from './app-secrets';
 import { LoadBalancer } from './load-balancer';
@@ -49,7 +50,7 @@ export class EnvironmentStack extends StackBase {
     const { env, global } = props;
     super(scope, id, { project: global.project, stackName: env.name, region: env.region, state: global.state });
     if (id !== env.name) throw new Error(`EnvironmentStack ${id}: the stack id must equal the environment name "${env.name}"`);
-    const prefix = `credex-${env.name}`;
+    const prefix = envPrefix(env.name);
     new NullProvider(this, 'null');
     new RandomProvider(this, 'random');
 
@@ -64,7 +65,7 @@ export class EnvironmentStack extends StackBase {
       ...env.network,
       permissionsBoundaryArn,
     });
-    this.appSecrets = new AppSecrets(this, 'app-secrets', { name: `credex-core/${env.name}/app` });
+    this.appSecrets = new AppSecrets(this, 'app-secrets', { name: appSecretName(env.name) });
     this.alarms = new AlarmTopic(this, 'alarm-topic', { environment: env.name, email: env.alarms.email });
     const alarmTopicArn = this.alarms.topic.arn;
 

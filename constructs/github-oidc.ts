@@ -4,6 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { DEPLOYER_PATH, GITHUB_DEPLOY_ROLE_PREFIX, githubDeployRoleName } from '../contracts/naming';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
@@ -66,7 +67,7 @@ export class GithubOidc extends Construct {
     }
     const duration = props.maxSessionDurationSeconds ?? 3600;
     if (duration < 3600 || duration > 43200) throw new Error(`GithubOidc ${id}: maxSessionDurationSeconds must be 3600..43200`);
-    const prefix = props.roleNamePrefix ?? 'credex-github-deploy';
+    const prefix = props.roleNamePrefix ?? GITHUB_DEPLOY_ROLE_PREFIX;
 
     this.providerArn =
       props.existingProviderArn ??
@@ -97,8 +98,8 @@ export class GithubOidc extends Construct {
         ],
       };
       const role = new IamRole(this, `role-${env.name}`, {
-        name: `${prefix}-${env.name}`,
-        path: props.path ?? '/credex-deployers/',
+        name: githubDeployRoleName(env.name, prefix),
+        path: props.path ?? DEPLOYER_PATH,
         description: `GitHub Actions deploys of ${env.name} from ${props.repository} (branch ${env.branch})`,
         assumeRolePolicy: Fn.jsonencode(trust),
         maxSessionDuration: duration,

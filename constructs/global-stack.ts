@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { GlobalConfig } from '../config';
-import type { DeployerPolicySet } from '../tools/iam/types';
+import type { DeployerPolicySet } from '../contracts/deployer-policies';
 import { Deployers } from './deployers';
 import { GithubOidc } from './github-oidc';
 import { PermissionsBoundary } from './permissions-boundary';

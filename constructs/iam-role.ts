@@ -3,6 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { inlinePolicyName } from '../contracts/naming';
 
 /** One IAM statement; every Allow names its resources (no implicit `*`). */
 export interface PolicyStatement {
@@ -65,7 +66,7 @@ export class ServiceRole extends Construct {
     });
     if (props.statements && props.statements.length > 0) {
       new IamRolePolicy(this, 'policy', {
-        name: `${props.name}-policy`,
+        name: inlinePolicyName(props.name),
         role: this.role.id,
         policy: policyDocument(this, 'permissions', props.statements).json,
       });

@@ -2,6 +2,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { alarmName, dashboardName } from '../contracts/naming';
 
 export interface MonitoringProps {
   readonly environment: string;
@@ -23,7 +24,7 @@ export class Monitoring extends Construct {
     const service = { ClusterName: props.clusterName, ServiceName: props.serviceName };
     const alarm = (name: string, spec: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmName'>) =>
       new CloudwatchMetricAlarm(this, name, {
-        alarmName: `credex-${env}-${name}`,
+        alarmName: alarmName(name, env),
         alarmActions: [props.alarmTopicArn],
         okActions: [props.alarmTopicArn],
         ...spec,
@@ -69,7 +70,7 @@ export class Monitoring extends Construct {
       properties: { title, region: props.region, stat: 'Average', period: 300, metrics },
     });
     new CloudwatchDashboard(this, 'dashboard', {
-      dashboardName: `credex-${env}`,
+      dashboardName: dashboardName(env),
       dashboardBody: Fn.jsonencode({
         widgets: [
           widget('API CPU and memory (%)', [

@@ -3,6 +3,7 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { Construct } from 'constructs';
 import { Neo4jEdition } from '../config';
+import { neo4jAmiBuilderName } from '../contracts/naming';
 import {
   amiCommand,
   MANAGED_BY_VALUE,
@@ -40,7 +41,7 @@ export class Neo4jAmi extends Construct {
 
   constructor(scope: Construct, id: string, props: Neo4jAmiProps) {
     super(scope, id);
-    const name = `credex-${props.environment}-neo4j-ami-builder`;
+    const name = neo4jAmiBuilderName(props.environment);
     // The builder reports its progress by tagging itself; that is all its role may do.
     const role = new ServiceRole(this, 'builder-role', {
       name,

@@ -1,5 +1,6 @@
 import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
 import { Construct } from 'constructs';
+import { neo4jBackupsRoleName } from '../contracts/naming';
 import { ServiceRole } from './iam-role';
 import { NEO4J_BACKUP_TAG } from './neo4j-host';
 
@@ -28,7 +29,7 @@ export class Neo4jBackups extends Construct {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new Error(`Neo4jBackups ${id}: time must be HH:MM (UTC), got "${time}"`);
 
     const role = new ServiceRole(this, 'role', {
-      name: `credex-${props.environment}-neo4j-backups`,
+      name: neo4jBackupsRoleName(props.environment),
       servicePrincipal: 'dlm.amazonaws.com',
       permissionsBoundaryArn: props.permissionsBoundaryArn,
       managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole'],

@@ -15,6 +15,7 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Neo4jEdition } from '../config';
+import { neo4jHostName, neo4jPasswordSecretName } from '../contracts/naming';
 import { ServiceRole } from './iam-role';
 import { neo4jMemory, neo4jUserData } from './neo4j-user-data';
 
@@ -70,12 +71,12 @@ export class Neo4jHost extends Construct {
     if (!memory) throw new Error(`Neo4jHost ${id}: instanceType "${props.instanceType}" has no memory sizing; add it to INSTANCE_MEMORY_GIB`);
     const volumeGiB = props.dataVolumeGiB ?? 20;
     if (volumeGiB < 10 || volumeGiB > 16384) throw new Error(`Neo4jHost ${id}: dataVolumeGiB must be 10..16384, got ${volumeGiB}`);
-    const name = `credex-${props.environment}-neo4j-${props.space}`;
+    const name = neo4jHostName(props.environment, props.space);
 
     const password = new Password(this, 'password', { length: 40, special: false });
     this.password = password.result;
     this.passwordSecret = new SecretsmanagerSecret(this, 'password-secret', {
-      name: `credex/${props.environment}/neo4j/${props.space}`,
+      name: neo4jPasswordSecretName(props.environment, props.space),
       description: `Neo4j ${props.space} (${props.environment}) admin credentials, read by the host at first boot`,
       recoveryWindowInDays: 7,
     });

@@ -11,6 +11,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
+import { vpcLogGroupName } from '../contracts/naming';
 import { ServiceRole } from './iam-role';
 
 export interface NetworkProps {
@@ -125,7 +126,7 @@ export class Network extends Construct {
     });
 
     const flowLogGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
-      name: `/vpc/${name}/flow-logs`,
+      name: vpcLogGroupName(name, 'flow-logs'),
       retentionInDays: props.flowLogRetentionDays ?? 30,
     });
     const flowLogRole = new ServiceRole(this, 'flow-log-role', {

@@ -1,6 +1,6 @@
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { Construct } from 'constructs';
-import type { PolicyDocument } from '../tools/iam/types';
+import type { PolicyDocument } from '../contracts/deployer-policies';
 import { renderPolicyDocument } from './deployers';
 
 export interface PermissionsBoundaryProps {

@@ -13,6 +13,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { API_NAME, clusterName, coreFamily, coreName, ecsLogGroupName } from '../contracts/naming';
 import { PolicyStatement, ServiceRole } from './iam-role';
 
 /** One environment variable of the container read from a JSON key of a Secrets Manager secret. */
@@ -98,17 +99,17 @@ export class ApiService extends Construct {
     validate(id, { cpu, memory, desired, min, max, cpuTarget: props.cpuTargetPercent ?? 70, secrets: props.secrets, imageTag: props.imageTag });
 
     this.cluster = new EcsCluster(this, 'cluster', {
-      name: `credex-cluster-${env}`,
+      name: clusterName(env),
       setting: [{ name: 'containerInsights', value: 'enabled' }],
     });
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `/ecs/credex-core-${env}`,
+      name: ecsLogGroupName(coreFamily(env)),
       retentionInDays: props.logRetentionDays ?? 30,
     });
 
     const secretArns = [...new Set(props.secrets.map((s) => s.secretArn))];
     const execution = new ServiceRole(this, 'execution-role', {
-      name: `credex-core-execution-${env}`,
+      name: coreName('execution', env),
       servicePrincipal: 'ecs-tasks.amazonaws.com',
       permissionsBoundaryArn: props.permissionsBoundaryArn,
       statements: [
@@ -137,7 +138,7 @@ export class ApiService extends Construct {
         ]
       : [];
     const task = new ServiceRole(this, 'task-role', {
-      name: `credex-core-task-${env}`,
+      name: coreName('task', env),
       servicePrincipal: 'ecs-tasks.amazonaws.com',
       permissionsBoundaryArn: props.permissionsBoundaryArn,
       statements: taskStatements,
@@ -145,7 +146,7 @@ export class ApiService extends Construct {
 
     this.image = `${props.repositoryUrl}:${props.imageTag}`;
     const container = {
-      name: 'credex-core',
+      name: API_NAME,
       image: this.image,
       essential: true,
       portMappings: [{ containerPort: props.containerPort, protocol: 'tcp' }],
@@ -159,7 +160,7 @@ export class ApiService extends Construct {
       },
     };
     this.taskDefinition = new EcsTaskDefinition(this, 'task', {
-      family: `credex-core-${env}`,
+      family: coreFamily(env),
       requiresCompatibilities: ['FARGATE'],
       networkMode: 'awsvpc',
       cpu: String(cpu),
@@ -171,10 +172,10 @@ export class ApiService extends Construct {
     });
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
-      name: `credex-core-tasks-${env}`,
+      name: coreName('tasks', env),
       description: 'credex-core API tasks: traffic only from the load balancer',
       vpcId: props.vpc.id,
-      tags: { Name: `credex-core-tasks-${env}` },
+      tags: { Name: coreName('tasks', env) },
     });
     new VpcSecurityGroupIngressRule(this, 'from-load-balancer', {
       securityGroupId: this.securityGroup.id,
@@ -195,7 +196,7 @@ export class ApiService extends Construct {
     });
 
     this.service = new EcsService(this, 'service', {
-      name: `credex-core-service-${env}`,
+      name: coreName('service', env),
       cluster: this.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: desired,
@@ -226,7 +227,7 @@ export class ApiService extends Construct {
       maxCapacity: max,
     });
     new AppautoscalingPolicy(this, 'cpu-scaling', {
-      name: `credex-core-cpu-${env}`,
+      name: coreName('cpu', env),
       policyType: 'TargetTrackingScaling',
       serviceNamespace: scaling.serviceNamespace,
       scalableDimension: scaling.scalableDimension,

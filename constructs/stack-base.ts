@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { StateConfig } from '../config';
+import { stateKey } from '../contracts/naming';
 
 export interface StackBaseProps {
   readonly project: string;
@@ -20,7 +21,7 @@ export abstract class StackBase extends TerraformStack {
     super(scope, id);
     const backend = new S3Backend(this, {
       bucket: props.state.bucket,
-      key: `credex-infra/${props.stackName}.tfstate`,
+      key: stateKey(props.stackName),
       region: props.state.region,
       encrypt: true,
       dynamodbTable: props.state.dynamodbTable,

@@ -1,5 +1,6 @@
 /**
- * The file side of the generator: read synthesized stacks, render the documents as committed under docs/deploy/.
+ * The file side of the generator: read synthesized stacks, render the documents as committed under docs/deploy/
+ * and the whole set as committed in generated/ (what main.ts hands to the `global` stack).
  * Used by `npm run iam:policy` and by the drift test, so both compare the same bytes.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,13 +8,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { environments, globalConfig } from '../../config';
+import { committedUnscopableActions } from '../../policies/build/unscopable';
 import { generateDeployerPolicies, IamPolicyError, StackInput, TerraformJson } from './generate';
 import { DeployerPolicySet } from './types';
 
 /** Folder of the committed documents, relative to the repository root. */
 export const DEPLOY_DOCS_DIR = 'docs/deploy';
-/** The whole set in one file: what main.ts hands to the `global` stack. */
-export const POLICY_SET_FILE = 'deployer-policies.json';
+/**
+ * The whole set in one file, generated/deployer-policies.json (what main.ts hands to the `global` stack, through
+ * parseDeployerPolicySet in contracts/deployer-policies.ts), named relative to DEPLOY_DOCS_DIR like every other
+ * rendered file.
+ */
+export const POLICY_SET_FILE = path.posix.relative(DEPLOY_DOCS_DIR, 'generated/deployer-policies.json');
 
 /** Reads `<dir>/stacks/<env>/cdk.tf.json` for every environment. */
 export function readStacks(outdir: string, names: readonly string[] = environments.map((e) => e.name)): StackInput[] {
@@ -48,17 +54,21 @@ export function synthesizeStacks(mainJs: string): StackInput[] {
   }
 }
 
-/** The generator with this project's settings. */
+/** The generator with this project's settings and the policy gate's committed "allowed on *" set. */
 export function generateForProject(stacks: readonly StackInput[]): DeployerPolicySet {
   return generateDeployerPolicies(stacks, {
     project: globalConfig.project,
     stateBucket: globalConfig.state.bucket,
     repository: globalConfig.ecr.repositoryName,
     boundaryName: globalConfig.permissionsBoundaryName,
+    unscopableActions: committedUnscopableActions(),
   });
 }
 
-/** File name -> content, exactly as committed (2-space JSON and a final newline; deterministic). */
+/**
+ * File name (relative to DEPLOY_DOCS_DIR) -> content, exactly as committed (2-space JSON and a final newline;
+ * deterministic).
+ */
 export function renderFiles(set: DeployerPolicySet): Map<string, string> {
   const files = new Map<string, string>();
   for (const p of set.policies) files.set(p.file, JSON.stringify(p.document, null, 2) + '\n');

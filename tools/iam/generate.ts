@@ -1,13 +1,26 @@
 /**
  * The deployer-policy generator: synthesized staging/production stacks in, IAM documents out.
- * Pure (no file system): `npm run iam:policy` (tools/iam/cli.ts) reads and writes files around it.
+ * Pure (no file system): `npm run iam:policy` (tools/iam/cli.ts) reads and writes files around it (files.ts).
+ *
+ * It interprets the action map (tools/iam/actions/, one file per AWS service): every block of a stack adds its
+ * type's grants and whatever its entry declares — the roles it passes and to which service, the managed or inline
+ * policies the boundary must allow, the commands it runs, its names' patterns. No resource type is special here,
+ * except that references to roles are resolved through the stack's aws_iam_role, aws_iam_instance_profile and
+ * data.aws_iam_policy_document blocks (StackIndex).
  *
  * Output, per the issue: the group policy `credex-core-permissions` (what both environments need, attached to
  * the group credex-core-deployment), one policy per environment (credex-core-<env>-permissions, for that
  * environment's user group and OIDC role) and the permissions boundary every role of the stacks carries.
  */
-import { ACTION_MAP, BOUNDARY_REFERENCE_ARNS, KNOWN_COMMANDS, MANAGED_POLICY_BOUNDARY, ROLE_NAME_PATTERNS, SERVICE_LINKED_ROLE_NAMES, UNSCOPED_ACTIONS, WORKFLOW_GRANTS } from './action-map';
-import { Condition, ConditionKind, DeployerPolicySet, GeneratedPolicy, Grant, PolicyDocument, PolicyStatement, TagOnCreate } from './types';
+import { ACCOUNT_VARIABLE } from '../../contracts/deployer-policies';
+import { deployerPolicyName } from '../../contracts/naming';
+import { REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../policies/build/unscopable';
+import { ACTION_MAP, ACTIONS_DIR, actionFile, ROLE_NAME_PATTERNS, WORKFLOW_GRANTS } from './actions';
+import { Ctx, expandCondition, fill } from './conditions';
+import { addDraft, Draft, draftKey, finish } from './statements';
+import { Condition, ConditionKind, DeployerPolicySet, ExactNames, GeneratedPolicy, Grant, NameRule, PolicyDocument, PolicyStatement, RoleReference, TagOnCreate } from './types';
+
+export { ACCOUNT_VARIABLE };
 
 /** Terraform JSON as cdktf writes it (only what the generator reads). */
 export interface TerraformJson {
@@ -34,95 +47,45 @@ export interface GeneratorOptions {
   readonly repository: string;
   /** Name of the permissions-boundary managed policy. */
   readonly boundaryName: string;
+  /**
+   * The "allowed on *" set (lower-case actions and globs), as the policy gate has it: policies/build/unscopable.ts's
+   * committedUnscopableActions(). A grant on "*" of any other action fails the generator.
+   */
+  readonly unscopableActions: readonly string[];
 }
 
 /** The one failure type: its message is the one line the CLI prints. */
 export class IamPolicyError extends Error {}
 
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
-export const ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';
 /** In the boundary, an environment is the tag of the role that is using it. */
 export const PRINCIPAL_ENV_VARIABLE = '${aws:PrincipalTag/environment}';
 
 /** Policy names and files, in the order they are written and deployed. */
 export const POLICY_NAMES = {
-  shared: 'credex-core-permissions',
-  env: (env: string) => `credex-core-${env}-permissions`,
+  shared: deployerPolicyName(),
+  env: (env: string) => deployerPolicyName(env),
   file: (name: string) =>
     `${name.replace(/^credex-core-permissions(-\d+)?$/, 'credex-permissions$1').replace(/^credex-core-(\w+)-permissions(-\d+)?$/, 'credex-permissions-$1$2')}.json`,
 };
 
-interface Ctx {
-  readonly env: string;
-  readonly region: string;
-  readonly o: Required<GeneratorOptions>;
-}
+/** Refuses an action on "*" that the "allowed on *" list does not hold (`where` names the grant). */
+type StarCheck = (actions: readonly string[], where: string, condition?: ConditionKind | Condition) => void;
 
-// ---- templates ------------------------------------------------------------------------------------------------
-
-function fill(template: string, ctx: Ctx, envValue = ctx.env): string {
-  return template
-    .replace(/\{partition\}/g, ctx.o.partition)
-    .replace(/\{region\}/g, ctx.region)
-    .replace(/\{account\}/g, ctx.o.account)
-    .replace(/\{env\}/g, envValue)
-    .replace(/\{project\}/g, ctx.o.project)
-    .replace(/\{stateBucket\}/g, ctx.o.stateBucket)
-    .replace(/\{repository\}/g, ctx.o.repository)
-    .replace(/\{boundary\}/g, ctx.o.boundaryName);
-}
-
-function boundaryArn(ctx: Ctx): string {
-  return `arn:${ctx.o.partition}:iam::${ctx.o.account}:policy/${ctx.o.boundaryName}`;
-}
-
-function expandCondition(kind: ConditionKind | Condition | undefined, ctx: Ctx): Condition | undefined {
-  if (kind === undefined) return undefined;
-  const p = ctx.o.project;
-  const e = ctx.env;
-  switch (kind) {
-    case 'request-tag':
-      // The new resource gets this environment's tags; a resource that already exists in the request (a create
-      // call that also names existing ones, or a tagging call) must already be this environment's.
-      return {
-        StringEquals: { 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e },
-        StringEqualsIfExists: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },
-      };
-    case 'resource-tag':
-      return { StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e } };
-    case 'boundary':
-      return { StringEquals: { 'iam:PermissionsBoundary': boundaryArn(ctx) } };
-    case 'boundary-and-request-tag':
-      return { StringEquals: { 'iam:PermissionsBoundary': boundaryArn(ctx), 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e } };
-    case 'retag':
-      return {
-        StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },
-        StringEqualsIfExists: { 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e },
-      };
-    case 'role-tag':
-      return {
-        StringEqualsIfExists: {
-          'aws:RequestTag/project': p,
-          'aws:RequestTag/environment': e,
-          'aws:ResourceTag/project': p,
-          'aws:ResourceTag/environment': e,
-        },
-      };
-    case 'untag':
-      return {
-        StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },
-        'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['project', 'environment'] },
-      };
-    default: {
-      const out: Condition = {};
-      for (const [op, keys] of Object.entries(kind)) {
-        out[op] = {};
-        for (const [k, v] of Object.entries(keys)) out[op][k] = Array.isArray(v) ? v.map((x) => fill(x, ctx)) : fill(v, ctx);
-      }
-      return out;
+function starCheck(unscopableActions: readonly string[]): StarCheck {
+  const allowed = unscopableMatcher(unscopableActions);
+  return (actions, where, condition) => {
+    for (const action of actions) {
+      if (allowed(action)) continue;
+      if (condition === 'request-tag' && REQUEST_TAG_SCOPED_WRITES[action.toLowerCase()]) continue;
+      throw new IamPolicyError(
+        `iam:policy: ${where} grants ${action} on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts); scope it by ARN or tag`,
+      );
     }
-  }
+  };
 }
+
+const isStar = (resources: readonly string[]): boolean => resources.length === 1 && resources[0] === '*';
 
 // ---- reading the stacks ---------------------------------------------------------------------------------------
 
@@ -169,46 +132,90 @@ function stackRegion(stack: StackInput): string {
   return region;
 }
 
-function checkNames(block: Block, ctx: Ctx): void {
-  const rule = ACTION_MAP[block.type]?.names;
+function checkNames(block: Block, rule: NameRule | undefined, ctx: Ctx): void {
   if (!rule) return;
   for (const attribute of rule.attributes) {
     const value = block.body[attribute];
     if (typeof value !== 'string' || isRef(value)) continue;
     const isPrefix = attribute.endsWith('_prefix');
     const patterns = rule.patterns.map((p) => fill(p, ctx));
-    const ok = patterns.some((p) => globToRegExp(p).test(isPrefix ? `${value}x` : value)) || (rule.exact?.test(value) ?? false);
+    const ok = patterns.some((p) => globToRegExp(p).test(isPrefix ? `${value}x` : value)) || (rule.exact?.pattern.test(value) ?? false);
     if (!ok) {
       throw new IamPolicyError(
         `iam:policy: ${block.address} (stack ${ctx.env}): ${attribute} "${value}" is outside the deployer's scope for ${block.type} ` +
-          `(${patterns.join(', ')}); rename it or extend the pattern in tools/iam/action-map.ts`,
+          `(${patterns.join(', ')}); rename it (contracts/naming.ts) or extend the pattern in ${actionFile(block.type)}`,
       );
     }
   }
 }
 
-/** Names of this type that stand outside its patterns but are allowed exactly (the seed's secret names). */
-function exactNames(block: Block): string[] {
-  const rule = ACTION_MAP[block.type]?.names;
-  if (!rule?.exact) return [];
+/** Names of this block that stand outside its type's patterns but are allowed exactly (the seed's secret names). */
+function exactNames(block: Block, rule: NameRule | undefined): string[] {
+  const exact = rule?.exact;
+  if (!rule || !exact) return [];
   return rule.attributes
     .map((a) => block.body[a])
-    .filter((v): v is string => typeof v === 'string' && !isRef(v) && rule.exact!.test(v));
+    .filter((v): v is string => typeof v === 'string' && !isRef(v) && exact.pattern.test(v));
 }
 
-/** `${aws_iam_role.x.arn}` / `${aws_iam_role.x.name}` -> the literal role name in the stack. */
-function roleNameOf(ref: unknown, roles: Map<string, string>, where: string): string {
-  const m = typeof ref === 'string' ? /^\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(arn|name|id)\}$/.exec(ref) : null;
-  const name = m ? roles.get(m[1]) : undefined;
-  if (!name) throw new IamPolicyError(`iam:policy: ${where} passes a role that is not a literal-named aws_iam_role of the stack (${String(ref)})`);
-  return name;
-}
+/** What resolves references between the stack's blocks: its roles, instance profiles and policy documents. */
+class StackIndex {
+  /** aws_iam_role local name -> literal role name */
+  private readonly roles = new Map<string, string>();
+  /** aws_iam_instance_profile local name -> its role reference */
+  private readonly profiles = new Map<string, unknown>();
+  /** data.aws_iam_policy_document address -> block */
+  private readonly docs = new Map<string, Block>();
+  /** role name -> the services its trust policy (assume_role_policy) names */
+  readonly trusted = new Map<string, Set<string>>();
 
-/** `${aws_iam_instance_profile.x.name}` -> the role reference of that profile. */
-function profileRole(ref: unknown, profiles: Map<string, unknown>, where: string): unknown {
-  const m = typeof ref === 'string' ? /\$\{aws_iam_instance_profile\.([A-Za-z0-9_-]+)\.(name|arn|id)\}/.exec(ref) : null;
-  if (!m || !profiles.has(m[1])) throw new IamPolicyError(`iam:policy: ${where} uses an instance profile that is not in the stack (${String(ref)})`);
-  return profiles.get(m[1]);
+  constructor(all: readonly Block[]) {
+    for (const b of all) {
+      if (b.type === 'aws_iam_role' && typeof b.body.name === 'string') this.roles.set(b.address.slice('aws_iam_role.'.length), b.body.name);
+      if (b.type === 'aws_iam_instance_profile') this.profiles.set(b.address.slice('aws_iam_instance_profile.'.length), b.body.role);
+      if (b.type === 'data.aws_iam_policy_document') this.docs.set(b.address, b);
+    }
+    for (const b of all) {
+      if (b.type !== 'aws_iam_role' || typeof b.body.name !== 'string') continue;
+      const doc = this.document(b.body.assume_role_policy);
+      const services = new Set<string>();
+      for (const st of this.statements(doc)) {
+        for (const p of ((st?.principals ?? []) as { type?: string; identifiers?: string[] }[])) {
+          if (p.type === 'Service') (p.identifiers ?? []).forEach((i) => services.add(i));
+        }
+      }
+      this.trusted.set(b.body.name, services);
+    }
+  }
+
+  /** `${data.aws_iam_policy_document.x.json}` -> that block. */
+  document(ref: unknown): Block | undefined {
+    const m = typeof ref === 'string' ? /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(ref) : null;
+    return m ? this.docs.get(m[1]) : undefined;
+  }
+
+  statements(doc: Block | undefined): Record<string, unknown>[] {
+    const statements = doc?.body.statement;
+    return (Array.isArray(statements) ? statements : [statements]) as Record<string, unknown>[];
+  }
+
+  /**
+   * The literal name of the role a reference passes: `${aws_iam_role.x.arn}` (or .name, .id), or through an
+   * instance profile `${aws_iam_instance_profile.x.name}`. `where` names the reference, `block` its block.
+   */
+  role(ref: unknown, via: RoleReference, where: string, block: string): string {
+    const roleRef = via === 'instance-profile' ? this.profileRole(ref, block) : ref;
+    const m = typeof roleRef === 'string' ? /^\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(arn|name|id)\}$/.exec(roleRef) : null;
+    const name = m ? this.roles.get(m[1]) : undefined;
+    if (!name) throw new IamPolicyError(`iam:policy: ${where} passes a role that is not a literal-named aws_iam_role of the stack (${String(roleRef)})`);
+    return name;
+  }
+
+  private profileRole(ref: unknown, where: string): unknown {
+    const m = typeof ref === 'string' ? /\$\{aws_iam_instance_profile\.([A-Za-z0-9_-]+)\.(name|arn|id)\}/.exec(ref) : null;
+    if (!m || !this.profiles.has(m[1])) throw new IamPolicyError(`iam:policy: ${where} uses an instance profile that is not in the stack (${String(ref)})`);
+    return this.profiles.get(m[1]);
+  }
 }
 
 interface StackNeeds {
@@ -216,13 +223,17 @@ interface StackNeeds {
   readonly grants: Grant[];
   /** service principal -> role names passed to it */
   readonly passRoles: Map<string, Set<string>>;
-  readonly managedPolicies: Set<string>;
-  readonly serviceLinkedRoles: Set<string>;
+  /** AWS-managed policy ARN -> what the boundary lets a role use of it */
+  readonly managedPolicies: Map<string, readonly Grant[]>;
+  /** service principal -> its service-linked role */
+  readonly serviceLinkedRoles: Map<string, string>;
   readonly tagOnCreate: TagOnCreate[];
-  readonly exactSecretNames: string[];
+  readonly exactNames: { readonly name: string; readonly rule: ExactNames }[];
   /** statements of the role policies (for the boundary) */
   readonly roleStatements: { statement: Record<string, unknown>; where: string }[];
 }
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
   checkProviderTags(stack, ctx);
@@ -231,10 +242,10 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
     types: [...new Set(all.map((b) => b.type))].sort(),
     grants: [],
     passRoles: new Map(),
-    managedPolicies: new Set(),
-    serviceLinkedRoles: new Set(),
+    managedPolicies: new Map(),
+    serviceLinkedRoles: new Map(),
     tagOnCreate: [],
-    exactSecretNames: [],
+    exactNames: [],
     roleStatements: [],
   };
   // Fail first on unknown types, naming every one of them.
@@ -243,35 +254,14 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
     const example = all.find((b) => b.type === unknown[0])!.address;
     throw new IamPolicyError(
       `iam:policy: no action map for ${unknown.length === 1 ? 'type' : 'types'} ${unknown.join(', ')} (stack ${stack.name}, e.g. ${example}); ` +
-        `add ${unknown.length === 1 ? 'it' : 'them'} to tools/iam/action-map.ts`,
+        `add ${unknown.length === 1 ? 'it' : 'them'} to the service's file in ${ACTIONS_DIR}/ (a new service: a new file, listed in ${ACTIONS_DIR}/index.ts)`,
     );
   }
-  const roles = new Map<string, string>();
-  const profiles = new Map<string, unknown>();
-  const docs = new Map<string, Block>();
-  for (const b of all) {
-    if (b.type === 'aws_iam_role' && typeof b.body.name === 'string') roles.set(b.address.slice('aws_iam_role.'.length), b.body.name);
-    if (b.type === 'aws_iam_instance_profile') profiles.set(b.address.slice('aws_iam_instance_profile.'.length), b.body.role);
-    if (b.type === 'data.aws_iam_policy_document') docs.set(b.address, b);
-  }
-  // Which services each role trusts (its assume_role_policy document), so a role is only ever passed to a
-  // service that can assume it: a wiring mistake fails here instead of widening iam:PassRole.
-  const trusted = new Map<string, Set<string>>();
-  for (const b of all) {
-    if (b.type !== 'aws_iam_role' || typeof b.body.name !== 'string') continue;
-    const m = typeof b.body.assume_role_policy === 'string' ? /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(b.body.assume_role_policy) : null;
-    const doc = m ? docs.get(m[1]) : undefined;
-    const services = new Set<string>();
-    const statements = doc?.body.statement;
-    for (const st of (Array.isArray(statements) ? statements : [statements]) as Record<string, unknown>[]) {
-      for (const p of ((st?.principals ?? []) as { type?: string; identifiers?: string[] }[])) {
-        if (p.type === 'Service') (p.identifiers ?? []).forEach((i) => services.add(i));
-      }
-    }
-    trusted.set(b.body.name, services);
-  }
+  const index = new StackIndex(all);
+  // A role is only ever passed to a service its trust policy names: a wiring mistake fails here instead of
+  // widening iam:PassRole.
   const pass = (service: string, roleName: string) => {
-    if (!trusted.get(roleName)?.has(service)) {
+    if (!index.trusted.get(roleName)?.has(service)) {
       throw new IamPolicyError(`iam:policy: stack ${stack.name} passes role ${roleName} to ${service}, but the role's trust policy does not name that service`);
     }
     if (!needs.passRoles.has(service)) needs.passRoles.set(service, new Set());
@@ -280,74 +270,54 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
 
   for (const b of all) {
     const entry = ACTION_MAP[b.type]!;
-    checkNames(b, ctx);
+    checkNames(b, entry.names, ctx);
     needs.grants.push(...entry.grants);
     needs.tagOnCreate.push(...(entry.tagOnCreate ?? []));
-    for (const s of entry.serviceLinkedRoles ?? []) needs.serviceLinkedRoles.add(s);
-    if (b.type === 'aws_secretsmanager_secret') needs.exactSecretNames.push(...exactNames(b));
+    for (const s of entry.serviceLinkedRoles ?? []) needs.serviceLinkedRoles.set(s.service, s.roleName);
+    for (const name of exactNames(b, entry.names)) needs.exactNames.push({ name, rule: entry.names!.exact! });
 
-    switch (b.type) {
-      case 'aws_ecs_task_definition':
-        for (const attr of ['execution_role_arn', 'task_role_arn']) {
-          if (b.body[attr] !== undefined) pass('ecs-tasks.amazonaws.com', roleNameOf(b.body[attr], roles, `${b.address}.${attr}`));
-        }
-        break;
-      case 'aws_flow_log':
-        if (b.body.iam_role_arn !== undefined) pass('vpc-flow-logs.amazonaws.com', roleNameOf(b.body.iam_role_arn, roles, `${b.address}.iam_role_arn`));
-        break;
-      case 'aws_dlm_lifecycle_policy':
-        pass('dlm.amazonaws.com', roleNameOf(b.body.execution_role_arn, roles, `${b.address}.execution_role_arn`));
-        break;
-      case 'aws_iam_instance_profile':
-        pass('ec2.amazonaws.com', roleNameOf(b.body.role, roles, `${b.address}.role`));
-        break;
-      case 'aws_instance':
-        if (b.body.iam_instance_profile !== undefined) {
-          pass('ec2.amazonaws.com', roleNameOf(profileRole(b.body.iam_instance_profile, profiles, b.address), roles, `${b.address}.iam_instance_profile`));
-        }
-        break;
-      case 'aws_iam_role_policy_attachment': {
-        const arn = b.body.policy_arn;
-        if (typeof arn !== 'string' || isRef(arn) || !MANAGED_POLICY_BOUNDARY[arn]) {
-          throw new IamPolicyError(
-            `iam:policy: ${b.address} attaches ${String(arn)}, which is not a known AWS-managed policy; ` +
-              `add it to MANAGED_POLICY_BOUNDARY in tools/iam/action-map.ts (or use an inline policy)`,
-          );
-        }
-        needs.managedPolicies.add(arn);
-        break;
+    for (const p of entry.passesRoles ?? []) {
+      const ref = b.body[p.attribute];
+      if (ref === undefined && !p.required) continue;
+      pass(p.service, index.role(ref, p.via ?? 'role', `${b.address}.${p.attribute}`, b.address));
+    }
+
+    if (entry.managedPolicies) {
+      const arn = b.body[entry.managedPolicies.attribute];
+      const grants = typeof arn === 'string' && !isRef(arn) ? entry.managedPolicies.known[arn] : undefined;
+      if (!grants) {
+        throw new IamPolicyError(
+          `iam:policy: ${b.address} attaches ${String(arn)}, which is not a known AWS-managed policy; ` +
+            `add it to the managed policies of ${b.type} in ${actionFile(b.type)} (or use an inline policy)`,
+        );
       }
-      case 'aws_iam_role_policy': {
-        const policy = b.body.policy;
-        const m = typeof policy === 'string' ? /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(policy) : null;
-        const doc = m ? docs.get(m[1]) : undefined;
-        if (!doc) throw new IamPolicyError(`iam:policy: ${b.address}: its policy must be a data.aws_iam_policy_document of the stack, so the boundary can be derived`);
-        const statements = doc.body.statement;
-        for (const s of Array.isArray(statements) ? statements : [statements]) {
-          needs.roleStatements.push({ statement: s as Record<string, unknown>, where: `${b.address} (${doc.address})` });
-        }
-        break;
-      }
-      case 'null_resource': {
-        const provisioners = (b.body.provisioner ?? []) as Record<string, { command?: string }>[];
-        for (const p of provisioners) {
-          for (const [kind, prov] of Object.entries(p)) {
-            const command = prov.command ?? '';
-            const known = KNOWN_COMMANDS.find((k) => k.pattern.test(command));
-            if (kind !== 'local-exec' || !known) {
-              throw new IamPolicyError(
-                `iam:policy: ${b.address} runs a ${kind} command the generator has no action map for ("${command.slice(0, 60)}"); add it to KNOWN_COMMANDS in tools/iam/action-map.ts`,
-              );
-            }
-            needs.grants.push(...known.grants);
-            const profile = /--instance-profile\s+(\S+)/.exec(command)?.[1];
-            if (profile) pass('ec2.amazonaws.com', roleNameOf(profileRole(profile, profiles, b.address), roles, `${b.address} --instance-profile`));
+      needs.managedPolicies.set(arn as string, grants);
+    }
+
+    if (entry.inlinePolicy) {
+      const doc = index.document(b.body[entry.inlinePolicy.attribute]);
+      if (!doc) throw new IamPolicyError(`iam:policy: ${b.address}: its policy must be a data.aws_iam_policy_document of the stack, so the boundary can be derived`);
+      for (const s of index.statements(doc)) needs.roleStatements.push({ statement: s, where: `${b.address} (${doc.address})` });
+    }
+
+    if (entry.commands) {
+      const provisioners = (b.body.provisioner ?? []) as Record<string, { command?: string }>[];
+      for (const p of provisioners) {
+        for (const [kind, prov] of Object.entries(p)) {
+          const command = prov.command ?? '';
+          const known = entry.commands.find((k) => k.pattern.test(command));
+          if (kind !== 'local-exec' || !known) {
+            throw new IamPolicyError(
+              `iam:policy: ${b.address} runs a ${kind} command the generator has no action map for ("${command.slice(0, 60)}"); add it to the commands of ${b.type} in ${actionFile(b.type)}`,
+            );
+          }
+          needs.grants.push(...known.grants);
+          for (const r of known.passesRoles ?? []) {
+            const ref = new RegExp(`${escapeRegExp(r.flag)}\\s+(\\S+)`).exec(command)?.[1];
+            if (ref) pass(r.service, index.role(ref, r.via, `${b.address} ${r.flag}`, b.address));
           }
         }
-        break;
       }
-      default:
-        break;
     }
   }
   needs.grants.push(...WORKFLOW_GRANTS);
@@ -355,21 +325,6 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
 }
 
 // ---- from grants to statements --------------------------------------------------------------------------------
-
-interface Draft {
-  sid: string;
-  actions: Set<string>;
-  resources: string[];
-  condition?: Condition;
-}
-
-function checkUnscoped(actions: readonly string[], where: string): void {
-  for (const action of actions) {
-    const a = action.toLowerCase();
-    const ok = Object.keys(UNSCOPED_ACTIONS).some((p) => globToRegExp(p).test(a) && !a.slice(a.indexOf(':') + 1).includes(':'));
-    if (!ok) throw new IamPolicyError(`iam:policy: ${where} grants ${action} on "*", but it is not in UNSCOPED_ACTIONS (tools/iam/action-map.ts); scope it by ARN or tag`);
-  }
-}
 
 /**
  * Whether a grant belongs to an environment's policy (its ARNs or its condition name the environment; every named
@@ -380,98 +335,19 @@ const usesEnv = (g: Grant): boolean =>
   (typeof g.condition === 'string' && g.condition !== 'boundary') ||
   (typeof g.condition === 'object' && JSON.stringify(g.condition).includes('{env}'));
 
-function draftKey(d: { sid: string; resources: string[]; condition?: Condition }): string {
-  return JSON.stringify([d.sid, d.resources, d.condition ?? null]);
-}
-
-function addDraft(drafts: Map<string, Draft>, sid: string, actions: Iterable<string>, resources: string[], condition?: Condition): void {
-  const res = [...new Set(resources)].sort();
-  const key = draftKey({ sid, resources: res, condition });
-  const existing = drafts.get(key);
-  if (existing) for (const a of actions) existing.actions.add(a);
-  else drafts.set(key, { sid, actions: new Set(actions), resources: res, condition });
-}
-
-function sortCondition(c: Condition | undefined): Condition | undefined {
-  if (!c) return undefined;
-  const out: Condition = {};
-  for (const op of Object.keys(c).sort()) {
-    out[op] = {};
-    for (const k of Object.keys(c[op]).sort()) {
-      const v = c[op][k];
-      out[op][k] = Array.isArray(v) ? [...v].sort() : v;
-    }
-  }
-  return out;
-}
-
-/**
- * Size-saving merges that grant nothing more:
- *  - every unconditioned `*` grant becomes one Read statement (same resource, every action already vetted);
- *  - every grant under the same resource-tag condition becomes one statement: each resource it names must carry
- *    this environment's tags whatever the action, so uniting actions and resources cannot reach another one.
- * Request-tag grants are NOT merged: a create statement must not cover the parent resources of another create.
- */
-function coalesce(drafts: Map<string, Draft>, ctx: Ctx | undefined): Map<string, Draft> {
-  const resourceTag = ctx ? JSON.stringify(expandCondition('resource-tag', ctx)) : undefined;
-  const out = new Map<string, Draft>();
-  for (const d of drafts.values()) {
-    let sid = d.sid;
-    let resources = d.resources;
-    if (!d.condition && d.resources.length === 1 && d.resources[0] === '*') sid = 'Read';
-    else if (resourceTag && JSON.stringify(d.condition) === resourceTag) {
-      sid = 'ChangeTagged';
-      resources = d.resources;
-    }
-    const key = JSON.stringify([sid, d.condition ?? null]);
-    const merged = sid === 'Read' || sid === 'ChangeTagged';
-    const k = merged ? key : draftKey(d);
-    const e = out.get(k);
-    if (e) {
-      d.actions.forEach((a) => e.actions.add(a));
-      e.resources = [...new Set([...e.resources, ...resources])].sort();
-    } else out.set(k, { sid, actions: new Set(d.actions), resources: [...resources], condition: d.condition });
-  }
-  return out;
-}
-
-/** Merges drafts to statements: same sid+condition with one set of resources; actions sorted; Sids unique. */
-function finish(drafts: Map<string, Draft>, ctx?: Ctx): PolicyStatement[] {
-  drafts = coalesce(drafts, ctx);
-  // Merge drafts that share sid and condition and have the same action set (resources then unite).
-  const byActions = new Map<string, Draft>();
-  for (const d of drafts.values()) {
-    const actions = [...d.actions].sort();
-    const key = JSON.stringify([d.sid, actions, d.condition ?? null]);
-    const e = byActions.get(key);
-    if (e) e.resources = [...new Set([...e.resources, ...d.resources])].sort();
-    else byActions.set(key, { ...d, actions: new Set(actions) });
-  }
-  const list = [...byActions.values()].sort((a, b) => (a.sid === b.sid ? draftKey(a).localeCompare(draftKey(b)) : a.sid < b.sid ? -1 : 1));
-  const seen = new Map<string, number>();
-  return list.map((d) => {
-    const n = (seen.get(d.sid) ?? 0) + 1;
-    seen.set(d.sid, n);
-    const st: PolicyStatement = { Sid: n === 1 ? d.sid : `${d.sid}${n}`, Effect: 'Allow', Action: [...d.actions].sort(), Resource: d.resources };
-    const c = sortCondition(d.condition);
-    if (c) st.Condition = c;
-    return st;
-  });
-}
-
-function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>): Map<string, Draft> {
+function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>, checkStar: StarCheck): Map<string, Draft> {
   const drafts = new Map<string, Draft>();
   for (const g of needs.grants) {
-    if (g.resources.length === 1 && g.resources[0] === '*') checkUnscoped(g.actions, `the ${g.sid} grant`);
+    if (isStar(g.resources)) checkStar(g.actions, `the ${g.sid} grant`, g.condition);
     if (g.resources.length === 0) throw new IamPolicyError(`iam:policy: the ${g.sid} grant has no resources`);
     const target = usesEnv(g) ? drafts : shared;
     addDraft(target, g.sid, g.actions, g.resources.map((r) => fill(r, ctx)), expandCondition(g.condition, ctx));
   }
-  // Exact secret names (the seed's neo4j_<stage|prod>_secrets): the same actions as the patterned secrets.
-  const secretActions = new Set<string>();
-  for (const g of needs.grants) if (g.sid === 'Secret') g.actions.forEach((a) => secretActions.add(a));
-  for (const name of needs.exactSecretNames) {
-    addDraft(drafts, 'SecretSeedName', secretActions, [fill(`arn:{partition}:secretsmanager:{region}:{account}:secret:${name}-??????`, ctx)]);
+  // Exact names (the seed's neo4j_<stage|prod>_secrets): the same actions as the patterned names of their type.
+  for (const { name, rule } of needs.exactNames) {
+    const actions = new Set<string>();
+    for (const g of needs.grants) if (g.sid === rule.actionsOf) g.actions.forEach((a) => actions.add(a));
+    addDraft(drafts, rule.sid, actions, [fill(rule.arn.split('{name}').join(name), ctx)]);
   }
   // Tag-on-create, one statement per service: only in the call that creates the resource, only with this environment's tags.
   for (const service of ['ec2', 'elasticloadbalancing'] as const) {
@@ -503,7 +379,7 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>): Map
   if (needs.managedPolicies.size > 0) {
     for (const d of drafts.values()) {
       if (d.sid === 'RoleAttach' && d.condition) {
-        d.condition = { ...d.condition, ArnEquals: { 'iam:PolicyARN': [...needs.managedPolicies].map((a) => a.replace(/^arn:aws:/, `arn:${ctx.o.partition}:`)).sort() } };
+        d.condition = { ...d.condition, ArnEquals: { 'iam:PolicyARN': [...needs.managedPolicies.keys()].map((a) => a.replace(/^arn:aws:/, `arn:${ctx.o.partition}:`)).sort() } };
       }
     }
     // re-key after changing the condition
@@ -513,11 +389,10 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>): Map
     for (const [k, v] of rekeyed) drafts.set(k, v);
   }
   // Service-linked roles the first create needs.
-  for (const service of [...needs.serviceLinkedRoles].sort()) {
-    const roleName = SERVICE_LINKED_ROLE_NAMES[service];
-    if (!roleName) throw new IamPolicyError(`iam:policy: no service-linked role name for ${service} in SERVICE_LINKED_ROLE_NAMES`);
-    addDraft(shared, 'ServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], [fill(`arn:{partition}:iam::{account}:role/aws-service-role/${service}/${roleName}`, ctx)], {
-      StringEquals: { 'iam:AWSServiceName': [...needs.serviceLinkedRoles].sort() },
+  const services = [...needs.serviceLinkedRoles.keys()].sort();
+  for (const service of services) {
+    addDraft(shared, 'ServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], [fill(`arn:{partition}:iam::{account}:role/aws-service-role/${service}/${needs.serviceLinkedRoles.get(service)}`, ctx)], {
+      StringEquals: { 'iam:AWSServiceName': services },
     });
   }
   return drafts;
@@ -525,10 +400,9 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>): Map
 
 // ---- the boundary ---------------------------------------------------------------------------------------------
 
-function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicyStatement[] {
+function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[], checkStar: StarCheck): PolicyStatement[] {
   const drafts = new Map<string, Draft>();
   for (const { needs, ctx } of allNeeds) {
-    const bctx: Ctx = { ...ctx };
     for (const { statement, where } of needs.roleStatements) {
       if ((statement.effect ?? 'Allow') !== 'Allow') continue;
       const actions = (statement.actions as string[] | undefined) ?? [];
@@ -536,15 +410,15 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicySt
       const resources: string[] = [];
       for (const r of (statement.resources as string[] | undefined) ?? []) {
         if (r === '*') {
-          checkUnscopedForBoundary(actions, where);
+          checkStar(actions, where);
           resources.push('*');
           continue;
         }
         const m = /^\$\{((?:data\.)?[a-z0-9_]+)\.[A-Za-z0-9_-]+\.arn\}(.*)$/.exec(r);
         if (m) {
-          const arns = BOUNDARY_REFERENCE_ARNS[m[1]];
-          if (!arns) throw new IamPolicyError(`iam:policy: ${where}: the boundary has no scope for references to ${m[1]}; add it to BOUNDARY_REFERENCE_ARNS`);
-          resources.push(...arns.map((a) => fill(a, bctx, PRINCIPAL_ENV_VARIABLE)));
+          const arns = ACTION_MAP[m[1]]?.boundaryArns;
+          if (!arns) throw new IamPolicyError(`iam:policy: ${where}: the boundary has no scope for references to ${m[1]}; add boundaryArns to its entry in ${actionFile(m[1])}`);
+          resources.push(...arns.map((a) => fill(a, ctx, PRINCIPAL_ENV_VARIABLE)));
           continue;
         }
         if (isRef(r)) throw new IamPolicyError(`iam:policy: ${where}: cannot scope the boundary for resource ${r}`);
@@ -559,15 +433,15 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicySt
       }
       addDraft(drafts, 'WorkloadRoles', actions, resources, condition);
     }
-    // Seed secret names are readable only by roles of their own environment.
-    for (const name of needs.exactSecretNames) {
-      addDraft(drafts, 'WorkloadSeedSecret', ['secretsmanager:GetSecretValue'], [fill(`arn:{partition}:secretsmanager:{region}:{account}:secret:${name}-??????`, ctx)], {
+    // Exact names (the seed's secret names) are usable only by roles of their own environment.
+    for (const { name, rule } of needs.exactNames) {
+      addDraft(drafts, rule.boundary.sid, rule.boundary.actions, [fill(rule.arn.split('{name}').join(name), ctx)], {
         StringEquals: { 'aws:PrincipalTag/environment': ctx.env },
       });
     }
-    for (const arn of [...needs.managedPolicies].sort()) {
-      for (const g of MANAGED_POLICY_BOUNDARY[arn]) {
-        if (g.resources.length === 1 && g.resources[0] === '*') checkUnscopedForBoundary(g.actions, `the boundary's ${g.sid} grant`);
+    for (const arn of [...needs.managedPolicies.keys()].sort()) {
+      for (const g of needs.managedPolicies.get(arn)!) {
+        if (isStar(g.resources)) checkStar(g.actions, `the boundary's ${g.sid} grant`, g.condition);
         const pctx: Ctx = { ...ctx, env: PRINCIPAL_ENV_VARIABLE };
         addDraft(drafts, g.sid, g.actions, g.resources.map((r) => fill(r, pctx)), expandCondition(g.condition, pctx));
       }
@@ -575,12 +449,6 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[]): PolicySt
   }
   // Merge the workload drafts by their resources, so each resource set appears once.
   return finish(drafts);
-}
-
-function checkUnscopedForBoundary(actions: readonly string[], where: string): void {
-  const extra = ['ssmmessages:*'];
-  const rest = actions.filter((a) => !extra.some((p) => globToRegExp(p).test(a.toLowerCase())));
-  checkUnscoped(rest, where);
 }
 
 // ---- documents ------------------------------------------------------------------------------------------------
@@ -631,6 +499,7 @@ function policies(name: string, audience: GeneratedPolicy['audience'], descripti
 export function generateDeployerPolicies(stacks: readonly StackInput[], options: GeneratorOptions): DeployerPolicySet {
   const o: Required<GeneratorOptions> = { project: 'credex', partition: 'aws', account: ACCOUNT_VARIABLE, ...options };
   if (stacks.length === 0) throw new IamPolicyError('iam:policy: no environment stacks to read');
+  const checkStar = starCheck(o.unscopableActions);
   const shared = new Map<string, Draft>();
   const perEnv: { env: string; statements: PolicyStatement[] }[] = [];
   const all: { needs: StackNeeds; ctx: Ctx }[] = [];
@@ -640,7 +509,7 @@ export function generateDeployerPolicies(stacks: readonly StackInput[], options:
     const needs = readStack(stack, ctx);
     types[stack.name] = needs.types;
     all.push({ needs, ctx });
-    perEnv.push({ env: stack.name, statements: finish(envDrafts(needs, ctx, shared), ctx) });
+    perEnv.push({ env: stack.name, statements: finish(envDrafts(needs, ctx, shared, checkStar), ctx) });
   }
   const envNames = perEnv.map((p) => p.env);
   const generated: GeneratedPolicy[] = [
@@ -648,7 +517,7 @@ export function generateDeployerPolicies(stacks: readonly StackInput[], options:
     ...perEnv.flatMap((p) =>
       policies(POLICY_NAMES.env(p.env), p.env as GeneratedPolicy['audience'], `credex deployers of ${p.env} only: its resources by name or tag, its state, its roles (generated by npm run iam:policy)`, p.statements),
     ),
-    ...policies(o.boundaryName, 'boundary', `Permissions boundary of every role the credex stacks create (generated by npm run iam:policy)`, boundaryDocument(all)),
+    ...policies(o.boundaryName, 'boundary', `Permissions boundary of every role the credex stacks create (generated by npm run iam:policy)`, boundaryDocument(all, checkStar)),
   ];
   return { generator: "npm run iam:policy (tools/iam/cli.ts)", partition: o.partition, environments: envNames, types, policies: generated };
 }

@@ -1,11 +1,14 @@
 /**
- * Types of the deployer-policy generator. Templates (ARNs, condition values) carry placeholders that the
- * generator fills per stack: {partition}, {region}, {account}, {env}, {project}, {stateBucket}, {repository},
- * {boundary} (the permissions-boundary policy name).
+ * Types of the deployer-policy generator's action map (tools/iam/actions/). The schema of what it writes (policy
+ * documents, the policy set) is contracts/deployer-policies.ts, re-exported here for the generator's modules.
+ *
+ * Templates (ARNs, condition values) carry placeholders that the generator fills per stack: {partition}, {region},
+ * {account}, {env}, {project}, {stateBucket}, {repository}, {boundary} (the permissions-boundary policy name),
+ * and {name} in an exact-name ARN.
  */
+import type { Condition } from '../../contracts/deployer-policies';
 
-/** IAM condition block: operator -> key -> value(s). */
-export type Condition = Record<string, Record<string, string | string[]>>;
+export type { Audience, Condition, DeployerPolicySet, GeneratedPolicy, PolicyDocument, PolicyStatement } from '../../contracts/deployer-policies';
 
 /** Named condition kinds, expanded by the generator (see conditions.ts). */
 export type ConditionKind =
@@ -32,7 +35,10 @@ export interface Grant {
   /** Statement family; grants with the same sid, resources and condition merge into one statement. */
   readonly sid: string;
   readonly actions: readonly string[];
-  /** ARN templates, or ['*'] only for actions AWS cannot scope (checked against UNSCOPED_ACTIONS). */
+  /**
+   * ARN templates, or ['*'] only for actions AWS cannot scope: those of the "allowed on *" list
+   * (policies/build/unscopable.ts), or a write it lists as scoped by request tags under the 'request-tag' condition.
+   */
   readonly resources: readonly string[];
   readonly condition?: ConditionKind | Condition;
 }
@@ -46,13 +52,70 @@ export interface TagOnCreate {
   readonly resources: readonly string[];
 }
 
+/**
+ * Literal names of a type that stand outside its patterns but are allowed exactly (the seed's secret names
+ * neo4j_<stage|prod>_secrets), each granted on its own ARN.
+ */
+export interface ExactNames {
+  readonly pattern: RegExp;
+  /** ARN template of one such name ({name}). */
+  readonly arn: string;
+  /** The deployer's statement: the actions the stack's grants of sid `actionsOf` have, on the exact ARN. */
+  readonly sid: string;
+  readonly actionsOf: string;
+  /** The boundary's statement: roles tagged with the stack's environment may use these actions on it. */
+  readonly boundary: { readonly sid: string; readonly actions: readonly string[] };
+}
+
 /** Naming rule of a type: every literal name in the stack must match one pattern (a glob with {env}). */
 export interface NameRule {
   /** Attributes that hold the name (or its prefix, e.g. bucket_prefix). */
   readonly attributes: readonly string[];
   readonly patterns: readonly string[];
-  /** Literal names that may stand outside the patterns (e.g. the seed's neo4j_stage_secrets). */
-  readonly exact?: RegExp;
+  readonly exact?: ExactNames;
+}
+
+/** How an attribute or a command-line flag refers to the role it passes. */
+export type RoleReference =
+  /** `${aws_iam_role.x.arn}` (or .name, .id) */
+  | 'role'
+  /** `${aws_iam_instance_profile.x.name}`: the profile's role is passed */
+  | 'instance-profile';
+
+/** A role a resource hands to an AWS service: the deployer gets iam:PassRole for that role, to that service only. */
+export interface PassedRole {
+  /** The attribute holding the reference. */
+  readonly attribute: string;
+  /** Service principal the role is passed to; the role's trust policy must name it. */
+  readonly service: string;
+  /** @default 'role' */
+  readonly via?: RoleReference;
+  /** Whether the attribute must be there (a missing one fails the generator). @default false */
+  readonly required?: boolean;
+}
+
+/** A role a known command passes on its command line (`--instance-profile <ref>`). */
+export interface CommandPassedRole {
+  /** The flag whose value is the reference, e.g. --instance-profile. */
+  readonly flag: string;
+  readonly service: string;
+  readonly via: RoleReference;
+}
+
+/** A null_resource's local-exec command the generator knows, by a pattern over the command line. */
+export interface KnownCommand {
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly grants: readonly Grant[];
+  readonly passesRoles?: readonly CommandPassedRole[];
+}
+
+/** A service-linked role the first create of a type needs. */
+export interface ServiceLinkedRole {
+  /** Service principal (iam:AWSServiceName), e.g. ecs.amazonaws.com. */
+  readonly service: string;
+  /** The role AWS creates, e.g. AWSServiceRoleForECS. */
+  readonly roleName: string;
 }
 
 /** What Terraform (and the commands it runs) needs for one resource or data type. */
@@ -62,54 +125,28 @@ export interface TypeActions {
   readonly grants: readonly Grant[];
   readonly tagOnCreate?: readonly TagOnCreate[];
   readonly names?: NameRule;
-  /** Service-linked roles the first create needs (service principal names). */
-  readonly serviceLinkedRoles?: readonly string[];
+  readonly serviceLinkedRoles?: readonly ServiceLinkedRole[];
+  /** Roles the resource passes to services (iam:PassRole). */
+  readonly passesRoles?: readonly PassedRole[];
+  /**
+   * The attribute holding an AWS-managed policy ARN attached to a role: only the policies listed here may be
+   * attached, and the permissions boundary lets a role use what each one's grants say ({env}: the role's own
+   * environment tag).
+   */
+  readonly managedPolicies?: { readonly attribute: string; readonly known: Readonly<Record<string, readonly Grant[]>> };
+  /**
+   * The attribute holding a role's inline policy (a `data.aws_iam_policy_document` of the stack): the permissions
+   * boundary must allow its statements.
+   */
+  readonly inlinePolicy?: { readonly attribute: string };
+  /**
+   * When a role policy names a resource of this type by reference (`${aws_x.y.arn}`), the ARNs the boundary allows
+   * instead ({env}: the role's own environment tag).
+   */
+  readonly boundaryArns?: readonly string[];
+  /** The local-exec commands a resource of this type may run (null_resource): each must match one of these. */
+  readonly commands?: readonly KnownCommand[];
 }
 
-/** A null_resource's local-exec command the generator knows, by a pattern over the command line. */
-export interface KnownCommand {
-  readonly name: string;
-  readonly pattern: RegExp;
-  readonly grants: readonly Grant[];
-}
-
-/** An IAM policy document as AWS takes it. */
-export interface PolicyStatement {
-  Sid: string;
-  Effect: 'Allow' | 'Deny';
-  Action: string[];
-  Resource: string[];
-  Condition?: Condition;
-}
-
-export interface PolicyDocument {
-  Version: '2012-10-17';
-  Statement: PolicyStatement[];
-}
-
-/** Who a generated managed policy is for. */
-export type Audience = 'shared' | 'staging' | 'production' | 'boundary';
-
-/** One managed policy of the generated set. */
-export interface GeneratedPolicy {
-  /** IAM policy name, e.g. credex-core-permissions, credex-core-staging-permissions. */
-  readonly name: string;
-  readonly audience: Audience;
-  readonly description: string;
-  /** File under docs/deploy/ that holds the document. */
-  readonly file: string;
-  readonly document: PolicyDocument;
-  /** Characters of the minified document (IAM's managed-policy limit is 6,144, whitespace excluded). */
-  readonly size: number;
-  readonly actionCount: number;
-}
-
-/** Everything `npm run iam:policy` writes, and what the `global` stack deploys. */
-export interface DeployerPolicySet {
-  readonly generator: string;
-  readonly partition: string;
-  readonly environments: readonly string[];
-  /** Resource and data types seen per environment (sorted), so a review sees what the policy covers. */
-  readonly types: Readonly<Record<string, readonly string[]>>;
-  readonly policies: readonly GeneratedPolicy[];
-}
+/** The types one AWS service's file maps. */
+export type ServiceActions = Readonly<Record<string, TypeActions>>;

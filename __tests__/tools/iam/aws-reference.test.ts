@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
 import { environment } from '../../constructs/helpers';
 import { IamReference, loadIamReference } from '../../../lib/iam-reference';
+import { committedUnscopableActions, parseUnscopableRego, renderUnscopableRego, REQUEST_TAG_SCOPED_WRITES } from '../../../policies/build/unscopable';
 
 interface Statement {
   Sid?: string;
@@ -56,6 +57,14 @@ test('the reference itself is loaded and answers (a check that can fail)', () =>
   expect(problems(ref, 't', { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'x', Condition: { StringEquals: { 'iam:NoSuchKey': 'y' } } })).toEqual([
     't: unknown condition key iam:NoSuchKey',
   ]);
+});
+
+test('the "allowed on *" list the generator checks against is the gate\'s, generated from this reference', () => {
+  expect(committedUnscopableActions()).toEqual(parseUnscopableRego(renderUnscopableRego(ref)));
+  // The writes it allows on "*" only under request tags: writes AWS defines without a resource type.
+  for (const action of Object.keys(REQUEST_TAG_SCOPED_WRITES)) {
+    expect({ action, types: ref.resourceTypes(action), level: ref.accessLevel(action) }).toEqual({ action, types: [], level: 'Write' });
+  }
 });
 
 test('the generated deployer policies and boundary: real actions, "*" only where AWS allows nothing else, real condition keys', () => {

@@ -36,7 +36,7 @@ describe('iam:policy bad input', () => {
     const e = errorOf(() => generateForProject(broken('production', (j) => (j[kind] = { ...j[kind], [type]: { x: { name: 'credex-production-x' } } }))));
     expect(e.message).toContain(named);
     expect(e.message).toContain('no action map');
-    expect(e.message).toContain('tools/iam/action-map.ts');
+    expect(e.message).toContain('tools/iam/actions/');
     expect(e.message).not.toContain('\n');
   });
 
@@ -50,6 +50,7 @@ describe('iam:policy bad input', () => {
       ),
     );
     expect(e.message).toMatch(/aws_cloudwatch_metric_alarm\.\S+ \(stack staging\): alarm_name "credex-production-cpu" is outside/);
+    expect(e.message).toContain('tools/iam/actions/cloudwatch.ts');
   });
 
   it('a null_resource command without an action map fails', () => {
@@ -62,7 +63,7 @@ describe('iam:policy bad input', () => {
       ),
     );
     expect(e.message).toContain('null_resource.');
-    expect(e.message).toContain('KNOWN_COMMANDS');
+    expect(e.message).toContain('tools/iam/actions/local.ts');
   });
 
   it('passing a role to a service its trust policy does not name fails', () => {
@@ -90,6 +91,7 @@ describe('iam:policy bad input', () => {
       ),
     );
     expect(e.message).toContain('AdministratorAccess');
+    expect(e.message).toContain('tools/iam/actions/iam.ts');
   });
 
   it('a stack without the project/environment default tags fails (tag scoping depends on them)', () => {

@@ -1,11 +1,11 @@
 /**
- * The committed docs/deploy/*.json are exactly what the current stacks need: red when a construct adds a
- * resource type, a role or a name without `npm run iam:policy` being run and committed.
+ * The committed docs/deploy/*.json and generated/deployer-policies.json are exactly what the current stacks need:
+ * red when a construct adds a resource type, a role or a name without `npm run iam:policy` being run and committed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEPLOY_DOCS_DIR, generateForProject, renderFiles, staleFiles } from '../../../tools/iam/files';
+import { DEPLOY_DOCS_DIR, generateForProject, POLICY_SET_FILE, renderFiles, staleFiles } from '../../../tools/iam/files';
 import { repoRoot } from '../../../lib/paths';
 import { copyStacks, synthesized } from './helpers';
 
@@ -15,6 +15,8 @@ describe('docs/deploy drift', () => {
   it('the committed documents equal what the synthesized stacks need (run npm run iam:policy when this fails)', () => {
     const set = generateForProject(synthesized().stacks);
     expect(staleFiles(set, docsDir)).toEqual([]);
+    // The set main.ts deploys is the committed generated/deployer-policies.json.
+    expect(path.resolve(docsDir, POLICY_SET_FILE)).toBe(path.join(repoRoot(), 'generated', 'deployer-policies.json'));
   });
 
   it('goes red when a resource type is added to a stack without regenerating', () => {
@@ -25,7 +27,7 @@ describe('docs/deploy drift', () => {
     staging.json.resource.aws_s3_bucket_versioning = { logs: { bucket: '${aws_s3_bucket.x.id}', versioning_configuration: { status: 'Enabled' } } };
     const set = generateForProject(stacks);
     const stale = staleFiles(set, docsDir);
-    expect(stale).toContain('deployer-policies.json');
+    expect(stale).toContain(POLICY_SET_FILE);
     expect(stale.some((f) => f.startsWith('credex-permissions-staging'))).toBe(true);
     expect(JSON.stringify(set)).toContain('s3:PutBucketVersioning');
   });
@@ -45,16 +47,21 @@ describe('docs/deploy drift', () => {
 
   it('reports an orphaned part and a hand edit', () => {
     const set = generateForProject(synthesized().stacks);
-    const dir = mkdtempSync(path.join(tmpdir(), 'credex-iam-drift-'));
+    // The repository's layout in a scratch folder: the documents in docs/deploy/, the set in generated/.
+    const root = mkdtempSync(path.join(tmpdir(), 'credex-iam-drift-'));
+    const dir = path.join(root, DEPLOY_DOCS_DIR);
     try {
-      for (const [name, content] of renderFiles(set)) writeFileSync(path.join(dir, name), content);
+      for (const [name, content] of renderFiles(set)) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), content);
+      }
       expect(staleFiles(set, dir)).toEqual([]);
       writeFileSync(path.join(dir, 'credex-permissions-staging-9.json'), '{}\n');
       const edited = readFileSync(path.join(dir, 'credex-permissions.json'), 'utf8').replace('ecr:PutImage', 'ecr:*');
       writeFileSync(path.join(dir, 'credex-permissions.json'), edited);
       expect(staleFiles(set, dir).sort()).toEqual(['credex-permissions-staging-9.json', 'credex-permissions.json']);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

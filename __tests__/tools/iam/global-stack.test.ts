@@ -7,7 +7,10 @@ import { App, Testing } from 'cdktf';
 import { globalConfig } from '../../../config';
 import { GithubOidc } from '../../../constructs/github-oidc';
 import { GlobalStack } from '../../../constructs/global-stack';
-import { committedDeployerPolicies } from '../../../tools/iam/committed';
+import { parseDeployerPolicySet } from '../../../contracts/deployer-policies';
+import committed from '../../../generated/deployer-policies.json';
+
+const committedDeployerPolicies = parseDeployerPolicySet(committed);
 
 type Json = Record<string, Record<string, Record<string, any>>>;
 
@@ -28,6 +31,16 @@ const idOf = (r: Json, type: string, name: string) => Object.entries(r[type]).fi
 
 describe('global stack', () => {
   const r = synth();
+
+  it('takes the committed set only in its schema: a broken set fails synth with one line', () => {
+    expect(parseDeployerPolicySet(committed).policies.length).toBeGreaterThanOrEqual(5);
+    expect(() => parseDeployerPolicySet({ ...committed, policies: [] })).toThrow(
+      'deployer policy set: no policies; run npm run iam:policy and commit generated/deployer-policies.json',
+    );
+    const [first, ...rest] = committed.policies;
+    expect(() => parseDeployerPolicySet({ ...committed, policies: [{ ...first, audience: 'everyone' }, ...rest] })).toThrow('a known audience');
+    expect(() => parseDeployerPolicySet({ ...committed, policies: [{ ...first, document: {} }, ...rest] })).toThrow(`${first.name} has no policy document`);
+  });
 
   it('keeps the ECR repository', () => {
     expect(byName(r, 'aws_ecr_repository', 'credex-core')).toBeDefined();

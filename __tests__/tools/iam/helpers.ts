@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { synthesizeAll } from '../../../main';
 import { readStacks } from '../../../tools/iam/files';
 import { StackInput, TerraformJson } from '../../../tools/iam/generate';
-import { PolicyDocument, PolicyStatement } from '../../../tools/iam/types';
+import { PolicyDocument, PolicyStatement } from '../../../contracts/deployer-policies';
 
 let cached: { stacks: StackInput[]; global: TerraformJson } | undefined;
 

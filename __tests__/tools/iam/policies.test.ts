@@ -3,10 +3,12 @@
  * production disjoint, iam:PassRole only for the stacks' own roles to their own services, role changes only with
  * the permissions boundary, no IAM user/group/policy changes at all, and every part within IAM's size limit.
  */
-import { ROLE_NAME_PATTERNS, UNSCOPED_ACTIONS } from '../../../tools/iam/action-map';
+import { DeployerPolicySet, GeneratedPolicy, PolicyStatement } from '../../../contracts/deployer-policies';
+import { committedUnscopableActions, REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../../policies/build/unscopable';
+import { ROLE_NAME_PATTERNS } from '../../../tools/iam/actions';
+import { globalConfig } from '../../../config';
 import { generateForProject } from '../../../tools/iam/files';
-import { deployedSize, MANAGED_POLICY_SIZE_LIMIT } from '../../../tools/iam/generate';
-import { DeployerPolicySet, GeneratedPolicy, PolicyStatement } from '../../../tools/iam/types';
+import { deployedSize, generateDeployerPolicies, IamPolicyError, MANAGED_POLICY_SIZE_LIMIT } from '../../../tools/iam/generate';
 import { conditionValues, synthesized } from './helpers';
 
 let set: DeployerPolicySet;
@@ -45,15 +47,31 @@ describe('generated deployer policies', () => {
   });
 
   it('uses Resource "*" only for actions AWS cannot scope (or creates scoped by request tags)', () => {
-    const unscoped = Object.keys(UNSCOPED_ACTIONS).map(glob);
+    // The gate's list (policies/build/unscopable.ts, rendered into the committed Rego set), not a copy of it.
+    const unscopable = unscopableMatcher(committedUnscopableActions());
     for (const st of [...deployer(), ...of('boundary')]) {
       if (!st.Resource.includes('*')) continue;
       expect(st.Resource).toEqual(['*']);
+      const requestTagged = conditionValues(st, 'aws:RequestTag/environment').length === 1;
       for (const a of st.Action) {
-        const ok = unscoped.some((r) => r.test(a)) || a.startsWith('ssmmessages:');
+        const ok = unscopable(a) || (requestTagged && a.toLowerCase() in REQUEST_TAG_SCOPED_WRITES);
         if (!ok) throw new Error(`${st.Sid}: ${a} on "*"`);
       }
     }
+  });
+
+  it('refuses an action on "*" that the "allowed on *" list lacks, naming the list', () => {
+    const generate = (unscopableActions: readonly string[]) =>
+      generateDeployerPolicies(synthesized().stacks, {
+        stateBucket: globalConfig.state.bucket,
+        repository: globalConfig.ecr.repositoryName,
+        boundaryName: globalConfig.permissionsBoundaryName,
+        unscopableActions,
+      });
+    expect(() => generate(committedUnscopableActions())).not.toThrow();
+    const withoutIdentity = committedUnscopableActions().filter((a) => a !== 'sts:getcalleridentity');
+    expect(() => generate(withoutIdentity)).toThrow(IamPolicyError);
+    expect(() => generate(withoutIdentity)).toThrow('grants sts:GetCallerIdentity on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts)');
   });
 
   it('keeps staging and production apart: neither document names the other environment', () => {

@@ -8,9 +8,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { renderPolicyDocument } from '../../../constructs/deployers';
-import { committedDeployerPolicies } from '../../../tools/iam/committed';
+import { parseDeployerPolicySet } from '../../../contracts/deployer-policies';
+import committed from '../../../generated/deployer-policies.json';
 import { repoRoot } from '../../../lib/paths';
 import { synthesized } from './helpers';
+
+const committedDeployerPolicies = parseDeployerPolicySet(committed);
 
 const root = repoRoot();
 const gate = existsSync(path.join(root, 'policies', 'cli.ts')) ? describe : describe.skip;

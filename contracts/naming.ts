@@ -1,0 +1,97 @@
+/**
+ * The resource naming scheme, in one place. The constructs name their resources with these functions, and the
+ * deployer-policy generator (tools/iam/actions/) derives its name and ARN globs from the same functions, called
+ * with ANY ('*') for the free part and ENV ('{env}', filled per environment by the generator). So a name and the
+ * permission that covers it cannot drift apart.
+ *
+ * Every synthesized name must stay exactly as it is: renaming a physical name replaces the resource (and a
+ * stateful one loses its data).
+ */
+
+/** The project, first in every name. */
+export const PROJECT = 'credex';
+/** The API (its ECS service, container, roles and secrets), and the shared ECR repository. */
+export const API_NAME = `${PROJECT}-core`;
+
+/** Glob placeholders: ANY matches any part of a name; ENV is an environment, filled in by the generator. */
+export const ANY = '*';
+export const ENV = '{env}';
+
+// ---- per environment: credex-<env>-<what> and credex-<what>-<env> ------------------------------------------------
+
+/** `credex-<env>`: the prefix of the environment's network, load balancer and Neo4j names; its dashboard. */
+export const envPrefix = (env: string): string => `${PROJECT}-${env}`;
+/** `credex-<env>-<what>`: network, load balancer, Neo4j hosts, alarms, instance profiles. */
+export const envName = (what: string, env: string): string => `${envPrefix(env)}-${what}`;
+/** `credex-<what>-<env>`: ECS names (cluster, service, task family) and the alarm topic. */
+export const envSuffixedName = (what: string, env: string): string => `${PROJECT}-${what}-${env}`;
+/** `credex-core-<what>-<env>`: the API's roles, security group, service and scaling policy. */
+export const coreName = (what: string, env: string): string => envSuffixedName(`core-${what}`, env);
+/** `credex-core-<env>`: the API's task definition family (and its log group). */
+export const coreFamily = (env: string): string => envSuffixedName('core', env);
+/** `credex-cluster-<env>`. */
+export const clusterName = (env: string): string => envSuffixedName('cluster', env);
+/** `credex-alarms-<env>`: the SNS topic every alarm of the environment notifies. */
+export const alarmTopicName = (env: string): string => envSuffixedName('alarms', env);
+/** `credex-<env>-<what>`: a CloudWatch alarm. */
+export const alarmName = (what: string, env: string): string => envName(what, env);
+/** `credex-<env>`: the environment's dashboard. */
+export const dashboardName = (env: string): string => envPrefix(env);
+/** `credex-<env>-neo4j-<space>`: a Neo4j host (instance, role, profile, security group, interface). */
+export const neo4jHostName = (env: string, space: string): string => envName(`neo4j-${space}`, env);
+/** `credex-<env>-neo4j-backups`: the role DLM snapshots the Neo4j data volumes with. */
+export const neo4jBackupsRoleName = (env: string): string => envName('neo4j-backups', env);
+/** `credex-<env>-neo4j-ami-builder`: the AMI builder's role and instance profile. */
+export const neo4jAmiBuilderName = (env: string): string => envName('neo4j-ami-builder', env);
+/** `<role>-policy`: the inline policy of a role. */
+export const inlinePolicyName = (roleName: string): string => `${roleName}-policy`;
+
+// ---- log groups -------------------------------------------------------------------------------------------------
+
+/** `/ecs/<family>`: the log group of an ECS task family. */
+export const ecsLogGroupName = (family: string): string => `/ecs/${family}`;
+/** `/vpc/<prefix>/<what>`, e.g. /vpc/credex-staging/flow-logs (prefix: envPrefix). */
+export const vpcLogGroupName = (prefix: string, what: string): string => `/vpc/${prefix}/${what}`;
+/** `/credex/<env>/<what>`: the environment's other log groups (none today; the deployer may create them). */
+export const envLogGroupName = (what: string, env: string): string => `/${PROJECT}/${env}/${what}`;
+
+// ---- secrets ----------------------------------------------------------------------------------------------------
+
+/** `credex-core/<env>/<what>`: the API's secrets. */
+export const coreSecretName = (what: string, env: string): string => `${API_NAME}/${env}/${what}`;
+/** `credex-core/<env>/app`: the API's secret whose values the deploy workflow writes. */
+export const appSecretName = (env: string): string => coreSecretName('app', env);
+/** `credex/<env>/<what>`: the environment's other secrets. */
+export const envSecretName = (what: string, env: string): string => `${PROJECT}/${env}/${what}`;
+/** `credex/<env>/neo4j/<space>`: a Neo4j host's own admin credentials. */
+export const neo4jPasswordSecretName = (env: string, space: string): string => envSecretName(`neo4j/${space}`, env);
+
+// ---- Terraform state --------------------------------------------------------------------------------------------
+
+/** `credex-infra/<stack>.tfstate`: the stack's key in the state bucket. */
+export const stateKey = (stack: string): string => `${PROJECT}-infra/${stack}.tfstate`;
+/** The S3-native lock object next to the state (`<key>.tflock`). */
+export const stateLockKey = (stack: string): string => `${stateKey(stack)}.tflock`;
+
+// ---- deployers (the `global` stack) -------------------------------------------------------------------------------
+
+/** IAM path of the deployer users, groups and roles: outside every `credex-*` name pattern the deployers may touch. */
+export const DEPLOYER_PATH = `/${PROJECT}-deployers/`;
+/** `credex-core-deployment`: the group every deployer user is in (the shared policies). */
+export const DEPLOYER_GROUP_NAME = `${API_NAME}-deployment`;
+/** `credex-core-<env>-deployment`: an environment's deployer user and its group. */
+export const deployerName = (env: string): string => `${API_NAME}-${env}-deployment`;
+/** Prefix of the GitHub OIDC deploy roles. */
+export const GITHUB_DEPLOY_ROLE_PREFIX = `${PROJECT}-github-deploy`;
+/** `credex-github-deploy-<env>`: the role an environment's deploy workflow assumes. */
+export const githubDeployRoleName = (env: string, prefix: string = GITHUB_DEPLOY_ROLE_PREFIX): string => `${prefix}-${env}`;
+/** `credex-core-permissions` (shared) or `credex-core-<env>-permissions`: a generated deployer policy. */
+export const deployerPolicyName = (env?: string): string => (env === undefined ? `${API_NAME}-permissions` : `${API_NAME}-${env}-permissions`);
+
+// ---- the AMI command ----------------------------------------------------------------------------------------------
+
+/**
+ * The tag and value that mark everything the AMI command creates (defined with the AMI tags in contracts/ami.ts):
+ * the hosts boot only images that carry them, and the deployer may change only builders and images that do.
+ */
+export { TAG_MANAGED_BY as AMI_MARKER_TAG, MANAGED_BY_VALUE as AMI_MARKER } from './ami';

@@ -1,0 +1,59 @@
+/**
+ * What the deploy workflows and `npm run verify` do besides Terraform, per environment ({env}) or shared.
+ * Terraform state: one key per stack in the state bucket, S3-native locking (<key>.tflock).
+ */
+import { ENV, stateKey, stateLockKey } from '../../../contracts/naming';
+import { Grant } from '../types';
+import { ec2, star } from './arns';
+import { ECR_REPOSITORY_ARN } from './ecr';
+import { ECS_CONTAINER_INSTANCE_ARNS, ECS_SERVICE_ARNS, ECS_TASK_ARNS } from './ecs';
+import { APP_SECRET_ARN } from './secretsmanager';
+
+const stateObjects = [stateKey(ENV), stateLockKey(ENV)];
+
+export const WORKFLOW_GRANTS: readonly Grant[] = [
+  // Shared: push the API image (both deploy workflows build it), log in to ECR, know who we are.
+  star('Identity', ['sts:GetCallerIdentity']),
+  star('EcrLogin', ['ecr:GetAuthorizationToken']),
+  {
+    sid: 'EcrPush',
+    actions: [
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:BatchGetImage',
+      'ecr:CompleteLayerUpload',
+      'ecr:DescribeImages',
+      'ecr:GetDownloadUrlForLayer',
+      'ecr:InitiateLayerUpload',
+      'ecr:PutImage',
+      'ecr:UploadLayerPart',
+    ],
+    resources: [ECR_REPOSITORY_ARN],
+  },
+  // Per environment: its own state object and lock, nothing else in the bucket (the global stack's state is not theirs).
+  {
+    sid: 'StateList',
+    actions: ['s3:ListBucket'],
+    resources: ['arn:{partition}:s3:::{stateBucket}'],
+    condition: { StringLike: { 's3:prefix': stateObjects } },
+  },
+  {
+    sid: 'StateObject',
+    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    resources: stateObjects.map((key) => `arn:{partition}:s3:::{stateBucket}/${key}`),
+  },
+  // The app secret's values, written from the environment's GitHub secrets.
+  { sid: 'AppSecretWrite', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [APP_SECRET_ARN] },
+  // Roll out and verify the service.
+  { sid: 'EcsService', actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: ECS_SERVICE_ARNS },
+  { sid: 'EcsTasks', actions: ['ecs:DescribeTasks'], resources: ECS_TASK_ARNS },
+  { sid: 'EcsTaskList', actions: ['ecs:ListTasks'], resources: ECS_CONTAINER_INSTANCE_ARNS },
+  star('LoadBalancerRead', ['elasticloadbalancing:DescribeTargetHealth']),
+  // verify reaches the private Neo4j hosts' Bolt port through Session Manager port forwarding (no inbound route).
+  {
+    sid: 'Neo4jPortForward',
+    actions: ['ssm:StartSession'],
+    resources: [ec2('instance')],
+    condition: { StringEquals: { 'ssm:resourceTag/environment': '{env}' } },
+  },
+  { sid: 'PortForwardDocument', actions: ['ssm:StartSession'], resources: ['arn:{partition}:ssm:{region}::document/AWS-StartPortForwardingSession'] },
+];
