@@ -5,7 +5,8 @@ import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { EnvironmentConfig, GlobalConfig, STACK_OUTPUTS } from '../config';
+import { EnvironmentConfig, GlobalConfig } from '../config';
+import { STACK_OUTPUTS } from '../contracts/outputs';
 import { appSecretName, envPrefix } from '../contracts/naming';
 import { AlarmTopic } from './alarm-topic';
 import { AppSecrets } from './app-secrets';
@@ -14,7 +15,8 @@ import { Monitoring } from './monitoring';
 import { Neo4jAmi } from './neo4j-ami';
 import { Neo4jBackups } from './neo4j-backups';
 import { Neo4jConnectionSecret } from './neo4j-connection-secret';
-import { BOLT_PORT, Neo4jHost, Neo4jSpace } from './neo4j-host';
+import { BOLT_PORT, NEO4J_SPACES, Neo4jSpace } from '../contracts/neo4j';
+import { Neo4jHost } from './neo4j-host';
 import { Network } from './network';
 import { ApiService } from './service';
 import { StackBase } from './stack-base';
@@ -79,10 +81,9 @@ export class EnvironmentStack extends StackBase {
       builderSubnetId: this.network.privateSubnets[0].id,
       permissionsBoundaryArn,
     });
-    const spaces: Neo4jSpace[] = ['ledgerspace', 'searchspace'];
     // One host per space, spread over the two private subnets.
     this.neo4j = Object.fromEntries(
-      spaces.map((space, i) => [
+      NEO4J_SPACES.map((space, i) => [
         space,
         new Neo4jHost(this, `neo4j-${space}`, {
           environment: env.name,
@@ -143,7 +144,7 @@ export class EnvironmentStack extends StackBase {
       ],
       permissionsBoundaryArn,
     });
-    for (const space of spaces) {
+    for (const space of NEO4J_SPACES) {
       this.neo4j[space].allowBoltFrom('api-tasks', this.service.securityGroup, 'Bolt from the credex-core API tasks');
       this.service.allowOutboundTo(`neo4j-${space}`, this.neo4j[space].securityGroup, BOLT_PORT, `Bolt to Neo4j ${space}`);
     }

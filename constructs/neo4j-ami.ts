@@ -11,7 +11,7 @@ import {
   TAG_MANAGED_BY,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
-} from '../tools/ami/build-script';
+} from '../contracts/ami';
 import { ServiceRole } from './iam-role';
 
 export interface Neo4jAmiProps {

@@ -2,20 +2,9 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { NEO4J_SECRET_KEYS, Neo4jSecretKey, neo4jSecretKey } from '../contracts/neo4j';
 import { Neo4jHost } from './neo4j-host';
 import { ContainerSecret } from './service';
-
-/** The six keys of the connection secret, and the container environment variable each one feeds. */
-export const NEO4J_SECRET_KEYS = {
-  ledgerspacebolturl: 'NEO4J_LEDGER_SPACE_BOLT_URL',
-  ledgerspaceuser: 'NEO4J_LEDGER_SPACE_USER',
-  ledgerspacepass: 'NEO4J_LEDGER_SPACE_PASS',
-  searchspacebolturl: 'NEO4J_SEARCH_SPACE_BOLT_URL',
-  searchspaceuser: 'NEO4J_SEARCH_SPACE_USER',
-  searchspacepass: 'NEO4J_SEARCH_SPACE_PASS',
-} as const;
-
-export type Neo4jSecretKey = keyof typeof NEO4J_SECRET_KEYS;
 
 export interface Neo4jConnectionSecretProps {
   /** neo4j_stage_secrets or neo4j_prod_secrets. */
@@ -27,7 +16,7 @@ export interface Neo4jConnectionSecretProps {
 }
 
 /**
- * The one JSON secret the API reads its Neo4j connection details from, with exactly the six keys above.
+ * The one JSON secret the API reads its Neo4j connection details from, with exactly the six keys of contracts/neo4j.ts.
  * Its value is built by Terraform from the hosts' generated passwords and stable addresses: no literal
  * password exists anywhere in code or synthesized JSON.
  */
@@ -41,14 +30,12 @@ export class Neo4jConnectionSecret extends Construct {
       description: 'credex-core Neo4j connection details (LedgerSpace and SearchSpace)',
       recoveryWindowInDays: props.recoveryWindowDays ?? 7,
     });
-    const value: Record<Neo4jSecretKey, string> = {
-      ledgerspacebolturl: props.ledgerSpace.boltUrl,
-      ledgerspaceuser: props.ledgerSpace.username,
-      ledgerspacepass: props.ledgerSpace.password,
-      searchspacebolturl: props.searchSpace.boltUrl,
-      searchspaceuser: props.searchSpace.username,
-      searchspacepass: props.searchSpace.password,
-    };
+    const value: Record<string, string> = {};
+    for (const host of [props.ledgerSpace, props.searchSpace]) {
+      value[neo4jSecretKey(host.space, 'bolturl')] = host.boltUrl;
+      value[neo4jSecretKey(host.space, 'user')] = host.username;
+      value[neo4jSecretKey(host.space, 'pass')] = host.password;
+    }
     new SecretsmanagerSecretVersion(this, 'value', { secretId: this.secret.id, secretString: Fn.jsonencode(value) });
   }
 

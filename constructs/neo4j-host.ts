@@ -16,14 +16,12 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Neo4jEdition } from '../config';
 import { neo4jHostName, neo4jPasswordSecretName } from '../contracts/naming';
+import { BOLT_PORT, Neo4jSpace } from '../contracts/neo4j';
 import { ServiceRole } from './iam-role';
 import { neo4jMemory, neo4jUserData } from './neo4j-user-data';
 
-export const BOLT_PORT = 7687;
 /** Tag key that the DLM backup policy selects data volumes by (value: environment name). */
 export const NEO4J_BACKUP_TAG = 'Neo4jBackup';
-
-export type Neo4jSpace = 'ledgerspace' | 'searchspace';
 
 export interface Neo4jHostProps {
   readonly environment: string;
@@ -53,6 +51,7 @@ export interface Neo4jHostProps {
  * encrypted Terraform state); its security group accepts Bolt only from groups named with `allowBoltFrom`.
  */
 export class Neo4jHost extends Construct {
+  public readonly space: Neo4jSpace;
   public readonly instance: Instance;
   public readonly dataVolume: EbsVolume;
   public readonly securityGroup: SecurityGroup;
@@ -67,6 +66,7 @@ export class Neo4jHost extends Construct {
 
   constructor(scope: Construct, id: string, props: Neo4jHostProps) {
     super(scope, id);
+    this.space = props.space;
     const memory = neo4jMemory(props.instanceType);
     if (!memory) throw new Error(`Neo4jHost ${id}: instanceType "${props.instanceType}" has no memory sizing; add it to INSTANCE_MEMORY_GIB`);
     const volumeGiB = props.dataVolumeGiB ?? 20;

@@ -1,4 +1,5 @@
 import { Neo4jEdition } from '../config';
+import { BOLT_PORT } from '../contracts/neo4j';
 
 /** Memory of the instance types a Neo4j host may use, in GiB (heap and page cache are sized from it). */
 export const INSTANCE_MEMORY_GIB: Readonly<Record<string, number>> = {
@@ -43,7 +44,7 @@ export function neo4jConf(memory: Neo4jMemory): string {
     `server.directories.data=${NEO4J_DATA_DIR}/data`,
     'server.default_listen_address=0.0.0.0',
     'server.bolt.enabled=true',
-    'server.bolt.listen_address=:7687',
+    `server.bolt.listen_address=:${BOLT_PORT}`,
     'server.bolt.tls_level=DISABLED',
     'server.http.enabled=false',
     'server.https.enabled=false',

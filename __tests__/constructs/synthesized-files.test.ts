@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { globalConfig, STACK_OUTPUTS } from '../../config';
+import { globalConfig } from '../../config';
+import { STACK_OUTPUTS } from '../../contracts/outputs';
 import { scanText } from '../support/secret-scan';
 import { synthProject, TfJson } from '../support/synth';
 import { resources } from './helpers';

@@ -3,16 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { renderUserData } from '../../../tools/ami/bake';
-import {
-  amiCommand,
-  BUILD_SCRIPT_PATH,
-  buildScriptHash,
-  TAG_BUILD_STATE,
-  TAG_BUILD_STEP,
-  TAG_BUILT_FROM,
-  TAG_NEO4J_EDITION,
-  TAG_NEO4J_VERSION,
-} from '../../../tools/ami/build-script';
+import { amiCommand, TAG_BUILD_STATE, TAG_BUILD_STEP, TAG_BUILT_FROM, TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
+import { BUILD_SCRIPT_PATH, buildScriptHash } from '../../../tools/ami/build-script';
 
 describe('build-script exports', () => {
   test('tag names are the ones the issue and the image lookup use', () => {

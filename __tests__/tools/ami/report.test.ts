@@ -9,7 +9,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { BUILD_SCRIPT_PATH, TAG_BUILD_STATE, TAG_BUILD_STEP } from '../../../tools/ami/build-script';
+import { TAG_BUILD_STATE, TAG_BUILD_STEP } from '../../../contracts/ami';
+import { BUILD_SCRIPT_PATH } from '../../../tools/ami/build-script';
 import { MotoServer, startMoto } from '../../support/moto';
 import { allInstances, client, registerBaseImage, tag } from './helpers';
 
