@@ -1,68 +1,49 @@
 /**
- * `npm run -s policy-check [-- --input FILE] [--format text|json|sarif] [--output FILE]`
+ * `npm run -s policy-check [-- --input FILE] [--stacks DIR] [--format text|json|sarif] [--output FILE]`
  *
- * Without --input: synthesizes every stack (global, staging, production) in this process and judges each
- * cdk.tf.json. With --input: judges that Terraform JSON (cdktf config or `terraform show -json` plan).
- * Exit codes: 0 no deny finding; 1 at least one deny finding; 2 unusable input (missing file, invalid JSON,
- * not Terraform JSON, unknown option, synthesis failure) or internal error, with one line on stderr.
+ * The gate judges synthesized files; it never builds the app. Without --input it reads every
+ * `cdktf.out/stacks/<stack>/cdk.tf.json` (`npm run policy-check` synthesizes them first, with stack traces on, so
+ * findings point at the TypeScript line that created the resource). With --input it judges that Terraform JSON
+ * (cdktf config or `terraform show -json` plan). Exit codes: see EXIT_CODES below (and lib/exit-codes.ts).
  */
-import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { ExitCode } from '../lib/exit-codes';
 import { repoRoot } from '../lib/paths';
 import { CheckDocument, checkDocuments, parseDocument } from './engine/check';
 import { InputError } from './engine/errors';
 import { render, ReportFormat } from './engine/report';
-import { enableConstructStackTraces } from './engine/location';
+import { UsageError } from '../lib/errors';
 
-const USAGE = 'usage: policy-check [--input FILE] [--format text|json|sarif] [--output FILE]';
+const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
 
-export interface CliOptions {
-  readonly input?: string;
-  readonly format: ReportFormat;
-  readonly output?: string;
-  readonly help: boolean;
-}
+export const SPEC = {
+  name: 'policy-check',
+  usage: 'npm run -s policy-check -- [--input FILE | --stacks DIR] [--format text|json|sarif] [--output FILE]',
+  description:
+    'Judges Terraform JSON against the Rego policies. Without --input: every <DIR>/stacks/<stack>/cdk.tf.json that\n' +
+    '`npm run synth` wrote (npm run policy-check synthesizes first, with stack traces, then checks).',
+  options: {
+    input: { type: 'string', value: 'FILE', description: 'judge this Terraform JSON (cdktf config or `terraform show -json` plan)' },
+    stacks: { type: 'string', value: 'DIR', description: 'folder with stacks/<stack>/cdk.tf.json (default cdktf.out)' },
+    format: { type: 'string', value: 'text|json|sarif', description: 'report format (default text)' },
+    output: { type: 'string', value: 'FILE', description: 'write the report to FILE instead of stdout' },
+  },
+  examples: [
+    'npm run -s policy-check',
+    'npm run -s policy-check -- --format sarif --output policy.sarif',
+    'terraform show -json plan.tfplan > plan.json && npm run -s policy-check -- --input plan.json',
+  ],
+  exitCodes: [
+    [ExitCode.OK, 'no deny finding'],
+    [ExitCode.FAILED, 'at least one deny finding'],
+    [ExitCode.USAGE, 'no verdict: usage error, unusable input (missing file, invalid JSON, not Terraform JSON,\nno synthesized stacks) or internal error; one line on stderr'],
+    [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
+  ],
+} as const satisfies CommandSpec;
 
-export function parseArgs(argv: readonly string[]): CliOptions {
-  let input: string | undefined;
-  let output: string | undefined;
-  let format: ReportFormat = 'text';
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const takeValue = (): string => {
-      const v = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '' || (eq < 0 && v.startsWith('--'))) throw new InputError(`${name} needs a value (${USAGE})`);
-      return v;
-    };
-    switch (name) {
-      case '--input':
-        input = takeValue();
-        break;
-      case '--output':
-        output = takeValue();
-        break;
-      case '--format': {
-        const v = takeValue();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new InputError(`--format must be text, json or sarif, not ${v}`);
-        format = v;
-        break;
-      }
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new InputError(`unknown ${arg.startsWith('-') ? 'option' : 'argument'} ${name} (${USAGE})`);
-    }
-  }
-  return { input, format, output, help };
-}
-
-function readInput(file: string): CheckDocument {
+function readInput(file: string, label = file): CheckDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -71,66 +52,50 @@ function readInput(file: string): CheckDocument {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code;
     throw new InputError(`cannot read ${file}: ${why}`);
   }
-  return parseDocument(file, text, path.resolve(file));
+  return { ...parseDocument(label, text, path.resolve(file)), label };
 }
 
-interface MainModule {
-  synthesizeAll(outdir?: string): { name: string; file: string }[];
-}
-
-/** Synthesizes the project's stacks in this process (dist/main.js, built by dev/build.js). */
-function synthesizeProject(): CheckDocument[] {
-  enableConstructStackTraces();
-  const mainFile = path.join(repoRoot(), 'dist', 'main.js');
-  let stacks: { name: string; file: string }[];
-  // Synthesis output must not reach stdout, which carries the report.
-  const write = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+/** Every `<dir>/stacks/<stack>/cdk.tf.json`, by stack name; none is an input error. */
+export function readSynthesizedStacks(dir: string): CheckDocument[] {
+  const stacksDir = path.join(dir, 'stacks');
+  let names: string[] = [];
   try {
-    const main = createRequire(__filename)(mainFile) as MainModule;
-    stacks = main.synthesizeAll(path.join(repoRoot(), 'cdktf.out'));
-  } catch (err) {
-    const first = String((err as Error)?.message ?? err).split('\n')[0];
-    throw new InputError(`synthesis failed: ${first}`);
-  } finally {
-    process.stdout.write = write;
+    names = readdirSync(stacksDir).sort();
+  } catch {
+    // no folder: reported below
   }
-  return stacks.map((s) => {
-    const doc = readInput(s.file);
-    return { ...doc, label: s.name };
-  });
+  const found = names.filter((name) => statSync(path.join(stacksDir, name, 'cdk.tf.json'), { throwIfNoEntry: false })?.isFile());
+  if (found.length === 0) {
+    const shown = path.relative(process.cwd(), stacksDir) || stacksDir;
+    throw new InputError(`no synthesized stacks in ${shown.startsWith('..') ? stacksDir : shown} (no */cdk.tf.json): run npm run synth first`);
+  }
+  return found.map((name) => readInput(path.join(stacksDir, name, 'cdk.tf.json'), name));
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const options = parseArgs(argv);
-  if (options.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
-  const documents = options.input ? [readInput(options.input)] : synthesizeProject();
-  const report = await checkDocuments(documents);
-  const text = render(report, options.format);
-  if (options.output) {
-    try {
-      writeFileSync(options.output, text);
-    } catch (err) {
-      throw new InputError(`cannot write ${options.output}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    }
-  } else {
-    process.stdout.write(text);
-  }
-  return report.summary.passed ? 0 : 1;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
+export function main(argv: readonly string[], io?: CliIo): Promise<number> {
+  return runCommand(
+    SPEC,
+    argv,
+    async ({ values }) => {
+      const format = (values.format ?? 'text') as ReportFormat;
+      if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${values.format}`);
+      if (values.input && values.stacks) throw new UsageError('--input and --stacks exclude each other');
+      const documents = values.input ? [readInput(values.input)] : readSynthesizedStacks(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
+      const report = await checkDocuments(documents);
+      const text = render(report, format);
+      if (values.output) {
+        try {
+          writeFileSync(values.output, text);
+        } catch (err) {
+          throw new InputError(`cannot write ${values.output}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+        }
+      } else {
+        process.stdout.write(text);
+      }
+      return report.summary.passed ? ExitCode.OK : ExitCode.FAILED;
     },
-    (err: unknown) => {
-      const message = err instanceof InputError ? err.message : `internal error: ${String((err as Error)?.message ?? err).split('\n')[0]}`;
-      process.stderr.write(`policy-check: ${message}\n`);
-      process.exitCode = 2;
-    },
+    io,
   );
 }
+
+if (require.main === module) runMain(SPEC.name, () => main(process.argv.slice(2)));

@@ -11,7 +11,7 @@ export function healthPath(ctx: StepContext): string {
 
 export async function runApiHealth(ctx: StepContext): Promise<{ message: string; figures: Figures }> {
   if (!ctx.apiUrl) {
-    throw new StepFailure('missing', 'missing: no API URL (pass --api-url, or deploy a stack with the api_url or load_balancer_dns output)');
+    throw new StepFailure({ kind: 'missing', detail: 'no API URL (pass --api-url, or deploy a stack with the api_url or load_balancer_dns output)' });
   }
   const url = joinUrl(ctx.apiUrl, healthPath(ctx));
   const seen: number[] = [];
@@ -24,7 +24,7 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
         if (answer.status === 200) return { done: true, value: answer };
         return { done: false, reason: `last answer HTTP ${answer.status} ${bodySummary(answer.body)}`.trim() };
       } catch (err) {
-        if (err instanceof StepFailure) return { done: false, reason: err.message.slice(err.message.lastIndexOf(': ') + 2), kind: err.kind };
+        if (err instanceof StepFailure) return { done: false, reason: err.reason, kind: err.kind };
         throw err;
       }
     },

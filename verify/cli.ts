@@ -1,15 +1,15 @@
 /**
  * `npm run -s verify -- --stack staging [options]`: proves a deployed stack healthy and writes verify-report/.
- * Exit codes: 0 every selected step passed; 1 a check failed; 2 usage or configuration error (one line on stderr).
- * The logic is in ./command.ts; this file is only the entry point bundled to dist/verify/cli.js.
+ * Exit codes: 0 every selected step passed; 1 a check failed; 2 usage, configuration or internal error (one line on
+ * stderr); 130 interrupted. `--help` lists the options. The logic is in ./command.ts; this file is only the entry
+ * point bundled to dist/verify/cli.js.
  */
+import { runMain } from '../lib/cli';
 import { runCli } from './command';
 
 // The AWS SDK warns once per process that its 2027 releases need Node >= 22 (a multi-line block on stderr). verify's
 // output is read in CI logs, so it uses the SDK's documented opt-out; the Node upgrade is tracked outside verify.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-runCli(process.argv.slice(2)).then((code) => {
-  // Exit explicitly: idle keep-alive sockets (fetch, Bolt) must not hold the process open.
-  process.stdout.write('', () => process.exit(code));
-});
+// runMain exits explicitly once stdout is flushed: idle keep-alive sockets (fetch, Bolt) must not hold the process open.
+runMain('verify', () => runCli(process.argv.slice(2)));

@@ -1,9 +1,12 @@
 /**
- * The verify command: argument parsing and the run, shared by verify/cli.ts and verify/deploy-and-verify.ts.
- * Exit codes: 0 every selected step passed; 1 a check failed; 2 usage or configuration error (one line on stderr).
+ * The verify command: its command line (lib/cli.ts conventions) and the run, shared by verify/cli.ts and
+ * verify/deploy-and-verify.ts. Exit codes: see VERIFY_EXIT_CODES.
  */
 import * as path from 'node:path';
-import { environmentConfig } from '../config';
+import { environmentConfig, type EnvironmentConfig } from '../config';
+import { parseCommandLine, runCommand, type CliIo as BaseIo, type CommandSpec, type OptionValues } from '../lib/cli';
+import { errorText } from '../lib/errors';
+import { ExitCode, type ExitCodeValue } from '../lib/exit-codes';
 import { UsageError } from './errors';
 import { autoProgress, type Progress } from './progress';
 import { writeReport } from './report';
@@ -11,21 +14,51 @@ import { parseStepList, runVerify, type VerifyOptions } from './runner';
 import type { LoadEngineName, StepName } from './types';
 import { STEP_NAMES } from './types';
 
-export const USAGE = `usage: npm run -s verify -- [--stack NAME] [options]
-  --stack NAME            environment stack (staging, production): config and default outputs file
-  --outputs FILE          stack outputs (cdktf --outputs-file JSON or terraform output -json);
-                          default cdktf.out/outputs/<stack>.json
-  --only STEP,...         run only these steps (${STEP_NAMES.join(', ')})
-  --skip STEP,...         skip these steps
-  --api-url URL           API base URL (overrides the api_url output)
-  --timeout SECONDS       per-step timeout (default: per step, e.g. ecs-stable 900, api-health 120)
-  --endpoint-url URL      AWS endpoint override (moto, LocalStack)
-  --load-engine k6|embedded  force the load engine (default: k6 when on PATH, else embedded)
-  --report-dir DIR        where report.json and report.md go (default verify-report)
-  --neo4j-address SPACE=HOST:PORT,...  Bolt address per space (ledgerspace, searchspace) instead of the one in
-                          the secret, e.g. the local end of an SSM port forward when running outside the VPC
-exit: 0 all selected steps passed, 1 a check failed, 2 usage or configuration error`;
+export const VERIFY_OPTIONS = {
+  stack: { type: 'string', value: 'NAME', description: 'environment stack (staging, production): config and default outputs file' },
+  outputs: {
+    type: 'string',
+    value: 'FILE',
+    description: 'stack outputs (cdktf --outputs-file JSON or terraform output -json);\ndefault cdktf.out/outputs/<stack>.json',
+  },
+  only: { type: 'string', value: 'STEP,...', description: `run only these steps (${STEP_NAMES.join(', ')})` },
+  skip: { type: 'string', value: 'STEP,...', description: 'skip these steps' },
+  'api-url': { type: 'string', value: 'URL', description: 'API base URL (overrides the api_url output)' },
+  timeout: { type: 'string', value: 'SECONDS', description: 'per-step timeout (default: per step, e.g. ecs-stable 900, api-health 120)' },
+  'endpoint-url': { type: 'string', value: 'URL', description: 'AWS endpoint override (moto, LocalStack)' },
+  'load-engine': { type: 'string', value: 'k6|embedded', description: 'force the load engine (default: k6 when on PATH, else embedded)' },
+  'report-dir': { type: 'string', value: 'DIR', description: 'where report.json and report.md go (default verify-report)' },
+  'neo4j-address': {
+    type: 'string',
+    multiple: true,
+    value: 'SPACE=HOST:PORT,...',
+    description:
+      'Bolt address per space (ledgerspace, searchspace) instead of the one in the secret,\ne.g. the local end of an SSM port forward when running outside the VPC',
+  },
+} as const;
 
+export const VERIFY_EXIT_CODES: readonly (readonly [ExitCodeValue, string])[] = [
+  [ExitCode.OK, 'every selected step passed'],
+  [ExitCode.FAILED, 'a check failed (the report names the step and the kind of failure)'],
+  [ExitCode.USAGE, 'no verdict: usage or configuration error (unknown option, step or stack, missing or\nmalformed outputs file, k6 forced but absent) or internal error; one line on stderr'],
+  [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
+];
+
+export const VERIFY_SPEC = {
+  name: 'verify',
+  usage: 'npm run -s verify -- [--stack NAME] [options]',
+  description: 'Proves a deployed stack healthy, step by step, and writes verify-report/report.json and report.md.',
+  arguments: [], // none: a stray word gets its own hint below
+  options: VERIFY_OPTIONS,
+  examples: [
+    'npm run -s verify -- --stack staging',
+    'npm run -s verify -- --stack production --skip load --neo4j-address ledgerspace=127.0.0.1:17687',
+    'npm run -s verify -- --only api-health --api-url https://api.example.com --timeout 30',
+  ],
+  exitCodes: VERIFY_EXIT_CODES,
+} as const satisfies CommandSpec;
+
+/** verify's command line, checked and converted. */
 export interface CliArgs {
   readonly stack?: string;
   readonly outputs?: string;
@@ -38,20 +71,8 @@ export interface CliArgs {
   readonly reportDir?: string;
   readonly neo4jAddresses?: Readonly<Record<string, string>>;
   readonly help?: boolean;
+  readonly version?: boolean;
 }
-
-const VALUE_FLAGS = [
-  '--stack',
-  '--outputs',
-  '--only',
-  '--skip',
-  '--api-url',
-  '--timeout',
-  '--endpoint-url',
-  '--load-engine',
-  '--report-dir',
-  '--neo4j-address',
-] as const;
 
 /** `ledgerspace=127.0.0.1:17687,searchspace=127.0.0.1:17688` -> { ledgerspace: '127.0.0.1:17687', ... }. */
 function parseNeo4jAddresses(value: string): Record<string, string> {
@@ -79,130 +100,87 @@ function checkUrl(flag: string, value: string): string {
   return value;
 }
 
-/** Parses the CLI arguments; anything unexpected is a UsageError. */
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: { -readonly [K in keyof CliArgs]: CliArgs[K] } = {};
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
-    if (flag === '--help' || flag === '-h') {
-      args.help = true;
-      continue;
-    }
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
-      throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}" (did you mean --stack ${flag}?)`);
-    }
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    }
-    switch (flag) {
-      case '--stack':
-        args.stack = value;
-        break;
-      case '--outputs':
-        args.outputs = path.resolve(value);
-        break;
-      case '--only':
-        args.only = parseStepList(flag, value);
-        break;
-      case '--skip':
-        args.skip = parseStepList(flag, value);
-        break;
-      case '--api-url':
-        args.apiUrl = checkUrl(flag, value);
-        break;
-      case '--endpoint-url':
-        args.endpointUrl = checkUrl(flag, value);
-        break;
-      case '--timeout': {
-        const seconds = Number(value);
-        if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout: needs a positive number of seconds, got "${value}"`);
-        args.timeout = seconds;
-        break;
-      }
-      case '--load-engine':
-        if (value !== 'k6' && value !== 'embedded') throw new UsageError(`--load-engine: k6 or embedded, got "${value}"`);
-        args.loadEngine = value;
-        break;
-      case '--report-dir':
-        args.reportDir = path.resolve(value);
-        break;
-      case '--neo4j-address':
-        args.neo4jAddresses = { ...args.neo4jAddresses, ...parseNeo4jAddresses(value) };
-        break;
-    }
+/** The environment's config; an unknown name is a usage error naming the known ones. */
+export function stackConfig(name: string): EnvironmentConfig {
+  try {
+    return environmentConfig(name);
+  } catch (err) {
+    throw new UsageError(errorText(err));
   }
-  if (args.stack !== undefined) environmentConfig(args.stack); // unknown stack -> error naming the known ones
+}
+
+/** Checks and converts parsed option values; anything unusable is a UsageError. */
+export function toCliArgs(values: OptionValues<typeof VERIFY_OPTIONS>, positionals: readonly string[]): CliArgs {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --stack ${positionals[0]}?)`);
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
+    throw new UsageError(`--timeout: needs a positive number of seconds, got "${values.timeout}"`);
+  }
+  const engine = values['load-engine'];
+  if (engine !== undefined && engine !== 'k6' && engine !== 'embedded') throw new UsageError(`--load-engine: k6 or embedded, got "${engine}"`);
+  const addresses = values['neo4j-address']?.map(parseNeo4jAddresses);
+  const args: CliArgs = {
+    stack: values.stack,
+    outputs: values.outputs === undefined ? undefined : path.resolve(values.outputs),
+    only: values.only === undefined ? undefined : parseStepList('--only', values.only),
+    skip: values.skip === undefined ? undefined : parseStepList('--skip', values.skip),
+    apiUrl: values['api-url'] === undefined ? undefined : checkUrl('--api-url', values['api-url']),
+    endpointUrl: values['endpoint-url'] === undefined ? undefined : checkUrl('--endpoint-url', values['endpoint-url']),
+    timeout,
+    loadEngine: engine,
+    reportDir: values['report-dir'] === undefined ? undefined : path.resolve(values['report-dir']),
+    neo4jAddresses: addresses && Object.assign({}, ...addresses),
+  };
+  if (args.stack !== undefined) stackConfig(args.stack); // unknown stack -> error naming the known ones
   return args;
 }
 
-export interface CliIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
+/** Parses the CLI arguments; anything unexpected is a UsageError. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const line = parseCommandLine(VERIFY_SPEC, argv);
+  if (line.help || line.version) return { help: line.help, version: line.version };
+  return toCliArgs(line.values, line.positionals);
+}
+
+export interface CliIo extends BaseIo {
   readonly progress?: Progress;
 }
 
-const defaultIo: CliIo = {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
-};
-
 /** Runs verify with CLI arguments; resolves with the exit code. Never throws. */
-export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
-  let args: CliArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    io.stderr(`verify: ${oneLine(err)}`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  try {
-    const options: VerifyOptions = {
-      stack: args.stack,
-      env: args.stack ? environmentConfig(args.stack) : undefined,
-      outputsFile: args.outputs,
-      only: args.only,
-      skip: args.skip,
-      apiUrl: args.apiUrl,
-      timeoutSeconds: args.timeout,
-      endpointUrl: args.endpointUrl,
-      loadEngine: args.loadEngine,
-      reportDir: args.reportDir ?? path.resolve('verify-report'),
-      neo4jAddresses: args.neo4jAddresses,
-      progress: io.progress ?? autoProgress(),
-    };
-    const report = await runVerify(options);
-    const files = writeReport(options.reportDir, report);
-    const where = path.relative(process.cwd(), files.markdown);
-    const shown = where.startsWith('..') ? files.markdown : where;
-    const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.step);
-    const ran = report.steps.filter((s) => s.status !== 'skipped').length;
-    io.stdout(
-      report.passed
-        ? `verify: PASSED (${ran} step${ran === 1 ? '' : 's'}) — report ${shown}`
-        : `verify: FAILED (${failed.join(', ')}) — report ${shown}`,
-    );
-    return report.passed ? 0 : 1;
-  } catch (err) {
-    if (err instanceof UsageError || (err instanceof Error && /^unknown stack/.test(err.message))) {
-      io.stderr(`verify: ${oneLine(err)}`);
-      return 2;
-    }
-    io.stderr(`verify: internal error: ${oneLine(err)}`);
-    return 1;
-  }
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+export function runCli(argv: readonly string[], io?: CliIo): Promise<number> {
+  return runCommand(
+    VERIFY_SPEC,
+    argv,
+    async ({ values, positionals }) => {
+      const args = toCliArgs(values, positionals);
+      const options: VerifyOptions = {
+        stack: args.stack,
+        env: args.stack ? stackConfig(args.stack) : undefined,
+        outputsFile: args.outputs,
+        only: args.only,
+        skip: args.skip,
+        apiUrl: args.apiUrl,
+        timeoutSeconds: args.timeout,
+        endpointUrl: args.endpointUrl,
+        loadEngine: args.loadEngine,
+        reportDir: args.reportDir ?? path.resolve('verify-report'),
+        neo4jAddresses: args.neo4jAddresses,
+        progress: io?.progress ?? autoProgress(),
+      };
+      const report = await runVerify(options);
+      const files = writeReport(options.reportDir, report);
+      const where = path.relative(process.cwd(), files.markdown);
+      const shown = where.startsWith('..') ? files.markdown : where;
+      const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.step);
+      const ran = report.steps.filter((s) => s.status !== 'skipped').length;
+      const out = io?.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
+      out(
+        report.passed
+          ? `verify: PASSED (${ran} step${ran === 1 ? '' : 's'}) — report ${shown}`
+          : `verify: FAILED (${failed.join(', ')}) — report ${shown}`,
+      );
+      return report.passed ? ExitCode.OK : ExitCode.FAILED;
+    },
+    io,
+  );
 }

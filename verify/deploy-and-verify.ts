@@ -6,11 +6,32 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { environmentConfig } from '../config';
-import { parseArgs, runCli } from './command';
+import { runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { ExitCode } from '../lib/exit-codes';
+import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
+import { UsageError } from './errors';
 import { defaultOutputsPath } from './outputs';
 
-export const DEPLOY_USAGE = 'usage: npm run deploy-and-verify -- <stack> [verify options, e.g. --skip load]';
+export const DEPLOY_SPEC = {
+  name: 'deploy-and-verify',
+  usage: 'npm run deploy-and-verify -- <stack> [verify options]',
+  description:
+    'Runs `cdktf deploy <stack>` writing cdktf.out/outputs/<stack>.json (sensitive outputs included), then verify\n' +
+    'with that file and the remaining options. Usage errors are reported before anything is deployed.',
+  arguments: [['<stack>', 'the environment stack to deploy and verify (staging, production); comes first']],
+  options: {
+    ...VERIFY_OPTIONS,
+    // Set by deploy-and-verify itself; accepted only to say so.
+    stack: { ...VERIFY_OPTIONS.stack, hidden: true },
+    outputs: { ...VERIFY_OPTIONS.outputs, hidden: true },
+  },
+  examples: ['npm run deploy-and-verify -- staging', 'npm run deploy-and-verify -- production --skip load'],
+  exitCodes: [
+    [ExitCode.OK, 'deployed, and every selected verify step passed'],
+    [ExitCode.FAILED, 'the deploy failed (verify not run) or a verify check failed'],
+    ...VERIFY_EXIT_CODES.slice(2),
+  ],
+} as const satisfies CommandSpec;
 
 /** The deploy command: cdktf writes every output (sensitive ones too, for verify) to `outputsFile`. */
 export function deployCommand(stack: string, outputsFile: string): { command: string; args: string[] } {
@@ -30,9 +51,7 @@ export const spawnCommand: CommandRunner = (command, args) =>
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 
-export interface DeployIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
+export interface DeployIo extends CliIo {
   readonly run: CommandRunner;
   readonly verify: (argv: readonly string[]) => Promise<number>;
 }
@@ -44,36 +63,32 @@ const defaultIo: DeployIo = {
   verify: (argv) => runCli(argv),
 };
 
-export async function deployAndVerify(argv: readonly string[], io: DeployIo = defaultIo): Promise<number> {
-  const [stack, ...rest] = argv;
-  if (!stack || stack.startsWith('-')) {
-    io.stderr(`deploy-and-verify: a stack name comes first. ${DEPLOY_USAGE}`);
-    return 2;
-  }
-  try {
-    environmentConfig(stack);
-    const verifyArgs = parseArgs(rest);
-    if (verifyArgs.stack || verifyArgs.outputs) throw new Error('--stack and --outputs are set by deploy-and-verify itself');
-    if (verifyArgs.help) {
-      io.stdout(DEPLOY_USAGE);
-      return 0;
-    }
-  } catch (err) {
-    io.stderr(`deploy-and-verify: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
-    return 2;
-  }
-  const outputsFile = defaultOutputsPath(stack);
-  mkdirSync(path.dirname(outputsFile), { recursive: true });
-  const { command, args } = deployCommand(stack, outputsFile);
-  io.stdout(`deploy-and-verify: ${command} ${args.join(' ')}`);
-  const code = await io.run(command, args);
-  if (code !== 0) {
-    io.stderr(`deploy-and-verify: cdktf deploy ${stack} failed (exit ${code}); verify not run`);
-    return 1;
-  }
-  return io.verify(['--stack', stack, '--outputs', outputsFile, ...rest]);
+export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultIo): Promise<number> {
+  return runCommand(
+    DEPLOY_SPEC,
+    argv,
+    async ({ positionals, values }) => {
+      const stack = positionals[0];
+      if (stack === undefined || argv[0] !== stack) throw new UsageError('a stack name comes first, e.g. deploy-and-verify staging --skip load');
+      if (positionals.length > 1) throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
+      if (values.stack !== undefined || values.outputs !== undefined) throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
+      stackConfig(stack);
+      const rest = argv.slice(1);
+      parseArgs(rest); // every verify option checked before anything is deployed
+
+      const outputsFile = defaultOutputsPath(stack);
+      mkdirSync(path.dirname(outputsFile), { recursive: true });
+      const { command, args } = deployCommand(stack, outputsFile);
+      io.stdout(`deploy-and-verify: ${command} ${args.join(' ')}`);
+      const code = await io.run(command, args);
+      if (code !== 0) {
+        io.stderr(`deploy-and-verify: cdktf deploy ${stack} failed (exit ${code}); verify not run`);
+        return ExitCode.FAILED;
+      }
+      return io.verify(['--stack', stack, '--outputs', outputsFile, ...rest]);
+    },
+    io,
+  );
 }
 
-if (require.main === module) {
-  deployAndVerify(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
-}
+if (require.main === module) runMain(DEPLOY_SPEC.name, () => deployAndVerify(process.argv.slice(2)));

@@ -16,7 +16,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { awsClientConfig, awsErrorKind, awsErrorName, resolveRegion } from './aws';
-import { StepFailure, kindLabel } from './errors';
+import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
 import type { Figures, StepContext } from './types';
 import { waitFor } from './wait';
@@ -156,7 +156,7 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
         } catch (err) {
           const kind = awsErrorKind(err);
           if (kind === 'auth' || kind === 'expired-credentials' || kind === 'missing') {
-            throw new StepFailure(kind, `${kindLabel(kind)}: DescribeServices ${cluster}/${serviceName}: ${awsErrorName(err)}`);
+            throw new StepFailure({ kind, detail: `DescribeServices ${cluster}/${serviceName}: ${awsErrorName(err)}` });
           }
           return { done: false, reason: `DescribeServices failed: ${awsErrorName(err)}`, kind: kind === 'refused' ? 'refused' : 'error' };
         }
@@ -176,11 +176,11 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
         });
         lastFigures = verdict.figures;
         if (verdict.state === 'failed') {
-          throw new StepFailure(
-            service ? 'wrong-answer' : 'missing',
-            `${kindLabel(service ? 'wrong-answer' : 'missing')}: ECS service ${serviceName} in cluster ${cluster}: ${verdict.reason}`,
-            verdict.figures,
-          );
+          throw new StepFailure({
+            kind: service ? 'wrong-answer' : 'missing',
+            detail: `ECS service ${serviceName} in cluster ${cluster}: ${verdict.reason}`,
+            figures: verdict.figures,
+          });
         }
         if (verdict.state === 'pending') return { done: false, reason: verdict.reason };
         return { done: true, value: verdict };
@@ -192,7 +192,7 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
     if (!(err instanceof StepFailure)) throw err;
     const reasons = await stoppedReasons(ecs, cluster, serviceName);
     const suffix = reasons.length > 0 ? `; stopped tasks: ${reasons.join('; ')}` : '';
-    throw new StepFailure(err.kind, err.message + suffix, { ...lastFigures, ...err.figures, stoppedTasks: reasons.length });
+    throw new StepFailure({ kind: err.kind, message: err.message + suffix, figures: { ...lastFigures, ...err.figures, stoppedTasks: reasons.length } });
   } finally {
     ecs.destroy();
   }

@@ -1,22 +1,46 @@
+import { CliError, InputError, UsageError } from '../lib/errors';
 import type { FailureKind, Figures } from './types';
 
-/** A step's failure with its kind; thrown inside a step, turned into a failed StepResult by the runner. */
-export class StepFailure extends Error {
-  constructor(
-    readonly kind: FailureKind,
-    message: string,
-    readonly figures: Figures = {},
-  ) {
-    super(message);
-    this.name = 'StepFailure';
-  }
-}
+/** The family's usage and input errors (exit 2), re-exported for verify's modules. */
+export { InputError, UsageError };
 
-/** A usage or configuration error: the CLI prints its one-line message and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+/** What a step failed with: the kind as a field, the words after the kind's label, the figures so far. */
+export type StepFailureOptions = {
+  readonly kind: FailureKind;
+  readonly figures?: Figures;
+  /**
+   * The cause alone, without the subject (e.g. "connection refused"), for a caller that words its own message.
+   * @default - the detail
+   */
+  readonly reason?: string;
+} & (
+  | {
+      /** What failed, after the kind's label: the message is `<label>: <detail>` (e.g. "timeout: API health ..."). */
+      readonly detail: string;
+    }
+  | {
+      /** The whole message, for a failure that lists several others (each with its own label). */
+      readonly message: string;
+    }
+);
+
+/**
+ * A step's failure, a member of the CLI error family (lib/errors.ts) whose kind is a verify FailureKind; thrown
+ * inside a step and turned into a failed StepResult (`failureKind` = `kind`) by the runner. The message starts with
+ * the kind's label (kindLabel), written here from the kind, so reports and logs read as before.
+ */
+export class StepFailure extends CliError<FailureKind> {
+  readonly figures: Figures;
+  /** The message without the kind's label. */
+  readonly detail: string;
+  readonly reason: string;
+
+  constructor(options: StepFailureOptions) {
+    const detail = 'detail' in options ? options.detail : options.message;
+    super({ kind: options.kind, message: 'detail' in options ? `${kindLabel(options.kind)}: ${detail}` : options.message });
+    this.figures = options.figures ?? {};
+    this.detail = detail;
+    this.reason = options.reason ?? detail;
   }
 }
 
@@ -59,7 +83,7 @@ function describeCode(code: string): string {
   }
 }
 
-/** The label a message starts with, per failure kind. */
+/** The words a failure's message starts with, per kind (the report shows them; nothing parses them back). */
 export function kindLabel(kind: FailureKind): string {
   return {
     timeout: 'timeout',

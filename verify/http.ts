@@ -1,5 +1,5 @@
 /** One bounded HTTP request with latency, classified errors and a short body summary. */
-import { StepFailure, classifyNetworkError, kindLabel } from './errors';
+import { StepFailure, classifyNetworkError } from './errors';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -47,7 +47,6 @@ export async function httpRequest(
     return { status: res.status, latencyMs: Math.round(performance.now() - started), body: text.slice(0, 4096) };
   } catch (err) {
     const { kind, detail } = classifyNetworkError(err);
-    const finalKind = kind === 'error' ? 'refused' : kind;
-    throw new StepFailure(finalKind, `${kindLabel(finalKind)}: ${init.method ?? 'GET'} ${url}: ${detail}`);
+    throw new StepFailure({ kind: kind === 'error' ? 'refused' : kind, detail: `${init.method ?? 'GET'} ${url}: ${detail}`, reason: detail });
   }
 }

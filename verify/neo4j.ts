@@ -7,18 +7,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Neo4jEdition } from '../config';
+import { NEO4J_SECRET_KEYS, NEO4J_SPACE_LABELS, NEO4J_SPACES, neo4jSecretKey } from '../contracts/neo4j';
 import { awsClientConfig, awsErrorKind, awsErrorName, resolveRegion } from './aws';
-import { StepFailure, kindLabel } from './errors';
+import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
 import type { FailureKind, Figures, StepContext } from './types';
 import { waitFor } from './wait';
 
-export const NEO4J_SPACES = [
-  { name: 'LedgerSpace', prefix: 'ledgerspace' },
-  { name: 'SearchSpace', prefix: 'searchspace' },
-] as const;
-
-export const NEO4J_SECRET_KEYS = NEO4J_SPACES.flatMap((s) => [`${s.prefix}bolturl`, `${s.prefix}user`, `${s.prefix}pass`]);
 
 export interface SpaceCredentials {
   readonly name: string;
@@ -51,17 +46,17 @@ export function parseNeo4jSecret(secretString: string | undefined, secretId: str
   try {
     doc = JSON.parse(secretString ?? '');
   } catch {
-    throw new StepFailure('wrong-answer', `wrong answer: secret ${secretId} is not a JSON object`);
+    throw new StepFailure({ kind: 'wrong-answer', detail: `secret ${secretId} is not a JSON object` });
   }
-  if (typeof doc !== 'object' || doc === null) throw new StepFailure('wrong-answer', `wrong answer: secret ${secretId} is not a JSON object`);
-  const absent = NEO4J_SECRET_KEYS.filter((k) => typeof doc[k] !== 'string' || doc[k] === '');
-  if (absent.length > 0) throw new StepFailure('missing', `missing: secret ${secretId} lacks key(s) ${absent.join(', ')}`);
-  return NEO4J_SPACES.map((s) => ({
-    name: s.name,
-    key: s.prefix,
-    url: doc[`${s.prefix}bolturl`] as string,
-    user: doc[`${s.prefix}user`] as string,
-    password: doc[`${s.prefix}pass`] as string,
+  if (typeof doc !== 'object' || doc === null) throw new StepFailure({ kind: 'wrong-answer', detail: `secret ${secretId} is not a JSON object` });
+  const absent = Object.keys(NEO4J_SECRET_KEYS).filter((k) => typeof doc[k] !== 'string' || doc[k] === '');
+  if (absent.length > 0) throw new StepFailure({ kind: 'missing', detail: `secret ${secretId} lacks key(s) ${absent.join(', ')}` });
+  return NEO4J_SPACES.map((space) => ({
+    name: NEO4J_SPACE_LABELS[space],
+    key: space,
+    url: doc[neo4jSecretKey(space, 'bolturl')] as string,
+    user: doc[neo4jSecretKey(space, 'user')] as string,
+    password: doc[neo4jSecretKey(space, 'pass')] as string,
   }));
 }
 
@@ -75,7 +70,7 @@ export async function readNeo4jSecret(secretId: string, region: string, endpoint
     if (err instanceof StepFailure) throw err;
     const kind = awsErrorKind(err);
     const what = kind === 'missing' ? `secret ${secretId} not found` : `GetSecretValue ${secretId}: ${awsErrorName(err)}`;
-    throw new StepFailure(kind, `${kindLabel(kind)}: ${what}`);
+    throw new StepFailure({ kind, detail: what });
   } finally {
     client.destroy();
   }
@@ -123,7 +118,7 @@ export async function checkSpace(creds: SpaceCredentials, expected: Neo4jExpecta
       logging: { level: 'error', logger: () => undefined },
     });
   } catch (err) {
-    throw new StepFailure('wrong-answer', `wrong answer: ${creds.name} bolt URL in the secret is not valid (${host}): ${(err as Error).message.split('\n')[0]}`);
+    throw new StepFailure({ kind: 'wrong-answer', detail: `${creds.name} bolt URL in the secret is not valid (${host}): ${(err as Error).message.split('\n')[0]}` });
   }
   const d = driver;
   try {
@@ -151,17 +146,17 @@ export async function checkSpace(creds: SpaceCredentials, expected: Neo4jExpecta
           };
         } catch (err) {
           const kind = neo4jErrorKind(err);
-          if (kind) throw new StepFailure(kind, `${kindLabel(kind)}: ${where}: ${describeNeo4jError(err)}`);
+          if (kind) throw new StepFailure({ kind, detail: `${where}: ${describeNeo4jError(err)}` });
           return { done: false, reason: describeNeo4jError(err), kind: 'refused' };
         }
       },
       { timeoutMs, initialDelayMs: 500, maxDelayMs: 5000 },
     );
     if (expected.edition && value.edition !== expected.edition) {
-      throw new StepFailure('wrong-answer', `wrong answer: ${where} runs the ${value.edition} edition, config expects ${expected.edition}`);
+      throw new StepFailure({ kind: 'wrong-answer', detail: `${where} runs the ${value.edition} edition, config expects ${expected.edition}` });
     }
     if (expected.version && !(value.version === expected.version || value.version.startsWith(`${expected.version}.`))) {
-      throw new StepFailure('wrong-answer', `wrong answer: ${where} runs Neo4j ${value.version}, config expects ${expected.version}`);
+      throw new StepFailure({ kind: 'wrong-answer', detail: `${where} runs Neo4j ${value.version}, config expects ${expected.version}` });
     }
     return { name: creds.name, host, version: value.version, edition: value.edition, nodes: value.nodes, attempts };
   } finally {
@@ -184,7 +179,7 @@ export async function checkSpaces(spaces: readonly SpaceCredentials[], expected:
     const first = failures[0];
     const kind: FailureKind = first instanceof StepFailure ? first.kind : 'error';
     const text = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
-    throw new StepFailure(kind, text, figures);
+    throw new StepFailure({ kind, message: text, figures });
   }
   return {
     message: results.map((r) => `${r.name} ${r.host}: Neo4j ${r.version} ${r.edition}, ${r.nodes} nodes readable`).join('; '),

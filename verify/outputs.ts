@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { STACK_OUTPUTS } from '../contracts/outputs';
 import { repoRoot } from '../lib/paths';
-import { StepFailure, UsageError } from './errors';
+import { InputError, StepFailure } from './errors';
 import type { StackOutputs, StepName } from './types';
 
 /** Where `npm run deploy-and-verify` writes the outputs and where verify looks without --outputs. */
@@ -39,7 +39,7 @@ function findOutput(obj: Record<string, Json>, name: string, depth = 0): Json | 
 
 /** The flat map of output name -> value of `stack` in a parsed outputs document (either format). */
 export function flattenOutputs(doc: unknown, stack: string | undefined, source: string): Record<string, Json> {
-  if (!isObject(doc)) throw new UsageError(`outputs file ${source} is not a JSON object`);
+  if (!isObject(doc)) throw new InputError(`outputs file ${source} is not a JSON object`);
   if (isTerraformFormat(doc)) {
     return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, (v as Record<string, Json>).value]));
   }
@@ -47,7 +47,7 @@ export function flattenOutputs(doc: unknown, stack: string | undefined, source: 
   const stacks = Object.entries(doc).filter(([, v]) => isObject(v));
   if (!stack && stacks.length === 1) return stacks[0][1] as Record<string, Json>;
   if (stack && stacks.length > 0 && !Object.values(STACK_OUTPUTS).some((name) => name in doc)) {
-    throw new UsageError(`outputs file ${source} has no stack "${stack}" (it has: ${stacks.map(([k]) => k).join(', ')})`);
+    throw new InputError(`outputs file ${source} has no stack "${stack}" (it has: ${stacks.map(([k]) => k).join(', ')})`);
   }
   return doc; // already flat
 }
@@ -78,7 +78,7 @@ export function parseOutputs(doc: unknown, stack: string | undefined, source: st
 /** Reads and parses an outputs file; a missing or malformed file is a configuration error (exit 2). */
 export function readOutputsFile(file: string, stack: string | undefined): StackOutputs {
   if (!existsSync(file)) {
-    throw new UsageError(
+    throw new InputError(
       `outputs file not found: ${file} (write it with "cdktf deploy <stack> --outputs-file ${file}" or "terraform output -json > ${file}", or pass --outputs FILE)`,
     );
   }
@@ -86,7 +86,7 @@ export function readOutputsFile(file: string, stack: string | undefined): StackO
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`outputs file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`outputs file ${file} is not valid JSON: ${(err as Error).message}`);
   }
   return parseOutputs(doc, stack, file);
 }
@@ -110,7 +110,7 @@ const OUTPUT_NAME: Record<string, string> = {
 export function requireOutputs(outputs: StackOutputs, step: StepName, fields: readonly (keyof StackOutputs)[]): void {
   const absent = fields.filter((f) => !outputs[f]);
   if (absent.length > 0) {
-    throw new StepFailure('missing', `missing: ${step} needs output(s) ${absent.map((f) => OUTPUT_NAME[f] ?? f).join(', ')} absent from ${outputs.source}`);
+    throw new StepFailure({ kind: 'missing', detail: `${step} needs output(s) ${absent.map((f) => OUTPUT_NAME[f] ?? f).join(', ')} absent from ${outputs.source}` });
   }
 }
 
@@ -121,8 +121,10 @@ export function checkOutputs(outputs: StackOutputs, selected: readonly StepName[
   const absent = [...needed].filter((f) => !outputs[f]);
   const present = Object.entries(outputs).filter(([k, v]) => k !== 'source' && v !== undefined).length;
   if (absent.length > 0) {
-    throw new StepFailure('missing', `missing: output(s) ${absent.map((f) => OUTPUT_NAME[f] ?? f).join(', ')} absent from ${outputs.source}`, {
-      present,
+    throw new StepFailure({
+      kind: 'missing',
+      detail: `output(s) ${absent.map((f) => OUTPUT_NAME[f] ?? f).join(', ')} absent from ${outputs.source}`,
+      figures: { present },
     });
   }
   const relative = path.relative(process.cwd(), outputs.source);

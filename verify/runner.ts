@@ -1,12 +1,13 @@
 /**
  * Sequences the steps and builds the report. Steps never print; the runner reports each result to a Progress.
- * Usage/configuration problems (unknown step, missing outputs file, k6 forced but absent) throw UsageError before
- * any step runs.
+ * Usage/configuration problems (unknown step, missing outputs file, k6 forced but absent) throw a UsageError or an
+ * InputError (exit 2) before any step runs.
  */
 import type { EnvironmentConfig } from '../config';
 import { runApiHealth } from './api-health';
 import { runEcsStable } from './ecs-stable';
-import { StepFailure, UsageError } from './errors';
+import { CliError } from '../lib/errors';
+import { StepFailure, UsageError, kindLabel } from './errors';
 import { resolveApiUrl } from './http';
 import { chooseEngine, runLoad } from './load';
 import { findK6 } from './load/k6-runner';
@@ -81,10 +82,11 @@ async function timed(step: StepName, fn: () => Promise<{ message: string; figure
     return { step, status: 'passed', duration: Math.round(performance.now() - started), figures, message };
   } catch (err) {
     const duration = Math.round(performance.now() - started);
-    if (err instanceof UsageError) throw err;
     if (err instanceof StepFailure) return { step, status: 'failed', duration, figures: err.figures, message: err.message, failureKind: err.kind };
+    // A usage or input problem found inside a step (e.g. k6 forced but absent) stops verify with exit 2.
+    if (err instanceof CliError && (err.kind === 'usage' || err.kind === 'input')) throw err;
     const text = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return { step, status: 'failed', duration, figures: {}, message: `error: ${text}`, failureKind: 'error' };
+    return { step, status: 'failed', duration, figures: {}, message: `${kindLabel('error')}: ${text}`, failureKind: 'error' };
   }
 }
 

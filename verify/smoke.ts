@@ -1,12 +1,14 @@
 /** Step 6, smoke: the environment's declarative HTTP checks (method, path, expected status and body fragments). */
 import type { SmokeTest } from '../config';
-import { StepFailure } from './errors';
+import { StepFailure, kindLabel } from './errors';
 import { bodySummary, httpRequest, joinUrl } from './http';
-import type { Figures, StepContext } from './types';
+import type { FailureKind, Figures, StepContext } from './types';
 
 export interface SmokeOutcome {
   readonly name: string;
   readonly ok: boolean;
+  /** Why it failed, as a field (the detail starts with the kind's label). */
+  readonly kind?: FailureKind;
   readonly detail: string;
   readonly latencyMs?: number;
 }
@@ -20,26 +22,23 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, timeoutMs: 
     if (answer.status !== test.expectStatus) problems.push(`status ${answer.status}, expected ${test.expectStatus}`);
     const absent = (test.expectBodyIncludes ?? []).filter((fragment) => !answer.body.includes(fragment));
     if (absent.length > 0) problems.push(`body lacks ${absent.map((f) => JSON.stringify(f)).join(', ')} (got "${bodySummary(answer.body)}")`);
-    return {
-      name: test.name,
-      ok: problems.length === 0,
-      detail: problems.length ? `wrong answer: ${test.method} ${url}: ${problems.join('; ')}` : `${test.method} ${url} -> ${answer.status}`,
-      latencyMs: answer.latencyMs,
-    };
+    if (problems.length === 0) return { name: test.name, ok: true, detail: `${test.method} ${url} -> ${answer.status}`, latencyMs: answer.latencyMs };
+    return { name: test.name, ok: false, kind: 'wrong-answer', detail: `${kindLabel('wrong-answer')}: ${test.method} ${url}: ${problems.join('; ')}`, latencyMs: answer.latencyMs };
   } catch (err) {
-    return { name: test.name, ok: false, detail: err instanceof Error ? err.message : String(err) };
+    if (err instanceof StepFailure) return { name: test.name, ok: false, kind: err.kind, detail: err.message };
+    return { name: test.name, ok: false, kind: 'error', detail: `${kindLabel('error')}: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
 export async function runSmoke(ctx: StepContext, tests: readonly SmokeTest[]): Promise<{ message: string; figures: Figures }> {
-  if (!ctx.apiUrl) throw new StepFailure('missing', 'missing: no API URL for the smoke tests');
+  if (!ctx.apiUrl) throw new StepFailure({ kind: 'missing', detail: 'no API URL for the smoke tests' });
   if (tests.length === 0) return { message: 'no smoke tests configured', figures: { tests: 0 } };
   const deadline = Date.now() + ctx.timeoutMs;
   const outcomes: SmokeOutcome[] = [];
   for (const test of tests) {
     const left = deadline - Date.now();
     if (left <= 0) {
-      outcomes.push({ name: test.name, ok: false, detail: `timeout: not run, the step's ${Math.round(ctx.timeoutMs / 1000)} s ran out` });
+      outcomes.push({ name: test.name, ok: false, kind: 'timeout', detail: `${kindLabel('timeout')}: not run, the step's ${Math.round(ctx.timeoutMs / 1000)} s ran out` });
       continue;
     }
     outcomes.push(await runSmokeTest(ctx.apiUrl, test, left));
@@ -47,9 +46,10 @@ export async function runSmoke(ctx: StepContext, tests: readonly SmokeTest[]): P
   const failed = outcomes.filter((o) => !o.ok);
   const figures: Figures = { tests: outcomes.length, passed: outcomes.length - failed.length, failed: failed.length };
   if (failed.length > 0) {
-    const first = failed[0].detail;
-    const kind = /^refused/.test(first) ? 'refused' : /^timeout/.test(first) ? 'timeout' : 'wrong-answer';
-    throw new StepFailure(kind, `${failed.length}/${outcomes.length} smoke tests failed: ${failed.map((o) => `[${o.name}] ${o.detail}`).join('; ')}`, figures);
+    // The step fails with the first failure's kind.
+    const kind = failed[0].kind ?? 'wrong-answer';
+    const message = `${failed.length}/${outcomes.length} smoke tests failed: ${failed.map((o) => `[${o.name}] ${o.detail}`).join('; ')}`;
+    throw new StepFailure({ kind, message, figures });
   }
   return { message: `${outcomes.length}/${outcomes.length} smoke tests passed (${outcomes.map((o) => o.name).join(', ')})`, figures };
 }

@@ -1,7 +1,7 @@
 /** Step 3, target-health: every target registered in the service's target group reports healthy. */
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { awsClientConfig, awsErrorKind, awsErrorName, resolveRegion } from './aws';
-import { StepFailure, kindLabel } from './errors';
+import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
 import type { Figures, StepContext } from './types';
 import { waitFor } from './wait';
@@ -44,7 +44,7 @@ export async function runTargetHealth(ctx: StepContext): Promise<{ message: stri
         } catch (err) {
           const kind = awsErrorKind(err);
           if (kind !== 'refused' && kind !== 'error') {
-            throw new StepFailure(kind, `${kindLabel(kind)}: DescribeTargetHealth ${arn}: ${awsErrorName(err)}`);
+            throw new StepFailure({ kind, detail: `DescribeTargetHealth ${arn}: ${awsErrorName(err)}` });
           }
           return { done: false, reason: `DescribeTargetHealth failed: ${awsErrorName(err)}`, kind: kind === 'refused' ? 'refused' : 'error' };
         }

@@ -8,7 +8,8 @@ export type StepName = (typeof STEP_NAMES)[number];
 export type StepStatus = 'passed' | 'failed' | 'skipped';
 
 /**
- * What kind of failure a step met; messages start with its label so a reader (or a grep) can tell them apart.
+ * What kind of failure a step met: a field end to end (StepFailure.kind -> StepResult.failureKind -> report.json);
+ * messages start with its label (kindLabel, written from the kind, never parsed back) so a reader can tell them apart.
  * - timeout: the condition was not met before the step's timeout (the service answered, just not "ready")
  * - refused: connection refused / host unreachable (nothing listening, DNS failed, server down)
  * - auth: the server rejected the credentials

@@ -1,4 +1,4 @@
-import { StepFailure, kindLabel } from './errors';
+import { StepFailure } from './errors';
 import type { FailureKind } from './types';
 
 /** One attempt's outcome: done with a value, or not yet (with why, and which kind of "not yet"). */
@@ -77,5 +77,5 @@ export async function waitFor<T>(
   }
   const seconds = Math.round(options.timeoutMs / 100) / 10;
   const kind: FailureKind = last.kind === 'refused' ? 'refused' : 'timeout';
-  throw new StepFailure(kind, `${kindLabel(kind)}: ${what} — ${last.reason} (gave up after ${seconds} s)`);
+  throw new StepFailure({ kind, detail: `${what} — ${last.reason} (gave up after ${seconds} s)` });
 }

@@ -1,13 +1,13 @@
 /**
  * The CLI contract of `npm run policy-check`, exercised on the bundled CLI (built here with dev/build.js's
- * esbuild options) with node --enable-source-maps.
+ * esbuild options) with node --enable-source-maps. The gate judges synthesized files; it never builds the app.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
-import { bundleForTest, bundleIntoDist } from '../support/bundle';
+import { bundleForTest } from '../support/bundle';
 import { cdktfDoc, planDoc, Resources } from './fixtures';
 
 const root = repoRoot();
@@ -15,7 +15,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'credex-cli-'));
 let cli: string;
 let bundled: string;
 beforeAll(() => {
-  bundled = bundleForTest(['policies/cli.ts']);
+  bundled = bundleForTest(['policies/cli.ts', 'main.ts']);
   cli = path.join(bundled, 'policies', 'cli.js');
 });
 afterAll(() => {
@@ -128,7 +128,11 @@ describe('policy-check CLI', () => {
     ['a JSON array', () => ['--input', write('array.json', [1, 2])], /not Terraform JSON/],
     ['an unknown option', () => ['--verbose'], /unknown option --verbose/],
     ['an unknown format', () => ['--format', 'xml'], /--format must be text, json or sarif/],
-    ['--input without a value', () => ['--input'], /--input needs a value/],
+    ['--input without a value', () => ['--input'], /--input needs a value \(see --help\)$/],
+    ['--input followed by another option', () => ['--input', '--format', 'json'], /--input needs a value/],
+    ['a stray argument', () => ['plan.json'], /unexpected argument "plan\.json"/],
+    ['--input with --stacks', () => ['--input', 'a.json', '--stacks', 'cdktf.out'], /--input and --stacks exclude each other/],
+    ['a folder without synthesized stacks', () => ['--stacks', dir], /no synthesized stacks in .*stacks \(no \*\/cdk\.tf\.json\): run npm run synth first/],
   ])('exit 2 with a one-line error for %s', (_what, args, pattern) => {
     const r = run(...args());
     expect(r.code).toBe(2);
@@ -176,20 +180,79 @@ describe('policy-check CLI', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
-  test('--help prints the usage and exits 0', () => {
+  test('--help prints usage, options, examples and exit codes, and exits 0', () => {
     const r = run('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: policy-check/);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^usage: npm run -s policy-check/);
+    for (const text of ['--input FILE', '--stacks DIR', '--format text|json|sarif', '--output FILE', '--version', 'examples:', 'exit codes:']) expect(r.stdout).toContain(text);
+    for (const code of ['0', '1', '2', '130']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    expect(run('-h').stdout).toBe(r.stdout);
   });
 
-  test('without --input it synthesizes the project stacks and finds no deny', () => {
-    bundleIntoDist(['main.ts']); // the CLI loads dist/main.js at run time
-    const r = run('--format', 'json');
+  test('--version prints the package version', () => {
+    const r = run('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`policy-check ${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  test('without --input it judges every synthesized stack, and SARIF points at the TypeScript that created a resource', () => {
+    // As npm run policy-check does: synthesize (a child process, stack traces on), then judge the files.
+    const out = path.join(dir, 'cdktf.out');
+    const synth = spawnSync(process.execPath, ['--enable-source-maps', path.join(bundled, 'main.js')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: out, CREDEX_STACK_TRACES: '1' },
+    });
+    expect(synth.stderr).toBe('');
+    expect(synth.status).toBe(0);
+    expect(readdirSync(path.join(out, 'stacks')).sort()).toEqual(['global', 'production', 'staging']);
+
+    const r = run('--stacks', out, '--format', 'json');
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
-    expect(report.findings.filter((f: { severity: string }) => f.severity === 'deny')).toEqual([]);
-    expect(r.code).toBe(0);
+    // Whether the project passes is __tests__/policies/project.test.ts's concern; here: the exit code follows it.
+    const deny = report.findings.filter((f: { severity: string }) => f.severity === 'deny');
+    expect(r.code).toBe(deny.length > 0 ? 1 : 0);
     expect(report.summary.stacks).toBe(3);
     expect(new Set(report.findings.map((f: { stack: string }) => f.stack)).size).toBeLessThanOrEqual(3);
+
+    // A deny finding on a synthesized stack: one security group of staging opened to the world on Bolt.
+    const file = path.join(out, 'stacks', 'staging', 'cdk.tf.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const [name, sg] = Object.entries(doc.resource.aws_security_group as Record<string, Record<string, unknown>>)[0];
+    sg.ingress = [{ protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_blocks: ['0.0.0.0/0'] }];
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    const sarif = run('--stacks', out, '--format', 'sarif');
+    expect(sarif.code).toBe(1);
+    const result = JSON.parse(sarif.stdout).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'CDX-SG-002');
+    const loc = result.locations[0].physicalLocation;
+    expect(result.locations[0].logicalLocations[0].name).toBe(`aws_security_group.${name}`);
+    expect(loc.artifactLocation).toEqual({ uri: expect.stringMatching(/^constructs\/.+\.ts$/), uriBaseId: '%SRCROOT%' });
+    // That line of that file creates the security group, at that column.
+    const source = readFileSync(path.join(root, loc.artifactLocation.uri), 'utf8').split('\n')[loc.region.startLine - 1];
+    expect(source.slice(loc.region.startColumn - 1)).toMatch(/^new SecurityGroup\(/);
+  });
+
+  test('an empty stacks folder: exit 2, "run npm run synth first"', () => {
+    const empty = path.join(dir, 'empty-out');
+    mkdirSync(path.join(empty, 'stacks', 'staging'), { recursive: true });
+    const r = run('--stacks', empty);
+    expect(r.code).toBe(2);
+    expectOneLineError(r.stderr, /run npm run synth first$/);
+  });
+});
+
+describe('the gate does not build the app', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+
+  test('no file under policies/ imports main.ts, dist/main.js, cdktf or constructs', () => {
+    const offenders = files(path.join(root, 'policies')).flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      const hits = [...text.matchAll(/(?:from\s+|require\(|import\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+      return hits.filter((spec) => /(^|\/)main(\.js|\.ts)?$|^cdktf$|^constructs$|^cdktf\//.test(spec)).map((spec) => `${path.relative(root, file)}: ${spec}`);
+    });
+    expect(offenders).toEqual([]);
   });
 });

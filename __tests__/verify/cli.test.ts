@@ -10,6 +10,7 @@ import { freePort } from '../support/ports';
 import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
 
 const root = path.resolve(__dirname, '../..');
+const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 let outdir: string;
 let CLI: string;
 let DEPLOY: string;
@@ -106,10 +107,46 @@ describe('verify CLI', () => {
     expect(lines[0].startsWith(message)).toBe(true);
   });
 
-  test('--help: exit 0 with the options', async () => {
+  test('--help: exit 0 with the options, examples and exit codes', async () => {
     const r = await run(CLI, ['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--stack', '--outputs', '--only', '--skip', '--api-url', '--timeout', '--endpoint-url', '--load-engine']) expect(r.stdout).toContain(flag);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^usage: npm run -s verify -- /);
+    for (const flag of ['--stack', '--outputs', '--only', '--skip', '--api-url', '--timeout', '--endpoint-url', '--load-engine', '--report-dir', '--neo4j-address', '--version']) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toContain('examples:');
+    for (const code of ['0', '1', '2', '130']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+  });
+
+  test('--version prints the package version', async () => {
+    const r = await run(CLI, ['--version']);
+    expect(r).toEqual({ code: 0, stdout: `verify ${version}\n`, stderr: '' });
+  });
+
+  test('a usage error says where to look: one line ending "(see --help)"', async () => {
+    const r = await run(CLI, ['--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('verify: unknown option --bogus (see --help)\n');
+  });
+
+  test('SIGTERM while a step waits: exit 130, one line', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, '--only', 'api-health', '--api-url', `http://127.0.0.1:${port}`, '--timeout', '30', '--report-dir', mkdtempSync(path.join(tmpdir(), 'v-'))], {
+      cwd: root,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve())); // the step has started
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(stderr).toBe('verify: interrupted by SIGTERM\n');
+    expect(stdout).toContain('api-health running');
   });
 });
 
@@ -159,6 +196,8 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     [['qa'], 'unknown stack "qa"'],
     [['staging', '--only', 'nope'], 'unknown step "nope"'],
     [['staging', '--outputs', 'x.json'], '--stack and --outputs are set by deploy-and-verify itself'],
+    [['staging', '--bogus'], 'unknown option --bogus'],
+    [['staging', 'production'], 'one stack at a time'],
   ])('usage error %j: exit 2 before anything is deployed', async (argv, message) => {
     const { io: deps, calls } = io(0);
     expect(await deployAndVerify(argv, deps)).toBe(2);
@@ -170,6 +209,25 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
   test('the bundled entry point: no stack -> exit 2, one line', async () => {
     const r = await run(DEPLOY, []);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('deploy-and-verify: a stack name comes first. usage: npm run deploy-and-verify -- <stack> [verify options, e.g. --skip load]');
+    expect(r.stderr).toBe('deploy-and-verify: a stack name comes first, e.g. deploy-and-verify staging --skip load (see --help)\n');
+  });
+
+  test('--help (also after the stack): exit 0, nothing deployed, the verify options and exit codes listed', async () => {
+    for (const argv of [['--help'], ['staging', '--help']]) {
+      const r = await run(DEPLOY, argv);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^usage: npm run deploy-and-verify -- <stack> \[verify options\]/);
+      expect(r.stdout).toContain('--skip STEP,...');
+      expect(r.stdout).not.toContain('--outputs FILE'); // set by deploy-and-verify itself
+      for (const code of ['0', '1', '2', '130']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    }
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(['staging', '--help'], deps)).toBe(0);
+    expect(calls.run).toEqual([]);
+  });
+
+  test('--version prints the package version', async () => {
+    expect(await run(DEPLOY, ['--version'])).toEqual({ code: 0, stdout: `deploy-and-verify ${version}\n`, stderr: '' });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { parseArgs } from '../../verify/command';
-import { StepFailure, UsageError } from '../../verify/errors';
+import { InputError, StepFailure, UsageError } from '../../verify/errors';
 import { chooseEngine } from '../../verify/load';
 import { findK6, parseK6Summary } from '../../verify/load/k6-runner';
 import { evaluateThresholds, k6Thresholds, percentile } from '../../verify/load/profile';
@@ -27,13 +27,15 @@ describe('backoff', () => {
     await expect(
       waitFor('x', async () => {
         calls++;
-        throw new StepFailure('auth', 'auth failure: nope');
+        throw new StepFailure({ kind: 'auth', detail: 'nope' });
       }, { timeoutMs: 5000 }),
-    ).rejects.toMatchObject({ kind: 'auth' });
+    ).rejects.toMatchObject({ kind: 'auth', message: 'auth failure: nope' });
     expect(calls).toBe(1);
-    await expect(waitFor('thing never ready', async () => ({ done: false, reason: 'still 0/1' }), { timeoutMs: 300, initialDelayMs: 50 })).rejects.toThrow(
-      'timeout: thing never ready — still 0/1 (gave up after 0.3 s)',
-    );
+    await expect(waitFor('thing never ready', async () => ({ done: false, reason: 'still 0/1' }), { timeoutMs: 300, initialDelayMs: 50 })).rejects.toMatchObject({
+      kind: 'timeout',
+      detail: 'thing never ready — still 0/1 (gave up after 0.3 s)',
+      message: 'timeout: thing never ready — still 0/1 (gave up after 0.3 s)',
+    });
   });
 });
 
@@ -58,7 +60,8 @@ describe('outputs', () => {
   test('a file without the stack, a missing file and bad JSON are configuration errors', () => {
     expect(() => parseOutputs({ production: values }, 'staging', 'f')).toThrow('has no stack "staging" (it has: production)');
     const dir = mkdtempSync(path.join(tmpdir(), 'verify-outputs-'));
-    expect(() => readOutputsFile(path.join(dir, 'none.json'), 'staging')).toThrow(UsageError);
+    expect(() => readOutputsFile(path.join(dir, 'none.json'), 'staging')).toThrow(InputError);
+    expect(() => readOutputsFile(path.join(dir, 'none.json'), 'staging')).toThrow(expect.objectContaining({ kind: 'input', exitCode: 2 }));
     writeFileSync(path.join(dir, 'bad.json'), '{');
     expect(() => readOutputsFile(path.join(dir, 'bad.json'), 'staging')).toThrow(/not valid JSON/);
   });
@@ -132,6 +135,7 @@ describe('load thresholds and k6', () => {
   test('forcing k6 without k6 on PATH is a usage error; the default falls back to embedded', () => {
     expect(findK6('/nonexistent-dir')).toBeUndefined();
     expect(() => chooseEngine('k6', undefined)).toThrow(UsageError);
+    expect(() => chooseEngine('k6', undefined)).toThrow(expect.objectContaining({ kind: 'usage', exitCode: 2 }));
     expect(chooseEngine(undefined, undefined)).toBe('embedded');
     expect(chooseEngine(undefined, '/usr/bin/k6')).toBe('k6');
     expect(chooseEngine('embedded', '/usr/bin/k6')).toBe('embedded');
@@ -184,6 +188,24 @@ describe('report and arguments', () => {
       timeout: 10,
       loadEngine: 'embedded',
     });
+  });
+});
+
+describe('failure kinds are fields', () => {
+  test('a StepFailure carries its kind, writes the label from it, and exits 1 if it ever escaped', () => {
+    const failure = new StepFailure({ kind: 'refused', detail: 'GET http://x/health: connection refused', reason: 'connection refused', figures: { attempts: 2 } });
+    expect(failure).toMatchObject({ kind: 'refused', exitCode: 1, reason: 'connection refused', figures: { attempts: 2 } });
+    expect(failure.message).toBe('refused/unreachable: GET http://x/health: connection refused');
+    // A failure that lists others keeps its message as given, and its own kind.
+    expect(new StepFailure({ kind: 'timeout', message: '2 spaces failed: a; b' })).toMatchObject({ kind: 'timeout', message: '2 spaces failed: a; b', detail: '2 spaces failed: a; b' });
+  });
+
+  test.each([
+    [['--bogus'], 'usage'],
+    [['--stack', 'qa'], 'usage'],
+    [['--timeout'], 'usage'],
+  ])('parseArgs(%j) throws a usage error (a field, exit 2)', (argv, kind) => {
+    expect(() => parseArgs(argv)).toThrow(expect.objectContaining({ kind, exitCode: 2 }));
   });
 });
 

@@ -1,30 +1,11 @@
-import { Node } from 'constructs';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
 
-const PATCHED = Symbol.for('credex/policies/construct-stack-traces');
-
-/**
- * cdktf 0.21 asks constructs for a "stacktrace" metadata entry on every resource but never passes
- * `stackTrace: true`, so `//.metadata.stackTrace` stays empty. Turning it on for this process makes each
- * resource record where it was created; with --enable-source-maps (or under jest) the frames name the .ts files.
- * Call before the app is built.
+/*
+ * Where a resource was created comes from the synthesized JSON itself: `//.metadata.stackTrace` of each resource,
+ * which the app records when synthesized with stack traces on (`CREDEX_STACK_TRACES=1 node --enable-source-maps
+ * dist/main.js`, as `npm run policy-check` does). The gate never builds the app.
  */
-export function enableConstructStackTraces(): void {
-  const proto = Node.prototype as unknown as Record<PropertyKey, unknown> & {
-    addMetadata: (type: string, data: unknown, options?: { stackTrace?: boolean; traceFromFunction?: unknown }) => void;
-  };
-  if (proto[PATCHED]) return;
-  const original = proto.addMetadata;
-  const patched = function (this: Node, type: string, data: unknown, options: { stackTrace?: boolean; traceFromFunction?: unknown } = {}) {
-    if (type === 'stacktrace' && options.stackTrace === undefined) {
-      return original.call(this, type, data, { ...options, stackTrace: true, traceFromFunction: patched });
-    }
-    return original.call(this, type, data, options);
-  };
-  proto.addMetadata = patched;
-  proto[PATCHED] = true;
-}
 
 export interface SourceLocation {
   /** Repository-relative path with forward slashes. */

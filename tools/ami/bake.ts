@@ -17,7 +17,6 @@ import {
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  BUILD_SCRIPT_PATH,
   MANAGED_BY_VALUE,
   TAG_BUILD_SCRIPT_HASH,
   TAG_BUILD_STATE,
@@ -27,12 +26,12 @@ import {
   TAG_MANAGED_BY,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
-  buildScriptHash,
-} from './build-script';
+} from '../../contracts/ami';
+import { Edition } from '../../contracts/ami-arguments';
+import { BUILD_SCRIPT_PATH, buildScriptHash } from './build-script';
 import { call } from './ec2';
 import { AmiError, EXIT, fromAwsError, isServerFault, oneLine } from './errors';
 import { findBakedImage, pruneImages, PruneResult, tagValue } from './images';
-import { Edition } from './validate';
 import { DEFAULT_POLL, PollSettings, waitFor } from './wait';
 
 /**
@@ -381,7 +380,7 @@ async function launchWhenProfileVisible<T>(run: (clientToken: string) => Promise
       },
     );
   } catch (e) {
-    if (lastProblem && e instanceof AmiError && e.message.startsWith('timed out')) throw new AmiError(lastProblem);
+    if (lastProblem && e instanceof AmiError && e.kind === 'timeout') throw new AmiError(lastProblem);
     throw e;
   }
 }
@@ -455,6 +454,6 @@ async function terminateBuilder(
   } catch (e) {
     const err = fromAwsError(e, `TerminateInstances ${builderId}`, opts.endpoint);
     opts.log(`bake: builder ${builderId} may still be running, terminate it by hand: ${err.message}`);
-    if (failIfLeft) throw new AmiError(`${err.message} (builder ${builderId} left behind)`, err.exitCode);
+    if (failIfLeft) throw new AmiError({ kind: err.kind, message: `${err.message} (builder ${builderId} left behind)`, httpStatus: err.httpStatus });
   }
 }

@@ -1,100 +1,127 @@
 /**
  * `npm run -s ami -- <subcommand> ...`: bakes, prunes and checks the Neo4j images of the Neo4j hosts.
- * Exit codes: see EXIT in ./errors.ts and docs/neo4j-ami.md. Every failure is one line on stderr.
+ * Exit codes: see EXIT in ./errors.ts, `ami --help` and docs/neo4j-ami.md. Every failure is one line on stderr.
  */
 // The SDK's multi-line Node-version advisory would break the one-line error contract; the docs carry it instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { parseArgs, ParseArgsConfig } from 'node:util';
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from '../../contracts/ami-arguments';
 import { globalConfig } from '../../config/global';
+import { renderHelp, runCommand, runMain, type CliIo, type CommandLine, type CommandSpec, type OptionSpecs } from '../../lib/cli';
+import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
 import { bake, DEFAULT_BASE_IMAGE, DEFAULTS } from './bake';
 import { checkVersion, DEFAULT_SOURCE_URL, describeCheck } from './check-version';
 import { AwsTarget, ec2Client, endpointLabel } from './ec2';
-import { AmiError, EXIT, oneLine, UsageError } from './errors';
+import { EXIT, UsageError } from './errors';
 import { pruneImages } from './images';
-import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from './validate';
-import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-
-const USAGE = `usage: npm run -s ami -- <subcommand> [options]
-
-  bake           --edition community|enterprise --version X.Y.Z --region R [--keep N]
-                 [--endpoint-url URL] [--base-image NAME] [--base-image-owner ID] [--instance-type T]
-                 [--subnet-id ID] [--security-group-id ID]... [--instance-profile NAME] [--timeout SECONDS]
-                 Reuses the image tagged Neo4jVersion/Neo4jEdition (same install script) or builds one, then prunes.
-  prune          --edition community|enterprise --region R [--keep N] [--endpoint-url URL]
-                 Keeps the newest N images of the edition; deregisters older ones and deletes their snapshots.
-  check-version  --version X.Y.Z [--source-url URL] [--json]
-                 Compares the version with the newest release of its line.
-  help
-
-exit codes: 0 done/up to date, 1 failed, 2 usage error, 3 endpoint or source unreachable,
-            4 base image not found, 10 newer version available, 11 version not published`;
 
 /** Images kept per edition unless --keep says otherwise: config/global.ts amiRetention. */
 const DEFAULT_KEEP = globalConfig.amiRetention;
 
-const COMMON = {
-  region: { type: 'string' },
-  'endpoint-url': { type: 'string' },
-} as const;
+const FAILED: readonly [ExitCodeValue, string] = [EXIT.FAILED, 'failed: builder reported failure, timed out or died; an AWS call was refused; an unusable answer'];
+const USAGE: readonly [ExitCodeValue, string] = [EXIT.USAGE, 'no verdict: usage error (unknown option, edition, malformed version or region) or internal error'];
+const UNREACHABLE: readonly [ExitCodeValue, string] = [EXIT.UNREACHABLE, 'the EC2 endpoint or the release source refused, timed out or did not resolve'];
+const INTERRUPTED: readonly [ExitCodeValue, string] = [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM); a bake terminates its builder first'];
 
-const OPTIONS = {
-  bake: {
-    ...COMMON,
-    edition: { type: 'string' },
-    version: { type: 'string' },
-    keep: { type: 'string' },
-    'base-image': { type: 'string' },
-    'base-image-owner': { type: 'string' },
-    'instance-type': { type: 'string' },
-    'subnet-id': { type: 'string' },
-    'security-group-id': { type: 'string', multiple: true },
-    'instance-profile': { type: 'string' },
-    timeout: { type: 'string' },
-    json: { type: 'boolean' },
+const REGION = { type: 'string', value: 'REGION', description: 'AWS region, e.g. af-south-1 (required)' } as const;
+const ENDPOINT = { type: 'string', value: 'URL', description: 'EC2 endpoint override (moto, LocalStack, a VPC endpoint)' } as const;
+const EDITION = { type: 'string', value: 'community|enterprise', description: 'Neo4j edition (required)' } as const;
+const KEEP = { type: 'string', value: 'N', description: `images kept per edition (default ${DEFAULT_KEEP}, config/global.ts amiRetention)` } as const;
+const JSON_OUT = { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' } as const;
+
+const BAKE = {
+  name: 'ami bake',
+  usage: 'npm run -s ami -- bake --edition community|enterprise --version X.Y.Z --region REGION [options]',
+  description:
+    'Reuses the image tagged Neo4jVersion/Neo4jEdition (same install script) or builds one on a throw-away builder\n' +
+    'instance, then prunes. (--version here is the Neo4j version; `ami --version` prints the tool version.)',
+  options: {
+    edition: EDITION,
+    version: { type: 'string', value: 'X.Y.Z', description: 'Neo4j release to install, e.g. 5.26.19 (required)' },
+    region: REGION,
+    keep: KEEP,
+    'endpoint-url': ENDPOINT,
+    'base-image': { type: 'string', value: 'NAME', description: `base image name (default ${DEFAULT_BASE_IMAGE.name})` },
+    'base-image-owner': { type: 'string', value: 'ID', description: `base image owner (default ${DEFAULT_BASE_IMAGE.owner})` },
+    'instance-type': { type: 'string', value: 'TYPE', description: `builder instance type (default ${DEFAULTS.instanceType})` },
+    'subnet-id': { type: 'string', value: 'ID', description: 'builder subnet (default: the default VPC)' },
+    'security-group-id': { type: 'string', value: 'ID', multiple: true, description: 'builder security group' },
+    'instance-profile': { type: 'string', value: 'NAME', description: 'builder instance profile' },
+    timeout: { type: 'string', value: 'SECONDS', description: `whole bake budget (default ${DEFAULTS.timeoutSeconds})` },
+    json: JSON_OUT,
   },
-  prune: { ...COMMON, edition: { type: 'string' }, keep: { type: 'string' }, json: { type: 'boolean' } },
-  'check-version': {
-    version: { type: 'string' },
-    'source-url': { type: 'string' },
-    json: { type: 'boolean' },
-    timeout: { type: 'string' },
+  examples: [
+    'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1',
+    'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --endpoint-url http://127.0.0.1:5000 --json',
+  ],
+  exitCodes: [[EXIT.OK, 'image built, or already present'], FAILED, USAGE, UNREACHABLE, [EXIT.BASE_IMAGE_MISSING, 'the pinned base image does not exist in the region'], INTERRUPTED],
+} as const satisfies CommandSpec;
+
+const PRUNE = {
+  name: 'ami prune',
+  usage: 'npm run -s ami -- prune --edition community|enterprise --region REGION [--keep N] [--endpoint-url URL] [--json]',
+  description: 'Keeps the newest N images of the edition; deregisters older ones and deletes their snapshots.',
+  options: { edition: EDITION, region: REGION, keep: KEEP, 'endpoint-url': ENDPOINT, json: JSON_OUT },
+  examples: ['npm run -s ami -- prune --edition community --region af-south-1 --keep 3'],
+  exitCodes: [[EXIT.OK, 'prune finished'], [EXIT.FAILED, 'failed: an AWS call was refused, or snapshots were left behind'], USAGE, UNREACHABLE, INTERRUPTED],
+} as const satisfies CommandSpec;
+
+const CHECK_VERSION = {
+  name: 'ami check-version',
+  usage: 'npm run -s ami -- check-version --version X.Y.Z [--source-url URL] [--timeout SECONDS] [--json]',
+  description: "Compares the version with the newest release of its line (5.26 LTS, or calendar) in Maven Central's list.",
+  options: {
+    version: { type: 'string', value: 'X.Y.Z', description: 'the configured Neo4j version (required)' },
+    'source-url': { type: 'string', value: 'URL', description: `maven-metadata.xml to read (default ${DEFAULT_SOURCE_URL})` },
+    timeout: { type: 'string', value: 'SECONDS', description: 'budget for the request (default 15)' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
   },
-} as const satisfies Record<string, ParseArgsConfig['options']>;
+  examples: ['npm run -s ami -- check-version --version 5.26.19 --json'],
+  exitCodes: [
+    [EXIT.OK, 'the configured version is the newest of its line'],
+    [EXIT.FAILED, 'failed: unusable answer (HTTP error, no versions listed)'],
+    USAGE,
+    UNREACHABLE,
+    [EXIT.NEWER_AVAILABLE, 'a newer release exists in the configured version\'s line'],
+    [EXIT.NOT_PUBLISHED, 'the configured version is not a published release'],
+    INTERRUPTED,
+  ],
+} as const satisfies CommandSpec;
 
-type Subcommand = keyof typeof OPTIONS;
-
-function parse<S extends Subcommand>(sub: S, argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS[sub], strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | string[] | boolean | undefined
-    >;
-  } catch (e) {
-    throw new UsageError(oneLine((e as Error).message));
-  }
-}
-
-function str(values: Record<string, unknown>, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
+const AMI = {
+  name: 'ami',
+  usage: ['npm run -s ami -- <subcommand> [options]', 'npm run -s ami -- <subcommand> --help'],
+  description: 'Bakes, prunes and checks the Neo4j images of the Neo4j hosts (docs/neo4j-ami.md).',
+  subcommands: [
+    ['bake', 'Builds the image of a Neo4j version and edition (or reuses it), then prunes'],
+    ['prune', PRUNE.description],
+    ['check-version', 'Compares the version with the newest release of its line'],
+    ['help', 'this text'],
+  ],
+  arguments: [],
+  options: {},
+  examples: [...BAKE.examples.slice(0, 1), ...PRUNE.examples, ...CHECK_VERSION.examples],
+  exitCodes: [
+    [EXIT.OK, 'done/up to date'],
+    [EXIT.FAILED, 'failed'],
+    [EXIT.USAGE, 'no verdict: usage error or internal error'],
+    [EXIT.UNREACHABLE, 'endpoint or source unreachable'],
+    [EXIT.BASE_IMAGE_MISSING, 'base image not found'],
+    [EXIT.NEWER_AVAILABLE, 'check-version: newer version available'],
+    [EXIT.NOT_PUBLISHED, 'check-version: version not published'],
+    [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
+  ],
+} as const satisfies CommandSpec;
 
 function check(problem: string | undefined): void {
   if (problem) throw new UsageError(problem);
 }
 
-function wholeNumber(values: Record<string, unknown>, key: string, fallback: number): number {
-  const raw = str(values, key);
+function wholeNumber(raw: string | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--${key} must be a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a whole number, got "${raw}"`);
   return Number(raw);
-}
-
-function endpointOption(values: Record<string, unknown>): string | undefined {
-  const raw = str(values, 'endpoint-url');
-  if (raw === undefined) return undefined;
-  return httpUrl(raw, '--endpoint-url');
 }
 
 function httpUrl(raw: string, flag: string): string {
@@ -111,37 +138,30 @@ function httpUrl(raw: string, flag: string): string {
 /** Told of the builder launch (its id to come) and, with undefined, that bake has dealt with the builder itself. */
 type BuilderWatch = (instanceId: Promise<string | undefined> | undefined, target?: AwsTarget) => void;
 
-type Out = { stdout: (line: string) => void; stderr: (line: string) => void };
+type Values<S extends { options: OptionSpecs }> = CommandLine<S['options']>['values'];
 
-async function runBake(argv: string[], out: Out, onBuilder: BuilderWatch): Promise<number> {
-  const v = parse('bake', argv);
-  const edition = str(v, 'edition');
-  const version = str(v, 'version');
-  const region = str(v, 'region');
-  check(editionProblem(edition));
-  check(versionProblem(version));
-  check(regionProblem(region));
-  const keep = wholeNumber(v, 'keep', DEFAULT_KEEP);
+async function runBake(v: Values<typeof BAKE>, out: CliIo, onBuilder: BuilderWatch): Promise<number> {
+  check(editionProblem(v.edition));
+  check(versionProblem(v.version));
+  check(regionProblem(v.region));
+  const keep = wholeNumber(v.keep, '--keep', DEFAULT_KEEP);
   check(keepProblem(keep));
-  const timeoutSeconds = wholeNumber(v, 'timeout', DEFAULTS.timeoutSeconds);
+  const timeoutSeconds = wholeNumber(v.timeout, '--timeout', DEFAULTS.timeoutSeconds);
   if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1 second');
-  const target = { region: region!, endpoint: endpointOption(v) };
+  const target = { region: v.region!, endpoint: v['endpoint-url'] && httpUrl(v['endpoint-url'], '--endpoint-url') };
   const ec2 = ec2Client(target);
   const log = v.json ? out.stderr : out.stdout;
   const result = await bake(ec2, {
-    edition: edition as Edition,
-    version: version!,
-    region: region!,
+    edition: v.edition as Edition,
+    version: v.version!,
+    region: v.region!,
     endpoint: endpointLabel(target),
     keep,
-    baseImage: {
-      name: str(v, 'base-image') ?? DEFAULT_BASE_IMAGE.name,
-      owner: str(v, 'base-image-owner') ?? DEFAULT_BASE_IMAGE.owner,
-    },
-    instanceType: str(v, 'instance-type') ?? DEFAULTS.instanceType,
-    subnetId: str(v, 'subnet-id'),
-    securityGroupIds: (v['security-group-id'] as string[] | undefined) ?? [],
-    instanceProfile: str(v, 'instance-profile'),
+    baseImage: { name: v['base-image'] ?? DEFAULT_BASE_IMAGE.name, owner: v['base-image-owner'] ?? DEFAULT_BASE_IMAGE.owner },
+    instanceType: v['instance-type'] ?? DEFAULTS.instanceType,
+    subnetId: v['subnet-id'],
+    securityGroupIds: v['security-group-id'] ?? [],
+    instanceProfile: v['instance-profile'],
     timeoutSeconds,
     onBuilderLaunch: (id) => onBuilder(id, target),
     log,
@@ -151,17 +171,14 @@ async function runBake(argv: string[], out: Out, onBuilder: BuilderWatch): Promi
   return EXIT.OK;
 }
 
-async function runPrune(argv: string[], out: Out): Promise<number> {
-  const v = parse('prune', argv);
-  const edition = str(v, 'edition');
-  const region = str(v, 'region');
-  check(editionProblem(edition));
-  check(regionProblem(region));
-  const keep = wholeNumber(v, 'keep', DEFAULT_KEEP);
+async function runPrune(v: Values<typeof PRUNE>, out: CliIo): Promise<number> {
+  check(editionProblem(v.edition));
+  check(regionProblem(v.region));
+  const keep = wholeNumber(v.keep, '--keep', DEFAULT_KEEP);
   check(keepProblem(keep));
-  const target = { region: region!, endpoint: endpointOption(v) };
+  const target = { region: v.region!, endpoint: v['endpoint-url'] && httpUrl(v['endpoint-url'], '--endpoint-url') };
   const result = await pruneImages(ec2Client(target), {
-    edition: edition as Edition,
+    edition: v.edition as Edition,
     keep,
     endpoint: endpointLabel(target),
     log: v.json ? out.stderr : out.stdout,
@@ -171,45 +188,40 @@ async function runPrune(argv: string[], out: Out): Promise<number> {
   return EXIT.OK;
 }
 
-async function runCheckVersion(argv: string[], out: Out): Promise<number> {
-  const v = parse('check-version', argv);
-  const version = str(v, 'version');
-  check(versionProblem(version));
-  const source = httpUrl(str(v, 'source-url') ?? DEFAULT_SOURCE_URL, '--source-url');
-  const timeoutSeconds = wholeNumber(v, 'timeout', 15);
+async function runCheckVersion(v: Values<typeof CHECK_VERSION>, out: CliIo): Promise<number> {
+  check(versionProblem(v.version));
+  const source = httpUrl(v['source-url'] ?? DEFAULT_SOURCE_URL, '--source-url');
+  const timeoutSeconds = wholeNumber(v.timeout, '--timeout', 15);
   if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1 second');
-  const result = await checkVersion(version!, source, timeoutSeconds * 1000);
+  const result = await checkVersion(v.version!, source, timeoutSeconds * 1000);
   out.stdout(v.json ? JSON.stringify(result) : describeCheck(result));
   return result.exitCode;
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export async function main(argv: string[], out: Out, onBuilder: BuilderWatch = () => undefined): Promise<number> {
+export function main(argv: readonly string[], out: CliIo, onBuilder: BuilderWatch = () => undefined): Promise<number> {
   const [sub, ...rest] = argv;
-  try {
-    switch (sub) {
-      case 'bake':
-        return await runBake(rest, out, onBuilder);
-      case 'prune':
-        return await runPrune(rest, out);
-      case 'check-version':
-        return await runCheckVersion(rest, out);
-      case 'help':
-      case '--help':
-      case '-h':
-        out.stdout(USAGE);
-        return EXIT.OK;
-      case undefined:
-        throw new UsageError('missing subcommand: bake, prune, check-version or help');
-      default:
-        throw new UsageError(`unknown subcommand "${sub}": expected bake, prune, check-version or help`);
-    }
-  } catch (e) {
-    const err =
-      e instanceof AmiError ? e : new AmiError(`unexpected error: ${oneLine(String((e as Error)?.message ?? e))}`);
-    const hint = err.exitCode === EXIT.USAGE ? ' (npm run -s ami -- help)' : '';
-    out.stderr(`ami ${sub ?? ''}: ${oneLine(err.message)}${hint}`.replace('ami : ', 'ami: '));
-    return err.exitCode;
+  switch (sub) {
+    case 'bake':
+      return runCommand(BAKE, rest, ({ values }) => runBake(values, out, onBuilder), out);
+    case 'prune':
+      return runCommand(PRUNE, rest, ({ values }) => runPrune(values, out), out);
+    case 'check-version':
+      return runCommand(CHECK_VERSION, rest, ({ values }) => runCheckVersion(values, out), out);
+    default:
+      return runCommand(
+        AMI,
+        argv,
+        ({ positionals }) => {
+          if (positionals[0] === 'help') {
+            out.stdout(renderHelp(AMI));
+            return EXIT.OK;
+          }
+          if (positionals.length === 0) throw new UsageError('missing subcommand: bake, prune, check-version or help');
+          throw new UsageError(`unknown subcommand "${positionals[0]}": expected bake, prune, check-version or help`);
+        },
+        out,
+      );
   }
 }
 
@@ -218,35 +230,20 @@ if (require.main === module) {
   let interrupted = false;
   const write = (l: string) => process.stderr.write(l + '\n');
   // Once interrupted, only the signal handler speaks: the bake's own reaction to its vanishing builder is noise.
-  const out: Out = { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => interrupted || write(l) };
-  // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving, also one whose
-  // launch is still in flight.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+  const out: CliIo = { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => void (interrupted || write(l)) };
+  runMain('ami', () => main(process.argv.slice(2), out, (id, target) => (builder = id && target ? { id, target } : undefined)), {
+    // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving (exit 130), also one
+    // whose launch is still in flight.
+    onInterrupt: async (signal) => {
       interrupted = true;
       const pending = builder;
-      const done = () => process.exit(130);
-      if (!pending) {
-        write(`ami: interrupted by ${signal}`);
-        return done();
-      }
-      void pending.id.then(async (id) => {
-        write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
-        if (!id) return done();
-        await ec2Client(pending.target)
-          .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
-          .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
-        done();
-      });
-    });
-  }
-  main(process.argv.slice(2), out, (id, target) => (builder = id && target ? { id, target } : undefined)).then(
-    (code) => {
-      if (!interrupted) process.exit(code); // else the signal handler exits 130 once the builder is dealt with
+      if (!pending) return void write(`ami: interrupted by ${signal}`);
+      const id = await pending.id;
+      write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
+      if (!id) return;
+      await ec2Client(pending.target)
+        .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
+        .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
     },
-    (e) => {
-      process.stderr.write(`ami: unexpected error: ${oneLine(String(e?.message ?? e))}\n`);
-      process.exit(EXIT.FAILED);
-    },
-  );
+  });
 }

@@ -1,33 +1,74 @@
 /**
- * Exit codes of `npm run -s ami -- ...` (documented in docs/neo4j-ami.md) and the error type that carries them.
+ * Exit codes of `npm run -s ami -- ...` (documented in docs/neo4j-ami.md) and the error type that carries them,
+ * a member of the CLI error family (lib/errors.ts): the kind is a field, the exit code follows from it.
  * Every failure reaches the user as one line on stderr; no stack traces.
  */
+import { CliError, oneLine, UsageError } from '../../lib/errors';
+import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
+
+/** The AMI command's exit codes: the shared ones (lib/exit-codes.ts) it uses, under the names it has always used. */
 export const EXIT = {
   /** Done: image built or already present, prune finished, configured version is the newest in its line. */
-  OK: 0,
+  OK: ExitCode.OK,
   /** The operation failed: builder reported failure or timed out, AWS refused a call, unusable answer. */
-  FAILED: 1,
-  /** Bad input: unknown subcommand/option, unknown edition, malformed version, missing region. */
-  USAGE: 2,
+  FAILED: ExitCode.FAILED,
+  /** Bad input (unknown subcommand/option, unknown edition, malformed version, missing region) or internal error. */
+  USAGE: ExitCode.USAGE,
   /** Could not reach the EC2 endpoint or the release source (refused, DNS, timeout). */
-  UNREACHABLE: 3,
+  UNREACHABLE: ExitCode.UNREACHABLE,
   /** The pinned base image does not exist (or is not visible) in the region. */
-  BASE_IMAGE_MISSING: 4,
+  BASE_IMAGE_MISSING: ExitCode.BASE_IMAGE_MISSING,
   /** check-version: a newer release exists in the configured version's line. */
-  NEWER_AVAILABLE: 10,
+  NEWER_AVAILABLE: ExitCode.NEWER_AVAILABLE,
   /** check-version: the configured version is not a published release. */
-  NOT_PUBLISHED: 11,
+  NOT_PUBLISHED: ExitCode.NOT_PUBLISHED,
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export type AmiExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-export class AmiError extends Error {
+/**
+ * What kind of failure an AmiError is:
+ * - failed: the operation failed (builder reported failure, AWS refused a call, unusable answer): exit 1
+ * - timeout: a wait ran out (builder never reported, image never available): exit 1
+ * - unreachable: the EC2 endpoint or the release source could not be reached: exit 3
+ * - base-image-missing: the pinned base image is not in the region: exit 4
+ */
+export type AmiErrorKind = 'failed' | 'timeout' | 'unreachable' | 'base-image-missing';
+
+const EXIT_OF: Record<AmiErrorKind, AmiExitCode> = {
+  failed: EXIT.FAILED,
+  timeout: EXIT.FAILED,
+  unreachable: EXIT.UNREACHABLE,
+  'base-image-missing': EXIT.BASE_IMAGE_MISSING,
+};
+
+export interface AmiErrorOptions {
+  readonly kind: AmiErrorKind;
+  readonly message: string;
+  /** HTTP status of the API answer behind the error, when there was one. */
+  readonly httpStatus?: number;
+}
+
+export class AmiError extends CliError<AmiErrorKind> {
   /** HTTP status of the API answer behind the error, when there was one. */
   readonly httpStatus?: number;
 
-  constructor(message: string, readonly exitCode: ExitCode = EXIT.FAILED, httpStatus?: number) {
-    super(message);
-    this.name = 'AmiError';
-    this.httpStatus = httpStatus;
+  /**
+   * `new AmiError({ kind, message, httpStatus })`; the older form `new AmiError(message, exitCode?, httpStatus?)`
+   * (exit 1, 3 or 4) stays for the callers that use it, its kind following from the exit code.
+   */
+  constructor(options: AmiErrorOptions);
+  constructor(message: string, exitCode?: ExitCodeValue, httpStatus?: number);
+  constructor(first: AmiErrorOptions | string, exitCode?: ExitCodeValue, httpStatus?: number) {
+    const options: AmiErrorOptions =
+      typeof first === 'string'
+        ? {
+            message: first,
+            httpStatus,
+            kind: exitCode === EXIT.UNREACHABLE ? 'unreachable' : exitCode === EXIT.BASE_IMAGE_MISSING ? 'base-image-missing' : 'failed',
+          }
+        : first;
+    super({ kind: options.kind, message: options.message, exitCode: EXIT_OF[options.kind] });
+    this.httpStatus = options.httpStatus;
   }
 }
 
@@ -36,12 +77,8 @@ export function isServerFault(err: unknown): boolean {
   return err instanceof AmiError && (err.httpStatus ?? 0) >= 500;
 }
 
-export class UsageError extends AmiError {
-  constructor(message: string) {
-    super(message, EXIT.USAGE);
-    this.name = 'UsageError';
-  }
-}
+/** Bad input: the family's UsageError (exit 2). */
+export { oneLine, UsageError };
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -52,11 +89,6 @@ const NETWORK_CODES: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
 };
-
-/** The first line of a message, trimmed, so multi-line SDK messages stay one line. */
-export function oneLine(text: string): string {
-  return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
-}
 
 /** The fields of thrown values (SDK errors, fetch errors, Node system errors) that classify a failure. */
 interface ErrorShape {
@@ -91,21 +123,21 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
   if (err instanceof AmiError) return err;
   const e = shape(err);
   const net = networkProblem(err);
-  if (net) return new AmiError(`cannot reach the EC2 API at ${endpoint}: ${net}`, EXIT.UNREACHABLE);
+  if (net) return new AmiError({ kind: 'unreachable', message: `cannot reach the EC2 API at ${endpoint}: ${net}` });
   if (
     e?.name === 'CredentialsProviderError' ||
     (/credential/i.test(String(e?.message ?? '')) && !e?.$metadata?.httpStatusCode)
   ) {
-    return new AmiError(`no usable AWS credentials for ${where}: ${oneLine(String(e?.message ?? e))}`);
+    return new AmiError({ kind: 'failed', message: `no usable AWS credentials for ${where}: ${oneLine(String(e?.message ?? e))}` });
   }
   if (/Deserialization error|XML parse error|char '.*' is not expected/i.test(String(e?.message ?? ''))) {
     const status = e?.$metadata?.httpStatusCode;
-    return new AmiError(
-      `${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`,
-      EXIT.FAILED,
-      status,
-    );
+    return new AmiError({
+      kind: 'failed',
+      message: `${endpoint} did not answer like the EC2 API during ${where}${status ? ` (HTTP ${status})` : ''}`,
+      httpStatus: status,
+    });
   }
   const code = e?.Code ?? e?.code ?? e?.name ?? 'Error';
-  return new AmiError(`${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`, EXIT.FAILED, e?.$metadata?.httpStatusCode);
+  return new AmiError({ kind: 'failed', message: `${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`, httpStatus: e?.$metadata?.httpStatusCode });
 }

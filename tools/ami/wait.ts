@@ -1,4 +1,4 @@
-import { AmiError, EXIT } from './errors';
+import { AmiError } from './errors';
 
 export interface PollSettings {
   /** First pause between checks. @default 5000 */
@@ -28,7 +28,7 @@ export async function waitFor<T>(
     if (result !== undefined) return result;
     const left = started + timeoutMs - Date.now();
     if (left <= 0)
-      throw new AmiError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, EXIT.FAILED);
+      throw new AmiError({ kind: 'timeout', message: `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` });
     await sleep(Math.min(delay, left));
     delay = Math.min(Math.round(delay * 1.5), poll.maxDelayMs);
   }

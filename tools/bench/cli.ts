@@ -1,14 +1,33 @@
 /**
- * `npm run bench`: synthesis (and, once present, policy evaluation) figures on this machine, as the median of
- * several runs with peak RSS, so every change can be compared. Speed goals live here, never in tests.
+ * `npm run bench`: synthesis and policy-gate figures on this machine, as the median of several runs with peak RSS,
+ * so every change can be compared. Speed goals live here, never in tests. `--help` lists options and exit codes.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
-import { benchPolicies } from './policies';
+import { runCommand, runMain, type CommandSpec } from '../../lib/cli';
+import { CliError, UsageError } from '../../lib/errors';
+import { ExitCode } from '../../lib/exit-codes';
 import { repoRoot } from '../../lib/paths';
+import { benchPolicies } from './policies';
 
-const RUNS = Math.max(5, Number(process.env.BENCH_RUNS) || 7);
+export const SPEC = {
+  name: 'bench',
+  usage: 'npm run bench [-- --runs N]',
+  description:
+    'Times synthesis (node dist/main.js, npm run synth), the transpile, the policy evaluation per stack, the gate on\n' +
+    'synthesized files and the whole npm run policy-check; prints median, min, max and peak RSS against each goal.',
+  options: {
+    runs: { type: 'string', value: 'N', description: 'runs per figure, at least 5 (default: BENCH_RUNS, at least 5, else 7)' },
+  },
+  examples: ['npm run bench', 'npm run bench -- --runs 11'],
+  exitCodes: [
+    [ExitCode.OK, 'every goal met'],
+    [ExitCode.FAILED, 'a goal missed (the line says OVER)'],
+    [ExitCode.USAGE, 'no verdict: usage error, a measured command failed, or internal error'],
+    [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
+  ],
+} as const satisfies CommandSpec;
 
 interface Sample {
   readonly ms: number;
@@ -23,7 +42,7 @@ function median(values: number[]): number {
 
 /**
  * Wall time of one command run from the repository root, and the peak RSS of the largest Node process it started
- * (every one preloads the RSS probe through NODE_OPTIONS). Fails loudly if the command fails.
+ * (every one preloads the RSS probe through NODE_OPTIONS). A failed command is no measurement (exit 2).
  */
 function timeCommand(command: string, args: string[]): Sample {
   const root = repoRoot();
@@ -38,7 +57,9 @@ function timeCommand(command: string, args: string[]): Sample {
     },
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`bench: ${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
+  if (result.status !== 0) {
+    throw new CliError({ kind: 'internal', message: `${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}` });
+  }
   const kb = Math.max(...[...result.stderr.matchAll(/__CREDEX_MAX_RSS_KB=(\d+)/g)].map((m) => Number(m[1])));
   return { ms, rssMb: kb / 1024 };
 }
@@ -57,29 +78,39 @@ function report(label: string, samples: Sample[], goal: { ms: number; rssMb?: nu
   return ok;
 }
 
-async function main(): Promise<void> {
-  console.log(`credex-infra bench: ${RUNS} runs each, node ${process.version}, ${cpus().length} cores`);
+function figure(label: string, ms: number, goalMs: number, digits = 0): boolean {
+  const ok = ms <= goalMs;
+  console.log(`${label.padEnd(40)} median ${ms.toFixed(digits).padStart(5)} ms  goal <= ${goalMs} ms  ${ok ? 'OK' : 'OVER'}`);
+  return ok;
+}
+
+async function bench(runs: number): Promise<number> {
+  console.log(`credex-infra bench: ${runs} runs each, node ${process.version}, ${cpus().length} cores`);
   runNode(['dist/main.js']); // warm the file-system cache
-  const synth = Array.from({ length: RUNS }, () => runNode(['dist/main.js']));
+  const synth = Array.from({ length: runs }, () => runNode(['dist/main.js']));
   let ok = report('synth all stacks (node dist/main.js)', synth, { ms: 1000, rssMb: 150 });
 
-  const build = Array.from({ length: RUNS }, () => runNode(['dev/build.js']));
+  const build = Array.from({ length: runs }, () => runNode(['dev/build.js']));
   report('transpile (esbuild, before synth)', build, { ms: 500 });
 
   // What a user runs: npm, the transpile and the synth together.
-  const npmSynth = Array.from({ length: RUNS }, () => timeCommand('npm', ['run', '-s', 'synth']));
+  const npmSynth = Array.from({ length: runs }, () => timeCommand('npm', ['run', '-s', 'synth']));
   ok = report('npm run synth (transpile + synth)', npmSynth, { ms: 1000, rssMb: 150 }) && ok;
 
-  const figures = await benchPolicies(RUNS);
-  const evalOk = figures.evalMsPerStackMedian <= 20;
-  const wallOk = figures.policyCheckWallMsMedian <= 2000;
-  console.log(`${'policy evaluation per stack (wasm)'.padEnd(40)} median ${figures.evalMsPerStackMedian.toFixed(1).padStart(5)} ms  goal <= 20 ms  ${evalOk ? 'OK' : 'OVER'}`);
-  console.log(`${'npm run policy-check (synth included)'.padEnd(40)} median ${figures.policyCheckWallMsMedian.toFixed(0).padStart(5)} ms  goal <= 2000 ms  ${wallOk ? 'OK' : 'OVER'}`);
-  ok = ok && evalOk && wallOk;
-  process.exitCode = ok ? 0 : 1;
+  const figures = await benchPolicies(runs);
+  ok = figure('policy evaluation per stack (wasm)', figures.evalMsPerStackMedian, 20, 1) && ok;
+  ok = figure('policy gate on cdktf.out (no synth)', figures.gateWallMsMedian, 1000) && ok;
+  ok = figure('npm run policy-check (synth included)', figures.policyCheckWallMsMedian, 2000) && ok;
+  return ok ? ExitCode.OK : ExitCode.FAILED;
 }
 
-main().catch((error: Error) => {
-  console.error(`bench: ${error.message}`);
-  process.exitCode = 2;
-});
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommand(SPEC, argv, ({ values }) => {
+    if (values.runs === undefined) return bench(Math.max(5, Number(process.env.BENCH_RUNS) || 7));
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 5) throw new UsageError(`--runs must be a whole number of at least 5, got "${values.runs}"`);
+    return bench(runs);
+  });
+}
+
+if (require.main === module) runMain(SPEC.name, () => main(process.argv.slice(2)));

@@ -55,7 +55,7 @@ export interface GeneratorOptions {
 }
 
 /** The one failure type: its message is the one line the CLI prints. */
-export class IamPolicyError extends Error {}
+import { InputError } from '../../lib/errors'; export class IamPolicyError extends InputError {} // kind 'input', exit 2 (lib/errors.ts)
 
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
 /** In the boundary, an environment is the tag of the role that is using it. */

@@ -26,7 +26,7 @@ export function summarizeLoad(f: LoadFigures): string {
 }
 
 export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{ message: string; figures: Figures }> {
-  if (!ctx.apiUrl) throw new StepFailure('missing', 'missing: no API URL for the load benchmark');
+  if (!ctx.apiUrl) throw new StepFailure({ kind: 'missing', detail: 'no API URL for the load benchmark' });
   const k6 = findK6();
   const engine = chooseEngine(ctx.loadEngine, k6);
   let figures: LoadFigures;
@@ -38,7 +38,7 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   }
   const message = summarizeLoad(figures);
   const reportFigures = loadFiguresForReport(figures);
-  if (figures.responses === 0) throw new StepFailure('refused', `refused/unreachable: load on ${ctx.apiUrl}: no request got an answer; ${message}`, reportFigures);
-  if (figures.thresholds.some((t) => !t.ok)) throw new StepFailure('wrong-answer', `wrong answer: load on ${ctx.apiUrl}: ${message}`, reportFigures);
+  if (figures.responses === 0) throw new StepFailure({ kind: 'refused', detail: `load on ${ctx.apiUrl}: no request got an answer; ${message}`, figures: reportFigures });
+  if (figures.thresholds.some((t) => !t.ok)) throw new StepFailure({ kind: 'wrong-answer', detail: `load on ${ctx.apiUrl}: ${message}`, figures: reportFigures });
   return { message, figures: reportFigures };
 }

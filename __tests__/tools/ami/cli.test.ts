@@ -5,15 +5,12 @@
  */
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { execFile, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
-import {
-  TAG_NEO4J_EDITION,
-  TAG_NEO4J_VERSION,
-} from '../../../tools/ami/build-script';
+import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
 import { bundleForTest } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
 import { freePort } from '../../support/ports';
@@ -26,7 +23,7 @@ let ec2: EC2Client;
 
 beforeAll(async () => {
   outDir = bundleForTest(['tools/ami/cli.ts']);
-  cli = path.join(outDir, 'scripts', 'ami', 'cli.js');
+  cli = path.join(outDir, 'tools', 'ami', 'cli.js');
   moto = await startMoto();
   ec2 = client(moto.endpoint);
 }, 60_000);
@@ -92,7 +89,9 @@ describe('bad input', () => {
   test.each([
     ['no subcommand', [], /missing subcommand/],
     ['unknown subcommand', ['bakee'], /unknown subcommand "bakee"/],
-    ['unknown option', [...bakeArgs(), '--colour', 'blue'], /Unknown option '--colour'/],
+    ['unknown option', [...bakeArgs(), '--colour', 'blue'], /^ami bake: unknown option --colour \(see --help\)$/],
+    ['option without its value', ['prune', '--edition', 'community', '--region'], /^ami prune: --region needs a value/],
+    ['a flag given a value', ['check-version', '--version', '5.26.19', '--json=yes'], /^ami check-version: --json takes no value/],
     [
       'unknown edition',
       ['bake', '--edition', 'professional', '--version', '5.26.19', '--region', 'af-south-1'],
@@ -186,6 +185,35 @@ describe('bad input', () => {
     expect(instances).toHaveLength(1);
     expect(instances[0].State?.Name).toBe('terminated');
   }, 30_000);
+});
+
+describe('help and version', () => {
+  const version = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')).version;
+
+  test.each([
+    [['--help'], /^usage: npm run -s ami -- <subcommand> \[options\]/, ['bake', 'prune', 'check-version', '4', '10', '11']],
+    [['help'], /^usage: npm run -s ami -- <subcommand> \[options\]/, ['bake', 'prune', 'check-version']],
+    [['-h'], /^usage: npm run -s ami -- <subcommand> \[options\]/, ['bake']],
+    [['bake', '--help'], /^usage: npm run -s ami -- bake --edition/, ['--base-image NAME', '--security-group-id ID', '4', '130']],
+    [['bake', '--edition', 'nope', '-h'], /^usage: npm run -s ami -- bake /, ['--keep N']],
+    [['prune', '--help'], /^usage: npm run -s ami -- prune /, ['--keep N', '--endpoint-url URL']],
+    [['check-version', '--help'], /^usage: npm run -s ami -- check-version /, ['--source-url URL', '10', '11']],
+  ])('%j: exit 0, usage, options and exit codes on stdout', async (args, usage, mentions) => {
+    const r = await run(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(usage);
+    expect(r.stdout).toContain('exit codes:');
+    for (const code of ['0', '1', '2', '3']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    for (const text of mentions) expect(r.stdout).toMatch(/^\d+$/.test(text) ? new RegExp(`^  ${text} +\\S`, 'm') : new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  });
+
+  test('--version prints the package version (in bake and check-version, --version is the Neo4j version)', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `ami ${version}\n`, stderr: '' });
+    const bake = await run(['bake', '--version']);
+    expect(bake.code).toBe(2);
+    expectOneLineError(bake, /^ami bake: --version needs a value/);
+  });
 });
 
 describe('interrupted bake', () => {

@@ -4,12 +4,13 @@
  * missing default tags, and (through the CLI) stacks that are missing or fail to synthesize.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateForProject } from '../../../tools/iam/files';
 import { IamPolicyError } from '../../../tools/iam/generate';
 import { repoRoot } from '../../../lib/paths';
+import { bundleForTest } from '../../support/bundle';
 import { copyStacks, synthesized } from './helpers';
 
 function broken(env: 'staging' | 'production', edit: (json: any) => void) {
@@ -94,20 +95,29 @@ describe('iam:policy bad input', () => {
     expect(e.message).toContain('tools/iam/actions/iam.ts');
   });
 
+  it('the failure is a member of the CLI error family: kind input, exit code 2, as fields', () => {
+    const e = errorOf(() => generateForProject(broken('production', (j) => (j.resource = { ...j.resource, aws_kinesis_stream: { x: { name: 'credex-production-x' } } }))));
+    expect(e).toMatchObject({ kind: 'input', exitCode: 2, name: 'IamPolicyError' });
+  });
+
   it('a stack without the project/environment default tags fails (tag scoping depends on them)', () => {
     const e = errorOf(() => generateForProject(broken('staging', (j) => (j.provider.aws[0].default_tags[0].tags.environment = 'production'))));
     expect(e.message).toContain('default_tags');
   });
 
   describe('the CLI', () => {
-    const cli = path.join(repoRoot(), 'dist', 'scripts', 'iam-policy.js');
+    let bundled: string;
+    let cli: string;
     let dir: string;
     beforeAll(() => {
-      const build = spawnSync(process.execPath, [path.join(repoRoot(), 'scripts', 'build.js')], { encoding: 'utf8' });
-      expect(build.status).toBe(0);
+      bundled = bundleForTest(['tools/iam/cli.ts']);
+      cli = path.join(bundled, 'tools', 'iam', 'cli.js');
       dir = mkdtempSync(path.join(tmpdir(), 'credex-iam-cli-'));
     });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(bundled, { recursive: true, force: true });
+    });
 
     function writeStacks(stacks: { name: string; json: unknown }[]) {
       for (const s of stacks) {
@@ -137,17 +147,35 @@ describe('iam:policy bad input', () => {
       writeStacks(broken('staging', (j) => (j.resource.aws_s3_bucket_versioning = { v: { bucket: 'x' } })));
       const run = spawnSync(process.execPath, [cli, '--stacks', dir, '--check'], { encoding: 'utf8' });
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain('run npm run iam:policy');
+      expect(run.stderr).toMatch(/^iam:policy: .* differ from what the stacks need; run npm run iam:policy and commit\n$/);
+    });
+
+    it('--help: exit 0 with the options, examples and exit codes', () => {
+      const run = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/^usage: npm run -s iam:policy -- /);
+      for (const text of ['--check', '--stacks DIR', '--version', 'examples:', 'exit codes:']) expect(run.stdout).toContain(text);
+      for (const code of ['0', '1', '2']) expect(run.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    });
+
+    it('--version prints the package version', () => {
+      const run = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(`iam:policy ${JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')).version}\n`);
+    });
+
+    it('an unknown option: exit 2, one line', () => {
+      const run = spawnSync(process.execPath, [cli, '--chek'], { encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('iam:policy: unknown option --chek (see --help)\n');
+      expect(run.stdout).toBe('');
     });
 
     it('exits 2 with one line when the app fails to synthesize', () => {
       const badMain = path.join(dir, 'bad-main.js');
       writeFileSync(badMain, "throw new Error('EnvironmentStack staging: the stack id must equal the environment name');\n");
-      const run = spawnSync(
-        process.execPath,
-        ['-e', `require(${JSON.stringify(path.join(repoRoot(), 'dist', 'scripts', 'iam-policy.js'))})`],
-        { encoding: 'utf8', env: { ...process.env, CREDEX_IAM_MAIN_JS: badMain } },
-      );
+      const run = spawnSync(process.execPath, [cli, '--check'], { encoding: 'utf8', env: { ...process.env, CREDEX_IAM_MAIN_JS: badMain } });
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/^iam:policy: the stacks failed to synthesize: .*stack id must equal/);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
