@@ -57,7 +57,7 @@ apply takes the reference the configuration gives for it. When a rule cannot dec
 A finding is waived next to the construct that causes it, with a reason and, preferably, an expiry date:
 
 \`\`\`ts
-import { waive } from '../../contracts/waivers';
+import { waive } from '../contracts/waivers';
 
 const sg = new SecurityGroup(this, 'legacy', { /* ... */ });
 waive(sg, { rule: 'CDX-SG-001', reason: 'partner VPN appliance needs 8443 until 2027 migration', expires: '2027-01-31' });

@@ -1,84 +1,16 @@
 /**
- * What the infrastructure code needs from the AMI command, without loading the AWS SDK:
- * the install script's path and hash (a null_resource trigger), the tag names the image lookup filters on,
- * and the exact command line the null_resource's local-exec runs.
+ * The install script on disk: its absolute path and the hash of its current bytes (contracts/ami.ts says how
+ * the hash is computed and which tags carry it).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { BUILD_SCRIPT_RELATIVE_PATH, buildScriptHashOf } from '../../contracts/ami';
 import { repoRoot } from '../../lib/paths';
-import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from './validate';
 
-/** Tag names on baked images (and their snapshots). `data "aws_ami"` filters on the first two. */
-export const TAG_NEO4J_VERSION = 'Neo4jVersion';
-export const TAG_NEO4J_EDITION = 'Neo4jEdition';
-/** The base image id the image was built from. */
-export const TAG_BUILT_FROM = 'BuiltFrom';
-/** sha256 of install-neo4j.sh at bake time: an image built by another script version is not reused. */
-export const TAG_BUILD_SCRIPT_HASH = 'Neo4jBuildScriptHash';
-/** Marks everything the AMI command creates (value: credex-ami). */
-export const TAG_MANAGED_BY = 'ManagedBy';
-export const MANAGED_BY_VALUE = 'credex-ami';
-
-/** Tags on the builder instance: the install script sets Neo4jBuild to ready or failed. */
-export const TAG_BUILD_STATE = 'Neo4jBuild';
-export const TAG_BUILD_STEP = 'Neo4jBuildStep';
-export const TAG_BUILDER = 'Neo4jAmiBuilder';
-
-/** The install script, relative to the repository root. */
-export const BUILD_SCRIPT_RELATIVE_PATH = 'tools/ami/install-neo4j.sh';
 /** Absolute path of the install script (the builder's user data). */
 export const BUILD_SCRIPT_PATH = path.join(repoRoot(), BUILD_SCRIPT_RELATIVE_PATH);
 
 /** sha256 (hex) of install-neo4j.sh as it is on disk: changes whenever the script changes. */
 export function buildScriptHash(): string {
-  return createHash('sha256').update(readFileSync(BUILD_SCRIPT_PATH)).digest('hex');
-}
-
-export interface AmiCommandOptions {
-  readonly edition: Edition;
-  readonly version: string;
-  readonly region: string;
-  /** Images kept per edition (config/global.ts amiRetention). */
-  readonly keep: number;
-  /** Private subnet (with NAT egress) for the builder. @default - the account's default subnet */
-  readonly subnetId?: string;
-  /** Instance profile that lets the builder tag itself. @default - none: the builder cannot report and the bake times out */
-  readonly instanceProfile?: string;
-}
-
-const AWS_ID = /^[A-Za-z0-9+=,.@_-]+$/;
-
-/**
- * The exact shell command the null_resource's local-exec runs (from the repository root).
- * Throws on invalid input, naming the bad value, so a typo fails at synth time rather than at apply time.
- */
-export function amiCommand(opts: AmiCommandOptions): string {
-  const problem =
-    editionProblem(opts.edition) ??
-    versionProblem(opts.version) ??
-    regionProblem(opts.region) ??
-    keepProblem(opts.keep);
-  if (problem) throw new Error(`amiCommand: ${problem}`);
-  const args = [
-    'bake',
-    '--edition',
-    opts.edition,
-    '--version',
-    opts.version,
-    '--region',
-    opts.region,
-    '--keep',
-    String(opts.keep),
-  ];
-  for (const [flag, value] of [
-    ['--subnet-id', opts.subnetId],
-    ['--instance-profile', opts.instanceProfile],
-  ] as const) {
-    if (value === undefined) continue;
-    // Unresolved tokens (${...}) are passed through as Terraform interpolations; literals must be plain ids.
-    if (!AWS_ID.test(value) && !/^\$\{[^}]+\}$/.test(value)) throw new Error(`amiCommand: invalid ${flag} "${value}"`);
-    args.push(flag, value);
-  }
-  return `npm run -s ami -- ${args.join(' ')}`;
+  return buildScriptHashOf(readFileSync(BUILD_SCRIPT_PATH));
 }

@@ -6,11 +6,11 @@ import {
   EC2Client,
   Image,
 } from '@aws-sdk/client-ec2';
-import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION, TAG_BUILD_SCRIPT_HASH } from './build-script';
+import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION, TAG_BUILD_SCRIPT_HASH } from '../../contracts/ami';
 import { call } from './ec2';
 import { AmiError, fromAwsError } from './errors';
 import { compareVersions } from './versions';
-import { Edition } from './validate';
+import { Edition } from '../../contracts/ami-arguments';
 
 export function tagValue(
   tags: readonly { Key?: string; Value?: string }[] | undefined,

@@ -1,7 +1,7 @@
 /**
  * `npm run iam:policy` — generates the deployers' IAM policies from the synthesized staging and production
  * stacks and writes them to docs/deploy/ (see docs/deployer-guide.md, "IAM"). `--help` lists options and exit codes.
- * (CREDEX_IAM_MAIN_JS=FILE runs FILE instead of dist/main.js to synthesize; used by the tests.)
+ * It reads the synthesized stacks (`npm run iam:policy` synthesizes them first); it never builds the app.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +9,7 @@ import { runCommand, runMain, type CommandSpec } from '../../lib/cli';
 import { CliError } from '../../lib/errors';
 import { ExitCode } from '../../lib/exit-codes';
 import { repoRoot } from '../../lib/paths';
-import { DEPLOY_DOCS_DIR, generateForProject, orphanFiles, readStacks, renderFiles, staleFiles, synthesizeStacks } from './files';
+import { DEPLOY_DOCS_DIR, generateForProject, orphanFiles, readStacks, renderFiles, staleFiles } from './files';
 import { MANAGED_POLICY_SIZE_LIMIT } from './generate';
 
 export const SPEC = {
@@ -20,7 +20,7 @@ export const SPEC = {
     `staging and production stacks and writes them to ${DEPLOY_DOCS_DIR}/.`,
   options: {
     check: { type: 'boolean', description: `write nothing; exit 1 when the committed ${DEPLOY_DOCS_DIR} files differ from what the stacks need` },
-    stacks: { type: 'string', value: 'DIR', description: 'read DIR/stacks/<env>/cdk.tf.json instead of synthesizing (e.g. cdktf.out)' },
+    stacks: { type: 'string', value: 'DIR', description: 'read DIR/stacks/<env>/cdk.tf.json (default: cdktf.out, written by the synth that npm run iam:policy runs first)' },
   },
   examples: ['npm run -s iam:policy', 'npm run -s iam:policy -- --check', 'npm run -s iam:policy -- --stacks cdktf.out --check'],
   exitCodes: [
@@ -28,7 +28,7 @@ export const SPEC = {
     [ExitCode.FAILED, `--check: the committed files differ from what the stacks need`],
     [
       ExitCode.USAGE,
-      'no verdict: usage error, a stack missing or failing to synthesize, a resource type without an action map,\na name outside the deployer\'s scope, or internal error; one line on stderr',
+      'no verdict: usage error, a stack not synthesized, a resource type without an action map,\na name outside the deployer\'s scope, or internal error; one line on stderr',
     ],
     [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
   ],
@@ -36,9 +36,7 @@ export const SPEC = {
 
 export function main(argv: readonly string[]): Promise<number> {
   return runCommand(SPEC, argv, ({ values }) => {
-    const stacks = values.stacks
-      ? readStacks(path.resolve(values.stacks))
-      : synthesizeStacks(process.env.CREDEX_IAM_MAIN_JS || path.join(repoRoot(), 'dist', 'main.js'));
+    const stacks = readStacks(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
     const set = generateForProject(stacks);
     const dir = path.join(repoRoot(), DEPLOY_DOCS_DIR);
     if (values.check) {

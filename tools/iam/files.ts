@@ -3,9 +3,7 @@
  * and the whole set as committed in generated/ (what main.ts hands to the `global` stack).
  * Used by `npm run iam:policy` and by the drift test, so both compare the same bytes.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environments, globalConfig } from '../../config';
 import { committedUnscopableActions } from '../../policies/build/unscopable';
@@ -34,24 +32,6 @@ export function readStacks(outdir: string, names: readonly string[] = environmen
     }
     return { name, json };
   });
-}
-
-/**
- * Synthesizes the app (the bundled dist/main.js, in a child process, as `cdktf synth` runs it) into a temporary
- * folder and reads the environment stacks.
- */
-export function synthesizeStacks(mainJs: string): StackInput[] {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'credex-iam-'));
-  try {
-    const run = spawnSync(process.execPath, [mainJs], { env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
-    if (run.status !== 0) {
-      const why = (run.stderr || run.stdout || String(run.error ?? '')).split('\n').find((l) => /error/i.test(l)) ?? `exit ${run.status}`;
-      throw new IamPolicyError(`iam:policy: the stacks failed to synthesize: ${why.trim()}`);
-    }
-    return readStacks(outdir);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
 }
 
 /** The generator with this project's settings and the policy gate's committed "allowed on *" set. */
