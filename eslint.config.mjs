@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', '.tools/', 'coverage/', 'verify-report/', 'policies/bundle/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'cdktf.out/',
+      '.tools/',
+      'coverage/',
+      'verify-report/',
+      'policies/bundle/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,9 +25,18 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@cdktf/provider-aws', message: "Import the submodule, e.g. '@cdktf/provider-aws/lib/ecs-service'." },
-            { name: '@cdktf/provider-null', message: "Import the submodule, e.g. '@cdktf/provider-null/lib/resource'." },
-            { name: '@cdktf/provider-random', message: "Import the submodule, e.g. '@cdktf/provider-random/lib/password'." },
+            {
+              name: '@cdktf/provider-aws',
+              message: "Import the submodule, e.g. '@cdktf/provider-aws/lib/ecs-service'.",
+            },
+            {
+              name: '@cdktf/provider-null',
+              message: "Import the submodule, e.g. '@cdktf/provider-null/lib/resource'.",
+            },
+            {
+              name: '@cdktf/provider-random',
+              message: "Import the submodule, e.g. '@cdktf/provider-random/lib/password'.",
+            },
           ],
         },
       ],

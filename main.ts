@@ -44,7 +44,10 @@ function build(options: BuildOptions): App {
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
   // The app reads the AMI install script once, here; constructs only receive its hash.
   const amiBuildScriptHash = buildScriptHashOf(readFileSync(path.join(repoRoot(), BUILD_SCRIPT_RELATIVE_PATH)));
-  new GlobalStack(app, GLOBAL_STACK_NAME, { global: globalConfig, deployerPolicies: parseDeployerPolicySet(committedDeployerPolicies) });
+  new GlobalStack(app, GLOBAL_STACK_NAME, {
+    global: globalConfig,
+    deployerPolicies: parseDeployerPolicySet(committedDeployerPolicies),
+  });
   for (const env of environments) {
     new EnvironmentStack(app, env.name, { env, global: globalConfig, imageTag: options.imageTag, amiBuildScriptHash });
   }

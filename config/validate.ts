@@ -11,7 +11,8 @@ function parseCidr(text: string, where: string): Block {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
   const octets = match ? match.slice(1, 5).map(Number) : [];
   const bits = match ? Number(match[5]) : -1;
-  if (!match || octets.some((o) => o > 255) || bits > 32) throw new Error(`${where}: "${text}" is not an IPv4 CIDR block`);
+  if (!match || octets.some((o) => o > 255) || bits > 32)
+    throw new Error(`${where}: "${text}" is not an IPv4 CIDR block`);
   const start = octets.reduce((acc, o) => acc * 256 + o, 0);
   const size = 2 ** (32 - bits);
   if (start % size !== 0) throw new Error(`${where}: "${text}" has host bits set (did you mean the network address?)`);
@@ -19,7 +20,8 @@ function parseCidr(text: string, where: string): Block {
 }
 
 const overlaps = (a: Block, b: Block) => a.start < b.start + b.size && b.start < a.start + a.size;
-const inside = (inner: Block, outer: Block) => inner.start >= outer.start && inner.start + inner.size <= outer.start + outer.size;
+const inside = (inner: Block, outer: Block) =>
+  inner.start >= outer.start && inner.start + inner.size <= outer.start + outer.size;
 
 /**
  * Checks what the type system cannot: CIDRs that parse, subnets inside their VPC and apart from each other,
@@ -32,7 +34,9 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): void {
     const where = (field: string) => `config/${env.name}.ts ${field}`;
     const net = env.network;
     const vpc = parseCidr(net.vpcCidr, where('network.vpcCidr'));
-    const subnets = [...net.publicSubnetCidrs, ...net.privateSubnetCidrs].map((c) => parseCidr(c, where('network subnets')));
+    const subnets = [...net.publicSubnetCidrs, ...net.privateSubnetCidrs].map((c) =>
+      parseCidr(c, where('network subnets')),
+    );
     for (const s of subnets) {
       if (!inside(s, vpc)) throw new Error(`${where('network')}: subnet ${s.text} is outside the VPC ${vpc.text}`);
     }
@@ -42,10 +46,12 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): void {
       }),
     );
     for (const az of net.availabilityZones) {
-      if (!az.startsWith(env.region)) throw new Error(`${where('network.availabilityZones')}: ${az} is not in region ${env.region}`);
+      if (!az.startsWith(env.region))
+        throw new Error(`${where('network.availabilityZones')}: ${az} is not in region ${env.region}`);
     }
     const clash = vpcs.find((other) => overlaps(other, vpc));
-    if (clash) throw new Error(`${where('network.vpcCidr')}: ${vpc.text} overlaps another environment's VPC ${clash.text}`);
+    if (clash)
+      throw new Error(`${where('network.vpcCidr')}: ${vpc.text} overlaps another environment's VPC ${clash.text}`);
     vpcs.push(vpc);
   }
 }

@@ -24,7 +24,8 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     this.topic = new SnsTopic(this, 'topic', { name: alarmTopicName(props.environment) });
     if (props.email) {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email)) throw new Error(`AlarmTopic ${id}: email "${props.email}" is not an e-mail address`);
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email))
+        throw new Error(`AlarmTopic ${id}: email "${props.email}" is not an e-mail address`);
       new SnsTopicSubscription(this, 'email', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });
     }
   }

@@ -85,13 +85,17 @@ export class Deployers extends Construct {
 
     this.group = new IamGroup(this, 'group', { name: props.groupName ?? DEPLOYER_GROUP_NAME, path });
     this.sharedPolicies = props.sharedPolicies.map((p) => policy(this, p));
-    this.sharedPolicies.forEach((p, i) => new IamGroupPolicyAttachment(this, `group-policy-${i}`, { group: this.group.name, policyArn: p.arn }));
+    this.sharedPolicies.forEach(
+      (p, i) => new IamGroupPolicyAttachment(this, `group-policy-${i}`, { group: this.group.name, policyArn: p.arn }),
+    );
 
     for (const env of props.environments) {
       const scope = new Construct(this, env.name);
       const group = new IamGroup(scope, 'group', { name: deployerName(env.name), path });
       const policies = env.policies.map((p) => policy(scope, p));
-      policies.forEach((p, i) => new IamGroupPolicyAttachment(scope, `group-policy-${i}`, { group: group.name, policyArn: p.arn }));
+      policies.forEach(
+        (p, i) => new IamGroupPolicyAttachment(scope, `group-policy-${i}`, { group: group.name, policyArn: p.arn }),
+      );
       const user = new IamUser(scope, 'user', { name: env.userName ?? deployerName(env.name), path });
       new IamUserGroupMembership(scope, 'membership', { user: user.name, groups: [this.group.name, group.name] });
       this.environmentGroups[env.name] = group;

@@ -51,7 +51,8 @@ export class EnvironmentStack extends StackBase {
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const { env, global } = props;
     super(scope, id, { project: global.project, stackName: env.name, region: env.region, state: global.state });
-    if (id !== env.name) throw new Error(`EnvironmentStack ${id}: the stack id must equal the environment name "${env.name}"`);
+    if (id !== env.name)
+      throw new Error(`EnvironmentStack ${id}: the stack id must equal the environment name "${env.name}"`);
     const prefix = envPrefix(env.name);
     new NullProvider(this, 'null');
     new RandomProvider(this, 'random');
@@ -138,15 +139,17 @@ export class EnvironmentStack extends StackBase {
       ...env.service, // sizes, counts, scaling, grace period, ECS Exec, log retention
       imageTag: props.imageTag ?? env.service.imageTag,
       nodeEnv: env.nodeEnv,
-      secrets: [
-        ...this.appSecrets.containerSecrets(),
-        ...this.neo4jSecret.containerSecrets(),
-      ],
+      secrets: [...this.appSecrets.containerSecrets(), ...this.neo4jSecret.containerSecrets()],
       permissionsBoundaryArn,
     });
     for (const space of NEO4J_SPACES) {
       this.neo4j[space].allowBoltFrom('api-tasks', this.service.securityGroup, 'Bolt from the credex-core API tasks');
-      this.service.allowOutboundTo(`neo4j-${space}`, this.neo4j[space].securityGroup, BOLT_PORT, `Bolt to Neo4j ${space}`);
+      this.service.allowOutboundTo(
+        `neo4j-${space}`,
+        this.neo4j[space].securityGroup,
+        BOLT_PORT,
+        `Bolt to Neo4j ${space}`,
+      );
     }
 
     this.monitoring = new Monitoring(this, 'monitoring', {

@@ -66,7 +66,8 @@ export class GithubOidc extends Construct {
       throw new Error(`GithubOidc ${id}: repository must be owner/name, got "${props.repository}"`);
     }
     const duration = props.maxSessionDurationSeconds ?? 3600;
-    if (duration < 3600 || duration > 43200) throw new Error(`GithubOidc ${id}: maxSessionDurationSeconds must be 3600..43200`);
+    if (duration < 3600 || duration > 43200)
+      throw new Error(`GithubOidc ${id}: maxSessionDurationSeconds must be 3600..43200`);
     const prefix = props.roleNamePrefix ?? GITHUB_DEPLOY_ROLE_PREFIX;
 
     this.providerArn =

@@ -33,7 +33,10 @@ export class GlobalStack extends StackBase {
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     const g = props.global;
     super(scope, id, { project: g.project, stackName: id, region: g.region, state: g.state });
-    this.registry = new Registry(this, 'registry', { repositoryName: g.ecr.repositoryName, keepImages: g.ecr.keepImages });
+    this.registry = new Registry(this, 'registry', {
+      repositoryName: g.ecr.repositoryName,
+      keepImages: g.ecr.keepImages,
+    });
     new TerraformOutput(this, 'ecr_repository_url', { value: this.registry.repository.repositoryUrl });
 
     const set = props.deployerPolicies;
@@ -41,7 +44,9 @@ export class GlobalStack extends StackBase {
     const byAudience = (audience: string) => set.policies.filter((p) => p.audience === audience);
     const boundary = byAudience('boundary');
     if (boundary.length !== 1 || boundary[0].name !== g.permissionsBoundaryName) {
-      throw new Error(`GlobalStack ${id}: deployerPolicies must hold exactly one boundary named ${g.permissionsBoundaryName}; run npm run iam:policy`);
+      throw new Error(
+        `GlobalStack ${id}: deployerPolicies must hold exactly one boundary named ${g.permissionsBoundaryName}; run npm run iam:policy`,
+      );
     }
     this.boundary = new PermissionsBoundary(this, 'permissions-boundary', {
       name: boundary[0].name,
@@ -50,7 +55,8 @@ export class GlobalStack extends StackBase {
     });
 
     const environments = set.environments.map((name) => {
-      if (!(name in g.deployBranches)) throw new Error(`GlobalStack ${id}: no deploy branch configured for environment ${name}`);
+      if (!(name in g.deployBranches))
+        throw new Error(`GlobalStack ${id}: no deploy branch configured for environment ${name}`);
       return { name, branch: g.deployBranches[name as keyof typeof g.deployBranches], policies: byAudience(name) };
     });
     this.deployers = new Deployers(this, 'deployers', {
@@ -61,7 +67,11 @@ export class GlobalStack extends StackBase {
     this.githubOidc = new GithubOidc(this, 'github-oidc', {
       repository: g.githubRepository,
       sharedPolicies: this.deployers.sharedPolicies,
-      environments: environments.map((e) => ({ name: e.name, branch: e.branch, policies: this.deployers.environmentPolicies[e.name] })),
+      environments: environments.map((e) => ({
+        name: e.name,
+        branch: e.branch,
+        policies: this.deployers.environmentPolicies[e.name],
+      })),
     });
     for (const e of environments) {
       new TerraformOutput(this, `deploy_role_arn_${e.name}`, { value: this.githubOidc.roles[e.name].arn });

@@ -36,7 +36,11 @@ export interface ServiceRoleProps {
 }
 
 /** Renders statements to a policy document whose `.json` is a Terraform reference, not a hand-built string. */
-export function policyDocument(scope: Construct, id: string, statements: readonly PolicyStatement[]): DataAwsIamPolicyDocument {
+export function policyDocument(
+  scope: Construct,
+  id: string,
+  statements: readonly PolicyStatement[],
+): DataAwsIamPolicyDocument {
   return new DataAwsIamPolicyDocument(scope, id, {
     statement: statements.map((s) => ({
       sid: s.sid,
@@ -56,7 +60,11 @@ export class ServiceRole extends Construct {
     super(scope, id);
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [
-        { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [props.servicePrincipal] }] },
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: [props.servicePrincipal] }],
+        },
       ],
     });
     this.role = new IamRole(this, 'role', {

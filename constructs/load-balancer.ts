@@ -64,17 +64,24 @@ export class LoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     const name = props.namePrefix;
-    if (`${name}-alb`.length > 32) throw new Error(`LoadBalancer ${id}: namePrefix "${name}" makes names over 32 characters`);
+    if (`${name}-alb`.length > 32)
+      throw new Error(`LoadBalancer ${id}: namePrefix "${name}" makes names over 32 characters`);
     if (!props.healthCheckPath.startsWith('/')) {
       throw new Error(`LoadBalancer ${id}: healthCheckPath must start with "/", got "${props.healthCheckPath}"`);
     }
     const certificateArn =
       props.certificateArn ??
       (props.domainName
-        ? new DataAwsAcmCertificate(this, 'certificate', { domain: props.domainName, statuses: ['ISSUED'], mostRecent: true }).arn
+        ? new DataAwsAcmCertificate(this, 'certificate', {
+            domain: props.domainName,
+            statuses: ['ISSUED'],
+            mostRecent: true,
+          }).arn
         : undefined);
     if (!certificateArn && !props.httpOnlyReason?.trim()) {
-      throw new Error(`LoadBalancer ${id}: without certificateArn or domainName, httpOnlyReason must say why plain HTTP is acceptable`);
+      throw new Error(
+        `LoadBalancer ${id}: without certificateArn or domainName, httpOnlyReason must say why plain HTTP is acceptable`,
+      );
     }
     this.protocol = certificateArn ? 'https' : 'http';
 
@@ -86,7 +93,10 @@ export class LoadBalancer extends Construct {
     });
     const openPorts = certificateArn ? [80, 443] : [80];
     for (const port of openPorts) {
-      for (const [family, cidr] of [['ipv4', '0.0.0.0/0'], ['ipv6', '::/0']] as const) {
+      for (const [family, cidr] of [
+        ['ipv4', '0.0.0.0/0'],
+        ['ipv6', '::/0'],
+      ] as const) {
         new VpcSecurityGroupIngressRule(this, `ingress-${port}-${family}`, {
           securityGroupId: this.securityGroup.id,
           description: `port ${port} from the internet (${family})`,

@@ -32,62 +32,171 @@ export class Monitoring extends Construct {
 
     alarm('api-cpu-high', {
       alarmDescription: 'API CPU above 85% for 10 minutes',
-      namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: service,
-      statistic: 'Average', period: 300, evaluationPeriods: 2, threshold: 85, comparisonOperator: 'GreaterThanThreshold',
+      namespace: 'AWS/ECS',
+      metricName: 'CPUUtilization',
+      dimensions: service,
+      statistic: 'Average',
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: 85,
+      comparisonOperator: 'GreaterThanThreshold',
     });
     alarm('api-memory-high', {
       alarmDescription: 'API memory above 85% for 10 minutes',
-      namespace: 'AWS/ECS', metricName: 'MemoryUtilization', dimensions: service,
-      statistic: 'Average', period: 300, evaluationPeriods: 2, threshold: 85, comparisonOperator: 'GreaterThanThreshold',
+      namespace: 'AWS/ECS',
+      metricName: 'MemoryUtilization',
+      dimensions: service,
+      statistic: 'Average',
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: 85,
+      comparisonOperator: 'GreaterThanThreshold',
     });
     alarm('api-running-below-desired', {
       alarmDescription: 'Fewer API tasks running than desired for 5 minutes',
-      comparisonOperator: 'LessThanThreshold', threshold: 0, evaluationPeriods: 5, treatMissingData: 'breaching',
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 0,
+      evaluationPeriods: 5,
+      treatMissingData: 'breaching',
       metricQuery: [
         { id: 'shortfall', expression: 'running - desired', label: 'running - desired', returnData: true },
-        { id: 'running', metric: { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions: service, period: 60, stat: 'Average' } },
-        { id: 'desired', metric: { namespace: 'ECS/ContainerInsights', metricName: 'DesiredTaskCount', dimensions: service, period: 60, stat: 'Average' } },
+        {
+          id: 'running',
+          metric: {
+            namespace: 'ECS/ContainerInsights',
+            metricName: 'RunningTaskCount',
+            dimensions: service,
+            period: 60,
+            stat: 'Average',
+          },
+        },
+        {
+          id: 'desired',
+          metric: {
+            namespace: 'ECS/ContainerInsights',
+            metricName: 'DesiredTaskCount',
+            dimensions: service,
+            period: 60,
+            stat: 'Average',
+          },
+        },
       ],
     });
     alarm('alb-5xx', {
       alarmDescription: 'Load balancer or target 5xx responses above 10 in 5 minutes',
-      comparisonOperator: 'GreaterThanThreshold', threshold: 10, evaluationPeriods: 1, treatMissingData: 'notBreaching',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 10,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
       metricQuery: [
         { id: 'errors', expression: 'FILL(elb, 0) + FILL(target, 0)', label: '5xx', returnData: true },
-        { id: 'elb', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', dimensions: { LoadBalancer: props.loadBalancerArnSuffix }, period: 300, stat: 'Sum' } },
-        { id: 'target', metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: props.loadBalancerArnSuffix }, period: 300, stat: 'Sum' } },
+        {
+          id: 'elb',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_ELB_5XX_Count',
+            dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+            period: 300,
+            stat: 'Sum',
+          },
+        },
+        {
+          id: 'target',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_Target_5XX_Count',
+            dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+            period: 300,
+            stat: 'Sum',
+          },
+        },
       ],
     });
     alarm('unhealthy-targets', {
       alarmDescription: 'At least one API target unhealthy for 3 minutes',
-      namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
       dimensions: { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: props.targetGroupArnSuffix },
-      statistic: 'Maximum', period: 60, evaluationPeriods: 3, threshold: 0, comparisonOperator: 'GreaterThanThreshold',
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 3,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
     });
 
     const widget = (title: string, metrics: unknown[][], x: number, y: number) => ({
-      type: 'metric', x, y, width: 12, height: 6,
+      type: 'metric',
+      x,
+      y,
+      width: 12,
+      height: 6,
       properties: { title, region: props.region, stat: 'Average', period: 300, metrics },
     });
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: dashboardName(env),
       dashboardBody: Fn.jsonencode({
         widgets: [
-          widget('API CPU and memory (%)', [
-            ['AWS/ECS', 'CPUUtilization', 'ClusterName', props.clusterName, 'ServiceName', props.serviceName],
-            ['AWS/ECS', 'MemoryUtilization', 'ClusterName', props.clusterName, 'ServiceName', props.serviceName],
-          ], 0, 0),
-          widget('Tasks running vs desired', [
-            ['ECS/ContainerInsights', 'RunningTaskCount', 'ClusterName', props.clusterName, 'ServiceName', props.serviceName],
-            ['ECS/ContainerInsights', 'DesiredTaskCount', 'ClusterName', props.clusterName, 'ServiceName', props.serviceName],
-          ], 12, 0),
-          widget('Requests and 5xx', [
-            ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', props.loadBalancerArnSuffix, { stat: 'Sum' }],
-            ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'LoadBalancer', props.loadBalancerArnSuffix, { stat: 'Sum' }],
-          ], 0, 6),
-          widget('Target response time (s)', [
-            ['AWS/ApplicationELB', 'TargetResponseTime', 'LoadBalancer', props.loadBalancerArnSuffix, { stat: 'p95' }],
-          ], 12, 6),
+          widget(
+            'API CPU and memory (%)',
+            [
+              ['AWS/ECS', 'CPUUtilization', 'ClusterName', props.clusterName, 'ServiceName', props.serviceName],
+              ['AWS/ECS', 'MemoryUtilization', 'ClusterName', props.clusterName, 'ServiceName', props.serviceName],
+            ],
+            0,
+            0,
+          ),
+          widget(
+            'Tasks running vs desired',
+            [
+              [
+                'ECS/ContainerInsights',
+                'RunningTaskCount',
+                'ClusterName',
+                props.clusterName,
+                'ServiceName',
+                props.serviceName,
+              ],
+              [
+                'ECS/ContainerInsights',
+                'DesiredTaskCount',
+                'ClusterName',
+                props.clusterName,
+                'ServiceName',
+                props.serviceName,
+              ],
+            ],
+            12,
+            0,
+          ),
+          widget(
+            'Requests and 5xx',
+            [
+              ['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', props.loadBalancerArnSuffix, { stat: 'Sum' }],
+              [
+                'AWS/ApplicationELB',
+                'HTTPCode_Target_5XX_Count',
+                'LoadBalancer',
+                props.loadBalancerArnSuffix,
+                { stat: 'Sum' },
+              ],
+            ],
+            0,
+            6,
+          ),
+          widget(
+            'Target response time (s)',
+            [
+              [
+                'AWS/ApplicationELB',
+                'TargetResponseTime',
+                'LoadBalancer',
+                props.loadBalancerArnSuffix,
+                { stat: 'p95' },
+              ],
+            ],
+            12,
+            6,
+          ),
         ],
       }),
     });

@@ -52,14 +52,20 @@ export class Neo4jAmi extends Construct {
           sid: 'TagOwnBuilderInstance',
           actions: ['ec2:CreateTags'],
           resources: [`arn:aws:ec2:${props.region}:*:instance/*`],
-          conditions: [{ test: 'StringEquals', variable: `aws:ResourceTag/${TAG_MANAGED_BY}`, values: [MANAGED_BY_VALUE] }],
+          conditions: [
+            { test: 'StringEquals', variable: `aws:ResourceTag/${TAG_MANAGED_BY}`, values: [MANAGED_BY_VALUE] },
+          ],
         },
       ],
     });
     const profile = new IamInstanceProfile(this, 'builder-profile', { name, role: role.role.name });
 
     this.bake = new NullResource(this, 'neo4j_ami_management', {
-      triggers: { neo4j_version: props.version, neo4j_edition: props.edition, build_script_sha256: props.buildScriptHash },
+      triggers: {
+        neo4j_version: props.version,
+        neo4j_edition: props.edition,
+        build_script_sha256: props.buildScriptHash,
+      },
       provisioners: [
         {
           type: 'local-exec',

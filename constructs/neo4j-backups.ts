@@ -23,10 +23,13 @@ export class Neo4jBackups extends Construct {
   constructor(scope: Construct, id: string, props: Neo4jBackupsProps) {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 1000) {
-      throw new Error(`Neo4jBackups ${id}: retentionDays must be a whole number from 1 to 1000, got ${props.retentionDays}`);
+      throw new Error(
+        `Neo4jBackups ${id}: retentionDays must be a whole number from 1 to 1000, got ${props.retentionDays}`,
+      );
     }
     const time = props.time ?? '02:00';
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) throw new Error(`Neo4jBackups ${id}: time must be HH:MM (UTC), got "${time}"`);
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time))
+      throw new Error(`Neo4jBackups ${id}: time must be HH:MM (UTC), got "${time}"`);
 
     const role = new ServiceRole(this, 'role', {
       name: neo4jBackupsRoleName(props.environment),

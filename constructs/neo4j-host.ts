@@ -68,9 +68,13 @@ export class Neo4jHost extends Construct {
     super(scope, id);
     this.space = props.space;
     const memory = neo4jMemory(props.instanceType);
-    if (!memory) throw new Error(`Neo4jHost ${id}: instanceType "${props.instanceType}" has no memory sizing; add it to INSTANCE_MEMORY_GIB`);
+    if (!memory)
+      throw new Error(
+        `Neo4jHost ${id}: instanceType "${props.instanceType}" has no memory sizing; add it to INSTANCE_MEMORY_GIB`,
+      );
     const volumeGiB = props.dataVolumeGiB ?? 20;
-    if (volumeGiB < 10 || volumeGiB > 16384) throw new Error(`Neo4jHost ${id}: dataVolumeGiB must be 10..16384, got ${volumeGiB}`);
+    if (volumeGiB < 10 || volumeGiB > 16384)
+      throw new Error(`Neo4jHost ${id}: dataVolumeGiB must be 10..16384, got ${volumeGiB}`);
     const name = neo4jHostName(props.environment, props.space);
 
     const password = new Password(this, 'password', { length: 40, special: false });
@@ -123,7 +127,9 @@ export class Neo4jHost extends Construct {
       servicePrincipal: 'ec2.amazonaws.com',
       permissionsBoundaryArn: props.permissionsBoundaryArn,
       managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
-      statements: [{ sid: 'ReadOwnPassword', actions: ['secretsmanager:GetSecretValue'], resources: [this.passwordSecret.arn] }],
+      statements: [
+        { sid: 'ReadOwnPassword', actions: ['secretsmanager:GetSecretValue'], resources: [this.passwordSecret.arn] },
+      ],
     });
     const profile = new IamInstanceProfile(this, 'profile', { name, role: role.role.name });
 

@@ -75,7 +75,10 @@ export interface Neo4jUserDataProps {
 export function neo4jUserData(p: Neo4jUserDataProps): string {
   const licence =
     p.edition === 'enterprise'
-      ? ['# Enterprise Edition: accept the commercial licence (production holds a Neo4j licence).', 'neo4j-admin server license --accept-commercial']
+      ? [
+          '# Enterprise Edition: accept the commercial licence (production holds a Neo4j licence).',
+          'neo4j-admin server license --accept-commercial',
+        ]
       : ['# Community Edition: no licence to accept.'];
   return [
     '#!/bin/bash',

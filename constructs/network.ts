@@ -67,7 +67,10 @@ export class Network extends Construct {
     new DefaultSecurityGroup(this, 'default-sg', { vpcId: this.vpc.id, tags: { Name: `${name}-default-closed` } });
 
     const igw = new InternetGateway(this, 'igw', { vpcId: this.vpc.id, tags: { Name: `${name}-igw` } });
-    const publicRoutes = new RouteTable(this, 'public-routes', { vpcId: this.vpc.id, tags: { Name: `${name}-public` } });
+    const publicRoutes = new RouteTable(this, 'public-routes', {
+      vpcId: this.vpc.id,
+      tags: { Name: `${name}-public` },
+    });
     new Route(this, 'public-default-route', {
       routeTableId: publicRoutes.id,
       destinationCidrBlock: '0.0.0.0/0',
@@ -105,7 +108,10 @@ export class Network extends Construct {
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-private-${az}`, Tier: 'private' },
       });
-      const routes = new RouteTable(this, `private-${i}-routes`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${az}` } });
+      const routes = new RouteTable(this, `private-${i}-routes`, {
+        vpcId: this.vpc.id,
+        tags: { Name: `${name}-private-${az}` },
+      });
       new Route(this, `private-${i}-default-route`, {
         routeTableId: routes.id,
         destinationCidrBlock: '0.0.0.0/0',

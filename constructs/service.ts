@@ -96,7 +96,16 @@ export class ApiService extends Construct {
     const desired = props.desiredCount ?? 1;
     const min = props.minCount ?? desired;
     const max = props.maxCount ?? desired;
-    validate(id, { cpu, memory, desired, min, max, cpuTarget: props.cpuTargetPercent ?? 70, secrets: props.secrets, imageTag: props.imageTag });
+    validate(id, {
+      cpu,
+      memory,
+      desired,
+      min,
+      max,
+      cpuTarget: props.cpuTargetPercent ?? 70,
+      secrets: props.secrets,
+      imageTag: props.imageTag,
+    });
 
     this.cluster = new EcsCluster(this, 'cluster', {
       name: clusterName(env),
@@ -119,7 +128,11 @@ export class ApiService extends Construct {
           actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
           resources: [props.repositoryArn],
         },
-        { sid: 'WriteApiLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.logGroup.arn}:*`] },
+        {
+          sid: 'WriteApiLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.arn}:*`],
+        },
         { sid: 'ReadEnvironmentSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secretArns },
       ],
     });
@@ -156,7 +169,11 @@ export class ApiService extends Construct {
       readonlyRootFilesystem: false, // the Node.js API writes to /tmp; see README "What is not hardened"
       logConfiguration: {
         logDriver: 'awslogs',
-        options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': 'ecs' },
+        options: {
+          'awslogs-group': this.logGroup.name,
+          'awslogs-region': props.region,
+          'awslogs-stream-prefix': 'ecs',
+        },
       },
     };
     this.taskDefinition = new EcsTaskDefinition(this, 'task', {
@@ -213,7 +230,9 @@ export class ApiService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: false,
       },
-      loadBalancer: [{ targetGroupArn: props.targetGroup.arn, containerName: container.name, containerPort: props.containerPort }],
+      loadBalancer: [
+        { targetGroupArn: props.targetGroup.arn, containerName: container.name, containerPort: props.containerPort },
+      ],
       // Auto scaling owns the running count after the first deploy.
       lifecycle: { ignoreChanges: ['desired_count'] },
       dependsOn: [props.listener],
@@ -268,17 +287,25 @@ function validate(
   },
 ): void {
   if (!Token.isUnresolved(v.imageTag) && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v.imageTag)) {
-    throw new Error(`ApiService ${id}: imageTag "${v.imageTag}" is not a valid image tag (letters, digits, _ . -, at most 128)`);
+    throw new Error(
+      `ApiService ${id}: imageTag "${v.imageTag}" is not a valid image tag (letters, digits, _ . -, at most 128)`,
+    );
   }
   const range = FARGATE_MEMORY[v.cpu];
-  if (!range) throw new Error(`ApiService ${id}: cpu must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}, got ${v.cpu}`);
+  if (!range)
+    throw new Error(`ApiService ${id}: cpu must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}, got ${v.cpu}`);
   if (v.memory < range[0] || v.memory > range[1]) {
-    throw new Error(`ApiService ${id}: memoryMiB ${v.memory} is not valid with cpu ${v.cpu} (allowed ${range[0]}-${range[1]})`);
+    throw new Error(
+      `ApiService ${id}: memoryMiB ${v.memory} is not valid with cpu ${v.cpu} (allowed ${range[0]}-${range[1]})`,
+    );
   }
   if (!(v.min >= 0 && v.min <= v.desired && v.desired <= v.max)) {
-    throw new Error(`ApiService ${id}: need minCount <= desiredCount <= maxCount, got ${v.min} <= ${v.desired} <= ${v.max}`);
+    throw new Error(
+      `ApiService ${id}: need minCount <= desiredCount <= maxCount, got ${v.min} <= ${v.desired} <= ${v.max}`,
+    );
   }
-  if (v.cpuTarget <= 0 || v.cpuTarget > 100) throw new Error(`ApiService ${id}: cpuTargetPercent must be in (0, 100], got ${v.cpuTarget}`);
+  if (v.cpuTarget <= 0 || v.cpuTarget > 100)
+    throw new Error(`ApiService ${id}: cpuTargetPercent must be in (0, 100], got ${v.cpuTarget}`);
   const names = v.secrets.map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`ApiService ${id}: secret ${dup} is injected twice`);

@@ -50,9 +50,22 @@ const AWS_ID = /^[A-Za-z0-9+=,.@_-]+$/;
  */
 export function amiCommand(opts: AmiCommandOptions): string {
   const problem =
-    editionProblem(opts.edition) ?? versionProblem(opts.version) ?? regionProblem(opts.region) ?? keepProblem(opts.keep);
+    editionProblem(opts.edition) ??
+    versionProblem(opts.version) ??
+    regionProblem(opts.region) ??
+    keepProblem(opts.keep);
   if (problem) throw new Error(`amiCommand: ${problem}`);
-  const args = ['bake', '--edition', opts.edition, '--version', opts.version, '--region', opts.region, '--keep', String(opts.keep)];
+  const args = [
+    'bake',
+    '--edition',
+    opts.edition,
+    '--version',
+    opts.version,
+    '--region',
+    opts.region,
+    '--keep',
+    String(opts.keep),
+  ];
   for (const [flag, value] of [
     ['--subnet-id', opts.subnetId],
     ['--instance-profile', opts.instanceProfile],

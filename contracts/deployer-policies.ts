@@ -65,11 +65,14 @@ export function parseDeployerPolicySet(json: unknown): DeployerPolicySet {
   const set = json as Partial<DeployerPolicySet> | null;
   if (typeof set !== 'object' || set === null) fail('not an object');
   if (typeof set!.generator !== 'string' || typeof set!.partition !== 'string') fail('no generator or partition');
-  if (!Array.isArray(set!.environments) || !set!.environments.every((e) => typeof e === 'string')) fail('environments is not a list of names');
+  if (!Array.isArray(set!.environments) || !set!.environments.every((e) => typeof e === 'string'))
+    fail('environments is not a list of names');
   if (!Array.isArray(set!.policies) || set!.policies.length === 0) fail('no policies');
   for (const p of set!.policies!) {
-    if (typeof p?.name !== 'string' || !['shared', 'staging', 'production', 'boundary'].includes(p.audience)) fail(`a policy without a name or a known audience (${JSON.stringify(p?.name)})`);
-    if (p.document?.Version !== '2012-10-17' || !Array.isArray(p.document.Statement)) fail(`${p.name} has no policy document`);
+    if (typeof p?.name !== 'string' || !['shared', 'staging', 'production', 'boundary'].includes(p.audience))
+      fail(`a policy without a name or a known audience (${JSON.stringify(p?.name)})`);
+    if (p.document?.Version !== '2012-10-17' || !Array.isArray(p.document.Statement))
+      fail(`${p.name} has no policy document`);
   }
   return set as DeployerPolicySet;
 }

@@ -84,9 +84,11 @@ export const deployerName = (env: string): string => `${API_NAME}-${env}-deploym
 /** Prefix of the GitHub OIDC deploy roles. */
 export const GITHUB_DEPLOY_ROLE_PREFIX = `${PROJECT}-github-deploy`;
 /** `credex-github-deploy-<env>`: the role an environment's deploy workflow assumes. */
-export const githubDeployRoleName = (env: string, prefix: string = GITHUB_DEPLOY_ROLE_PREFIX): string => `${prefix}-${env}`;
+export const githubDeployRoleName = (env: string, prefix: string = GITHUB_DEPLOY_ROLE_PREFIX): string =>
+  `${prefix}-${env}`;
 /** `credex-core-permissions` (shared) or `credex-core-<env>-permissions`: a generated deployer policy. */
-export const deployerPolicyName = (env?: string): string => (env === undefined ? `${API_NAME}-permissions` : `${API_NAME}-${env}-permissions`);
+export const deployerPolicyName = (env?: string): string =>
+  env === undefined ? `${API_NAME}-permissions` : `${API_NAME}-${env}-permissions`;
 
 // ---- the AMI command ----------------------------------------------------------------------------------------------
 

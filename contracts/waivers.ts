@@ -28,12 +28,21 @@ const recorded = new WeakMap<TerraformElement, Waiver[]>();
 export function waive(resource: TerraformElement, waiver: Waiver): void {
   const where = `waive(${resource.node.path})`;
   if (!RULE_ID_PATTERN.test(waiver.rule ?? '')) throw new Error(`${where}: rule must be a rule id such as CDX-SG-001`);
-  if (!waiver.reason || waiver.reason.trim() === '') throw new Error(`${where}: a waiver of ${waiver.rule} needs a reason`);
-  if (waiver.expires !== undefined && !isIsoDate(waiver.expires)) throw new Error(`${where}: expires must be a YYYY-MM-DD date`);
+  if (!waiver.reason || waiver.reason.trim() === '')
+    throw new Error(`${where}: a waiver of ${waiver.rule} needs a reason`);
+  if (waiver.expires !== undefined && !isIsoDate(waiver.expires))
+    throw new Error(`${where}: expires must be a YYYY-MM-DD date`);
   const list = recorded.get(resource) ?? [];
-  list.push({ rule: waiver.rule, reason: waiver.reason.trim(), ...(waiver.expires ? { expires: waiver.expires } : {}) });
+  list.push({
+    rule: waiver.rule,
+    reason: waiver.reason.trim(),
+    ...(waiver.expires ? { expires: waiver.expires } : {}),
+  });
   recorded.set(resource, list);
-  resource.addOverride(`${COMMENT_KEY}.${WAIVERS_FIELD}`, list.map((w) => ({ ...w })));
+  resource.addOverride(
+    `${COMMENT_KEY}.${WAIVERS_FIELD}`,
+    list.map((w) => ({ ...w })),
+  );
 }
 
 /** A real calendar date written as YYYY-MM-DD. */

@@ -46,7 +46,11 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   readonly exitCodes: readonly (readonly [ExitCodeValue, string])[];
 }
 
-type ValueOf<S extends OptionSpec> = S extends { multiple: true } ? string[] : S extends { type: 'boolean' } ? boolean : string;
+type ValueOf<S extends OptionSpec> = S extends { multiple: true }
+  ? string[]
+  : S extends { type: 'boolean' }
+    ? boolean
+    : string;
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]?: ValueOf<O[K]> };
 
 export interface CommandLine<O extends OptionSpecs> {
@@ -63,7 +67,11 @@ const VERSION: OptionSpec = { type: 'boolean', description: 'print the version a
 
 /** The command's options plus --help and --version, unless it defines those names itself. */
 function withBuiltins(options: OptionSpecs): OptionSpecs {
-  return { ...options, ...('help' in options ? {} : { help: HELP }), ...('version' in options ? {} : { version: VERSION }) };
+  return {
+    ...options,
+    ...('help' in options ? {} : { help: HELP }),
+    ...('version' in options ? {} : { version: VERSION }),
+  };
 }
 
 /**
@@ -77,10 +85,17 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     config[name] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
   }
   // Not strict: the tokens are checked below, so the messages are ours, one line, the same in every command.
-  const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: config,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const given = new Set(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
   const builtin = (name: 'help' | 'version') => !(name in spec.options) && given.has(name);
-  if (builtin('help') || builtin('version')) return { values: {}, positionals: [], help: builtin('help'), version: !builtin('help') && builtin('version') };
+  if (builtin('help') || builtin('version'))
+    return { values: {}, positionals: [], help: builtin('help'), version: !builtin('help') && builtin('version') };
 
   const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
@@ -100,7 +115,8 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     }
     // parseArgs takes the next word as the value whatever it is; `--input --format json` lacks the input's value.
     const value = token.value;
-    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value`);
+    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--')))
+      throw new UsageError(`${token.rawName} needs a value`);
     if (option.multiple) values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), value];
     else values[token.name] = value;
   }
@@ -131,7 +147,13 @@ export function renderHelp(spec: CommandSpec): string {
   if (spec.subcommands?.length) lines.push('', 'subcommands:', ...table(spec.subcommands));
   if (spec.arguments?.length) lines.push('', 'arguments:', ...table(spec.arguments));
   const options = Object.entries(withBuiltins(spec.options)).filter(([, o]) => !o.hidden);
-  lines.push('', 'options:', ...table(options.map(([name, o]) => [optionLabel(name, o), o.multiple ? `${o.description} (repeatable)` : o.description])));
+  lines.push(
+    '',
+    'options:',
+    ...table(
+      options.map(([name, o]) => [optionLabel(name, o), o.multiple ? `${o.description} (repeatable)` : o.description]),
+    ),
+  );
   if (spec.examples.length) lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
   lines.push('', 'exit codes:', ...table(spec.exitCodes.map(([code, text]) => [String(code), text])));
   return lines.join('\n');
@@ -141,7 +163,9 @@ let version: string | undefined;
 
 /** The version in package.json (the same from the sources and from the bundles in dist/). */
 export function packageVersion(): string {
-  version ??= String((JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version);
+  version ??= String(
+    (JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version,
+  );
   return version;
 }
 

@@ -1,6 +1,10 @@
 import { Node } from 'constructs';
 
-type AddMetadata = (type: string, data: unknown, options?: { stackTrace?: boolean; traceFromFunction?: unknown }) => void;
+type AddMetadata = (
+  type: string,
+  data: unknown,
+  options?: { stackTrace?: boolean; traceFromFunction?: unknown },
+) => void;
 
 /**
  * Runs `build` with construct stack traces on: cdktf asks every resource for a "stacktrace" metadata entry but

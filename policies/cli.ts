@@ -25,7 +25,11 @@ export const SPEC = {
     'Judges Terraform JSON against the Rego policies. Without --input: every <DIR>/stacks/<stack>/cdk.tf.json that\n' +
     '`npm run synth` wrote (npm run policy-check synthesizes first, with stack traces, then checks).',
   options: {
-    input: { type: 'string', value: 'FILE', description: 'judge this Terraform JSON (cdktf config or `terraform show -json` plan)' },
+    input: {
+      type: 'string',
+      value: 'FILE',
+      description: 'judge this Terraform JSON (cdktf config or `terraform show -json` plan)',
+    },
     stacks: { type: 'string', value: 'DIR', description: 'folder with stacks/<stack>/cdk.tf.json (default cdktf.out)' },
     format: { type: 'string', value: 'text|json|sarif', description: 'report format (default text)' },
     output: { type: 'string', value: 'FILE', description: 'write the report to FILE instead of stdout' },
@@ -38,7 +42,10 @@ export const SPEC = {
   exitCodes: [
     [ExitCode.OK, 'no deny finding'],
     [ExitCode.FAILED, 'at least one deny finding'],
-    [ExitCode.USAGE, 'no verdict: usage error, unusable input (missing file, invalid JSON, not Terraform JSON,\nno synthesized stacks) or internal error; one line on stderr'],
+    [
+      ExitCode.USAGE,
+      'no verdict: usage error, unusable input (missing file, invalid JSON, not Terraform JSON,\nno synthesized stacks) or internal error; one line on stderr',
+    ],
     [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
   ],
 } as const satisfies CommandSpec;
@@ -49,7 +56,14 @@ function readInput(file: string, label = file): CheckDocument {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code;
     throw new InputError(`cannot read ${file}: ${why}`);
   }
   return { ...parseDocument(label, text, path.resolve(file)), label };
@@ -64,10 +78,14 @@ export function readSynthesizedStacks(dir: string): CheckDocument[] {
   } catch {
     // no folder: reported below
   }
-  const found = names.filter((name) => statSync(path.join(stacksDir, name, 'cdk.tf.json'), { throwIfNoEntry: false })?.isFile());
+  const found = names.filter((name) =>
+    statSync(path.join(stacksDir, name, 'cdk.tf.json'), { throwIfNoEntry: false })?.isFile(),
+  );
   if (found.length === 0) {
     const shown = path.relative(process.cwd(), stacksDir) || stacksDir;
-    throw new InputError(`no synthesized stacks in ${shown.startsWith('..') ? stacksDir : shown} (no */cdk.tf.json): run npm run synth first`);
+    throw new InputError(
+      `no synthesized stacks in ${shown.startsWith('..') ? stacksDir : shown} (no */cdk.tf.json): run npm run synth first`,
+    );
   }
   return found.map((name) => readInput(path.join(stacksDir, name, 'cdk.tf.json'), name));
 }
@@ -80,7 +98,9 @@ export function main(argv: readonly string[], io?: CliIo): Promise<number> {
       const format = (values.format ?? 'text') as ReportFormat;
       if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${values.format}`);
       if (values.input && values.stacks) throw new UsageError('--input and --stacks exclude each other');
-      const documents = values.input ? [readInput(values.input)] : readSynthesizedStacks(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
+      const documents = values.input
+        ? [readInput(values.input)]
+        : readSynthesizedStacks(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
       const report = await checkDocuments(documents);
       const text = render(report, format);
       if (values.output) {

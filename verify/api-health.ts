@@ -11,7 +11,10 @@ export function healthPath(ctx: StepContext): string {
 
 export async function runApiHealth(ctx: StepContext): Promise<{ message: string; figures: Figures }> {
   if (!ctx.apiUrl) {
-    throw new StepFailure({ kind: 'missing', detail: 'no API URL (pass --api-url, or deploy a stack with the api_url or load_balancer_dns output)' });
+    throw new StepFailure({
+      kind: 'missing',
+      detail: 'no API URL (pass --api-url, or deploy a stack with the api_url or load_balancer_dns output)',
+    });
   }
   const url = joinUrl(ctx.apiUrl, healthPath(ctx));
   const seen: number[] = [];
@@ -30,8 +33,14 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
     },
     { timeoutMs: ctx.timeoutMs, initialDelayMs: 250, maxDelayMs: 5000 },
   );
-  const figures: Figures = { status: value.status, latencyMs: value.latencyMs, attempts, body: bodySummary(value.body) };
+  const figures: Figures = {
+    status: value.status,
+    latencyMs: value.latencyMs,
+    attempts,
+    body: bodySummary(value.body),
+  };
   const earlier = seen.slice(0, -1).filter((s) => s !== 200);
-  const retried = attempts > 1 ? ` after ${attempts} attempts${earlier.length ? ` (earlier: ${earlier.join(', ')})` : ''}` : '';
+  const retried =
+    attempts > 1 ? ` after ${attempts} attempts${earlier.length ? ` (earlier: ${earlier.join(', ')})` : ''}` : '';
   return { message: `GET ${url} -> 200 in ${value.latencyMs} ms${retried}`, figures };
 }

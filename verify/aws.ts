@@ -40,7 +40,12 @@ export function awsErrorName(err: unknown): string {
 export function awsErrorKind(err: unknown): 'auth' | 'expired-credentials' | 'missing' | 'refused' | 'error' {
   const name = awsErrorName(err);
   if (/ExpiredToken|RequestExpired/.test(name)) return 'expired-credentials';
-  if (/AccessDenied|UnrecognizedClient|InvalidClientTokenId|CredentialsProviderError|InvalidSignature|SignatureDoesNotMatch/.test(name)) return 'auth';
+  if (
+    /AccessDenied|UnrecognizedClient|InvalidClientTokenId|CredentialsProviderError|InvalidSignature|SignatureDoesNotMatch/.test(
+      name,
+    )
+  )
+    return 'auth';
   if (/NotFound/.test(name)) return 'missing';
   const code = (err as { code?: string })?.code;
   if (code && /^E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH)$/.test(code)) return 'refused';

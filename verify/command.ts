@@ -15,19 +15,36 @@ import type { LoadEngineName, StepName } from './types';
 import { STEP_NAMES } from './types';
 
 export const VERIFY_OPTIONS = {
-  stack: { type: 'string', value: 'NAME', description: 'environment stack (staging, production): config and default outputs file' },
+  stack: {
+    type: 'string',
+    value: 'NAME',
+    description: 'environment stack (staging, production): config and default outputs file',
+  },
   outputs: {
     type: 'string',
     value: 'FILE',
-    description: 'stack outputs (cdktf --outputs-file JSON or terraform output -json);\ndefault cdktf.out/outputs/<stack>.json',
+    description:
+      'stack outputs (cdktf --outputs-file JSON or terraform output -json);\ndefault cdktf.out/outputs/<stack>.json',
   },
   only: { type: 'string', value: 'STEP,...', description: `run only these steps (${STEP_NAMES.join(', ')})` },
   skip: { type: 'string', value: 'STEP,...', description: 'skip these steps' },
   'api-url': { type: 'string', value: 'URL', description: 'API base URL (overrides the api_url output)' },
-  timeout: { type: 'string', value: 'SECONDS', description: 'per-step timeout (default: per step, e.g. ecs-stable 900, api-health 120)' },
+  timeout: {
+    type: 'string',
+    value: 'SECONDS',
+    description: 'per-step timeout (default: per step, e.g. ecs-stable 900, api-health 120)',
+  },
   'endpoint-url': { type: 'string', value: 'URL', description: 'AWS endpoint override (moto, LocalStack)' },
-  'load-engine': { type: 'string', value: 'k6|embedded', description: 'force the load engine (default: k6 when on PATH, else embedded)' },
-  'report-dir': { type: 'string', value: 'DIR', description: 'where report.json and report.md go (default verify-report)' },
+  'load-engine': {
+    type: 'string',
+    value: 'k6|embedded',
+    description: 'force the load engine (default: k6 when on PATH, else embedded)',
+  },
+  'report-dir': {
+    type: 'string',
+    value: 'DIR',
+    description: 'where report.json and report.md go (default verify-report)',
+  },
   'neo4j-address': {
     type: 'string',
     multiple: true,
@@ -40,7 +57,10 @@ export const VERIFY_OPTIONS = {
 export const VERIFY_EXIT_CODES: readonly (readonly [ExitCodeValue, string])[] = [
   [ExitCode.OK, 'every selected step passed'],
   [ExitCode.FAILED, 'a check failed (the report names the step and the kind of failure)'],
-  [ExitCode.USAGE, 'no verdict: usage or configuration error (unknown option, step or stack, missing or\nmalformed outputs file, k6 forced but absent) or internal error; one line on stderr'],
+  [
+    ExitCode.USAGE,
+    'no verdict: usage or configuration error (unknown option, step or stack, missing or\nmalformed outputs file, k6 forced but absent) or internal error; one line on stderr',
+  ],
   [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
 ];
 
@@ -78,10 +98,15 @@ export interface CliArgs {
 function parseNeo4jAddresses(value: string): Record<string, string> {
   const spaces = ['ledgerspace', 'searchspace'];
   const out: Record<string, string> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([a-z]+)=([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(part);
     if (!match || !spaces.includes(match[1]) || Number(match[3]) > 65535) {
-      throw new UsageError(`--neo4j-address: expected SPACE=HOST:PORT with SPACE one of ${spaces.join(', ')}, got "${part}"`);
+      throw new UsageError(
+        `--neo4j-address: expected SPACE=HOST:PORT with SPACE one of ${spaces.join(', ')}, got "${part}"`,
+      );
     }
     out[match[1]] = `${match[2]}:${match[3]}`;
   }
@@ -96,7 +121,8 @@ function checkUrl(flag: string, value: string): string {
   } catch {
     throw new UsageError(`${flag}: not a URL: "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag}: needs an http(s) URL, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${flag}: needs an http(s) URL, got "${value}"`);
   return value;
 }
 
@@ -111,13 +137,15 @@ export function stackConfig(name: string): EnvironmentConfig {
 
 /** Checks and converts parsed option values; anything unusable is a UsageError. */
 export function toCliArgs(values: OptionValues<typeof VERIFY_OPTIONS>, positionals: readonly string[]): CliArgs {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --stack ${positionals[0]}?)`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --stack ${positionals[0]}?)`);
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
     throw new UsageError(`--timeout: needs a positive number of seconds, got "${values.timeout}"`);
   }
   const engine = values['load-engine'];
-  if (engine !== undefined && engine !== 'k6' && engine !== 'embedded') throw new UsageError(`--load-engine: k6 or embedded, got "${engine}"`);
+  if (engine !== undefined && engine !== 'k6' && engine !== 'embedded')
+    throw new UsageError(`--load-engine: k6 or embedded, got "${engine}"`);
   const addresses = values['neo4j-address']?.map(parseNeo4jAddresses);
   const args: CliArgs = {
     stack: values.stack,

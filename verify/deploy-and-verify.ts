@@ -37,7 +37,15 @@ export const DEPLOY_SPEC = {
 export function deployCommand(stack: string, outputsFile: string): { command: string; args: string[] } {
   return {
     command: 'npx',
-    args: ['cdktf', 'deploy', stack, '--auto-approve', '--outputs-file', outputsFile, '--outputs-file-include-sensitive-outputs'],
+    args: [
+      'cdktf',
+      'deploy',
+      stack,
+      '--auto-approve',
+      '--outputs-file',
+      outputsFile,
+      '--outputs-file-include-sensitive-outputs',
+    ],
   };
 }
 
@@ -69,9 +77,12 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
     argv,
     async ({ positionals, values }) => {
       const stack = positionals[0];
-      if (stack === undefined || argv[0] !== stack) throw new UsageError('a stack name comes first, e.g. deploy-and-verify staging --skip load');
-      if (positionals.length > 1) throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
-      if (values.stack !== undefined || values.outputs !== undefined) throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
+      if (stack === undefined || argv[0] !== stack)
+        throw new UsageError('a stack name comes first, e.g. deploy-and-verify staging --skip load');
+      if (positionals.length > 1)
+        throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
+      if (values.stack !== undefined || values.outputs !== undefined)
+        throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
       stackConfig(stack);
       const rest = argv.slice(1);
       parseArgs(rest); // every verify option checked before anything is deployed

@@ -81,7 +81,12 @@ export function judgeEcsService(service: Service | undefined, expected: EcsExpec
       figures,
     };
   }
-  if (!expected.taskDefinitionArn && expected.image && expected.primaryImages && !expected.primaryImages.includes(expected.image)) {
+  if (
+    !expected.taskDefinitionArn &&
+    expected.image &&
+    expected.primaryImages &&
+    !expected.primaryImages.includes(expected.image)
+  ) {
     return {
       state: 'failed',
       reason: `rolled back or stale: PRIMARY ${taskDefinitionName(primary.taskDefinition)} runs ${expected.primaryImages.join(', ') || 'no image'}, not ${expected.image}`,
@@ -89,12 +94,22 @@ export function judgeEcsService(service: Service | undefined, expected: EcsExpec
     };
   }
   if (primary.rolloutState === 'FAILED') {
-    return { state: 'failed', reason: `deployment ${primary.id ?? ''} FAILED: ${primary.rolloutStateReason ?? 'no reason given'}`, figures };
+    return {
+      state: 'failed',
+      reason: `deployment ${primary.id ?? ''} FAILED: ${primary.rolloutStateReason ?? 'no reason given'}`,
+      figures,
+    };
   }
   if (primaries.length > 1) return { state: 'pending', reason: `${primaries.length} PRIMARY deployments`, figures };
   if (deployments.length > 1) {
-    const others = deployments.filter((d) => d !== primary).map((d) => `${taskDefinitionName(d.taskDefinition)} ${d.status}`);
-    return { state: 'pending', reason: `${deployments.length} deployments still active (${others.join(', ')} draining)`, figures };
+    const others = deployments
+      .filter((d) => d !== primary)
+      .map((d) => `${taskDefinitionName(d.taskDefinition)} ${d.status}`);
+    return {
+      state: 'pending',
+      reason: `${deployments.length} deployments still active (${others.join(', ')} draining)`,
+      figures,
+    };
   }
   if (primary.rolloutState && primary.rolloutState !== 'COMPLETED') {
     return {
@@ -117,7 +132,9 @@ export function judgeEcsService(service: Service | undefined, expected: EcsExpec
 }
 
 /** Distinct stoppedReasons of recently stopped tasks, e.g. "Essential container in task exited". */
-export function summarizeStoppedTasks(tasks: readonly { stoppedReason?: string; taskDefinitionArn?: string; lastStatus?: string }[]): string[] {
+export function summarizeStoppedTasks(
+  tasks: readonly { stoppedReason?: string; taskDefinitionArn?: string; lastStatus?: string }[],
+): string[] {
   const seen = new Map<string, number>();
   for (const t of tasks) {
     const key = `${taskDefinitionName(t.taskDefinitionArn)}: ${t.stoppedReason ?? 'no stoppedReason'}`;
@@ -128,7 +145,9 @@ export function summarizeStoppedTasks(tasks: readonly { stoppedReason?: string; 
 
 async function stoppedReasons(ecs: ECSClient, cluster: string, service: string): Promise<string[]> {
   try {
-    const list = await ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 20 }));
+    const list = await ecs.send(
+      new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 20 }),
+    );
     const arns = list.taskArns ?? [];
     if (arns.length === 0) return [];
     const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(0, 20) }));
@@ -142,7 +161,9 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
   requireOutputs(ctx.outputs, 'ecs-stable', ['clusterName', 'serviceName']);
   const cluster = ctx.outputs.clusterName!;
   const serviceName = ctx.outputs.serviceName!;
-  const ecs = new ECSClient(awsClientConfig({ region: resolveRegion(ctx.outputs.region, ctx.env?.region), endpointUrl: ctx.endpointUrl }));
+  const ecs = new ECSClient(
+    awsClientConfig({ region: resolveRegion(ctx.outputs.region, ctx.env?.region), endpointUrl: ctx.endpointUrl }),
+  );
   const imagesByTaskDef = new Map<string, string[]>();
   let lastFigures: Figures = {};
   try {
@@ -158,14 +179,21 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
           if (kind === 'auth' || kind === 'expired-credentials' || kind === 'missing') {
             throw new StepFailure({ kind, detail: `DescribeServices ${cluster}/${serviceName}: ${awsErrorName(err)}` });
           }
-          return { done: false, reason: `DescribeServices failed: ${awsErrorName(err)}`, kind: kind === 'refused' ? 'refused' : 'error' };
+          return {
+            done: false,
+            reason: `DescribeServices failed: ${awsErrorName(err)}`,
+            kind: kind === 'refused' ? 'refused' : 'error',
+          };
         }
         let primaryImages: string[] | undefined;
         const primary = service?.deployments?.find((d) => d.status === 'PRIMARY');
         if (!ctx.outputs.taskDefinitionArn && ctx.outputs.image && primary?.taskDefinition) {
           if (!imagesByTaskDef.has(primary.taskDefinition)) {
             const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: primary.taskDefinition }));
-            imagesByTaskDef.set(primary.taskDefinition, (td.taskDefinition?.containerDefinitions ?? []).map((c) => c.image ?? ''));
+            imagesByTaskDef.set(
+              primary.taskDefinition,
+              (td.taskDefinition?.containerDefinitions ?? []).map((c) => c.image ?? ''),
+            );
           }
           primaryImages = imagesByTaskDef.get(primary.taskDefinition);
         }
@@ -192,7 +220,11 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
     if (!(err instanceof StepFailure)) throw err;
     const reasons = await stoppedReasons(ecs, cluster, serviceName);
     const suffix = reasons.length > 0 ? `; stopped tasks: ${reasons.join('; ')}` : '';
-    throw new StepFailure({ kind: err.kind, message: err.message + suffix, figures: { ...lastFigures, ...err.figures, stoppedTasks: reasons.length } });
+    throw new StepFailure({
+      kind: err.kind,
+      message: err.message + suffix,
+      figures: { ...lastFigures, ...err.figures, stoppedTasks: reasons.length },
+    });
   } finally {
     ecs.destroy();
   }

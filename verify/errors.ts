@@ -37,14 +37,25 @@ export class StepFailure extends CliError<FailureKind> {
 
   constructor(options: StepFailureOptions) {
     const detail = 'detail' in options ? options.detail : options.message;
-    super({ kind: options.kind, message: 'detail' in options ? `${kindLabel(options.kind)}: ${detail}` : options.message });
+    super({
+      kind: options.kind,
+      message: 'detail' in options ? `${kindLabel(options.kind)}: ${detail}` : options.message,
+    });
     this.figures = options.figures ?? {};
     this.detail = detail;
     this.reason = options.reason ?? detail;
   }
 }
 
-const REFUSED_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const REFUSED_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** The system error code of a network error, looking through `cause` chains (fetch wraps them). */
 export function errorCode(err: unknown): string | undefined {

@@ -9,7 +9,11 @@ export interface HttpAnswer {
 }
 
 /** The API base URL to use: explicit flag, the api_url output, else http://<load_balancer_dns>. */
-export function resolveApiUrl(flag: string | undefined, apiUrlOutput: string | undefined, lbDns: string | undefined): string | undefined {
+export function resolveApiUrl(
+  flag: string | undefined,
+  apiUrlOutput: string | undefined,
+  lbDns: string | undefined,
+): string | undefined {
   const url = flag ?? apiUrlOutput ?? (lbDns ? `http://${lbDns}` : undefined);
   return url?.replace(/\/+$/, '');
 }
@@ -47,6 +51,10 @@ export async function httpRequest(
     return { status: res.status, latencyMs: Math.round(performance.now() - started), body: text.slice(0, 4096) };
   } catch (err) {
     const { kind, detail } = classifyNetworkError(err);
-    throw new StepFailure({ kind: kind === 'error' ? 'refused' : kind, detail: `${init.method ?? 'GET'} ${url}: ${detail}`, reason: detail });
+    throw new StepFailure({
+      kind: kind === 'error' ? 'refused' : kind,
+      detail: `${init.method ?? 'GET'} ${url}: ${detail}`,
+      reason: detail,
+    });
   }
 }

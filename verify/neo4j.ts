@@ -14,7 +14,6 @@ import { requireOutputs } from './outputs';
 import type { FailureKind, Figures, StepContext } from './types';
 import { waitFor } from './wait';
 
-
 export interface SpaceCredentials {
   readonly name: string;
   /** The secret's key prefix: ledgerspace or searchspace. */
@@ -48,9 +47,11 @@ export function parseNeo4jSecret(secretString: string | undefined, secretId: str
   } catch {
     throw new StepFailure({ kind: 'wrong-answer', detail: `secret ${secretId} is not a JSON object` });
   }
-  if (typeof doc !== 'object' || doc === null) throw new StepFailure({ kind: 'wrong-answer', detail: `secret ${secretId} is not a JSON object` });
+  if (typeof doc !== 'object' || doc === null)
+    throw new StepFailure({ kind: 'wrong-answer', detail: `secret ${secretId} is not a JSON object` });
   const absent = Object.keys(NEO4J_SECRET_KEYS).filter((k) => typeof doc[k] !== 'string' || doc[k] === '');
-  if (absent.length > 0) throw new StepFailure({ kind: 'missing', detail: `secret ${secretId} lacks key(s) ${absent.join(', ')}` });
+  if (absent.length > 0)
+    throw new StepFailure({ kind: 'missing', detail: `secret ${secretId} lacks key(s) ${absent.join(', ')}` });
   return NEO4J_SPACES.map((space) => ({
     name: NEO4J_SPACE_LABELS[space],
     key: space,
@@ -61,7 +62,11 @@ export function parseNeo4jSecret(secretString: string | undefined, secretId: str
 }
 
 /** Reads the secret with an endpoint-overridable Secrets Manager client. */
-export async function readNeo4jSecret(secretId: string, region: string, endpointUrl?: string): Promise<SpaceCredentials[]> {
+export async function readNeo4jSecret(
+  secretId: string,
+  region: string,
+  endpointUrl?: string,
+): Promise<SpaceCredentials[]> {
   const client = new SecretsManagerClient(awsClientConfig({ region, endpointUrl }));
   try {
     const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
@@ -69,7 +74,8 @@ export async function readNeo4jSecret(secretId: string, region: string, endpoint
   } catch (err) {
     if (err instanceof StepFailure) throw err;
     const kind = awsErrorKind(err);
-    const what = kind === 'missing' ? `secret ${secretId} not found` : `GetSecretValue ${secretId}: ${awsErrorName(err)}`;
+    const what =
+      kind === 'missing' ? `secret ${secretId} not found` : `GetSecretValue ${secretId}: ${awsErrorName(err)}`;
     throw new StepFailure({ kind, detail: what });
   } finally {
     client.destroy();
@@ -90,7 +96,11 @@ function describeNeo4jError(err: unknown): string {
   const code = String((err as { code?: unknown })?.code ?? '');
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ServiceUnavailable') {
-    const cause = /ECONNREFUSED/.test(message) ? 'connection refused' : /ENOTFOUND|EAI_AGAIN/.test(message) ? 'host not found' : 'service unavailable';
+    const cause = /ECONNREFUSED/.test(message)
+      ? 'connection refused'
+      : /ENOTFOUND|EAI_AGAIN/.test(message)
+        ? 'host not found'
+        : 'service unavailable';
     return `${cause} (ServiceUnavailable)`;
   }
   return code ? `${code}: ${message.split('\n')[0]}` : message.split('\n')[0];
@@ -106,7 +116,11 @@ export interface SpaceResult {
 }
 
 /** Checks one space within `timeoutMs`: retries while unreachable, stops at once on auth/expired/wrong answers. */
-export async function checkSpace(creds: SpaceCredentials, expected: Neo4jExpectation, timeoutMs: number): Promise<SpaceResult> {
+export async function checkSpace(
+  creds: SpaceCredentials,
+  expected: Neo4jExpectation,
+  timeoutMs: number,
+): Promise<SpaceResult> {
   const host = boltHost(creds.url);
   const where = `${creds.name} Neo4j at ${host}`;
   let driver: Driver | undefined;
@@ -118,7 +132,10 @@ export async function checkSpace(creds: SpaceCredentials, expected: Neo4jExpecta
       logging: { level: 'error', logger: () => undefined },
     });
   } catch (err) {
-    throw new StepFailure({ kind: 'wrong-answer', detail: `${creds.name} bolt URL in the secret is not valid (${host}): ${(err as Error).message.split('\n')[0]}` });
+    throw new StepFailure({
+      kind: 'wrong-answer',
+      detail: `${creds.name} bolt URL in the secret is not valid (${host}): ${(err as Error).message.split('\n')[0]}`,
+    });
   }
   const d = driver;
   try {
@@ -153,10 +170,16 @@ export async function checkSpace(creds: SpaceCredentials, expected: Neo4jExpecta
       { timeoutMs, initialDelayMs: 500, maxDelayMs: 5000 },
     );
     if (expected.edition && value.edition !== expected.edition) {
-      throw new StepFailure({ kind: 'wrong-answer', detail: `${where} runs the ${value.edition} edition, config expects ${expected.edition}` });
+      throw new StepFailure({
+        kind: 'wrong-answer',
+        detail: `${where} runs the ${value.edition} edition, config expects ${expected.edition}`,
+      });
     }
     if (expected.version && !(value.version === expected.version || value.version.startsWith(`${expected.version}.`))) {
-      throw new StepFailure({ kind: 'wrong-answer', detail: `${where} runs Neo4j ${value.version}, config expects ${expected.version}` });
+      throw new StepFailure({
+        kind: 'wrong-answer',
+        detail: `${where} runs Neo4j ${value.version}, config expects ${expected.version}`,
+      });
     }
     return { name: creds.name, host, version: value.version, edition: value.edition, nodes: value.nodes, attempts };
   } finally {
@@ -165,7 +188,11 @@ export async function checkSpace(creds: SpaceCredentials, expected: Neo4jExpecta
 }
 
 /** Checks every space (concurrently); the step fails with the first failure's kind and lists each. */
-export async function checkSpaces(spaces: readonly SpaceCredentials[], expected: Neo4jExpectation, timeoutMs: number): Promise<{ message: string; figures: Figures }> {
+export async function checkSpaces(
+  spaces: readonly SpaceCredentials[],
+  expected: Neo4jExpectation,
+  timeoutMs: number,
+): Promise<{ message: string; figures: Figures }> {
   const settled = await Promise.allSettled(spaces.map((s) => checkSpace(s, expected, timeoutMs)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   const results = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -182,7 +209,9 @@ export async function checkSpaces(spaces: readonly SpaceCredentials[], expected:
     throw new StepFailure({ kind, message: text, figures });
   }
   return {
-    message: results.map((r) => `${r.name} ${r.host}: Neo4j ${r.version} ${r.edition}, ${r.nodes} nodes readable`).join('; '),
+    message: results
+      .map((r) => `${r.name} ${r.host}: Neo4j ${r.version} ${r.edition}, ${r.nodes} nodes readable`)
+      .join('; '),
     figures,
   };
 }
@@ -200,7 +229,9 @@ export async function runNeo4j(ctx: StepContext): Promise<{ message: string; fig
   const deadline = Date.now() + ctx.timeoutMs;
   const fromSecret = await readNeo4jSecret(ctx.outputs.neo4jSecretArn!, region, ctx.endpointUrl);
   const overrides = ctx.neo4jAddresses ?? {};
-  const spaces = fromSecret.map((s) => (s.key && overrides[s.key] ? { ...s, url: withAddress(s.url, overrides[s.key]) } : s));
+  const spaces = fromSecret.map((s) =>
+    s.key && overrides[s.key] ? { ...s, url: withAddress(s.url, overrides[s.key]) } : s,
+  );
   const expected: Neo4jExpectation = { edition: ctx.env?.neo4j.edition, version: ctx.env?.neo4j.version };
   return checkSpaces(spaces, expected, Math.max(1000, deadline - Date.now()));
 }

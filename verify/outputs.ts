@@ -47,7 +47,9 @@ export function flattenOutputs(doc: unknown, stack: string | undefined, source: 
   const stacks = Object.entries(doc).filter(([, v]) => isObject(v));
   if (!stack && stacks.length === 1) return stacks[0][1] as Record<string, Json>;
   if (stack && stacks.length > 0 && !Object.values(STACK_OUTPUTS).some((name) => name in doc)) {
-    throw new InputError(`outputs file ${source} has no stack "${stack}" (it has: ${stacks.map(([k]) => k).join(', ')})`);
+    throw new InputError(
+      `outputs file ${source} has no stack "${stack}" (it has: ${stacks.map(([k]) => k).join(', ')})`,
+    );
   }
   return doc; // already flat
 }
@@ -110,12 +112,18 @@ const OUTPUT_NAME: Record<string, string> = {
 export function requireOutputs(outputs: StackOutputs, step: StepName, fields: readonly (keyof StackOutputs)[]): void {
   const absent = fields.filter((f) => !outputs[f]);
   if (absent.length > 0) {
-    throw new StepFailure({ kind: 'missing', detail: `${step} needs output(s) ${absent.map((f) => OUTPUT_NAME[f] ?? f).join(', ')} absent from ${outputs.source}` });
+    throw new StepFailure({
+      kind: 'missing',
+      detail: `${step} needs output(s) ${absent.map((f) => OUTPUT_NAME[f] ?? f).join(', ')} absent from ${outputs.source}`,
+    });
   }
 }
 
 /** The outputs step: every output the selected steps need is present. */
-export function checkOutputs(outputs: StackOutputs, selected: readonly StepName[]): { message: string; figures: Record<string, number | string> } {
+export function checkOutputs(
+  outputs: StackOutputs,
+  selected: readonly StepName[],
+): { message: string; figures: Record<string, number | string> } {
   const needed = new Set<keyof StackOutputs>();
   for (const step of selected) for (const f of OUTPUTS_NEEDED[step] ?? []) needed.add(f);
   const absent = [...needed].filter((f) => !outputs[f]);

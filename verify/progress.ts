@@ -30,7 +30,10 @@ export function ttyProgress(out: NodeJS.WriteStream = process.stdout): Progress 
     start(step) {
       started = Date.now();
       let frame = 0;
-      const draw = () => out.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${step.padEnd(13)} running ${formatDuration(Date.now() - started)}`);
+      const draw = () =>
+        out.write(
+          `\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${step.padEnd(13)} running ${formatDuration(Date.now() - started)}`,
+        );
       draw();
       timer = setInterval(draw, 100);
     },

@@ -44,14 +44,21 @@ export function renderMarkdown(report: VerifyReport): string {
     '',
     '| step | status | duration | key figures | message |',
     '| --- | --- | --- | --- | --- |',
-    ...report.steps.map((s) => `| ${s.step} | ${ICON[s.status]} | ${formatDuration(s.duration)} | ${cell(keyFigures(s))} | ${cell(s.message)} |`),
+    ...report.steps.map(
+      (s) =>
+        `| ${s.step} | ${ICON[s.status]} | ${formatDuration(s.duration)} | ${cell(keyFigures(s))} | ${cell(s.message)} |`,
+    ),
     '',
   ];
   return lines.join('\n');
 }
 
 /** Writes report.json and report.md into `dir`; appends the markdown to $GITHUB_STEP_SUMMARY when set. */
-export function writeReport(dir: string, report: VerifyReport, env: NodeJS.ProcessEnv = process.env): { json: string; markdown: string } {
+export function writeReport(
+  dir: string,
+  report: VerifyReport,
+  env: NodeJS.ProcessEnv = process.env,
+): { json: string; markdown: string } {
   mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'report.json');
   const markdown = path.join(dir, 'report.md');

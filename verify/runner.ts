@@ -17,7 +17,15 @@ import { silentProgress, type Progress } from './progress';
 import type { VerifyReport } from './report';
 import { runSmoke } from './smoke';
 import { runTargetHealth } from './target-health';
-import { STEP_NAMES, type Figures, type LoadEngineName, type StackOutputs, type StepContext, type StepName, type StepResult } from './types';
+import {
+  STEP_NAMES,
+  type Figures,
+  type LoadEngineName,
+  type StackOutputs,
+  type StepContext,
+  type StepName,
+  type StepResult,
+} from './types';
 
 /** Default per-step timeouts in seconds (--timeout overrides all of them). */
 export const DEFAULT_TIMEOUTS: Record<StepName, number> = {
@@ -50,10 +58,15 @@ export interface VerifyOptions {
 
 /** Parses a comma-separated step list; unknown names are a usage error. */
 export function parseStepList(flag: string, value: string): StepName[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError(`${flag} needs a comma-separated list of steps (${STEP_NAMES.join(', ')})`);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new UsageError(`${flag} needs a comma-separated list of steps (${STEP_NAMES.join(', ')})`);
   for (const n of names) {
-    if (!(STEP_NAMES as readonly string[]).includes(n)) throw new UsageError(`${flag}: unknown step "${n}" (known: ${STEP_NAMES.join(', ')})`);
+    if (!(STEP_NAMES as readonly string[]).includes(n))
+      throw new UsageError(`${flag}: unknown step "${n}" (known: ${STEP_NAMES.join(', ')})`);
   }
   return names as StepName[];
 }
@@ -68,7 +81,8 @@ const AWS_STEPS: readonly StepName[] = ['outputs', 'ecs-stable', 'target-health'
 /** Loads the outputs when a selected step needs them (or returns an empty set). */
 function loadOutputs(opts: VerifyOptions, selected: readonly StepName[]): StackOutputs {
   if (opts.outputs) return opts.outputs;
-  const needed = selected.some((s) => AWS_STEPS.includes(s)) || (!opts.apiUrl && selected.some((s) => HTTP_STEPS.includes(s)));
+  const needed =
+    selected.some((s) => AWS_STEPS.includes(s)) || (!opts.apiUrl && selected.some((s) => HTTP_STEPS.includes(s)));
   if (!needed) return { source: '(none: not needed)' };
   const file = opts.outputsFile ?? (opts.stack ? defaultOutputsPath(opts.stack) : undefined);
   if (!file) throw new UsageError('the selected steps need the stack outputs: pass --stack NAME or --outputs FILE');
@@ -82,11 +96,19 @@ async function timed(step: StepName, fn: () => Promise<{ message: string; figure
     return { step, status: 'passed', duration: Math.round(performance.now() - started), figures, message };
   } catch (err) {
     const duration = Math.round(performance.now() - started);
-    if (err instanceof StepFailure) return { step, status: 'failed', duration, figures: err.figures, message: err.message, failureKind: err.kind };
+    if (err instanceof StepFailure)
+      return { step, status: 'failed', duration, figures: err.figures, message: err.message, failureKind: err.kind };
     // A usage or input problem found inside a step (e.g. k6 forced but absent) stops verify with exit 2.
     if (err instanceof CliError && (err.kind === 'usage' || err.kind === 'input')) throw err;
     const text = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return { step, status: 'failed', duration, figures: {}, message: `${kindLabel('error')}: ${text}`, failureKind: 'error' };
+    return {
+      step,
+      status: 'failed',
+      duration,
+      figures: {},
+      message: `${kindLabel('error')}: ${text}`,
+      failureKind: 'error',
+    };
   }
 }
 
@@ -96,7 +118,8 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
   const selected = selectSteps(opts.only, opts.skip);
   if (selected.length === 0) throw new UsageError('no step selected (check --only and --skip)');
   for (const step of ['smoke', 'load'] as const) {
-    if (selected.includes(step) && !opts.env) throw new UsageError(`step ${step} reads the environment's config: pass --stack NAME (or --skip ${step})`);
+    if (selected.includes(step) && !opts.env)
+      throw new UsageError(`step ${step} reads the environment's config: pass --stack NAME (or --skip ${step})`);
   }
   const engine = selected.includes('load') ? chooseEngine(opts.loadEngine, findK6()) : undefined;
   const outputs = loadOutputs(opts, selected);
@@ -131,7 +154,13 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
     }
     const apiDown = results.find((r) => r.step === 'api-health' && r.status === 'failed');
     if ((step === 'smoke' || step === 'load') && apiDown) {
-      const result: StepResult = { step, status: 'skipped', duration: 0, figures: {}, message: 'not run: api-health failed' };
+      const result: StepResult = {
+        step,
+        status: 'skipped',
+        duration: 0,
+        figures: {},
+        message: 'not run: api-health failed',
+      };
       progress.end(result);
       results.push(result);
       continue;

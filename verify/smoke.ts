@@ -21,16 +21,39 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, timeoutMs: 
     const problems: string[] = [];
     if (answer.status !== test.expectStatus) problems.push(`status ${answer.status}, expected ${test.expectStatus}`);
     const absent = (test.expectBodyIncludes ?? []).filter((fragment) => !answer.body.includes(fragment));
-    if (absent.length > 0) problems.push(`body lacks ${absent.map((f) => JSON.stringify(f)).join(', ')} (got "${bodySummary(answer.body)}")`);
-    if (problems.length === 0) return { name: test.name, ok: true, detail: `${test.method} ${url} -> ${answer.status}`, latencyMs: answer.latencyMs };
-    return { name: test.name, ok: false, kind: 'wrong-answer', detail: `${kindLabel('wrong-answer')}: ${test.method} ${url}: ${problems.join('; ')}`, latencyMs: answer.latencyMs };
+    if (absent.length > 0)
+      problems.push(
+        `body lacks ${absent.map((f) => JSON.stringify(f)).join(', ')} (got "${bodySummary(answer.body)}")`,
+      );
+    if (problems.length === 0)
+      return {
+        name: test.name,
+        ok: true,
+        detail: `${test.method} ${url} -> ${answer.status}`,
+        latencyMs: answer.latencyMs,
+      };
+    return {
+      name: test.name,
+      ok: false,
+      kind: 'wrong-answer',
+      detail: `${kindLabel('wrong-answer')}: ${test.method} ${url}: ${problems.join('; ')}`,
+      latencyMs: answer.latencyMs,
+    };
   } catch (err) {
     if (err instanceof StepFailure) return { name: test.name, ok: false, kind: err.kind, detail: err.message };
-    return { name: test.name, ok: false, kind: 'error', detail: `${kindLabel('error')}: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      name: test.name,
+      ok: false,
+      kind: 'error',
+      detail: `${kindLabel('error')}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
-export async function runSmoke(ctx: StepContext, tests: readonly SmokeTest[]): Promise<{ message: string; figures: Figures }> {
+export async function runSmoke(
+  ctx: StepContext,
+  tests: readonly SmokeTest[],
+): Promise<{ message: string; figures: Figures }> {
   if (!ctx.apiUrl) throw new StepFailure({ kind: 'missing', detail: 'no API URL for the smoke tests' });
   if (tests.length === 0) return { message: 'no smoke tests configured', figures: { tests: 0 } };
   const deadline = Date.now() + ctx.timeoutMs;
@@ -38,7 +61,12 @@ export async function runSmoke(ctx: StepContext, tests: readonly SmokeTest[]): P
   for (const test of tests) {
     const left = deadline - Date.now();
     if (left <= 0) {
-      outcomes.push({ name: test.name, ok: false, kind: 'timeout', detail: `${kindLabel('timeout')}: not run, the step's ${Math.round(ctx.timeoutMs / 1000)} s ran out` });
+      outcomes.push({
+        name: test.name,
+        ok: false,
+        kind: 'timeout',
+        detail: `${kindLabel('timeout')}: not run, the step's ${Math.round(ctx.timeoutMs / 1000)} s ran out`,
+      });
       continue;
     }
     outcomes.push(await runSmokeTest(ctx.apiUrl, test, left));
@@ -51,5 +79,8 @@ export async function runSmoke(ctx: StepContext, tests: readonly SmokeTest[]): P
     const message = `${failed.length}/${outcomes.length} smoke tests failed: ${failed.map((o) => `[${o.name}] ${o.detail}`).join('; ')}`;
     throw new StepFailure({ kind, message, figures });
   }
-  return { message: `${outcomes.length}/${outcomes.length} smoke tests passed (${outcomes.map((o) => o.name).join(', ')})`, figures };
+  return {
+    message: `${outcomes.length}/${outcomes.length} smoke tests passed (${outcomes.map((o) => o.name).join(', ')})`,
+    figures,
+  };
 }

@@ -19,7 +19,10 @@ export function judgeTargets(targets: readonly TargetState[]): { healthy: boolea
   const bad = targets.filter((t) => t.state !== 'healthy');
   if (bad.length === 0) return { healthy: true, reason: `${targets.length}/${targets.length} targets healthy` };
   const list = bad.map((t) => `${t.id}${t.port ? `:${t.port}` : ''} ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
-  return { healthy: false, reason: `${targets.length - bad.length}/${targets.length} healthy; ${list.slice(0, 5).join(', ')}` };
+  return {
+    healthy: false,
+    reason: `${targets.length - bad.length}/${targets.length} healthy; ${list.slice(0, 5).join(', ')}`,
+  };
 }
 
 export async function runTargetHealth(ctx: StepContext): Promise<{ message: string; figures: Figures }> {
@@ -46,14 +49,23 @@ export async function runTargetHealth(ctx: StepContext): Promise<{ message: stri
           if (kind !== 'refused' && kind !== 'error') {
             throw new StepFailure({ kind, detail: `DescribeTargetHealth ${arn}: ${awsErrorName(err)}` });
           }
-          return { done: false, reason: `DescribeTargetHealth failed: ${awsErrorName(err)}`, kind: kind === 'refused' ? 'refused' : 'error' };
+          return {
+            done: false,
+            reason: `DescribeTargetHealth failed: ${awsErrorName(err)}`,
+            kind: kind === 'refused' ? 'refused' : 'error',
+          };
         }
         const verdict = judgeTargets(targets);
-        return verdict.healthy ? { done: true, value: { targets, reason: verdict.reason } } : { done: false, reason: verdict.reason };
+        return verdict.healthy
+          ? { done: true, value: { targets, reason: verdict.reason } }
+          : { done: false, reason: verdict.reason };
       },
       { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 10_000 },
     );
-    return { message: value.reason, figures: { targets: value.targets.length, healthy: value.targets.length, attempts } };
+    return {
+      message: value.reason,
+      figures: { targets: value.targets.length, healthy: value.targets.length, attempts },
+    };
   } finally {
     elb.destroy();
   }

@@ -49,7 +49,8 @@ export async function waitFor<T>(
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   let last: { reason: string; kind?: FailureKind } = { reason: 'no attempt finished' };
-  for (let n = 1; n <= 10_000; n++) { // a hard bound on attempts, whatever the clock does
+  for (let n = 1; n <= 10_000; n++) {
+    // a hard bound on attempts, whatever the clock does
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
     let outcome: Attempt<T>;
@@ -57,7 +58,15 @@ export async function waitFor<T>(
     try {
       // An attempt may not outlive the budget (e.g. a connect to a host that drops packets): race it against the clock.
       const overtime = new Promise<Attempt<T>>((resolve) => {
-        timer = setTimeout(() => resolve({ done: false, reason: `no answer within the remaining ${Math.round(remaining)} ms`, kind: 'timeout' }), remaining);
+        timer = setTimeout(
+          () =>
+            resolve({
+              done: false,
+              reason: `no answer within the remaining ${Math.round(remaining)} ms`,
+              kind: 'timeout',
+            }),
+          remaining,
+        );
       });
       outcome = await Promise.race([attempt(remaining, n), overtime]);
     } catch (err) {

@@ -33,7 +33,8 @@ function code(file: string): string {
 }
 
 /** Loading, running or patching the app: dist/main.js, an import of main.ts, buildApp/synthesizeAll, Node.prototype. */
-const APP_USE = /['"]dist\/main\.js['"]|['"]dist['"],\s*['"]main\.js['"]|['"](?:\.\.?\/)+main['"]|\bbuildApp\(|\bsynthesizeAll\(|Node\.prototype/;
+const APP_USE =
+  /['"]dist\/main\.js['"]|['"]dist['"],\s*['"]main\.js['"]|['"](?:\.\.?\/)+main['"]|\bbuildApp\(|\bsynthesizeAll\(|Node\.prototype/;
 
 const topOf = (target: string): string => target.split('/')[0].replace(/\.(ts|js)$/, '');
 

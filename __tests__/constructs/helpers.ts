@@ -16,7 +16,8 @@ export function resources(json: TfJson, type: string): [string, Record<string, a
 /** The one resource of `type` whose logical id contains `idPart`. */
 export function resource(json: TfJson, type: string, idPart: string): Record<string, any> {
   const found = resources(json, type).filter(([id]) => id.includes(idPart));
-  if (found.length !== 1) throw new Error(`expected one ${type} matching "${idPart}", found ${found.map(([id]) => id).join(', ') || 'none'}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} matching "${idPart}", found ${found.map(([id]) => id).join(', ') || 'none'}`);
   return found[0][1];
 }
 

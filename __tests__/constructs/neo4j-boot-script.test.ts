@@ -44,7 +44,13 @@ interface Run {
   passwordUsed?: string;
 }
 
-function boot(options: { edition: Neo4jEdition; attached: boolean; hasFilesystem: boolean; hasDatabase: boolean; fstab?: string }): Run {
+function boot(options: {
+  edition: Neo4jEdition;
+  attached: boolean;
+  hasFilesystem: boolean;
+  hasDatabase: boolean;
+  fstab?: string;
+}): Run {
   const t = mkdtempSync(path.join(tmpdir(), 'neo4j-boot-'));
   try {
     mkdirSync(path.join(t, 'bin'));
@@ -63,7 +69,8 @@ function boot(options: { edition: Neo4jEdition; attached: boolean; hasFilesystem
       edition: options.edition,
       memory: neo4jMemory('t3.medium')!,
       dataVolumeId: VOLUME,
-      passwordSecretArn: 'arn:aws:secretsmanager:af-south-1:123456789012:secret:credex/staging/neo4j/ledgerspace-AbCdEf',
+      passwordSecretArn:
+        'arn:aws:secretsmanager:af-south-1:123456789012:secret:credex/staging/neo4j/ledgerspace-AbCdEf',
     });
     writeFileSync(path.join(t, 'user-data.sh'), script);
     // Inside the namespace: private tmpfs over /etc and /var/lib, the files the script expects, run it, copy results out.
@@ -82,7 +89,11 @@ function boot(options: { edition: Neo4jEdition; attached: boolean; hasFilesystem
       'cp /etc/fstab "$T/out/fstab"; cp /etc/neo4j/neo4j.conf "$T/out/neo4j.conf" 2>/dev/null',
       'exit $status',
     ].join('\n');
-    const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', '--fork', 'bash', '-c', inNamespace], { env: { ...process.env, T: t }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', '--fork', 'bash', '-c', inNamespace], {
+      env: { ...process.env, T: t },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     const read = (f: string) => (existsSync(path.join(t, f)) ? readFileSync(path.join(t, f), 'utf8') : '');
     return {
       status: r.status,
@@ -103,7 +114,9 @@ test('a blank data volume is formatted once, mounted, configured, and gets the p
   expect(run.log.filter((l) => l.startsWith('mkfs.ext4'))).toEqual(['mkfs.ext4 -q -L neo4j-data /dev/nvme1n1']);
   expect(run.fstab).toBe('LABEL=neo4j-data /var/lib/neo4j-data ext4 defaults,nofail 0 2\n');
   expect(run.conf).toBe(neo4jConf(neo4jMemory('t3.medium')!));
-  expect(run.log).toContain('aws secretsmanager get-secret-value --region af-south-1 --secret-id arn:aws:secretsmanager:af-south-1:123456789012:secret:credex/staging/neo4j/ledgerspace-AbCdEf --query SecretString --output text');
+  expect(run.log).toContain(
+    'aws secretsmanager get-secret-value --region af-south-1 --secret-id arn:aws:secretsmanager:af-south-1:123456789012:secret:credex/staging/neo4j/ledgerspace-AbCdEf --query SecretString --output text',
+  );
   expect(run.passwordUsed).toBe(PASSWORD);
   expect(run.log.slice(-2)).toEqual(['systemctl enable neo4j', 'systemctl restart neo4j']);
   expect(run.output).not.toContain(PASSWORD);

@@ -16,8 +16,16 @@ test.each(['staging', 'production'] as const)('%s: the conf in user_data starts 
 });
 
 test.each([
-  ['a misspelt setting', (c: string) => c + 'server.bolt.enabeld=true\n', /Unrecognized setting.*server\.bolt\.enabeld/],
-  ['TLS without an SSL policy', (c: string) => c.replace('tls_level=DISABLED', 'tls_level=OPTIONAL'), /encryption level OPTIONAL.*no SSL policy/],
+  [
+    'a misspelt setting',
+    (c: string) => c + 'server.bolt.enabeld=true\n',
+    /Unrecognized setting.*server\.bolt\.enabeld/,
+  ],
+  [
+    'TLS without an SSL policy',
+    (c: string) => c.replace('tls_level=DISABLED', 'tls_level=OPTIONAL'),
+    /encryption level OPTIONAL.*no SSL policy/,
+  ],
 ])('the check fails on %s (it can tell a broken conf)', async (_name, edit, reason) => {
   const result = await checkNeo4jConf(edit(neo4jConf(neo4jMemory('t3.medium')!)));
   expect(result.started).toBe(false);

@@ -11,7 +11,9 @@ import { emptyStack, environment, refId, resource, resources, TfJson } from './h
 
 const SPACES = ['ledgerspace', 'searchspace'] as const;
 /** sha256 of the AMI install script as it is on disk: the image filter and the bake trigger must carry it. */
-const SCRIPT_SHA256 = createHash('sha256').update(readFileSync(path.join(repoRoot(), 'tools/ami/install-neo4j.sh'))).digest('hex');
+const SCRIPT_SHA256 = createHash('sha256')
+  .update(readFileSync(path.join(repoRoot(), 'tools/ami/install-neo4j.sh')))
+  .digest('hex');
 
 describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
   const { json } = environment(env);
@@ -25,7 +27,11 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
       if (config.edition === 'enterprise') expect(userData).toContain('--accept-commercial');
       else expect(userData).not.toContain('license');
     }
-    expect(config).toMatchObject(env === 'production' ? { edition: 'enterprise', instanceType: 'm5.large' } : { edition: 'community', instanceType: 't3.medium' });
+    expect(config).toMatchObject(
+      env === 'production'
+        ? { edition: 'enterprise', instanceType: 'm5.large' }
+        : { edition: 'community', instanceType: 't3.medium' },
+    );
   });
 
   test('instances: IMDSv2 required, encrypted root, detailed monitoring, no key pair, no public IP', () => {
@@ -45,21 +51,40 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
     const volumes = resources(json, 'aws_ebs_volume').map(([, v]) => v);
     expect(volumes).toHaveLength(2);
     for (const v of volumes) {
-      expect(v).toMatchObject({ encrypted: true, type: 'gp3', size: config.dataVolumeGiB, lifecycle: { prevent_destroy: true } });
+      expect(v).toMatchObject({
+        encrypted: true,
+        type: 'gp3',
+        size: config.dataVolumeGiB,
+        lifecycle: { prevent_destroy: true },
+      });
       expect(v.tags.Neo4jBackup).toBe(env);
     }
     // Each space's volume is attached to that space's instance, which is stopped before the volume detaches.
     const id = (type: string, part: string) => resources(json, type).find(([i]) => i.includes(part))![0];
-    const attachments = resources(json, 'aws_volume_attachment').map(([, a]) => [refId(a.volume_id), refId(a.instance_id), a.stop_instance_before_detaching]);
-    expect(attachments.sort()).toEqual(SPACES.map((space) => [id('aws_ebs_volume', `neo4j-${space}_data`), id('aws_instance', `neo4j-${space}_instance`), true]).sort());
+    const attachments = resources(json, 'aws_volume_attachment').map(([, a]) => [
+      refId(a.volume_id),
+      refId(a.instance_id),
+      a.stop_instance_before_detaching,
+    ]);
+    expect(attachments.sort()).toEqual(
+      SPACES.map((space) => [
+        id('aws_ebs_volume', `neo4j-${space}_data`),
+        id('aws_instance', `neo4j-${space}_instance`),
+        true,
+      ]).sort(),
+    );
   });
 
   test('Bolt 7687 only from the API tasks group; nothing from CIDR blocks; one group per space', () => {
     const taskSg = refId(resource(json, 'aws_ecs_service', 'service').network_configuration.security_groups[0]);
-    const groups = SPACES.map((space) => resources(json, 'aws_security_group').find(([, g]) => g.name === `credex-${env}-neo4j-${space}`)![0]);
+    const groups = SPACES.map(
+      (space) => resources(json, 'aws_security_group').find(([, g]) => g.name === `credex-${env}-neo4j-${space}`)![0],
+    );
     expect(new Set(groups).size).toBe(2);
     for (const group of groups) {
-      const ingress = resources(json, 'aws_vpc_security_group_ingress_rule').filter(([, r]) => refId(r.security_group_id) === group).map(([, r]) => r);
+      const ingress = resources(json, 'aws_vpc_security_group_ingress_rule')
+        .filter(([, r]) => refId(r.security_group_id) === group)
+        .map(([, r]) => r);
       expect(ingress).toHaveLength(1);
       expect(ingress[0]).toMatchObject({ from_port: 7687, to_port: 7687, ip_protocol: 'tcp' });
       expect(refId(ingress[0].referenced_security_group_id)).toBe(taskSg);
@@ -76,7 +101,10 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
       const userData: string = host(space).user_data;
       const interpolations = userData.match(/\$\{[^}]*\}/g) ?? [];
       expect(interpolations.sort()).toEqual(
-        [expect.stringMatching(/^\$\{aws_ebs_volume\..+\.id\}$/), expect.stringMatching(/^\$\{aws_secretsmanager_secret\..+\.arn\}$/)].sort(),
+        [
+          expect.stringMatching(/^\$\{aws_ebs_volume\..+\.id\}$/),
+          expect.stringMatching(/^\$\{aws_secretsmanager_secret\..+\.arn\}$/),
+        ].sort(),
       );
       expect(userData).not.toMatch(/random_password/);
       expect(userData).toContain('server.http.enabled=false');
@@ -98,37 +126,61 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
 
   test('the connection secret has exactly the six keys, from generated passwords', () => {
     const secret = resources(json, 'aws_secretsmanager_secret').find(([, s]) => s.name === config.secretName)!;
-    const version = resources(json, 'aws_secretsmanager_secret_version').find(([, v]) => refId(v.secret_id) === secret[0])![1];
+    const version = resources(json, 'aws_secretsmanager_secret_version').find(
+      ([, v]) => refId(v.secret_id) === secret[0],
+    )![1];
     const keys = [...(version.secret_string as string).matchAll(/"([a-z]+)" = /g)].map((m) => m[1]);
-    expect(keys.sort()).toEqual(['ledgerspacebolturl', 'ledgerspacepass', 'ledgerspaceuser', 'searchspacebolturl', 'searchspacepass', 'searchspaceuser']);
+    expect(keys.sort()).toEqual([
+      'ledgerspacebolturl',
+      'ledgerspacepass',
+      'ledgerspaceuser',
+      'searchspacebolturl',
+      'searchspacepass',
+      'searchspaceuser',
+    ]);
     expect(version.secret_string).toMatch(/"ledgerspacepass" = random_password\.[^.]+\.result/);
     for (const [, p] of resources(json, 'random_password')) expect(p.length).toBeGreaterThanOrEqual(32);
   });
 
   test('AMI: null_resource triggers on version, edition and script hash; hosts use the tagged image after the bake', () => {
     const bake = resources(json, 'null_resource')[0];
-    expect(bake[1].triggers).toEqual({ neo4j_version: config.version, neo4j_edition: config.edition, build_script_sha256: SCRIPT_SHA256 });
-    expect(bake[1].provisioner[0]['local-exec'].command).toMatch(new RegExp(`^npm run -s ami -- bake --edition ${config.edition} --version ${config.version.replace(/\./g, '\\.')} --region af-south-1 --keep 3 `));
+    expect(bake[1].triggers).toEqual({
+      neo4j_version: config.version,
+      neo4j_edition: config.edition,
+      build_script_sha256: SCRIPT_SHA256,
+    });
+    expect(bake[1].provisioner[0]['local-exec'].command).toMatch(
+      new RegExp(
+        `^npm run -s ami -- bake --edition ${config.edition} --version ${config.version.replace(/\./g, '\\.')} --region af-south-1 --keep 3 `,
+      ),
+    );
     const [imageId, image] = Object.entries((json.data as any).aws_ami)[0] as [string, any];
     expect(image.depends_on).toEqual([`null_resource.${bake[0]}`]);
-    expect(image.filter).toEqual(expect.arrayContaining([
-      { name: 'tag:Neo4jVersion', values: [config.version] },
-      { name: 'tag:Neo4jEdition', values: [config.edition] },
-      { name: 'tag:Neo4jBuildScriptHash', values: [SCRIPT_SHA256] },
-    ]));
+    expect(image.filter).toEqual(
+      expect.arrayContaining([
+        { name: 'tag:Neo4jVersion', values: [config.version] },
+        { name: 'tag:Neo4jEdition', values: [config.edition] },
+        { name: 'tag:Neo4jBuildScriptHash', values: [SCRIPT_SHA256] },
+      ]),
+    );
     for (const space of SPACES) expect(host(space).ami).toBe(`\${data.aws_ami.${imageId}.id}`);
   });
 
   test('daily snapshots of the data volumes with the configured retention', () => {
     const dlm = resources(json, 'aws_dlm_lifecycle_policy')[0][1];
     expect(dlm.policy_details.target_tags).toEqual({ Neo4jBackup: env });
-    expect(dlm.policy_details.schedule[0].retain_rule).toEqual({ interval: config.backupRetentionDays, interval_unit: 'DAYS' });
+    expect(dlm.policy_details.schedule[0].retain_rule).toEqual({
+      interval: config.backupRetentionDays,
+      interval_unit: 'DAYS',
+    });
     expect(dlm.policy_details.schedule[0].create_rule.interval).toBe(24);
   });
 
   test('status-check alarms notify the environment alarm topic', () => {
     const topic = resources(json, 'aws_sns_topic')[0][0];
-    const alarms = resources(json, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a.metric_name === 'StatusCheckFailed');
+    const alarms = resources(json, 'aws_cloudwatch_metric_alarm').filter(
+      ([, a]) => a.metric_name === 'StatusCheckFailed',
+    );
     expect(alarms).toHaveLength(2);
     for (const [, a] of alarms) expect(refId(a.alarm_actions[0])).toBe(topic);
   });
@@ -138,7 +190,12 @@ test('nothing in staging references production: disjoint CIDRs and no shared nam
   const s = environment('staging').json;
   const p = environment('production').json;
   expect(resources(s, 'aws_vpc')[0][1].cidr_block).not.toBe(resources(p, 'aws_vpc')[0][1].cidr_block);
-  const names = (j: TfJson) => new Set(Object.values(j.resource).flatMap((byId) => Object.values(byId).map((r: any) => r.name)).filter(Boolean));
+  const names = (j: TfJson) =>
+    new Set(
+      Object.values(j.resource)
+        .flatMap((byId) => Object.values(byId).map((r: any) => r.name))
+        .filter(Boolean),
+    );
   const shared = [...names(s)].filter((n) => names(p).has(n));
   expect(shared).toEqual([]);
   expect(JSON.stringify(s)).not.toMatch(/production|neo4j_prod_secrets/);
@@ -150,14 +207,23 @@ test.each([
 ])('the environment stack rejects a Neo4j config with %s', (_name, override, message) => {
   const base = environmentConfig('staging');
   const env = { ...base, neo4j: { ...base.neo4j, ...override } };
-  expect(() => new EnvironmentStack(Testing.app() as App, 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' })).toThrow(message);
+  expect(
+    () => new EnvironmentStack(Testing.app() as App, 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' }),
+  ).toThrow(message);
 });
 
 test.each([
   [{ retentionDays: 0 }, /retentionDays must be a whole number/],
   [{ retentionDays: 7, time: '25:00' }, /time must be HH:MM/],
 ])('Neo4jBackups validates its props %#', (override, message) => {
-  expect(() => new Neo4jBackups(emptyStack(), 'b', { environment: 'x', permissionsBoundaryArn: 'arn:aws:iam::1:policy/b', ...override })).toThrow(message);
+  expect(
+    () =>
+      new Neo4jBackups(emptyStack(), 'b', {
+        environment: 'x',
+        permissionsBoundaryArn: 'arn:aws:iam::1:policy/b',
+        ...override,
+      }),
+  ).toThrow(message);
 });
 
 test('heap and page cache follow instance memory', () => {

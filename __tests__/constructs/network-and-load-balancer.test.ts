@@ -9,7 +9,10 @@ function albIngress(json: TfJson): string[] {
   const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
   return resources(json, 'aws_vpc_security_group_ingress_rule')
     .filter(([, r]) => refId(r.security_group_id) === albSg)
-    .map(([, r]) => `${r.from_port}-${r.to_port}/${r.ip_protocol} from ${r.cidr_ipv4 ?? r.cidr_ipv6 ?? r.referenced_security_group_id}`)
+    .map(
+      ([, r]) =>
+        `${r.from_port}-${r.to_port}/${r.ip_protocol} from ${r.cidr_ipv4 ?? r.cidr_ipv6 ?? r.referenced_security_group_id}`,
+    )
     .sort();
 }
 
@@ -55,12 +58,22 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
     expect(buckets).toHaveLength(1);
     const bucketId = buckets[0][0];
     expect(alb.access_logs).toEqual({ enabled: true, prefix: 'alb', bucket: `\${aws_s3_bucket.${bucketId}.bucket}` });
-    const ofBucket = (type: string) => resources(json, type).filter(([, r]) => r.bucket === `\${aws_s3_bucket.${bucketId}.id}`).map(([, r]) => r);
+    const ofBucket = (type: string) =>
+      resources(json, type)
+        .filter(([, r]) => r.bucket === `\${aws_s3_bucket.${bucketId}.id}`)
+        .map(([, r]) => r);
     expect(ofBucket('aws_s3_bucket_public_access_block')).toEqual([
-      expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
+      expect.objectContaining({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      }),
     ]);
     expect(ofBucket('aws_s3_bucket_server_side_encryption_configuration')).toHaveLength(1);
-    expect(ofBucket('aws_s3_bucket_lifecycle_configuration')[0].rule[0].expiration).toEqual([{ days: config.loadBalancer.accessLogRetentionDays }]);
+    expect(ofBucket('aws_s3_bucket_lifecycle_configuration')[0].rule[0].expiration).toEqual([
+      { days: config.loadBalancer.accessLogRetentionDays },
+    ]);
   });
 
   test('the load balancer group is open to the world on exactly the listener ports (443 only with a certificate)', () => {
@@ -78,7 +91,7 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
   });
 });
 
-test('production serves HTTPS on 443 (TLS 1.3/1.2 policy, the domain\'s ACM certificate) and redirects HTTP to it', () => {
+test("production serves HTTPS on 443 (TLS 1.3/1.2 policy, the domain's ACM certificate) and redirects HTTP to it", () => {
   const p = environment('production').json;
   const albId = resources(p, 'aws_lb')[0][0];
   const targetGroupId = resources(p, 'aws_lb_target_group')[0][0];
@@ -97,10 +110,18 @@ test('production serves HTTPS on 443 (TLS 1.3/1.2 policy, the domain\'s ACM cert
   expect(certificates).toHaveLength(1);
   const [certificateId, certificate] = certificates[0];
   expect(https.certificate_arn).toBe(`\${data.aws_acm_certificate.${certificateId}.arn}`);
-  expect(certificate).toMatchObject({ domain: environmentConfig('production').loadBalancer.domainName, statuses: ['ISSUED'], most_recent: true });
-  expect(listeners['HTTP:80'].default_action).toEqual([{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } }]);
+  expect(certificate).toMatchObject({
+    domain: environmentConfig('production').loadBalancer.domainName,
+    statuses: ['ISSUED'],
+    most_recent: true,
+  });
+  expect(listeners['HTTP:80'].default_action).toEqual([
+    { type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } },
+  ]);
   // The service waits for the HTTPS listener, so its target group is attached before tasks register.
-  expect(resource(p, 'aws_ecs_service', 'service').depends_on).toEqual([`aws_lb_listener.${resources(p, 'aws_lb_listener').find(([, l]) => l.port === 443)![0]}`]);
+  expect(resource(p, 'aws_ecs_service', 'service').depends_on).toEqual([
+    `aws_lb_listener.${resources(p, 'aws_lb_listener').find(([, l]) => l.port === 443)![0]}`,
+  ]);
   expect(resource(p, 'aws_lb', 'alb').enable_deletion_protection).toBe(true);
 });
 
@@ -146,7 +167,7 @@ test.each([
 test('plain HTTP needs a stated reason (the waiver itself is tested on the synthesized files)', () => {
   const base = environmentConfig('staging');
   const env = { ...base, loadBalancer: { ...base.loadBalancer, httpOnlyReason: undefined } };
-  expect(() => new EnvironmentStack(Testing.app(), 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' })).toThrow(
-    /without certificateArn or domainName, httpOnlyReason must say why/,
-  );
+  expect(
+    () => new EnvironmentStack(Testing.app(), 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' }),
+  ).toThrow(/without certificateArn or domainName, httpOnlyReason must say why/);
 });

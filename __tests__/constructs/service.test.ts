@@ -9,7 +9,9 @@ function serviceValues(json: TfJson) {
   const target = resource(json, 'aws_appautoscaling_target', 'scaling');
   const policy = resource(json, 'aws_appautoscaling_policy', 'cpu');
   const taskSg = refId(service.network_configuration.security_groups[0]);
-  const fromAlb = resources(json, 'aws_vpc_security_group_ingress_rule').filter(([, r]) => refId(r.security_group_id) === taskSg);
+  const fromAlb = resources(json, 'aws_vpc_security_group_ingress_rule').filter(
+    ([, r]) => refId(r.security_group_id) === taskSg,
+  );
   return {
     desiredCount: service.desired_count,
     minCount: target.min_capacity,
@@ -56,7 +58,9 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
   });
 
   test('cluster has Container Insights; service has circuit breaker with rollback and no public IP', () => {
-    expect(resource(json, 'aws_ecs_cluster', 'cluster').setting).toEqual([{ name: 'containerInsights', value: 'enabled' }]);
+    expect(resource(json, 'aws_ecs_cluster', 'cluster').setting).toEqual([
+      { name: 'containerInsights', value: 'enabled' },
+    ]);
     const service = resource(json, 'aws_ecs_service', 'service');
     expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
     expect(service.network_configuration.assign_public_ip).toBe(false);
@@ -68,7 +72,9 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
   test('tasks accept traffic only from the load balancer security group', () => {
     const service = resource(json, 'aws_ecs_service', 'service');
     const taskSg = refId(service.network_configuration.security_groups[0]);
-    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule').filter(([, r]) => refId(r.security_group_id) === taskSg);
+    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule').filter(
+      ([, r]) => refId(r.security_group_id) === taskSg,
+    );
     expect(ingress).toHaveLength(1);
     const [, rule] = ingress[0];
     expect(rule.cidr_ipv4).toBeUndefined();
@@ -83,19 +89,29 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
     const defs: string = task.container_definitions;
     // Plain environment holds NODE_ENV and nothing else.
     expect(defs).toContain(`"environment" = [{"name" = "NODE_ENV", "value" = "${env}"}]`);
-    const names = [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "valueFrom" = "\$\{aws_secretsmanager_secret\.[^}]+\.arn\}:([a-zA-Z_]+)::"/g)].map((m) => m[1]);
+    const names = [
+      ...defs.matchAll(
+        /"name" = "([A-Z0-9_]+)", "valueFrom" = "\$\{aws_secretsmanager_secret\.[^}]+\.arn\}:([a-zA-Z_]+)::"/g,
+      ),
+    ].map((m) => m[1]);
     expect(names.sort()).toEqual(
       [
-        'JWT_SECRET', 'OPEN_EXCHANGE_RATES_API', 'WHATSAPP_BOT_API_KEY',
-        'NEO4J_LEDGER_SPACE_BOLT_URL', 'NEO4J_LEDGER_SPACE_USER', 'NEO4J_LEDGER_SPACE_PASS',
-        'NEO4J_SEARCH_SPACE_BOLT_URL', 'NEO4J_SEARCH_SPACE_USER', 'NEO4J_SEARCH_SPACE_PASS',
+        'JWT_SECRET',
+        'OPEN_EXCHANGE_RATES_API',
+        'WHATSAPP_BOT_API_KEY',
+        'NEO4J_LEDGER_SPACE_BOLT_URL',
+        'NEO4J_LEDGER_SPACE_USER',
+        'NEO4J_LEDGER_SPACE_PASS',
+        'NEO4J_SEARCH_SPACE_BOLT_URL',
+        'NEO4J_SEARCH_SPACE_USER',
+        'NEO4J_SEARCH_SPACE_PASS',
       ].sort(),
     );
     expect(defs).toContain('"awslogs-stream-prefix" = "ecs"');
     expect(defs).toContain('"privileged" = false');
   });
 
-  test('execution role: ECR pull, log writes and this environment\'s secrets, each scoped to an ARN', () => {
+  test("execution role: ECR pull, log writes and this environment's secrets, each scoped to an ARN", () => {
     const policy = resources(json, 'aws_iam_role_policy').find(([id]) => id.includes('execution-role'))![1];
     const statements = policyStatements(json, policy.policy);
     const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
@@ -105,20 +121,28 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
     expect(bySid.WriteApiLogs.resources[0]).toMatch(/^\$\{aws_cloudwatch_log_group\.api_logs_[A-F0-9]+\.arn\}:\*$/);
     const secretIds = bySid.ReadEnvironmentSecrets.resources.map(refId).sort();
     const secretNames = secretIds.map((id: string) => resource(json, 'aws_secretsmanager_secret', id).name).sort();
-    expect(secretNames).toEqual([`credex-core/${env}/app`, env === 'staging' ? 'neo4j_stage_secrets' : 'neo4j_prod_secrets'].sort());
-    for (const s of statements) if (s.sid !== 'EcrLogin' && s.sid !== 'EcsExecChannel') expect(s.resources).not.toContain('*');
+    expect(secretNames).toEqual(
+      [`credex-core/${env}/app`, env === 'staging' ? 'neo4j_stage_secrets' : 'neo4j_prod_secrets'].sort(),
+    );
+    for (const s of statements)
+      if (s.sid !== 'EcrLogin' && s.sid !== 'EcsExecChannel') expect(s.resources).not.toContain('*');
   });
 
   test('every role carries the permissions boundary', () => {
     const roles = resources(json, 'aws_iam_role').map(([, role]) => role);
     expect(roles.map((r) => r.name)).toEqual(
-      expect.arrayContaining([`credex-core-execution-${env}`, `credex-core-task-${env}`, `credex-${env}-neo4j-ledgerspace`, `credex-${env}-neo4j-searchspace`]),
+      expect.arrayContaining([
+        `credex-core-execution-${env}`,
+        `credex-core-task-${env}`,
+        `credex-${env}-neo4j-ledgerspace`,
+        `credex-${env}-neo4j-searchspace`,
+      ]),
     );
     const boundary = `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.account.account_id}:policy/${globalConfig.permissionsBoundaryName}`;
     for (const role of roles) expect([role.name, role.permissions_boundary]).toEqual([role.name, boundary]);
   });
 
-  test('auto scaling tracks the service\'s average CPU at the configured target, between the configured bounds', () => {
+  test("auto scaling tracks the service's average CPU at the configured target, between the configured bounds", () => {
     const target = resource(json, 'aws_appautoscaling_target', 'scaling');
     const targetId = resources(json, 'aws_appautoscaling_target')[0][0];
     const policy = resource(json, 'aws_appautoscaling_policy', 'cpu');
@@ -130,7 +154,10 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
       min_capacity: config.minCount,
       max_capacity: config.maxCount,
     });
-    expect(policy).toMatchObject({ policy_type: 'TargetTrackingScaling', resource_id: `\${aws_appautoscaling_target.${targetId}.resource_id}` });
+    expect(policy).toMatchObject({
+      policy_type: 'TargetTrackingScaling',
+      resource_id: `\${aws_appautoscaling_target.${targetId}.resource_id}`,
+    });
     expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
       predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
       target_value: config.cpuTargetPercent,
@@ -141,7 +168,19 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
 test('the service values come from config, not from constants that happen to match it', () => {
   // Values no environment uses, so a construct that ignores a field and hard-codes today's value fails here.
   const base = environmentConfig('staging');
-  const service = { ...base.service, desiredCount: 3, minCount: 3, maxCount: 5, cpuTargetPercent: 55, healthCheckGracePeriodSeconds: 95, cpu: 2048, memoryMiB: 4096, containerPort: 8080, logRetentionDays: 14, enableExecuteCommand: false };
+  const service = {
+    ...base.service,
+    desiredCount: 3,
+    minCount: 3,
+    maxCount: 5,
+    cpuTargetPercent: 55,
+    healthCheckGracePeriodSeconds: 95,
+    cpu: 2048,
+    memoryMiB: 4096,
+    containerPort: 8080,
+    logRetentionDays: 14,
+    enableExecuteCommand: false,
+  };
   expect(serviceValues(synthEnvironment({ ...base, service }))).toEqual(expectedValues(service));
 });
 

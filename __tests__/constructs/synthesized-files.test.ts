@@ -26,15 +26,32 @@ describe('the synthesized app', () => {
     }
   });
 
-  test.each(['global', 'staging', 'production'])('%s: S3 backend of its own, pinned providers, default tags, its region', (name) => {
-    const json = synth.stacks[name];
-    expect(json.terraform.backend).toEqual({
-      s3: { bucket: globalConfig.state.bucket, region: globalConfig.state.region, key: `credex-infra/${name}.tfstate`, encrypt: true, use_lockfile: true },
-    });
-    // Short provider source (GUIDE 8: Terraform and OpenTofu both resolve it) and an exact version, never a range.
-    expect(json.terraform.required_providers.aws).toEqual({ source: 'aws', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
-    expect(json.provider!.aws).toEqual([{ region: 'af-south-1', default_tags: [{ tags: { project: 'credex', environment: name, 'managed-by': 'cdktf' } }] }]);
-  });
+  test.each(['global', 'staging', 'production'])(
+    '%s: S3 backend of its own, pinned providers, default tags, its region',
+    (name) => {
+      const json = synth.stacks[name];
+      expect(json.terraform.backend).toEqual({
+        s3: {
+          bucket: globalConfig.state.bucket,
+          region: globalConfig.state.region,
+          key: `credex-infra/${name}.tfstate`,
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+      // Short provider source (GUIDE 8: Terraform and OpenTofu both resolve it) and an exact version, never a range.
+      expect(json.terraform.required_providers.aws).toEqual({
+        source: 'aws',
+        version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      });
+      expect(json.provider!.aws).toEqual([
+        {
+          region: 'af-south-1',
+          default_tags: [{ tags: { project: 'credex', environment: name, 'managed-by': 'cdktf' } }],
+        },
+      ]);
+    },
+  );
 
   test('outputs: every environment stack exposes exactly the STACK_OUTPUTS names verify reads; global the deploy handles', () => {
     for (const env of ['staging', 'production']) {
@@ -55,11 +72,13 @@ describe('the synthesized app', () => {
     expect(findings).toEqual([]);
   });
 
-  test('staging\'s plain-HTTP listener carries its waiver and reason next to it; production has none', () => {
+  test("staging's plain-HTTP listener carries its waiver and reason next to it; production has none", () => {
     const listeners = (name: string) => Object.values(synth.stacks[name].resource.aws_lb_listener);
     const staging = listeners('staging');
     expect(staging).toHaveLength(1);
-    expect(staging[0]['//'].waivers).toEqual([{ rule: 'CDX-LB-001', reason: expect.stringContaining('no public domain') }]);
+    expect(staging[0]['//'].waivers).toEqual([
+      { rule: 'CDX-LB-001', reason: expect.stringContaining('no public domain') },
+    ]);
     expect(listeners('production')).toHaveLength(2);
     for (const l of listeners('production')) expect(l['//'].waivers).toBeUndefined();
   });
@@ -131,12 +150,24 @@ describe('stable logical ids of stateful resources', () => {
   const pinned: Record<string, Record<string, string[]>> = {
     staging: environment,
     production: environment,
-    global: { aws_ecr_repository: ['registry_repository_BAFE171E'], aws_ebs_volume: [], aws_secretsmanager_secret: [], aws_cloudwatch_log_group: [] },
+    global: {
+      aws_ecr_repository: ['registry_repository_BAFE171E'],
+      aws_ebs_volume: [],
+      aws_secretsmanager_secret: [],
+      aws_cloudwatch_log_group: [],
+    },
   };
 
   test.each(Object.keys(pinned))('%s', (name) => {
     const json: TfJson = synthProject().stacks[name];
-    const ids = Object.fromEntries(Object.keys(pinned[name]).map((type) => [type, resources(json, type).map(([id]) => id).sort()]));
+    const ids = Object.fromEntries(
+      Object.keys(pinned[name]).map((type) => [
+        type,
+        resources(json, type)
+          .map(([id]) => id)
+          .sort(),
+      ]),
+    );
     expect(ids).toEqual(pinned[name]);
   });
 });

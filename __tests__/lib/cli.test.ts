@@ -70,14 +70,23 @@ describe('parseCommandLine', () => {
   });
 
   test('a command that defines --version itself keeps it (ami bake --version X.Y.Z)', () => {
-    const spec = { ...SPEC, options: { version: { type: 'string', value: 'X.Y.Z', description: 'Neo4j version' } } } as const satisfies CommandSpec;
-    expect(parseCommandLine(spec, ['--version', '5.26.19'])).toMatchObject({ values: { version: '5.26.19' }, version: false });
+    const spec = {
+      ...SPEC,
+      options: { version: { type: 'string', value: 'X.Y.Z', description: 'Neo4j version' } },
+    } as const satisfies CommandSpec;
+    expect(parseCommandLine(spec, ['--version', '5.26.19'])).toMatchObject({
+      values: { version: '5.26.19' },
+      version: false,
+    });
     expect(renderHelp(spec)).not.toContain('print the version');
   });
 
   test('positional arguments only where the command declares them', () => {
     const spec = { ...SPEC, arguments: [['<stack>', 'the stack']] } as const satisfies CommandSpec;
-    expect(parseCommandLine(spec, ['staging', '--json', '--', '--not-an-option']).positionals).toEqual(['staging', '--not-an-option']);
+    expect(parseCommandLine(spec, ['staging', '--json', '--', '--not-an-option']).positionals).toEqual([
+      'staging',
+      '--not-an-option',
+    ]);
   });
 });
 
@@ -131,16 +140,31 @@ describe('runCommand and formatError', () => {
     ['a usage error', new UsageError('unknown option --x'), 2, 'demo: unknown option --x (see --help)'],
     ['an input error', new InputError('cannot read a.json: no such file'), 2, 'demo: cannot read a.json: no such file'],
     ['a failed operation', new CliError({ kind: 'failed', message: 'files differ' }), 1, 'demo: files differ'],
-    ['an AMI error with its own code', new AmiError({ kind: 'unreachable', message: 'cannot reach the EC2 API' }), 3, 'demo: cannot reach the EC2 API'],
-    ['anything else: an internal error', new TypeError('x is undefined\n    at f (file.ts:1:1)'), 2, 'demo: internal error: x is undefined'],
+    [
+      'an AMI error with its own code',
+      new AmiError({ kind: 'unreachable', message: 'cannot reach the EC2 API' }),
+      3,
+      'demo: cannot reach the EC2 API',
+    ],
+    [
+      'anything else: an internal error',
+      new TypeError('x is undefined\n    at f (file.ts:1:1)'),
+      2,
+      'demo: internal error: x is undefined',
+    ],
     ['a thrown string', 'oops', 2, 'demo: internal error: oops'],
     ['a message written for the CLI already', new InputError('demo: no stacks'), 2, 'demo: no stacks'],
   ])('%s: one line and its exit code', async (_what, thrown, code, line) => {
     const a = io();
     expect(
-      await runCommand(SPEC, [], () => {
-        throw thrown;
-      }, a.io),
+      await runCommand(
+        SPEC,
+        [],
+        () => {
+          throw thrown;
+        },
+        a.io,
+      ),
     ).toBe(code);
     expect(a.out.stderr).toEqual([line]);
     expect(formatError('demo', thrown)).toBe(line);
@@ -159,7 +183,11 @@ describe('one error family, the kind a field', () => {
     expect(new GateInputError('x')).toBeInstanceOf(CliError);
     expect(new IamPolicyError('iam:policy: x')).toMatchObject({ kind: 'input', exitCode: 2 });
     expect(new IamPolicyError('x')).toBeInstanceOf(CliError);
-    expect(new StepFailure({ kind: 'auth', detail: 'bad password' })).toMatchObject({ kind: 'auth', exitCode: 1, message: 'auth failure: bad password' });
+    expect(new StepFailure({ kind: 'auth', detail: 'bad password' })).toMatchObject({
+      kind: 'auth',
+      exitCode: 1,
+      message: 'auth failure: bad password',
+    });
     expect(new StepFailure({ kind: 'auth', detail: 'x' })).toBeInstanceOf(CliError);
   });
 

@@ -18,7 +18,12 @@ const COMMANDS: readonly { name: string; entry: string; args?: string[]; codes: 
   { name: 'ami', entry: 'tools/ami/cli.ts', codes: ['0', '1', '2', '3', '4', '10', '11', '130'] },
   { name: 'ami bake', entry: 'tools/ami/cli.ts', args: ['bake'], codes: ['0', '1', '2', '3', '4', '130'] },
   { name: 'ami prune', entry: 'tools/ami/cli.ts', args: ['prune'], codes: ['0', '1', '2', '3', '130'] },
-  { name: 'ami check-version', entry: 'tools/ami/cli.ts', args: ['check-version'], codes: ['0', '1', '2', '3', '10', '11', '130'] },
+  {
+    name: 'ami check-version',
+    entry: 'tools/ami/cli.ts',
+    args: ['check-version'],
+    codes: ['0', '1', '2', '3', '10', '11', '130'],
+  },
   { name: 'iam:policy', entry: 'tools/iam/cli.ts', codes: ['0', '1', '2', '130'] },
   { name: 'bench', entry: 'tools/bench/cli.ts', codes: ['0', '1', '2', '130'] },
 ];

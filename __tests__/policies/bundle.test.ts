@@ -22,7 +22,7 @@ describe('policy bundle', () => {
     expect(sources.some((s) => s.endsWith('_test.rego'))).toBe(false);
   });
 
-  test('the README\'s rule table is generated from the current metadata', () => {
+  test("the README's rule table is generated from the current metadata", () => {
     const readme = readFileSync(policyPaths.readme(), 'utf8');
     expect(readme).toBe(renderReadmeRules(readme, bundleMetadata().rules));
   });
@@ -46,7 +46,9 @@ describe('policy bundle', () => {
 
   test('capabilities restrict builtins to those the npm opa-wasm SDK can run', () => {
     const caps = JSON.parse(readFileSync(policyPaths.capabilities(), 'utf8'));
-    const sdk = JSON.parse(readFileSync(path.join(repoRoot(), 'node_modules/@open-policy-agent/opa-wasm/capabilities.json'), 'utf8'));
+    const sdk = JSON.parse(
+      readFileSync(path.join(repoRoot(), 'node_modules/@open-policy-agent/opa-wasm/capabilities.json'), 'utf8'),
+    );
     const names = (c: { builtins: { name: string }[] }) => c.builtins.map((b) => b.name).sort();
     expect(names(caps)).toEqual(names(sdk));
     expect(caps.features).toContain('rego_v1');

@@ -42,8 +42,14 @@ function run(...args: string[]) {
 const compliant: Resources = { 'aws_cloudwatch_log_group.api': { name: '/ecs/api', retention_in_days: 30 } };
 const violating: Resources = {
   ...compliant,
-  'aws_security_group.neo4j': { ingress: [{ protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_blocks: ['0.0.0.0/0'] }] },
-  'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } },
+  'aws_security_group.neo4j': {
+    ingress: [{ protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_blocks: ['0.0.0.0/0'] }],
+  },
+  'aws_ecr_repository.api': {
+    name: 'api',
+    image_tag_mutability: 'IMMUTABLE',
+    image_scanning_configuration: { scan_on_push: true },
+  },
   'aws_lb_listener.http': { protocol: 'HTTP', default_action: [{ type: 'forward' }] },
 };
 
@@ -61,7 +67,9 @@ describe('policy-check CLI', () => {
     const r = run('--input', write('ok.json', cdktfDoc(compliant)));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/staging \(cdktf, 1 resources\): no findings/);
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe('policy-check: 1 stack(s), 1 resources, 0 deny, 0 warn, 0 waived: passed');
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe(
+      'policy-check: 1 stack(s), 1 resources, 0 deny, 0 warn, 0 waived: passed',
+    );
   });
 
   test('exit 1 with a text table grouped by stack and severity', () => {
@@ -84,8 +92,20 @@ describe('policy-check CLI', () => {
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report).sort()).toEqual(['findings', 'summary', 'waivers']);
     expect(report.findings).toEqual([
-      { rule: 'CDX-SG-002', severity: 'deny', address: 'aws_security_group.neo4j', message: expect.stringContaining('7687'), stack: file },
-      { rule: 'CDX-LB-001', severity: 'warn', address: 'aws_lb_listener.http', message: expect.any(String), stack: file },
+      {
+        rule: 'CDX-SG-002',
+        severity: 'deny',
+        address: 'aws_security_group.neo4j',
+        message: expect.stringContaining('7687'),
+        stack: file,
+      },
+      {
+        rule: 'CDX-LB-001',
+        severity: 'warn',
+        address: 'aws_lb_listener.http',
+        message: expect.any(String),
+        stack: file,
+      },
     ]);
     expect(report.waivers).toEqual([]);
     expect(report.summary).toEqual({ stacks: 1, resources: 4, deny: 1, warn: 1, waived: 0, waivers: 0, passed: false });
@@ -106,7 +126,10 @@ describe('policy-check CLI', () => {
     expect(run0.tool.driver.rules[result.ruleIndex].id).toBe('CDX-SG-002');
     expect(result.message.text).toContain('aws_security_group.neo4j');
     const loc = result.locations[0].physicalLocation;
-    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('"neo4j": {')) + 1;
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('"neo4j": {')) + 1;
     expect(loc.region.startLine).toBe(line);
     expect(result.locations[0].logicalLocations[0].name).toBe('aws_security_group.neo4j');
     expect(run0.results.find((x: { ruleId: string }) => x.ruleId === 'CDX-LB-001').level).toBe('warning');
@@ -124,15 +147,27 @@ describe('policy-check CLI', () => {
     ['a missing file', () => ['--input', path.join(dir, 'nope.json')], /cannot read .*nope\.json: no such file/],
     ['malformed JSON', () => ['--input', write('broken.json', '{"resource": {')], /invalid JSON/],
     ['an empty object', () => ['--input', write('empty.json', {})], /empty JSON object, not Terraform JSON/],
-    ['JSON that is not Terraform', () => ['--input', write('pkg.json', { name: 'x', dependencies: {} })], /not Terraform JSON/],
+    [
+      'JSON that is not Terraform',
+      () => ['--input', write('pkg.json', { name: 'x', dependencies: {} })],
+      /not Terraform JSON/,
+    ],
     ['a JSON array', () => ['--input', write('array.json', [1, 2])], /not Terraform JSON/],
     ['an unknown option', () => ['--verbose'], /unknown option --verbose/],
     ['an unknown format', () => ['--format', 'xml'], /--format must be text, json or sarif/],
     ['--input without a value', () => ['--input'], /--input needs a value \(see --help\)$/],
     ['--input followed by another option', () => ['--input', '--format', 'json'], /--input needs a value/],
     ['a stray argument', () => ['plan.json'], /unexpected argument "plan\.json"/],
-    ['--input with --stacks', () => ['--input', 'a.json', '--stacks', 'cdktf.out'], /--input and --stacks exclude each other/],
-    ['a folder without synthesized stacks', () => ['--stacks', dir], /no synthesized stacks in .*stacks \(no \*\/cdk\.tf\.json\): run npm run synth first/],
+    [
+      '--input with --stacks',
+      () => ['--input', 'a.json', '--stacks', 'cdktf.out'],
+      /--input and --stacks exclude each other/,
+    ],
+    [
+      'a folder without synthesized stacks',
+      () => ['--stacks', dir],
+      /no synthesized stacks in .*stacks \(no \*\/cdk\.tf\.json\): run npm run synth first/,
+    ],
   ])('exit 2 with a one-line error for %s', (_what, args, pattern) => {
     const r = run(...args());
     expect(r.code).toBe(2);
@@ -147,7 +182,12 @@ describe('policy-check CLI', () => {
   });
 
   test('a plan with resource types no rule knows is judged (exit 0)', () => {
-    const r = run('--input', write('unknown.json', planDoc({ 'acme_widget.a': { size: 1 }, 'google_storage_bucket.b': { name: 'b' } })), '--format', 'json');
+    const r = run(
+      '--input',
+      write('unknown.json', planDoc({ 'acme_widget.a': { size: 1 }, 'google_storage_bucket.b': { name: 'b' } })),
+      '--format',
+      'json',
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).summary).toMatchObject({ resources: 2, deny: 0, passed: true });
   });
@@ -161,7 +201,11 @@ describe('policy-check CLI', () => {
         case 'aws_security_group':
           return { ingress: [{ protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: ['0.0.0.0/0'] }] };
         case 'aws_iam_policy':
-          return { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::b/${i}` }] }) };
+          return {
+            policy: JSON.stringify({
+              Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::b/${i}` }],
+            }),
+          };
         case 'aws_instance':
           return { metadata_options: { http_tokens: 'required' }, root_block_device: [{ encrypted: true }] };
         default:
@@ -170,13 +214,17 @@ describe('policy-check CLI', () => {
     };
     const resources: Resources = {};
     for (let i = 0; i < 10_000; i++) resources[`${types[i % types.length]}.r${i}`] = values(types[i % types.length], i);
-    resources['aws_security_group.bad'] = { ingress: [{ protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_blocks: ['0.0.0.0/0'] }] };
+    resources['aws_security_group.bad'] = {
+      ingress: [{ protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_blocks: ['0.0.0.0/0'] }],
+    };
     const started = Date.now();
     const r = run('--input', write('big.json', planDoc(resources)), '--format', 'json');
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.summary).toMatchObject({ resources: 10_001, deny: 1, warn: 0 });
-    expect(report.findings.map((f: { rule: string; address: string }) => `${f.rule} ${f.address}`)).toEqual(['CDX-SG-002 aws_security_group.bad']);
+    expect(report.findings.map((f: { rule: string; address: string }) => `${f.rule} ${f.address}`)).toEqual([
+      'CDX-SG-002 aws_security_group.bad',
+    ]);
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
@@ -185,7 +233,16 @@ describe('policy-check CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^usage: npm run -s policy-check/);
-    for (const text of ['--input FILE', '--stacks DIR', '--format text|json|sarif', '--output FILE', '--version', 'examples:', 'exit codes:']) expect(r.stdout).toContain(text);
+    for (const text of [
+      '--input FILE',
+      '--stacks DIR',
+      '--format text|json|sarif',
+      '--output FILE',
+      '--version',
+      'examples:',
+      'exit codes:',
+    ])
+      expect(r.stdout).toContain(text);
     for (const code of ['0', '1', '2', '130']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
     expect(run('-h').stdout).toBe(r.stdout);
   });
@@ -193,7 +250,9 @@ describe('policy-check CLI', () => {
   test('--version prints the package version', () => {
     const r = run('--version');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`policy-check ${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
+    expect(r.stdout).toBe(
+      `policy-check ${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`,
+    );
   });
 
   test('without --input it judges every synthesized stack, and SARIF points at the TypeScript that created a resource', () => {
@@ -228,9 +287,14 @@ describe('policy-check CLI', () => {
     const result = JSON.parse(sarif.stdout).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'CDX-SG-002');
     const loc = result.locations[0].physicalLocation;
     expect(result.locations[0].logicalLocations[0].name).toBe(`aws_security_group.${name}`);
-    expect(loc.artifactLocation).toEqual({ uri: expect.stringMatching(/^constructs\/.+\.ts$/), uriBaseId: '%SRCROOT%' });
+    expect(loc.artifactLocation).toEqual({
+      uri: expect.stringMatching(/^constructs\/.+\.ts$/),
+      uriBaseId: '%SRCROOT%',
+    });
     // That line of that file creates the security group, at that column.
-    const source = readFileSync(path.join(root, loc.artifactLocation.uri), 'utf8').split('\n')[loc.region.startLine - 1];
+    const source = readFileSync(path.join(root, loc.artifactLocation.uri), 'utf8').split('\n')[
+      loc.region.startLine - 1
+    ];
     expect(source.slice(loc.region.startColumn - 1)).toMatch(/^new SecurityGroup\(/);
   });
 
@@ -245,13 +309,17 @@ describe('policy-check CLI', () => {
 
 describe('the gate does not build the app', () => {
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 
   test('no file under policies/ imports main.ts, dist/main.js, cdktf or constructs', () => {
     const offenders = files(path.join(root, 'policies')).flatMap((file) => {
       const text = readFileSync(file, 'utf8');
       const hits = [...text.matchAll(/(?:from\s+|require\(|import\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-      return hits.filter((spec) => /(^|\/)main(\.js|\.ts)?$|^cdktf$|^constructs$|^cdktf\//.test(spec)).map((spec) => `${path.relative(root, file)}: ${spec}`);
+      return hits
+        .filter((spec) => /(^|\/)main(\.js|\.ts)?$|^cdktf$|^constructs$|^cdktf\//.test(spec))
+        .map((spec) => `${path.relative(root, file)}: ${spec}`);
     });
     expect(offenders).toEqual([]);
   });

@@ -37,7 +37,15 @@ export function planDoc(resources: Resources, extra: Record<string, unknown> = {
       root_module: {
         resources: Object.entries(resources).map(([address, values]) => {
           const { mode, type, name } = split(address);
-          return { address, mode, type, name, provider_name: 'registry.terraform.io/hashicorp/aws', schema_version: 0, values };
+          return {
+            address,
+            mode,
+            type,
+            name,
+            provider_name: 'registry.terraform.io/hashicorp/aws',
+            schema_version: 0,
+            values,
+          };
         }),
       },
     },

@@ -7,25 +7,37 @@ describe('jsonencodeToJson (cdktf Fn.jsonencode output)', () => {
   test.each([
     [
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Resource" = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]}]})}',
-      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: ['${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*'] }] },
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Resource: ['${aws_s3_bucket.b.arn}', '${aws_s3_bucket.b.arn}/*'] }],
+      },
     ],
     [
       '${jsonencode([{"name" = "a", "environment" = [{"name" = "A", "value" = aws_security_group.sg.id}], "privileged" = false, "cpu" = 256}])}',
       [{ name: 'a', environment: [{ name: 'A', value: '${aws_security_group.sg.id}' }], privileged: false, cpu: 256 }],
     ],
-    ['${jsonencode({key = lookup(var.m, "k", "d"), "q" = "say \\"hi\\"\\n", n = null})}', { key: '${lookup(var.m, "k", "d")}', q: 'say "hi"\n', n: null }],
+    [
+      '${jsonencode({key = lookup(var.m, "k", "d"), "q" = "say \\"hi\\"\\n", n = null})}',
+      { key: '${lookup(var.m, "k", "d")}', q: 'say "hi"\n', n: null },
+    ],
   ])('%s', (input, expected) => {
     expect(JSON.parse(jsonencodeToJson(input) as string)).toEqual(expected);
   });
 
-  test.each(['${jsonencode({"a" = })}', '${jsonencode({"a" = "unterminated})}', 'plain', '${upper("x")}'])('gives up on %s', (input) => {
-    expect(jsonencodeToJson(input)).toBeUndefined();
-  });
+  test.each(['${jsonencode({"a" = })}', '${jsonencode({"a" = "unterminated})}', 'plain', '${upper("x")}'])(
+    'gives up on %s',
+    (input) => {
+      expect(jsonencodeToJson(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('normalise: cdktf config', () => {
   test('keys resources by Terraform address, strips "//" and keeps metadata and waivers on the host side', () => {
-    const doc = cdktfDoc({ 'aws_vpc.main': { cidr_block: '10.0.0.0/16' }, 'data.aws_iam_policy_document.d': { statement: [] } }, 'production');
+    const doc = cdktfDoc(
+      { 'aws_vpc.main': { cidr_block: '10.0.0.0/16' }, 'data.aws_iam_policy_document.d': { statement: [] } },
+      'production',
+    );
     (doc.resource as any).aws_vpc.main['//'].waivers = [{ rule: 'CDX-NET-002', reason: 'r' }];
     (doc.resource as any).aws_vpc.main['//'].metadata.stackTrace = ['new Network (/x/constructs/network.ts:3:4)'];
     const n = normalise(doc, 'file.json');
@@ -35,7 +47,12 @@ describe('normalise: cdktf config', () => {
       environment: 'production',
       resources: {
         'aws_vpc.main': { type: 'aws_vpc', name: 'main', mode: 'managed', values: { cidr_block: '10.0.0.0/16' } },
-        'data.aws_iam_policy_document.d': { type: 'aws_iam_policy_document', name: 'd', mode: 'data', values: { statement: [] } },
+        'data.aws_iam_policy_document.d': {
+          type: 'aws_iam_policy_document',
+          name: 'd',
+          mode: 'data',
+          values: { statement: [] },
+        },
       },
     });
     expect(n.meta['aws_vpc.main']).toEqual({
@@ -58,22 +75,51 @@ describe('normalise: terraform show -json plans', () => {
       {
         planned_values: {
           root_module: {
-            resources: [{ address: 'aws_vpc.main', mode: 'managed', type: 'aws_vpc', name: 'main', values: { cidr_block: '10.0.0.0/16' } }],
+            resources: [
+              {
+                address: 'aws_vpc.main',
+                mode: 'managed',
+                type: 'aws_vpc',
+                name: 'main',
+                values: { cidr_block: '10.0.0.0/16' },
+              },
+            ],
             child_modules: [
               {
                 address: 'module.net',
-                resources: [{ address: 'module.net.aws_flow_log.f[0]', mode: 'managed', type: 'aws_flow_log', name: 'f', values: { traffic_type: 'ALL' } }],
+                resources: [
+                  {
+                    address: 'module.net.aws_flow_log.f[0]',
+                    mode: 'managed',
+                    type: 'aws_flow_log',
+                    name: 'f',
+                    values: { traffic_type: 'ALL' },
+                  },
+                ],
               },
             ],
           },
         },
         resource_changes: [
-          { address: 'module.net.aws_flow_log.f[0]', type: 'aws_flow_log', change: { after: {}, after_unknown: { vpc_id: true, id: true, tags: { x: true } } } },
+          {
+            address: 'module.net.aws_flow_log.f[0]',
+            type: 'aws_flow_log',
+            change: { after: {}, after_unknown: { vpc_id: true, id: true, tags: { x: true } } },
+          },
         ],
         configuration: {
           root_module: {
             module_calls: {
-              net: { module: { resources: [{ address: 'aws_flow_log.f', expressions: { vpc_id: { references: ['aws_vpc.main.id', 'aws_vpc.main'] } } }] } },
+              net: {
+                module: {
+                  resources: [
+                    {
+                      address: 'aws_flow_log.f',
+                      expressions: { vpc_id: { references: ['aws_vpc.main.id', 'aws_vpc.main'] } },
+                    },
+                  ],
+                },
+              },
             },
           },
         },
@@ -95,14 +141,25 @@ describe('normalise: terraform show -json plans', () => {
       { 'terraform_data.b': { input: { lit: 'x' }, triggers_replace: null } },
       {
         resource_changes: [
-          { address: 'terraform_data.b', change: { after_unknown: { id: true, input: { vpc_id: true }, output: true }, after_sensitive: { input: {}, output: {} } } },
+          {
+            address: 'terraform_data.b',
+            change: {
+              after_unknown: { id: true, input: { vpc_id: true }, output: true },
+              after_sensitive: { input: {}, output: {} },
+            },
+          },
         ],
         configuration: {
           root_module: {
             resources: [
               {
                 address: 'terraform_data.b',
-                expressions: { input: { constant_value: { lit: 'x', vpc_id: '${terraform_data.a.id}' }, references: ['terraform_data.a.id', 'terraform_data.a'] } },
+                expressions: {
+                  input: {
+                    constant_value: { lit: 'x', vpc_id: '${terraform_data.a.id}' },
+                    references: ['terraform_data.a.id', 'terraform_data.a'],
+                  },
+                },
               },
             ],
           },
@@ -125,14 +182,26 @@ describe('normalise: terraform show -json plans', () => {
       },
       {
         resource_changes: [
-          { address: 'aws_secretsmanager_secret_version.generated', change: { after_sensitive: { secret_string: true } } },
-          { address: 'aws_secretsmanager_secret_version.literal', change: { after_sensitive: { secret_string: true } } },
+          {
+            address: 'aws_secretsmanager_secret_version.generated',
+            change: { after_sensitive: { secret_string: true } },
+          },
+          {
+            address: 'aws_secretsmanager_secret_version.literal',
+            change: { after_sensitive: { secret_string: true } },
+          },
         ],
         configuration: {
           root_module: {
             resources: [
-              { address: 'aws_secretsmanager_secret_version.generated', expressions: { secret_string: { references: ['random_password.p.result', 'random_password.p'] } } },
-              { address: 'aws_secretsmanager_secret_version.literal', expressions: { secret_string: { constant_value: 'typed-in' } } },
+              {
+                address: 'aws_secretsmanager_secret_version.generated',
+                expressions: { secret_string: { references: ['random_password.p.result', 'random_password.p'] } },
+              },
+              {
+                address: 'aws_secretsmanager_secret_version.literal',
+                expressions: { secret_string: { constant_value: 'typed-in' } },
+              },
             ],
           },
         },
@@ -151,7 +220,13 @@ describe('normalise: terraform show -json plans', () => {
           values: {
             root_module: {
               resources: [
-                { address: 'data.aws_iam_policy_document.d', mode: 'data', type: 'aws_iam_policy_document', name: 'd', values: { statement: [] } },
+                {
+                  address: 'data.aws_iam_policy_document.d',
+                  mode: 'data',
+                  type: 'aws_iam_policy_document',
+                  name: 'd',
+                  values: { statement: [] },
+                },
                 { address: 'aws_vpc.old', mode: 'managed', type: 'aws_vpc', name: 'old', values: {} },
               ],
             },
@@ -159,11 +234,25 @@ describe('normalise: terraform show -json plans', () => {
         },
       },
     );
-    expect(Object.keys(normalise(plan, 'p').input.resources).sort()).toEqual(['aws_iam_policy.p', 'data.aws_iam_policy_document.d']);
+    expect(Object.keys(normalise(plan, 'p').input.resources).sort()).toEqual([
+      'aws_iam_policy.p',
+      'data.aws_iam_policy_document.d',
+    ]);
   });
 
   test('uses resource_changes[].change.after when there are no planned values', () => {
-    const plan = { format_version: '1.2', resource_changes: [{ address: 'aws_vpc.v', mode: 'managed', type: 'aws_vpc', name: 'v', change: { after: { cidr_block: '10.0.0.0/16' } } }] };
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        {
+          address: 'aws_vpc.v',
+          mode: 'managed',
+          type: 'aws_vpc',
+          name: 'v',
+          change: { after: { cidr_block: '10.0.0.0/16' } },
+        },
+      ],
+    };
     expect(normalise(plan, 'p').input.resources['aws_vpc.v'].values).toEqual({ cidr_block: '10.0.0.0/16' });
   });
 });

@@ -8,20 +8,37 @@ import { synthProject } from '../support/synth';
 test('global, staging and production synthesize with no deny finding', async () => {
   const synth = synthProject({ stackTraces: true });
   expect([...synth.names].sort()).toEqual(['global', 'production', 'staging']);
-  const report = await checkDocuments(synth.names.map((name) => ({ label: name, file: synth.file(name), text: synth.text(name), doc: synth.stacks[name] })));
-  const deny = report.findings.filter((f) => f.severity === 'deny').map((f) => `${f.stack} ${f.rule} ${f.address}: ${f.message}`);
+  const report = await checkDocuments(
+    synth.names.map((name) => ({
+      label: name,
+      file: synth.file(name),
+      text: synth.text(name),
+      doc: synth.stacks[name],
+    })),
+  );
+  const deny = report.findings
+    .filter((f) => f.severity === 'deny')
+    .map((f) => `${f.stack} ${f.rule} ${f.address}: ${f.message}`);
   expect(deny).toEqual([]);
   // Every resource and data source of every stack was judged.
-  const count = (section?: Record<string, Record<string, unknown>>) => Object.values(section ?? {}).reduce((n, byId) => n + Object.keys(byId).length, 0);
-  const expected = synth.names.reduce((n, name) => n + count(synth.stacks[name].resource) + count(synth.stacks[name].data), 0);
+  const count = (section?: Record<string, Record<string, unknown>>) =>
+    Object.values(section ?? {}).reduce((n, byId) => n + Object.keys(byId).length, 0);
+  const expected = synth.names.reduce(
+    (n, name) => n + count(synth.stacks[name].resource) + count(synth.stacks[name].data),
+    0,
+  );
   expect(report.summary).toMatchObject({ stacks: 3, resources: expected, deny: 0, passed: true });
   // The one waiver in the project (staging's plain-HTTP listener) applies and hides exactly its finding.
   const stagingListener = Object.keys(synth.stacks.staging.resource.aws_lb_listener);
-  expect(report.waivers.map((w) => [w.stack, w.rule, w.address, w.status])).toEqual([['staging', 'CDX-LB-001', `aws_lb_listener.${stagingListener[0]}`, 'applied']]);
+  expect(report.waivers.map((w) => [w.stack, w.rule, w.address, w.status])).toEqual([
+    ['staging', 'CDX-LB-001', `aws_lb_listener.${stagingListener[0]}`, 'applied'],
+  ]);
   expect(report.waived.map((f) => [f.stack, f.rule])).toEqual([['staging', 'CDX-LB-001']]);
   // Findings on project resources point at the construct that created them.
-  for (const f of [...report.findings, ...report.waived].filter((x) => !x.rule.startsWith('CDX-WVR'))) expect(f.source?.file).toMatch(/^constructs\/.+\.ts$/);
+  for (const f of [...report.findings, ...report.waived].filter((x) => !x.rule.startsWith('CDX-WVR')))
+    expect(f.source?.file).toMatch(/^constructs\/.+\.ts$/);
   // ...at the line and column that creates it.
   const { file, line, column } = report.waived[0].source!;
-  expect(readFileSync(path.join(repoRoot(), file), 'utf8').split('\n')[line - 1].slice(column - 1)).toMatch(/^new LbListener\(this, 'http',/);
+  const lines = readFileSync(path.join(repoRoot(), file), 'utf8').split('\n');
+  expect(lines[line - 1].slice(column - 1)).toMatch(/^new LbListener\(this, 'http',/);
 });

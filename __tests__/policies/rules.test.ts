@@ -17,10 +17,20 @@ interface Case {
   readonly good: Resources;
 }
 
-const tcp = (from: number, to: number, extra: Record<string, unknown>) => ({ protocol: 'tcp', from_port: from, to_port: to, ...extra });
+const tcp = (from: number, to: number, extra: Record<string, unknown>) => ({
+  protocol: 'tcp',
+  from_port: from,
+  to_port: to,
+  ...extra,
+});
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const trust = (principal: unknown) => doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal });
-const secureInstance = { ami: 'ami-1', instance_type: 't3.micro', metadata_options: { http_tokens: 'required' }, root_block_device: { encrypted: true } };
+const secureInstance = {
+  ami: 'ami-1',
+  instance_type: 't3.micro',
+  metadata_options: { http_tokens: 'required' },
+  root_block_device: { encrypted: true },
+};
 const containers = (c: Record<string, unknown>) => JSON.stringify([{ name: 'api', image: 'repo:sha', ...c }]);
 const listener = (protocol: string, type: string) => ({
   load_balancer_arn: '${aws_lb.api.arn}',
@@ -41,7 +51,14 @@ export const CASES: Record<string, Case> = {
   'CDX-SG-002': {
     address: 'aws_vpc_security_group_ingress_rule.bolt',
     problem: /^rule opens database port 7687 to CIDR source\(s\) 10\.0\.0\.0\/16;/,
-    bad: { 'aws_vpc_security_group_ingress_rule.bolt': { ip_protocol: 'tcp', from_port: 7687, to_port: 7687, cidr_ipv4: '10.0.0.0/16' } },
+    bad: {
+      'aws_vpc_security_group_ingress_rule.bolt': {
+        ip_protocol: 'tcp',
+        from_port: 7687,
+        to_port: 7687,
+        cidr_ipv4: '10.0.0.0/16',
+      },
+    },
     good: {
       'aws_vpc_security_group_ingress_rule.bolt': {
         ip_protocol: 'tcp',
@@ -54,26 +71,60 @@ export const CASES: Record<string, Case> = {
   'CDX-SG-003': {
     address: 'aws_security_group_rule.all',
     problem: /^rule allows all traffic from CIDR source\(s\) 10\.0\.0\.0\/8$/,
-    bad: { 'aws_security_group_rule.all': { type: 'ingress', protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['10.0.0.0/8'] } },
+    bad: {
+      'aws_security_group_rule.all': {
+        type: 'ingress',
+        protocol: '-1',
+        from_port: 0,
+        to_port: 0,
+        cidr_blocks: ['10.0.0.0/8'],
+      },
+    },
     good: { 'aws_security_group_rule.all': { type: 'ingress', protocol: '-1', from_port: 0, to_port: 0, self: true } },
   },
   'CDX-SG-004': {
     address: 'aws_security_group.range',
     problem: /^ingress\[0\] allows ports 7000-8000, a range that covers sensitive port\(s\) 7000,7473,7474,7687,7688$/,
-    bad: { 'aws_security_group.range': { ingress: [tcp(7000, 8000, { security_groups: ['${aws_security_group.task.id}'] })] } },
-    good: { 'aws_security_group.range': { ingress: [tcp(8000, 8100, { security_groups: ['${aws_security_group.task.id}'] })] } },
+    bad: {
+      'aws_security_group.range': {
+        ingress: [tcp(7000, 8000, { security_groups: ['${aws_security_group.task.id}'] })],
+      },
+    },
+    good: {
+      'aws_security_group.range': {
+        ingress: [tcp(8000, 8100, { security_groups: ['${aws_security_group.task.id}'] })],
+      },
+    },
   },
   'CDX-SG-005': {
     address: 'aws_security_group_rule.ssh',
     problem: /^rule allows port 22 from the whole internet$/,
-    bad: { 'aws_security_group_rule.ssh': { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['0.0.0.0/0'] } },
-    good: { 'aws_security_group_rule.ssh': { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['10.0.5.0/24'] } },
+    bad: {
+      'aws_security_group_rule.ssh': {
+        type: 'ingress',
+        protocol: 'tcp',
+        from_port: 22,
+        to_port: 22,
+        cidr_blocks: ['0.0.0.0/0'],
+      },
+    },
+    good: {
+      'aws_security_group_rule.ssh': {
+        type: 'ingress',
+        protocol: 'tcp',
+        from_port: 22,
+        to_port: 22,
+        cidr_blocks: ['10.0.5.0/24'],
+      },
+    },
   },
   'CDX-IAM-001': {
     address: 'aws_iam_policy.p',
     problem: /^policy statement 0 allows wildcard action\(s\) s3:\*$/,
     bad: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }) } },
-    good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
+    good: {
+      'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) },
+    },
   },
   'CDX-IAM-002': {
     address: 'aws_iam_policy.p',
@@ -83,13 +134,22 @@ export const CASES: Record<string, Case> = {
   },
   'CDX-IAM-003': {
     address: 'aws_iam_role_policy.task',
-    problem: /^policy \(from data\.aws_iam_policy_document\.task\) statement 0 allows iam:PassRole on every resource \(\*\)$/,
+    problem:
+      /^policy \(from data\.aws_iam_policy_document\.task\) statement 0 allows iam:PassRole on every resource \(\*\)$/,
     bad: {
-      'aws_iam_role_policy.task': { role: '${aws_iam_role.task.id}', policy: '${data.aws_iam_policy_document.task.json}' },
-      'data.aws_iam_policy_document.task': { statement: [{ effect: 'Allow', actions: ['iam:PassRole', 'ecr:GetAuthorizationToken'], resources: ['*'] }] },
+      'aws_iam_role_policy.task': {
+        role: '${aws_iam_role.task.id}',
+        policy: '${data.aws_iam_policy_document.task.json}',
+      },
+      'data.aws_iam_policy_document.task': {
+        statement: [{ effect: 'Allow', actions: ['iam:PassRole', 'ecr:GetAuthorizationToken'], resources: ['*'] }],
+      },
     },
     good: {
-      'aws_iam_role_policy.task': { role: '${aws_iam_role.task.id}', policy: '${data.aws_iam_policy_document.task.json}' },
+      'aws_iam_role_policy.task': {
+        role: '${aws_iam_role.task.id}',
+        policy: '${data.aws_iam_policy_document.task.json}',
+      },
       'data.aws_iam_policy_document.task': {
         statement: [
           { effect: 'Allow', actions: ['iam:PassRole'], resources: ['${aws_iam_role.exec.arn}'] },
@@ -101,20 +161,37 @@ export const CASES: Record<string, Case> = {
   'CDX-IAM-004': {
     address: 'aws_iam_role_policy_attachment.admin',
     problem: /^policy_arn attaches the AWS-managed policy arn:aws:iam::aws:policy\/AdministratorAccess$/,
-    bad: { 'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } },
-    good: { 'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' } },
+    bad: {
+      'aws_iam_role_policy_attachment.admin': { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    },
+    good: {
+      'aws_iam_role_policy_attachment.admin': {
+        role: 'r',
+        policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      },
+    },
   },
   'CDX-IAM-005': {
     address: 'aws_iam_role.r',
-    problem: /^assume_role_policy statement 0 allows the wildcard principal AWS \"\*\"$/,
+    problem: /^assume_role_policy statement 0 allows the wildcard principal AWS "\*"$/,
     bad: { 'aws_iam_role.r': { assume_role_policy: trust({ AWS: '*' }) } },
     good: { 'aws_iam_role.r': { assume_role_policy: trust({ Service: 'ecs-tasks.amazonaws.com' }) } },
   },
   'CDX-IAM-006': {
     address: 'aws_iam_user_policy.u',
     problem: /^aws_iam_user_policy gives permissions to a user directly; use a group$/,
-    bad: { 'aws_iam_user_policy.u': { user: 'deployer', policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } },
-    good: { 'aws_iam_group_policy.u': { group: 'deployers', policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } },
+    bad: {
+      'aws_iam_user_policy.u': {
+        user: 'deployer',
+        policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+      },
+    },
+    good: {
+      'aws_iam_group_policy.u': {
+        group: 'deployers',
+        policy: doc({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+      },
+    },
   },
   'CDX-IAM-007': {
     address: 'aws_iam_policy.p',
@@ -124,7 +201,7 @@ export const CASES: Record<string, Case> = {
   },
   'CDX-EC2-001': {
     address: 'aws_instance.neo4j',
-    problem: /^aws_instance does not require IMDSv2 \(metadata_options\.http_tokens is not \"required\"\)$/,
+    problem: /^aws_instance does not require IMDSv2 \(metadata_options\.http_tokens is not "required"\)$/,
     bad: { 'aws_instance.neo4j': { ...secureInstance, metadata_options: { http_tokens: 'optional' } } },
     good: { 'aws_instance.neo4j': secureInstance },
   },
@@ -146,13 +223,22 @@ export const CASES: Record<string, Case> = {
     bad: { 'aws_vpc.main': { cidr_block: '10.0.0.0/16' } },
     good: {
       'aws_vpc.main': { cidr_block: '10.0.0.0/16' },
-      'aws_flow_log.main': { vpc_id: '${aws_vpc.main.id}', traffic_type: 'ALL', log_destination: '${aws_cloudwatch_log_group.flow.arn}' },
+      'aws_flow_log.main': {
+        vpc_id: '${aws_vpc.main.id}',
+        traffic_type: 'ALL',
+        log_destination: '${aws_cloudwatch_log_group.flow.arn}',
+      },
     },
   },
   'CDX-SEC-001': {
     address: 'aws_ecs_task_definition.api',
     problem: /^container 0 \(api\) sets NEO4J_PASSWORD to a literal value in environment; use secrets \(valueFrom\)$/,
-    bad: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ environment: [{ name: 'NEO4J_PASSWORD', value: 'correct-horse' }] }) } },
+    bad: {
+      'aws_ecs_task_definition.api': {
+        family: 'api',
+        container_definitions: containers({ environment: [{ name: 'NEO4J_PASSWORD', value: 'correct-horse' }] }),
+      },
+    },
     good: {
       'aws_ecs_task_definition.api': {
         family: 'api',
@@ -167,19 +253,48 @@ export const CASES: Record<string, Case> = {
     address: 'aws_ecs_task_definition.api',
     problem: /^container 0 \(api\) is privileged$/,
     bad: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ privileged: true }) } },
-    good: { 'aws_ecs_task_definition.api': { family: 'api', container_definitions: containers({ privileged: false, readonlyRootFilesystem: true }) } },
+    good: {
+      'aws_ecs_task_definition.api': {
+        family: 'api',
+        container_definitions: containers({ privileged: false, readonlyRootFilesystem: true }),
+      },
+    },
   },
   'CDX-ECR-001': {
     address: 'aws_ecr_repository.api',
     problem: /^image_scanning_configuration\.scan_on_push is not true$/,
-    bad: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: false } } },
-    good: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } } },
+    bad: {
+      'aws_ecr_repository.api': {
+        name: 'api',
+        image_tag_mutability: 'IMMUTABLE',
+        image_scanning_configuration: { scan_on_push: false },
+      },
+    },
+    good: {
+      'aws_ecr_repository.api': {
+        name: 'api',
+        image_tag_mutability: 'IMMUTABLE',
+        image_scanning_configuration: { scan_on_push: true },
+      },
+    },
   },
   'CDX-ECR-002': {
     address: 'aws_ecr_repository.api',
     problem: /^image_tag_mutability is MUTABLE$/,
-    bad: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'MUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } },
-    good: { 'aws_ecr_repository.api': { name: 'api', image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } },
+    bad: {
+      'aws_ecr_repository.api': {
+        name: 'api',
+        image_tag_mutability: 'MUTABLE',
+        image_scanning_configuration: [{ scan_on_push: true }],
+      },
+    },
+    good: {
+      'aws_ecr_repository.api': {
+        name: 'api',
+        image_tag_mutability: 'IMMUTABLE',
+        image_scanning_configuration: [{ scan_on_push: true }],
+      },
+    },
   },
   'CDX-LOG-001': {
     address: 'aws_cloudwatch_log_group.api',
@@ -192,20 +307,32 @@ export const CASES: Record<string, Case> = {
     address: 'aws_lb_listener.http',
     problem: /^the HTTP listener's default action is forward instead of redirect$/,
     bad: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'forward') },
-    good: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect'), 'aws_lb_listener.https': listener('HTTPS', 'forward') },
+    good: {
+      ...lb,
+      'aws_lb_listener.http': listener('HTTP', 'redirect'),
+      'aws_lb_listener.https': listener('HTTPS', 'forward'),
+    },
   },
   'CDX-LB-002': {
     env: 'production',
     address: 'aws_lb.api',
     problem: /^the production load balancer has no HTTPS listener$/,
     bad: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect') },
-    good: { ...lb, 'aws_lb_listener.http': listener('HTTP', 'redirect'), 'aws_lb_listener.https': listener('HTTPS', 'forward') },
+    good: {
+      ...lb,
+      'aws_lb_listener.http': listener('HTTP', 'redirect'),
+      'aws_lb_listener.https': listener('HTTPS', 'forward'),
+    },
   },
 };
 
 describe('policy rules through the wasm bundle', () => {
   test('every rule in the bundle has a violating and a compliant case', () => {
-    expect(Object.keys(CASES).sort()).toEqual(bundleMetadata().rules.map((r) => r.id).sort());
+    expect(Object.keys(CASES).sort()).toEqual(
+      bundleMetadata()
+        .rules.map((r) => r.id)
+        .sort(),
+    );
   });
 
   const shapes = [
@@ -220,11 +347,23 @@ describe('policy rules through the wasm bundle', () => {
     test.each(shapes)('violating fixture is found (%s shape)', async (_shape, make) => {
       const report = await check(make(c.bad, env), env);
       const found = report.findings.filter((f) => f.rule === id);
-      expect(found).toEqual([expect.objectContaining({ rule: id, address: c.address, severity, stack: env, message: expect.stringMatching(c.problem) })]);
+      expect(found).toEqual([
+        expect.objectContaining({
+          rule: id,
+          address: c.address,
+          severity,
+          stack: env,
+          message: expect.stringMatching(c.problem),
+        }),
+      ]);
       // What a reader sees (SARIF in code scanning, the text report) names the resource address and the problem.
       const sarif = JSON.parse(renderSarif(report)).runs[0].results.filter((r: { ruleId: string }) => r.ruleId === id);
-      expect(sarif.map((r: { message: { text: string } }) => r.message.text)).toEqual([`${c.address}: ${found[0].message}`]);
-      expect(renderText(report).split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^ +${id} +${escape(c.address)} +${escape(found[0].message)}$`)));
+      expect(sarif.map((r: { message: { text: string } }) => r.message.text)).toEqual([
+        `${c.address}: ${found[0].message}`,
+      ]);
+      expect(renderText(report).split('\n')).toContainEqual(
+        expect.stringMatching(new RegExp(`^ +${id} +${escape(c.address)} +${escape(found[0].message)}$`)),
+      );
       expect(report.summary.passed).toBe(severity !== 'deny');
     });
 
@@ -237,24 +376,35 @@ describe('policy rules through the wasm bundle', () => {
 
 describe('references are edges, not strings', () => {
   test('a security-group reference on a database port is not a CIDR', async () => {
-    const report = await check(cdktfDoc({ 'aws_security_group.neo4j': { ingress: [tcp(7687, 7687, { security_groups: ['${aws_security_group.task.id}'] })] } }));
+    const report = await check(
+      cdktfDoc({
+        'aws_security_group.neo4j': {
+          ingress: [tcp(7687, 7687, { security_groups: ['${aws_security_group.task.id}'] })],
+        },
+      }),
+    );
     expect(report.findings).toEqual([]);
   });
 
   test('a CIDR field holding a reference is still a CIDR source', async () => {
-    const report = await check(cdktfDoc({ 'aws_security_group.neo4j': { ingress: [tcp(7474, 7474, { cidr_blocks: ['${aws_vpc.main.cidr_block}'] })] } }));
+    const report = await check(
+      cdktfDoc({
+        'aws_security_group.neo4j': { ingress: [tcp(7474, 7474, { cidr_blocks: ['${aws_vpc.main.cidr_block}'] })] },
+      }),
+    );
     expect(ruleIds(report)).toEqual(['CDX-SG-002']);
     expect(report.findings[0].message).toContain('${aws_vpc.main.cidr_block}');
   });
 
   test('a JSON policy string with ${...} inside is parsed and judged', async () => {
-    const policy = '{"Statement":[{"Effect":"Allow","Action":["ecs:UpdateService"],"Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"${aws_s3_bucket.b.arn}/*"}]}';
+    const policy =
+      '{"Statement":[{"Effect":"Allow","Action":["ecs:UpdateService"],"Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"${aws_s3_bucket.b.arn}/*"}]}';
     const report = await check(cdktfDoc({ 'aws_iam_policy.p': { policy } }));
     expect(ruleIds(report)).toEqual(['CDX-IAM-003']);
     expect(report.findings[0].message).toContain('ecs:UpdateService');
   });
 
-  test("Fn.jsonencode output (${jsonencode({...})}) is read as the document it encodes", async () => {
+  test('Fn.jsonencode output (${jsonencode({...})}) is read as the document it encodes', async () => {
     const policy =
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = ["s3:*"], "Resource" = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]}]})}';
     const report = await check(cdktfDoc({ 'aws_iam_policy.p': { policy } }));

@@ -14,10 +14,13 @@ test('the committed Rego list is generated from the current reference (npm run b
   expect(readFileSync(policyPaths.unscopable(), 'utf8')).toBe(renderUnscopableRego(ref));
 });
 
-test.each(Object.keys(UNSCOPABLE_WRITES))('the reviewed write %s exists and AWS defines no resource type for it', (action) => {
-  expect(ref.resourceTypes(action)).toEqual([]);
-  expect(ref.accessLevel(action)).toBe('Write');
-});
+test.each(Object.keys(UNSCOPABLE_WRITES))(
+  'the reviewed write %s exists and AWS defines no resource type for it',
+  (action) => {
+    expect(ref.resourceTypes(action)).toEqual([]);
+    expect(ref.accessLevel(action)).toBe('Write');
+  },
+);
 
 test.each(Object.keys(REVIEWED_READ_PATTERNS))('the reviewed pattern %s covers reads only', (pattern) => {
   const actions = ref.matching(pattern);
@@ -27,7 +30,10 @@ test.each(Object.keys(REVIEWED_READ_PATTERNS))('the reviewed pattern %s covers r
 
 const onStar = (actions: string[]) =>
   cdktfDoc({
-    'aws_iam_role_policy.task': { role: '${aws_iam_role.task.id}', policy: '${data.aws_iam_policy_document.task.json}' },
+    'aws_iam_role_policy.task': {
+      role: '${aws_iam_role.task.id}',
+      policy: '${data.aws_iam_policy_document.task.json}',
+    },
     'data.aws_iam_policy_document.task': { statement: [{ effect: 'Allow', actions, resources: ['*'] }] },
   });
 

@@ -17,7 +17,10 @@ const out = mkdtempSync(path.join(tmpdir(), 'credex-waivers-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 /** Synthesizes one stack built by `build` and judges its cdk.tf.json. */
-async function synthAndCheck(build: (stack: TerraformStack) => void, today = '2026-06-01'): Promise<{ report: Report; json: any }> {
+async function synthAndCheck(
+  build: (stack: TerraformStack) => void,
+  today = '2026-06-01',
+): Promise<{ report: Report; json: any }> {
   const app = new App({ outdir: out });
   const stack = new TerraformStack(app, 'staging');
   new AwsProvider(stack, 'aws', { region: 'af-south-1' });
@@ -33,7 +36,11 @@ describe('waive()', () => {
   test('records the waiver under the resource\'s "//" key and hides the finding; the report lists it with its reason', async () => {
     const { report, json } = await synthAndCheck((stack) => {
       const logs = new CloudwatchLogGroup(stack, 'logs', { name: '/ecs/api' });
-      waive(logs, { rule: 'CDX-LOG-001', reason: 'kept forever for an audit until the archive exists', expires: '2026-12-31' });
+      waive(logs, {
+        rule: 'CDX-LOG-001',
+        reason: 'kept forever for an audit until the archive exists',
+        expires: '2026-12-31',
+      });
     });
     expect(json.resource.aws_cloudwatch_log_group.logs['//'].waivers).toEqual([
       { rule: 'CDX-LOG-001', reason: 'kept forever for an audit until the archive exists', expires: '2026-12-31' },
@@ -60,7 +67,10 @@ describe('waive()', () => {
       waive(logs, { rule: 'CDX-LOG-001', reason: 'one' });
       waive(logs, { rule: 'CDX-SG-001', reason: 'two' });
     });
-    expect(json.resource.aws_cloudwatch_log_group.logs['//'].waivers.map((w: { rule: string }) => w.rule)).toEqual(['CDX-LOG-001', 'CDX-SG-001']);
+    expect(json.resource.aws_cloudwatch_log_group.logs['//'].waivers.map((w: { rule: string }) => w.rule)).toEqual([
+      'CDX-LOG-001',
+      'CDX-SG-001',
+    ]);
   });
 
   test('an unused waiver is a warning finding', async () => {
@@ -68,7 +78,9 @@ describe('waive()', () => {
       const logs = new CloudwatchLogGroup(stack, 'logs', { name: '/ecs/api', retentionInDays: 30 });
       waive(logs, { rule: 'CDX-LOG-001', reason: 'no longer needed' });
     });
-    expect(report.findings.map((f) => [f.rule, f.severity, f.address])).toEqual([['CDX-WVR-003', 'warn', 'aws_cloudwatch_log_group.logs']]);
+    expect(report.findings.map((f) => [f.rule, f.severity, f.address])).toEqual([
+      ['CDX-WVR-003', 'warn', 'aws_cloudwatch_log_group.logs'],
+    ]);
     expect(report.waivers[0]).toMatchObject({ status: 'unused', findings: 0 });
     expect(report.summary.passed).toBe(true);
   });
@@ -125,7 +137,11 @@ describe('construct locations', () => {
         new CloudwatchLogGroup(stack, 'logs', { name: '/ecs/api' });
       }),
     );
-    expect(report.findings[0].source).toEqual({ file: '__tests__/policies/waivers.test.ts', line, column: expect.any(Number) });
+    expect(report.findings[0].source).toEqual({
+      file: '__tests__/policies/waivers.test.ts',
+      line,
+      column: expect.any(Number),
+    });
     const sarif = JSON.parse(renderSarif(report));
     const result = sarif.runs[0].results[0];
     expect(result.locations[0].physicalLocation).toEqual({

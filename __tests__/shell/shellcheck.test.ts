@@ -14,24 +14,32 @@ function check(args: string[], input?: string): { status: number | null; output:
 }
 
 test('every tracked shell script is clean', () => {
-  const files = execFileSync('git', ['ls-files', '*.sh', '.ci/run'], { cwd: repoRoot(), encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '*.sh', '.ci/run'], { cwd: repoRoot(), encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   expect(files.length).toBeGreaterThanOrEqual(5);
   const result = check(files);
   expect(result.output).toBe('');
   expect(result.status).toBe(0);
 });
 
-test.each(['staging', 'production'] as const)('%s Neo4j user_data is clean once Terraform fills in its references', (env) => {
-  for (const space of ['ledgerspace', 'searchspace']) {
-    const userData: string = resource(environment(env).json, 'aws_instance', `neo4j-${space}_instance`).user_data;
-    const rendered = userData
-      .replace(/\$\{aws_ebs_volume\.[^}]+\.id\}/g, 'vol-0123456789abcdef0')
-      .replace(/\$\{aws_secretsmanager_secret\.[^}]+\.arn\}/g, `arn:aws:secretsmanager:af-south-1:123456789012:secret:credex/${env}/neo4j/${space}-AbCdEf`);
-    expect(rendered).not.toContain('${');
-    const result = check(['-s', 'bash', '-'], rendered);
-    expect(result.output).toBe('');
-  }
-});
+test.each(['staging', 'production'] as const)(
+  '%s Neo4j user_data is clean once Terraform fills in its references',
+  (env) => {
+    for (const space of ['ledgerspace', 'searchspace']) {
+      const userData: string = resource(environment(env).json, 'aws_instance', `neo4j-${space}_instance`).user_data;
+      const rendered = userData
+        .replace(/\$\{aws_ebs_volume\.[^}]+\.id\}/g, 'vol-0123456789abcdef0')
+        .replace(
+          /\$\{aws_secretsmanager_secret\.[^}]+\.arn\}/g,
+          `arn:aws:secretsmanager:af-south-1:123456789012:secret:credex/${env}/neo4j/${space}-AbCdEf`,
+        );
+      expect(rendered).not.toContain('${');
+      const result = check(['-s', 'bash', '-'], rendered);
+      expect(result.output).toBe('');
+    }
+  },
+);
 
 test('the check can fail: an unquoted expansion is reported', () => {
   const result = check(['-s', 'bash', '-'], '#!/bin/bash\nrm -rf $DIR/*\n');

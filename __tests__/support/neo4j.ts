@@ -35,7 +35,16 @@ export async function startNeo4j(options: Neo4jStartOptions = {}): Promise<Neo4j
   const password = options.password ?? `pw-${Math.random().toString(36).slice(2, 12)}`;
   const home = mkdtempSync(path.join(tmpdir(), 'neo4j-test-'));
   const port = await freePort();
-  const args = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-cp', `${dir}/lib/*:${dir}/classes`, 'TestServer', home, String(port)];
+  const args = [
+    '-Xms128m',
+    '-Xmx512m',
+    '-XX:+UseSerialGC',
+    '-cp',
+    `${dir}/lib/*:${dir}/classes`,
+    'TestServer',
+    home,
+    String(port),
+  ];
   if (options.expired) args.push('--expired');
   const child: ChildProcess = spawn('java', args, {
     env: { ...process.env, NEO4J_TEST_PASSWORD: password },
@@ -103,10 +112,23 @@ export async function checkNeo4jConf(conf: string): Promise<{ started: boolean; 
   try {
     const { status, stdout, stderr } = spawnSync(
       'java',
-      ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', `${dir}/lib/*:${dir}/classes`, 'ConfigCheck', file, path.join(home, 'db'), String(port)],
+      [
+        '-Xms128m',
+        '-Xmx512m',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-cp',
+        `${dir}/lib/*:${dir}/classes`,
+        'ConfigCheck',
+        file,
+        path.join(home, 'db'),
+        String(port),
+      ],
       { encoding: 'utf8', timeout: 90_000 },
     );
-    const line = stdout.split('\n').find((l) => /^(STARTED|INVALID) /.test(l)) ?? `no answer (exit ${status}): ${stderr.slice(-500)}`;
+    const line =
+      stdout.split('\n').find((l) => /^(STARTED|INVALID) /.test(l)) ??
+      `no answer (exit ${status}): ${stderr.slice(-500)}`;
     return { started: status === 0 && line.startsWith('STARTED'), line };
   } finally {
     rmSync(home, { recursive: true, force: true });

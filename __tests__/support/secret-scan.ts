@@ -25,7 +25,8 @@ export function scanText(file: string, text: string): SecretFinding[] {
   const findings: SecretFinding[] = [];
   text.split('\n').forEach((line, i) => {
     for (const [pattern, regex] of PATTERNS) {
-      if (regex.test(line) && !(pattern === 'literal password' && ALLOWED_KEYS.test(line))) findings.push({ file, line: i + 1, pattern });
+      if (regex.test(line) && !(pattern === 'literal password' && ALLOWED_KEYS.test(line)))
+        findings.push({ file, line: i + 1, pattern });
     }
   });
   return findings;

@@ -22,7 +22,18 @@
  * instead. A test that needs a modified config synthesizes its own environment stack with `synthEnvironment`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { repoRoot } from '../../lib/paths';
@@ -64,7 +75,17 @@ export interface SynthResult {
 }
 
 /** Folders never read by synthesis (generated, installed or test-only); everything else is part of the key. */
-const NOT_SOURCES = new Set(['node_modules', '.git', 'dist', 'cdktf.out', '.tools', 'coverage', 'verify-report', '.terraform', '__tests__']);
+const NOT_SOURCES = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'cdktf.out',
+  '.tools',
+  'coverage',
+  'verify-report',
+  '.terraform',
+  '__tests__',
+]);
 /** A cache entry unused for a day, or an unpublished folder older than an hour, goes at the next miss. */
 const PRUNE_ENTRY_AFTER_MS = 24 * 60 * 60 * 1000;
 const PRUNE_UNPUBLISHED_AFTER_MS = 60 * 60 * 1000;
@@ -100,9 +121,15 @@ export function projectStack(name: string): TfJson {
 export function synthEnvironment(env: EnvironmentConfig, props: { imageTag?: string } = {}): TfJson {
   const { Testing } = cdktf();
   const { globalConfig } = require('../../config') as typeof import('../../config');
-  const { EnvironmentStack } = require('../../constructs/environment-stack') as typeof import('../../constructs/environment-stack');
+  const { EnvironmentStack } =
+    require('../../constructs/environment-stack') as typeof import('../../constructs/environment-stack');
   const { buildScriptHash } = require('../../tools/ami/build-script') as typeof import('../../tools/ami/build-script');
-  const stack = new EnvironmentStack(Testing.app(), env.name, { env, global: globalConfig, imageTag: props.imageTag, amiBuildScriptHash: buildScriptHash() });
+  const stack = new EnvironmentStack(Testing.app(), env.name, {
+    env,
+    global: globalConfig,
+    imageTag: props.imageTag,
+    amiBuildScriptHash: buildScriptHash(),
+  });
   return JSON.parse(Testing.synth(stack, true)) as TfJson;
 }
 
@@ -158,14 +185,25 @@ function read(dir: string): SynthResult {
   };
   const stacks: Record<string, TfJson> = {};
   for (const name of names) stacks[name] = deepFreeze(JSON.parse(readFileSync(file(name), 'utf8')));
-  return Object.freeze({ dir, names: Object.freeze([...names]), stacks: Object.freeze(stacks), file, text: (name: string) => readFileSync(file(name), 'utf8') });
+  return Object.freeze({
+    dir,
+    names: Object.freeze([...names]),
+    stacks: Object.freeze(stacks),
+    file,
+    text: (name: string) => readFileSync(file(name), 'utf8'),
+  });
 }
 
 /** sha256 over the options and every source file's path and bytes, in a stable order. */
 function sourceKey(root: string, optionKey: string): string {
   const hash = createHash('sha256').update(optionKey).update('\0');
   const files = [...sourceFiles(root, ''), path.relative(root, __filename)].sort();
-  for (const rel of files) hash.update(rel).update('\0').update(contents(path.join(root, rel))).update('\0');
+  for (const rel of files)
+    hash
+      .update(rel)
+      .update('\0')
+      .update(contents(path.join(root, rel)))
+      .update('\0');
   return hash.digest('hex');
 }
 

@@ -28,7 +28,9 @@ async function server(handler: Parameters<typeof startHttpServer>[0]): Promise<T
 
 describe('api-health', () => {
   test('a healthy API passes with status, latency and body recorded', async () => {
-    const api = await server((req, res) => (req.url === '/health' ? send(res, 200, { status: 'ok', db: 'up' }) : send(res, 404, 'nope')));
+    const api = await server((req, res) =>
+      req.url === '/health' ? send(res, 200, { status: 'ok', db: 'up' }) : send(res, 404, 'nope'),
+    );
     const result = await runApiHealth(context(api.url, 5000));
     expect(result.figures).toMatchObject({ status: 200, attempts: 1 });
     expect(result.figures.body).toContain('"status":"ok"');
@@ -50,7 +52,9 @@ describe('api-health', () => {
     const failure = await failureOf(runApiHealth(context(api.url, 2000)));
     const elapsed = Date.now() - started;
     expect(failure.kind).toBe('timeout');
-    expect(failure.message).toMatch(/^timeout: API health GET http:\/\/127\.0\.0\.1:\d+\/health — last answer HTTP 503 still starting \(gave up after 2 s\)/);
+    expect(failure.message).toMatch(
+      /^timeout: API health GET http:\/\/127\.0\.0\.1:\d+\/health — last answer HTTP 503 still starting \(gave up after 2 s\)/,
+    );
     expect(elapsed).toBeLessThan(2000 + 1500);
     expect(api.requests).toBeGreaterThan(1);
   });
@@ -82,7 +86,14 @@ describe('smoke', () => {
   const tests: SmokeTest[] = [
     { name: 'health', method: 'GET', path: '/health', expectStatus: 200, expectBodyIncludes: ['ok'] },
     { name: 'unknown route is 404', method: 'GET', path: '/no-such-route', expectStatus: 404 },
-    { name: 'echo', method: 'POST', path: '/echo', body: { hello: 'world' }, expectStatus: 201, expectBodyIncludes: ['world'] },
+    {
+      name: 'echo',
+      method: 'POST',
+      path: '/echo',
+      body: { hello: 'world' },
+      expectStatus: 201,
+      expectBodyIncludes: ['world'],
+    },
   ];
 
   test('all declared requests answer as expected', async () => {
@@ -96,7 +107,9 @@ describe('smoke', () => {
   });
 
   test('a wrong status and a missing body fragment are named', async () => {
-    const api = await server((req, res) => (req.url === '/health' ? send(res, 200, 'degraded') : send(res, 500, 'boom')));
+    const api = await server((req, res) =>
+      req.url === '/health' ? send(res, 200, 'degraded') : send(res, 500, 'boom'),
+    );
     const failure = await failureOf(runSmoke(context(api.url, 5000), tests));
     expect(failure.kind).toBe('wrong-answer');
     expect(failure.figures).toMatchObject({ tests: 3, passed: 0, failed: 3 });
@@ -158,9 +171,15 @@ describe('load (embedded engine)', () => {
 
   test('nothing listening: the load step is a refused failure, not a threshold verdict', async () => {
     const port = await freePort();
-    const failure = await failureOf(runLoad({ ...context(`http://127.0.0.1:${port}`, 10_000), loadEngine: 'embedded' }, profile()));
+    const failure = await failureOf(
+      runLoad({ ...context(`http://127.0.0.1:${port}`, 10_000), loadEngine: 'embedded' }, profile()),
+    );
     expect(failure.kind).toBe('refused');
-    expect(failure.message).toMatch(new RegExp(`^refused/unreachable: load on http://127.0.0.1:${port}: no request got an answer; embedded: \\d+ requests`));
+    expect(failure.message).toMatch(
+      new RegExp(
+        `^refused/unreachable: load on http://127.0.0.1:${port}: no request got an answer; embedded: \\d+ requests`,
+      ),
+    );
     expect(failure.figures.errorRate).toBe(1);
   });
 
@@ -168,6 +187,8 @@ describe('load (embedded engine)', () => {
     const api = await server((_req, res) => send(res, 200, 'ok'));
     const result = await runLoad({ ...context(api.url, 10_000), loadEngine: 'embedded' }, profile());
     expect(result.figures.engine).toBe('embedded');
-    expect(result.message).toMatch(/^embedded: \d+ requests, [\d.]+\/s, p95 [\d.]+ ms, p99 [\d.]+ ms, errors 0\.00%, checks 100\.00%; thresholds passed$/);
+    expect(result.message).toMatch(
+      /^embedded: \d+ requests, [\d.]+\/s, p95 [\d.]+ ms, p99 [\d.]+ ms, errors 0\.00%, checks 100\.00%; thresholds passed$/,
+    );
   });
 });

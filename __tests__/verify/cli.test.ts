@@ -43,7 +43,9 @@ beforeAll(async () => {
   outdir = bundleForTest(['verify/cli.ts', 'verify/deploy-and-verify.ts']);
   CLI = path.join(outdir, 'verify', 'cli.js');
   DEPLOY = path.join(outdir, 'verify', 'deploy-and-verify.js');
-  healthy = await startHttpServer((req, res) => (req.url === '/health' ? send(res, 200, { status: 'ok' }) : send(res, 404, 'no')));
+  healthy = await startHttpServer((req, res) =>
+    req.url === '/health' ? send(res, 200, { status: 'ok' }) : send(res, 404, 'no'),
+  );
   down = await startHttpServer((_req, res) => send(res, 503, 'maintenance'));
 });
 afterAll(async () => {
@@ -56,12 +58,17 @@ describe('verify CLI', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'verify-cli-'));
     const summary = path.join(cwd, 'summary.md');
     writeFileSync(summary, '');
-    const r = await run(CLI, ['--only', 'api-health', '--api-url', healthy.url, '--timeout', '10'], { cwd, env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = await run(CLI, ['--only', 'api-health', '--api-url', healthy.url, '--timeout', '10'], {
+      cwd,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('… api-health running');
-    expect(lines[1]).toMatch(new RegExp(`^✔ api-health +passed +\\d+ ms  GET ${healthy.url}/health -> 200 in \\d+ ms$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^✔ api-health +passed +\\d+ ms  GET ${healthy.url}/health -> 200 in \\d+ ms$`),
+    );
     expect(lines[2]).toBe('verify: PASSED (1 step) — report verify-report/report.md');
     expect(r.stdout).not.toContain('\x1b[');
     const report = JSON.parse(readFileSync(path.join(cwd, 'verify-report', 'report.json'), 'utf8'));
@@ -72,32 +79,70 @@ describe('verify CLI', () => {
 
   test('an unhealthy API: exit 1 with the named failure', async () => {
     const reportDir = mkdtempSync(path.join(tmpdir(), 'verify-cli-'));
-    const r = await run(CLI, ['--only', 'api-health', '--api-url', down.url, '--timeout', '2', '--report-dir', reportDir]);
+    const r = await run(CLI, [
+      '--only',
+      'api-health',
+      '--api-url',
+      down.url,
+      '--timeout',
+      '2',
+      '--report-dir',
+      reportDir,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`timeout: API health GET ${down.url}/health — last answer HTTP 503 maintenance (gave up after 2 s)`);
+    expect(r.stdout).toContain(
+      `timeout: API health GET ${down.url}/health — last answer HTTP 503 maintenance (gave up after 2 s)`,
+    );
     expect(r.stdout).toMatch(/verify: FAILED \(api-health\) — report /);
     expect(existsSync(path.join(reportDir, 'report.md'))).toBe(true);
   });
 
   test('nothing listening: exit 1, refused', async () => {
     const port = await freePort();
-    const r = await run(CLI, ['--only', 'api-health', '--api-url', `http://127.0.0.1:${port}`, '--timeout', '1', '--report-dir', mkdtempSync(path.join(tmpdir(), 'v-'))]);
+    const r = await run(CLI, [
+      '--only',
+      'api-health',
+      '--api-url',
+      `http://127.0.0.1:${port}`,
+      '--timeout',
+      '1',
+      '--report-dir',
+      mkdtempSync(path.join(tmpdir(), 'v-')),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('refused/unreachable: API health GET');
   });
 
   test.each([
-    [['--only', 'api-healthz', '--api-url', 'http://127.0.0.1:1'], 'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, api-health, neo4j, smoke, load)'],
+    [
+      ['--only', 'api-healthz', '--api-url', 'http://127.0.0.1:1'],
+      'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, api-health, neo4j, smoke, load)',
+    ],
     [['--stack', 'qa'], 'verify: unknown stack "qa" (known: staging, production)'],
     [['--timeout', 'soon'], 'verify: --timeout: needs a positive number of seconds, got "soon"'],
     [['--api-url'], 'verify: --api-url needs a value'],
     [['--bogus'], 'verify: unknown option --bogus'],
-    [['--neo4j-address', 'graphspace=127.0.0.1:17687'], 'verify: --neo4j-address: expected SPACE=HOST:PORT with SPACE one of ledgerspace, searchspace, got "graphspace=127.0.0.1:17687"'],
+    [
+      ['--neo4j-address', 'graphspace=127.0.0.1:17687'],
+      'verify: --neo4j-address: expected SPACE=HOST:PORT with SPACE one of ledgerspace, searchspace, got "graphspace=127.0.0.1:17687"',
+    ],
     [['--neo4j-address', 'ledgerspace=127.0.0.1'], 'verify: --neo4j-address: expected SPACE=HOST:PORT'],
-    [['--only', 'ecs-stable'], 'verify: the selected steps need the stack outputs: pass --stack NAME or --outputs FILE'],
-    [['--only', 'smoke', '--api-url', 'http://127.0.0.1:1'], "verify: step smoke reads the environment's config: pass --stack NAME (or --skip smoke)"],
-    [['--stack', 'staging', '--outputs', '/nonexistent/outputs.json'], 'verify: outputs file not found: /nonexistent/outputs.json'],
-    [['--stack', 'staging', '--load-engine', 'k6', '--api-url', 'http://127.0.0.1:1', '--only', 'load'], 'verify: --load-engine k6: k6 is not on PATH'],
+    [
+      ['--only', 'ecs-stable'],
+      'verify: the selected steps need the stack outputs: pass --stack NAME or --outputs FILE',
+    ],
+    [
+      ['--only', 'smoke', '--api-url', 'http://127.0.0.1:1'],
+      "verify: step smoke reads the environment's config: pass --stack NAME (or --skip smoke)",
+    ],
+    [
+      ['--stack', 'staging', '--outputs', '/nonexistent/outputs.json'],
+      'verify: outputs file not found: /nonexistent/outputs.json',
+    ],
+    [
+      ['--stack', 'staging', '--load-engine', 'k6', '--api-url', 'http://127.0.0.1:1', '--only', 'load'],
+      'verify: --load-engine k6: k6 is not on PATH',
+    ],
   ])('usage/configuration error %j: exit 2, one line, no stack trace', async (args, message) => {
     const r = await run(CLI, args, { env: { PATH: path.dirname(process.execPath) } });
     expect(r.code).toBe(2);
@@ -112,7 +157,19 @@ describe('verify CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^usage: npm run -s verify -- /);
-    for (const flag of ['--stack', '--outputs', '--only', '--skip', '--api-url', '--timeout', '--endpoint-url', '--load-engine', '--report-dir', '--neo4j-address', '--version']) {
+    for (const flag of [
+      '--stack',
+      '--outputs',
+      '--only',
+      '--skip',
+      '--api-url',
+      '--timeout',
+      '--endpoint-url',
+      '--load-engine',
+      '--report-dir',
+      '--neo4j-address',
+      '--version',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toContain('examples:');
@@ -132,11 +189,25 @@ describe('verify CLI', () => {
 
   test('SIGTERM while a step waits: exit 130, one line', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [CLI, '--only', 'api-health', '--api-url', `http://127.0.0.1:${port}`, '--timeout', '30', '--report-dir', mkdtempSync(path.join(tmpdir(), 'v-'))], {
-      cwd: root,
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--only',
+        'api-health',
+        '--api-url',
+        `http://127.0.0.1:${port}`,
+        '--timeout',
+        '30',
+        '--report-dir',
+        mkdtempSync(path.join(tmpdir(), 'v-')),
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -171,7 +242,15 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
   test('the deploy command writes the outputs file verify reads, sensitive outputs included', () => {
     expect(deployCommand('staging', '/x/o.json')).toEqual({
       command: 'npx',
-      args: ['cdktf', 'deploy', 'staging', '--auto-approve', '--outputs-file', '/x/o.json', '--outputs-file-include-sensitive-outputs'],
+      args: [
+        'cdktf',
+        'deploy',
+        'staging',
+        '--auto-approve',
+        '--outputs-file',
+        '/x/o.json',
+        '--outputs-file-include-sensitive-outputs',
+      ],
     });
   });
 
@@ -179,7 +258,18 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const { io: deps, calls } = io(0);
     expect(await deployAndVerify(['staging', '--skip', 'load'], deps)).toBe(0);
     const file = defaultOutputsPath('staging');
-    expect(calls.run).toEqual([['npx', 'cdktf', 'deploy', 'staging', '--auto-approve', '--outputs-file', file, '--outputs-file-include-sensitive-outputs']]);
+    expect(calls.run).toEqual([
+      [
+        'npx',
+        'cdktf',
+        'deploy',
+        'staging',
+        '--auto-approve',
+        '--outputs-file',
+        file,
+        '--outputs-file-include-sensitive-outputs',
+      ],
+    ]);
     expect(calls.verify).toEqual([['--stack', 'staging', '--outputs', file, '--skip', 'load']]);
   });
 
@@ -209,7 +299,9 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
   test('the bundled entry point: no stack -> exit 2, one line', async () => {
     const r = await run(DEPLOY, []);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('deploy-and-verify: a stack name comes first, e.g. deploy-and-verify staging --skip load (see --help)\n');
+    expect(r.stderr).toBe(
+      'deploy-and-verify: a stack name comes first, e.g. deploy-and-verify staging --skip load (see --help)\n',
+    );
   });
 
   test('--help (also after the stack): exit 0, nothing deployed, the verify options and exit codes listed', async () => {

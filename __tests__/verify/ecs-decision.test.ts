@@ -17,9 +17,21 @@ describe('judgeEcsService on recorded responses', () => {
   test.each([
     ['ecs-completed', 'stable', /2\/2 tasks of credex-api-staging:42, rollout COMPLETED/],
     ['ecs-in-progress', 'pending', /2 deployments still active \(credex-api-staging:41 ACTIVE draining\)/],
-    ['ecs-rolled-back-settled', 'failed', /^rolled back: the old deployment won — PRIMARY runs credex-api-staging:41, not credex-api-staging:42 .*our deployment is gone/],
-    ['ecs-rolling-back', 'failed', /^rolled back: the old deployment won — .*our deployment ecs-svc\/2222222222222222222 is ACTIVE\/FAILED \(ECS deployment circuit breaker: tasks failed to start\.\)/],
-    ['ecs-failed-no-rollback', 'failed', /^deployment ecs-svc\/2222222222222222222 FAILED: ECS deployment circuit breaker/],
+    [
+      'ecs-rolled-back-settled',
+      'failed',
+      /^rolled back: the old deployment won — PRIMARY runs credex-api-staging:41, not credex-api-staging:42 .*our deployment is gone/,
+    ],
+    [
+      'ecs-rolling-back',
+      'failed',
+      /^rolled back: the old deployment won — .*our deployment ecs-svc\/2222222222222222222 is ACTIVE\/FAILED \(ECS deployment circuit breaker: tasks failed to start\.\)/,
+    ],
+    [
+      'ecs-failed-no-rollback',
+      'failed',
+      /^deployment ecs-svc\/2222222222222222222 FAILED: ECS deployment circuit breaker/,
+    ],
   ])('%s -> %s', (name, state, reason) => {
     const verdict = judgeEcsService(service(name), { taskDefinitionArn: OURS });
     expect(verdict.state).toBe(state);
@@ -40,7 +52,10 @@ describe('judgeEcsService on recorded responses', () => {
   test('without the task definition output, the expected image decides', () => {
     const svc = service('ecs-rolled-back-settled');
     const image = '123456789012.dkr.ecr.af-south-1.amazonaws.com/credex-api:abc123';
-    const stale = judgeEcsService(svc, { image, primaryImages: ['123456789012.dkr.ecr.af-south-1.amazonaws.com/credex-api:old999'] });
+    const stale = judgeEcsService(svc, {
+      image,
+      primaryImages: ['123456789012.dkr.ecr.af-south-1.amazonaws.com/credex-api:old999'],
+    });
     expect(stale.state).toBe('failed');
     expect(stale.reason).toContain(`not ${image}`);
     expect(judgeEcsService(svc, { image, primaryImages: [image] }).state).toBe('stable');
@@ -48,7 +63,10 @@ describe('judgeEcsService on recorded responses', () => {
 
   test('running below desired is pending, a missing or draining service fails', () => {
     const svc = service('ecs-completed')!;
-    expect(judgeEcsService({ ...svc, runningCount: 1 }, { taskDefinitionArn: OURS })).toMatchObject({ state: 'pending', reason: 'running 1 of 2 desired tasks' });
+    expect(judgeEcsService({ ...svc, runningCount: 1 }, { taskDefinitionArn: OURS })).toMatchObject({
+      state: 'pending',
+      reason: 'running 1 of 2 desired tasks',
+    });
     expect(judgeEcsService(undefined, {}).state).toBe('failed');
     expect(judgeEcsService({ ...svc, status: 'DRAINING' }, {}).reason).toBe('service status is DRAINING, not ACTIVE');
   });

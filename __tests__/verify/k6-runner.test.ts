@@ -25,13 +25,22 @@ echo "stand-in k6 failing on purpose" >&2
 exit "\${K6_STANDIN_EXIT:-0}"
 `;
 
-const profile: LoadProfile = { paths: ['/health'], virtualUsers: 3, durationSeconds: 5, thresholds: { p95Ms: 300, maxErrorRate: 0.01, minChecksRate: 0.99 } };
+const profile: LoadProfile = {
+  paths: ['/health'],
+  virtualUsers: 3,
+  durationSeconds: 5,
+  thresholds: { p95Ms: 300, maxErrorRate: 0.01, minChecksRate: 0.99 },
+};
 
 function summary(p95: number, p95ok: boolean) {
   return {
     state: { testRunDurationMs: 5004 },
     metrics: {
-      http_req_duration: { type: 'trend', values: { med: 20, 'p(95)': p95, 'p(99)': p95 * 1.5, max: p95 * 2 }, thresholds: { 'p(95)<300': { ok: p95ok } } },
+      http_req_duration: {
+        type: 'trend',
+        values: { med: 20, 'p(95)': p95, 'p(99)': p95 * 1.5, max: p95 * 2 },
+        thresholds: { 'p(95)<300': { ok: p95ok } },
+      },
       http_reqs: { type: 'counter', values: { count: 750, rate: 149.9 } },
       http_req_failed: { type: 'rate', values: { rate: 0 }, thresholds: { 'rate<=0.01': { ok: true } } },
       checks: { type: 'rate', values: { rate: 1 }, thresholds: { 'rate>=0.99': { ok: true } } },
@@ -53,7 +62,12 @@ afterAll(() => {
   delete process.env.K6_STANDIN_EXIT;
 });
 
-const ctx = (): StepContext => ({ outputs: { source: 'test' }, timeoutMs: 10_000, apiUrl: 'http://127.0.0.1:9', reportDir: mkdtempSync(path.join(tmpdir(), 'k6-report-')) });
+const ctx = (): StepContext => ({
+  outputs: { source: 'test' },
+  timeoutMs: 10_000,
+  apiUrl: 'http://127.0.0.1:9',
+  reportDir: mkdtempSync(path.join(tmpdir(), 'k6-report-')),
+});
 
 test('k6 on PATH is picked by default: the script, the profile and the URL are passed; the summary is folded in', async () => {
   writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary(120, true)));
@@ -66,7 +80,13 @@ test('k6 on PATH is picked by default: the script, the profile and the URL are p
   expect(args).toContain('VERIFY_BASE_URL=http://127.0.0.1:9');
   expect(args).toContain(`VERIFY_SUMMARY_FILE=${path.join(c.reportDir, 'k6', 'k6-summary.json')}`);
   expect(JSON.parse(readFileSync(path.join(dir, 'profile.json'), 'utf8'))).toEqual(profile);
-  expect(result.figures).toMatchObject({ engine: 'k6', requests: 750, rps: 149.9, p95Ms: 120, 'threshold http_req_duration p(95)<300': 'pass' });
+  expect(result.figures).toMatchObject({
+    engine: 'k6',
+    requests: 750,
+    rps: 149.9,
+    p95Ms: 120,
+    'threshold http_req_duration p(95)<300': 'pass',
+  });
   expect(result.message).toMatch(/^k6: 750 requests, 149\.9\/s, p95 120\.0 ms/);
 });
 
@@ -88,7 +108,9 @@ test('--load-engine embedded wins over k6 on PATH', async () => {
   process.env.K6_STANDIN_EXIT = '107';
   // Nothing listens on port 9: the embedded engine runs (and is refused), k6 is not called.
   writeFileSync(path.join(dir, 'args'), '');
-  const failure = (await runLoad({ ...ctx(), loadEngine: 'embedded' }, { ...profile, durationSeconds: 1 }).catch((e: unknown) => e)) as StepFailure;
+  const failure = (await runLoad({ ...ctx(), loadEngine: 'embedded' }, { ...profile, durationSeconds: 1 }).catch(
+    (e: unknown) => e,
+  )) as StepFailure;
   expect(failure.figures.engine).toBe('embedded');
   expect(readFileSync(path.join(dir, 'args'), 'utf8')).toBe('');
 });

@@ -40,7 +40,12 @@ afterAll(async () => {
   await Promise.all([neo?.stop(), expired?.stop(), moto?.stop(), api?.close()]);
 }, 60_000);
 
-const creds = (server: Neo4jServer, name: string, password = server.password): SpaceCredentials => ({ name, url: server.boltUrl, user: server.user, password });
+const creds = (server: Neo4jServer, name: string, password = server.password): SpaceCredentials => ({
+  name,
+  url: server.boltUrl,
+  user: server.user,
+  password,
+});
 
 /** The six-key connection secret for `server` (both spaces on it), with `boltUrl` as the address in the secret. */
 const secretFor = (server: Neo4jServer, boltUrl = server.boltUrl): Record<string, string> => ({
@@ -62,7 +67,11 @@ function localEnv(version: string): EnvironmentConfig {
 }
 
 test('both spaces pass: connectivity, version and edition as configured, a read query', async () => {
-  const result = await checkSpaces([creds(neo, 'LedgerSpace'), creds(neo, 'SearchSpace')], { edition: 'community', version: neo.version }, 10_000);
+  const result = await checkSpaces(
+    [creds(neo, 'LedgerSpace'), creds(neo, 'SearchSpace')],
+    { edition: 'community', version: neo.version },
+    10_000,
+  );
   expect(neo.version).toMatch(/^5\.26\.\d+$/);
   expect(result.figures).toEqual({
     'LedgerSpace.version': neo.version,
@@ -72,7 +81,9 @@ test('both spaces pass: connectivity, version and edition as configured, a read 
     'SearchSpace.edition': 'community',
     'SearchSpace.nodes': 0,
   });
-  expect(result.message).toContain(`LedgerSpace bolt://127.0.0.1:${neo.port}: Neo4j ${neo.version} community, 0 nodes readable`);
+  expect(result.message).toContain(
+    `LedgerSpace bolt://127.0.0.1:${neo.port}: Neo4j ${neo.version} community, 0 nodes readable`,
+  );
 });
 
 test('wrong password: a named auth failure, at once, without the password', async () => {
@@ -89,7 +100,9 @@ test('wrong password: a named auth failure, at once, without the password', asyn
 test('edition or version other than the config: wrong answer', async () => {
   const edition = await failureOf(checkSpace(creds(neo, 'SearchSpace'), { edition: 'enterprise' }, 10_000));
   expect(edition.kind).toBe('wrong-answer');
-  expect(edition.message).toBe(`wrong answer: SearchSpace Neo4j at bolt://127.0.0.1:${neo.port} runs the community edition, config expects enterprise`);
+  expect(edition.message).toBe(
+    `wrong answer: SearchSpace Neo4j at bolt://127.0.0.1:${neo.port} runs the community edition, config expects enterprise`,
+  );
   const version = await failureOf(checkSpace(creds(neo, 'SearchSpace'), { version: '5.26.0' }, 10_000));
   expect(version.message).toContain(`runs Neo4j ${neo.version}, config expects 5.26.0`);
 });
@@ -97,7 +110,9 @@ test('edition or version other than the config: wrong answer', async () => {
 test('expired credentials are their own named failure', async () => {
   const failure = await failureOf(checkSpace(creds(expired, 'SearchSpace'), {}, 10_000));
   expect(failure.kind).toBe('expired-credentials');
-  expect(failure.message).toMatch(/^expired credentials: SearchSpace Neo4j at bolt:\/\/127\.0\.0\.1:\d+: Neo\.ClientError\.Security\.CredentialsExpired/);
+  expect(failure.message).toMatch(
+    /^expired credentials: SearchSpace Neo4j at bolt:\/\/127\.0\.0\.1:\d+: Neo\.ClientError\.Security\.CredentialsExpired/,
+  );
 });
 
 test('stopped server: a named unreachable failure within the timeout', async () => {
@@ -159,7 +174,16 @@ test('--neo4j-address: credentials from the secret, Bolt through another address
   const outputsFile = path.join(dir, 'outputs.json');
   writeFileSync(outputsFile, JSON.stringify({ staging: deployed.outputs }, null, 2));
   const run = (neo4jAddresses?: Record<string, string>) =>
-    runVerify({ stack: 'staging', env: localEnv(neo.version), outputsFile, endpointUrl: moto.endpoint, only: ['neo4j'], timeoutSeconds: 3, reportDir: dir, neo4jAddresses });
+    runVerify({
+      stack: 'staging',
+      env: localEnv(neo.version),
+      outputsFile,
+      endpointUrl: moto.endpoint,
+      only: ['neo4j'],
+      timeoutSeconds: 3,
+      reportDir: dir,
+      neo4jAddresses,
+    });
 
   const through = await run({ ledgerspace: `127.0.0.1:${port}`, searchspace: `127.0.0.1:${port}` });
   const step = through.steps.find((s) => s.step === 'neo4j')!;
@@ -167,7 +191,9 @@ test('--neo4j-address: credentials from the secret, Bolt through another address
   expect(step.message).toContain(`LedgerSpace bolt://127.0.0.1:${port}: Neo4j ${neo.version}`);
 
   const direct = await run();
-  expect(direct.steps.find((s) => s.step === 'neo4j')!.message).toMatch(/^refused\/unreachable: LedgerSpace Neo4j at bolt:\/\/127\.0\.0\.1:1 unreachable/);
+  expect(direct.steps.find((s) => s.step === 'neo4j')!.message).toMatch(
+    /^refused\/unreachable: LedgerSpace Neo4j at bolt:\/\/127\.0\.0\.1:1 unreachable/,
+  );
 }, 60_000);
 
 test('the staging config pins another Neo4j patch than the local server: the step says so', async () => {
@@ -190,6 +216,8 @@ test('the staging config pins another Neo4j patch than the local server: the ste
   });
   const step = report.steps.find((s) => s.step === 'neo4j')!;
   expect(step).toMatchObject({ status: 'failed', failureKind: 'wrong-answer' });
-  expect(step.message).toContain(`LedgerSpace Neo4j at bolt://127.0.0.1:${neo.port} runs Neo4j ${neo.version}, config expects 5.26.1`);
+  expect(step.message).toContain(
+    `LedgerSpace Neo4j at bolt://127.0.0.1:${neo.port} runs Neo4j ${neo.version}, config expects 5.26.1`,
+  );
   expect(step.message).toContain('SearchSpace');
 });

@@ -13,7 +13,12 @@ import { checkOutputs, parseOutputs, readOutputsFile } from '../../verify/output
 import { renderMarkdown, writeReport, type VerifyReport } from '../../verify/report';
 import { backoffDelay, waitFor } from '../../verify/wait';
 
-const profile: LoadProfile = { paths: ['/health'], virtualUsers: 2, durationSeconds: 1, thresholds: { p95Ms: 800, maxErrorRate: 0.01, minChecksRate: 0.99 } };
+const profile: LoadProfile = {
+  paths: ['/health'],
+  virtualUsers: 2,
+  durationSeconds: 1,
+  thresholds: { p95Ms: 800, maxErrorRate: 0.01, minChecksRate: 0.99 },
+};
 
 describe('backoff', () => {
   test('grows by the factor, is capped, and jitter only shortens', () => {
@@ -25,13 +30,22 @@ describe('backoff', () => {
   test('waitFor stops at once on a StepFailure and times out with the last reason', async () => {
     let calls = 0;
     await expect(
-      waitFor('x', async () => {
-        calls++;
-        throw new StepFailure({ kind: 'auth', detail: 'nope' });
-      }, { timeoutMs: 5000 }),
+      waitFor(
+        'x',
+        async () => {
+          calls++;
+          throw new StepFailure({ kind: 'auth', detail: 'nope' });
+        },
+        { timeoutMs: 5000 },
+      ),
     ).rejects.toMatchObject({ kind: 'auth', message: 'auth failure: nope' });
     expect(calls).toBe(1);
-    await expect(waitFor('thing never ready', async () => ({ done: false, reason: 'still 0/1' }), { timeoutMs: 300, initialDelayMs: 50 })).rejects.toMatchObject({
+    await expect(
+      waitFor('thing never ready', async () => ({ done: false, reason: 'still 0/1' }), {
+        timeoutMs: 300,
+        initialDelayMs: 50,
+      }),
+    ).rejects.toMatchObject({
       kind: 'timeout',
       detail: 'thing never ready — still 0/1 (gave up after 0.3 s)',
       message: 'timeout: thing never ready — still 0/1 (gave up after 0.3 s)',
@@ -40,42 +54,77 @@ describe('backoff', () => {
 });
 
 describe('outputs', () => {
-  const values = { cluster_name: 'c', service_name: 's', target_group_arn: 'tg', neo4j_secret_arn: 'sec', api_url: 'https://api', region: 'af-south-1' };
+  const values = {
+    cluster_name: 'c',
+    service_name: 's',
+    target_group_arn: 'tg',
+    neo4j_secret_arn: 'sec',
+    api_url: 'https://api',
+    region: 'af-south-1',
+  };
 
   test('cdktf outputs file, flat and nested by construct', () => {
-    expect(parseOutputs({ staging: values }, 'staging', 'f')).toMatchObject({ clusterName: 'c', apiUrl: 'https://api', region: 'af-south-1' });
-    const nested = parseOutputs({ staging: { service: { cluster_name: 'c2', service_name: 's2' }, region: 'r' } }, 'staging', 'f');
+    expect(parseOutputs({ staging: values }, 'staging', 'f')).toMatchObject({
+      clusterName: 'c',
+      apiUrl: 'https://api',
+      region: 'af-south-1',
+    });
+    const nested = parseOutputs(
+      { staging: { service: { cluster_name: 'c2', service_name: 's2' }, region: 'r' } },
+      'staging',
+      'f',
+    );
     expect(nested).toMatchObject({ clusterName: 'c2', serviceName: 's2', region: 'r' });
   });
 
   test('a flat outputs document (one stack, no stack key) with nested construct objects', () => {
-    expect(parseOutputs({ api_url: 'u', service: { cluster_name: 'c3' } }, 'staging', 'f')).toMatchObject({ apiUrl: 'u', clusterName: 'c3' });
+    expect(parseOutputs({ api_url: 'u', service: { cluster_name: 'c3' } }, 'staging', 'f')).toMatchObject({
+      apiUrl: 'u',
+      clusterName: 'c3',
+    });
   });
 
   test('terraform output -json', () => {
-    const doc = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: 'string', sensitive: false }]));
-    expect(parseOutputs(doc, 'staging', 'f')).toMatchObject({ clusterName: 'c', targetGroupArn: 'tg', neo4jSecretArn: 'sec' });
+    const doc = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, { value: v, type: 'string', sensitive: false }]),
+    );
+    expect(parseOutputs(doc, 'staging', 'f')).toMatchObject({
+      clusterName: 'c',
+      targetGroupArn: 'tg',
+      neo4jSecretArn: 'sec',
+    });
   });
 
   test('a file without the stack, a missing file and bad JSON are configuration errors', () => {
-    expect(() => parseOutputs({ production: values }, 'staging', 'f')).toThrow('has no stack "staging" (it has: production)');
+    expect(() => parseOutputs({ production: values }, 'staging', 'f')).toThrow(
+      'has no stack "staging" (it has: production)',
+    );
     const dir = mkdtempSync(path.join(tmpdir(), 'verify-outputs-'));
     expect(() => readOutputsFile(path.join(dir, 'none.json'), 'staging')).toThrow(InputError);
-    expect(() => readOutputsFile(path.join(dir, 'none.json'), 'staging')).toThrow(expect.objectContaining({ kind: 'input', exitCode: 2 }));
+    expect(() => readOutputsFile(path.join(dir, 'none.json'), 'staging')).toThrow(
+      expect.objectContaining({ kind: 'input', exitCode: 2 }),
+    );
     writeFileSync(path.join(dir, 'bad.json'), '{');
     expect(() => readOutputsFile(path.join(dir, 'bad.json'), 'staging')).toThrow(/not valid JSON/);
   });
 
   test('the outputs step names the outputs the selected steps need', () => {
     const outputs = parseOutputs({ staging: { cluster_name: 'c' } }, 'staging', 'out.json');
-    expect(() => checkOutputs(outputs, ['outputs', 'ecs-stable', 'neo4j'])).toThrow('missing: output(s) service_name, neo4j_secret_arn absent from out.json');
+    expect(() => checkOutputs(outputs, ['outputs', 'ecs-stable', 'neo4j'])).toThrow(
+      'missing: output(s) service_name, neo4j_secret_arn absent from out.json',
+    );
     expect(checkOutputs(outputs, ['outputs', 'api-health']).figures.present).toBe(1);
   });
 });
 
 describe('neo4j secret', () => {
   test('names the missing keys, never the values', () => {
-    const secret = JSON.stringify({ ledgerspacebolturl: 'bolt://a:7687', ledgerspaceuser: 'neo4j', ledgerspacepass: 'TOPSECRET', searchspacebolturl: 'bolt://b:7687' });
+    const secret = JSON.stringify({
+      ledgerspacebolturl: 'bolt://a:7687',
+      ledgerspaceuser: 'neo4j',
+      ledgerspacepass: 'TOPSECRET',
+      searchspacebolturl: 'bolt://b:7687',
+    });
     try {
       parseNeo4jSecret(secret, 'arn:secret');
       throw new Error('expected a failure');
@@ -95,7 +144,11 @@ describe('load thresholds and k6', () => {
     expect([percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99)]).toEqual([50, 95, 99]);
     const verdicts = evaluateThresholds(profile, { p95Ms: 900, errorRate: 0.01, checksRate: 0.98, requests: 10 });
     expect(verdicts.map((v) => v.ok)).toEqual([false, true, false]);
-    expect(k6Thresholds(profile)).toEqual({ http_req_duration: ['p(95)<800'], http_req_failed: ['rate<=0.01'], checks: ['rate>=0.99'] });
+    expect(k6Thresholds(profile)).toEqual({
+      http_req_duration: ['p(95)<800'],
+      http_req_failed: ['rate<=0.01'],
+      checks: ['rate>=0.99'],
+    });
   });
 
   test('the k6 script declares the same threshold expressions as the embedded engine', () => {
@@ -109,14 +162,27 @@ describe('load thresholds and k6', () => {
     const handleSummary = {
       state: { testRunDurationMs: 30012 },
       metrics: {
-        http_req_duration: { type: 'trend', values: { med: 12, 'p(95)': 41.5, 'p(99)': 80.2, max: 120 }, thresholds: { 'p(95)<800': { ok: true } } },
+        http_req_duration: {
+          type: 'trend',
+          values: { med: 12, 'p(95)': 41.5, 'p(99)': 80.2, max: 120 },
+          thresholds: { 'p(95)<800': { ok: true } },
+        },
         http_reqs: { type: 'counter', values: { count: 3000, rate: 99.9 } },
         http_req_failed: { type: 'rate', values: { rate: 0.02 }, thresholds: { 'rate<=0.01': { ok: false } } },
         checks: { type: 'rate', values: { rate: 0.98 }, thresholds: { 'rate>=0.99': { ok: false } } },
       },
     };
     const a = parseK6Summary(handleSummary, profile);
-    expect(a).toMatchObject({ engine: 'k6', requests: 3000, rps: 99.9, p95Ms: 41.5, p99Ms: 80.2, errorRate: 0.02, checksRate: 0.98, durationSeconds: 30.012 });
+    expect(a).toMatchObject({
+      engine: 'k6',
+      requests: 3000,
+      rps: 99.9,
+      p95Ms: 41.5,
+      p99Ms: 80.2,
+      errorRate: 0.02,
+      checksRate: 0.98,
+      durationSeconds: 30.012,
+    });
     expect(a.thresholds.map((t) => `${t.metric} ${t.expression} ${t.ok}`)).toEqual([
       'http_req_duration p(95)<800 true',
       'http_req_failed rate<=0.01 false',
@@ -154,8 +220,21 @@ describe('report and arguments', () => {
       duration: 1000,
       passed: false,
       steps: [
-        { step: 'api-health', status: 'passed', duration: 12, figures: { status: 200, latencyMs: 3 }, message: 'GET /health -> 200' },
-        { step: 'smoke', status: 'failed', duration: 5, figures: {}, message: 'wrong answer: a | b', failureKind: 'wrong-answer' },
+        {
+          step: 'api-health',
+          status: 'passed',
+          duration: 12,
+          figures: { status: 200, latencyMs: 3 },
+          message: 'GET /health -> 200',
+        },
+        {
+          step: 'smoke',
+          status: 'failed',
+          duration: 5,
+          figures: {},
+          message: 'wrong answer: a | b',
+          failureKind: 'wrong-answer',
+        },
       ],
     };
     writeReport(dir, report, { GITHUB_STEP_SUMMARY: summary });
@@ -182,7 +261,9 @@ describe('report and arguments', () => {
   });
 
   test('accepts --flag=value and lists', () => {
-    expect(parseArgs(['--stack=staging', '--skip', 'load,smoke', '--timeout=10', '--load-engine', 'embedded'])).toMatchObject({
+    expect(
+      parseArgs(['--stack=staging', '--skip', 'load,smoke', '--timeout=10', '--load-engine', 'embedded']),
+    ).toMatchObject({
       stack: 'staging',
       skip: ['load', 'smoke'],
       timeout: 10,
@@ -193,11 +274,25 @@ describe('report and arguments', () => {
 
 describe('failure kinds are fields', () => {
   test('a StepFailure carries its kind, writes the label from it, and exits 1 if it ever escaped', () => {
-    const failure = new StepFailure({ kind: 'refused', detail: 'GET http://x/health: connection refused', reason: 'connection refused', figures: { attempts: 2 } });
-    expect(failure).toMatchObject({ kind: 'refused', exitCode: 1, reason: 'connection refused', figures: { attempts: 2 } });
+    const failure = new StepFailure({
+      kind: 'refused',
+      detail: 'GET http://x/health: connection refused',
+      reason: 'connection refused',
+      figures: { attempts: 2 },
+    });
+    expect(failure).toMatchObject({
+      kind: 'refused',
+      exitCode: 1,
+      reason: 'connection refused',
+      figures: { attempts: 2 },
+    });
     expect(failure.message).toBe('refused/unreachable: GET http://x/health: connection refused');
     // A failure that lists others keeps its message as given, and its own kind.
-    expect(new StepFailure({ kind: 'timeout', message: '2 spaces failed: a; b' })).toMatchObject({ kind: 'timeout', message: '2 spaces failed: a; b', detail: '2 spaces failed: a; b' });
+    expect(new StepFailure({ kind: 'timeout', message: '2 spaces failed: a; b' })).toMatchObject({
+      kind: 'timeout',
+      message: '2 spaces failed: a; b',
+      detail: '2 spaces failed: a; b',
+    });
   });
 
   test.each([

@@ -23,7 +23,12 @@ interface Annotation {
 }
 
 function opa(args: string[]): string {
-  return execFileSync(policyPaths.opa(), args, { cwd: repoRoot(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(policyPaths.opa(), args, {
+    cwd: repoRoot(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The capabilities file: the SDK's builtins and ABI versions, with this opa's language features (rego_v1). */
@@ -38,10 +43,14 @@ export function writeCapabilities(): void {
 /** Reads one member of a .tar.gz (opa's bundle) without a tar dependency. */
 export function extractFromTarGz(archive: Buffer, member: string): Buffer {
   const tar = gunzipSync(archive);
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, len: number) => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, len: number) =>
+      header
+        .subarray(start, start + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const name = (field(345, 155) ? field(345, 155) + '/' : '') + field(0, 100);
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const dataStart = offset + 512;
@@ -87,11 +96,16 @@ export function extractRules(): RuleMetadata[] {
   for (const area of readdirSync(rulesDir)) {
     for (const name of readdirSync(path.join(rulesDir, area))) {
       if (!name.endsWith('.rego') || name.endsWith('_test.rego')) continue;
-      const file = path.relative(repoRoot(), path.join(rulesDir, area, name)).split(path.sep).join('/');
+      const file = path
+        .relative(repoRoot(), path.join(rulesDir, area, name))
+        .split(path.sep)
+        .join('/');
       for (const m of readFileSync(path.join(rulesDir, area, name), 'utf8').matchAll(/^([a-z_][A-Za-z0-9_]*)\b/gm)) {
         if (m[1] === 'package' || m[1] === 'import') continue;
         if (!rules.some((r) => r.key === `${area}.${m[1]}`) && !annotated.has(`${file}:${m[1]}`)) {
-          throw new Error(`${file}: ${m[1]} is not a finding rule with METADATA; move helpers to policies/rego/credex/lib`);
+          throw new Error(
+            `${file}: ${m[1]} is not a finding rule with METADATA; move helpers to policies/rego/credex/lib`,
+          );
         }
       }
     }
@@ -107,7 +121,8 @@ export function extractRules(): RuleMetadata[] {
 }
 
 export function buildPolicies(): BundleMetadata {
-  if (!existsSync(policyPaths.opa())) throw new Error(`opa is not installed at ${policyPaths.opa()}: run 'npm run setup'`);
+  if (!existsSync(policyPaths.opa()))
+    throw new Error(`opa is not installed at ${policyPaths.opa()}: run 'npm run setup'`);
   writeCapabilities();
   writeFileSync(policyPaths.unscopable(), renderUnscopableRego(loadIamReference()));
   const rules = extractRules();
@@ -115,8 +130,18 @@ export function buildPolicies(): BundleMetadata {
   try {
     const out = path.join(tmp, 'bundle.tar.gz');
     opa([
-      'build', '-t', 'wasm', '-e', ENTRYPOINT, '--capabilities', policyPaths.capabilities(),
-      '--ignore', '*_test.rego', '-o', out, policyPaths.regoDir(),
+      'build',
+      '-t',
+      'wasm',
+      '-e',
+      ENTRYPOINT,
+      '--capabilities',
+      policyPaths.capabilities(),
+      '--ignore',
+      '*_test.rego',
+      '-o',
+      out,
+      policyPaths.regoDir(),
     ]);
     writeFileSync(policyPaths.wasm(), extractFromTarGz(readFileSync(out), 'policy.wasm'));
   } finally {
@@ -133,7 +158,9 @@ export function buildPolicies(): BundleMetadata {
 if (require.main === module) {
   try {
     const m = buildPolicies();
-    process.stdout.write(`build:policies: ${m.rules.length} rules compiled to ${path.relative(repoRoot(), policyPaths.wasm())}\n`);
+    process.stdout.write(
+      `build:policies: ${m.rules.length} rules compiled to ${path.relative(repoRoot(), policyPaths.wasm())}\n`,
+    );
   } catch (err) {
     const e = err as { stderr?: string; message?: string };
     const detail = (e.stderr || e.message || String(err)).trim().split('\n').slice(0, 3).join(' ');

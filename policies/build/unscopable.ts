@@ -11,7 +11,8 @@ import { policyPaths } from '../engine/paths';
 
 /** Writes AWS defines without a resource type that workloads need (ECS Exec, SSM agent, metrics, traces). */
 export const UNSCOPABLE_WRITES: Readonly<Record<string, string>> = {
-  'cloudwatch:putmetricdata': 'custom metrics have no resource; scope with the cloudwatch:namespace condition if needed',
+  'cloudwatch:putmetricdata':
+    'custom metrics have no resource; scope with the cloudwatch:namespace condition if needed',
   'xray:puttracesegments': 'trace upload has no resource',
   'xray:puttelemetryrecords': 'trace telemetry has no resource',
   'ssmmessages:createcontrolchannel': 'ECS Exec / Session Manager channel',
@@ -38,7 +39,8 @@ export const REVIEWED_READ_PATTERNS: Readonly<Record<string, string>> = {
  * CDX-IAM-003 already accepts "*" under a tag condition, and unconditioned they would reach every account resource.
  */
 export const REQUEST_TAG_SCOPED_WRITES: Readonly<Record<string, string>> = {
-  'dlm:createlifecyclepolicy': 'DLM defines no resource type for it; the deployer creates the Neo4j backup policy only with its environment tags',
+  'dlm:createlifecyclepolicy':
+    'DLM defines no resource type for it; the deployer creates the Neo4j backup policy only with its environment tags',
 };
 
 /** The Rego data file, formatted as `opa fmt` writes it. */
@@ -85,7 +87,15 @@ export function unscopableMatcher(actions: readonly string[]): (action: string) 
   const exact = new Set(actions.filter((a) => !a.includes('*')));
   const patterns = actions
     .filter((a) => a.includes('*'))
-    .map((p) => new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^:]*')}$`));
+    .map(
+      (p) =>
+        new RegExp(
+          `^${p
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^:]*')}$`,
+        ),
+    );
   return (action) => {
     const a = action.toLowerCase();
     return exact.has(a) || patterns.some((re) => re.test(a));

@@ -87,7 +87,11 @@ function relative(file: string): string {
 }
 
 /** The line of a resource in the generated JSON: cheap text search, only for findings. */
-function generatedLocation(doc: CheckDocument, normal: NormalisedDocument, address: string): SourceLocation | undefined {
+function generatedLocation(
+  doc: CheckDocument,
+  normal: NormalisedDocument,
+  address: string,
+): SourceLocation | undefined {
   if (!doc.file) return undefined;
   const text = doc.text ?? '';
   const lineAt = (index: number) => (index < 0 ? 1 : text.slice(0, index).split('\n').length);
@@ -141,9 +145,19 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
     resources += Object.keys(normal.input.resources).length;
     const start = performance.now();
     const raw: RawFinding[] = engine.evaluate(normal.input);
-    stats.push({ label: stack, format: normal.input.format, resources: Object.keys(normal.input.resources).length, evalMs: performance.now() - start });
+    stats.push({
+      label: stack,
+      format: normal.input.format,
+      resources: Object.keys(normal.input.resources).length,
+      evalMs: performance.now() - start,
+    });
 
-    const locate = (address: string, metadata: RuleMetadata, message: string, waivedBy?: WaiverEntry): LocatedFinding => {
+    const locate = (
+      address: string,
+      metadata: RuleMetadata,
+      message: string,
+      waivedBy?: WaiverEntry,
+    ): LocatedFinding => {
       const meta: ResourceMeta | undefined = normal.meta[address];
       return {
         rule: metadata.id,
@@ -160,7 +174,10 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
 
     const docFindings = raw.map((f) => {
       const metadata = byKey.get(f.rule);
-      if (!metadata) throw new Error(`the policy bundle reported rule ${f.rule}, which has no METADATA: rebuild with npm run build:policies`);
+      if (!metadata)
+        throw new Error(
+          `the policy bundle reported rule ${f.rule}, which has no METADATA: rebuild with npm run build:policies`,
+        );
       return { f, metadata };
     });
     const hidden = new Set<number>();
@@ -171,19 +188,35 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
         const base = { rule: w.rule, address, stack, reason: w.reason, ...(w.expires ? { expires: w.expires } : {}) };
         if (w.problem) {
           waivers.push({ ...base, status: 'invalid', findings: 0 });
-          findings.push(locate(address, HOST_RULES.waiverInvalid, `the waiver of ${w.rule} ${w.problem}; it is not applied`));
+          findings.push(
+            locate(address, HOST_RULES.waiverInvalid, `the waiver of ${w.rule} ${w.problem}; it is not applied`),
+          );
           continue;
         }
         if (w.expires && w.expires < today) {
           waivers.push({ ...base, status: 'expired', findings: 0 });
-          findings.push(locate(address, HOST_RULES.waiverExpired, `the waiver of ${w.rule} expired on ${w.expires}; its findings are reported again`));
+          findings.push(
+            locate(
+              address,
+              HOST_RULES.waiverExpired,
+              `the waiver of ${w.rule} expired on ${w.expires}; its findings are reported again`,
+            ),
+          );
           continue;
         }
-        const matches = docFindings.map((d, i) => (d.f.address === address && d.metadata.id === w.rule ? i : -1)).filter((i) => i >= 0);
-        const entry: WaiverEntry = { ...base, status: matches.length > 0 ? 'applied' : 'unused', findings: matches.length };
+        const matches = docFindings
+          .map((d, i) => (d.f.address === address && d.metadata.id === w.rule ? i : -1))
+          .filter((i) => i >= 0);
+        const entry: WaiverEntry = {
+          ...base,
+          status: matches.length > 0 ? 'applied' : 'unused',
+          findings: matches.length,
+        };
         waivers.push(entry);
         if (matches.length === 0) {
-          findings.push(locate(address, HOST_RULES.waiverUnused, `the waiver of ${w.rule} matches no finding; remove it`));
+          findings.push(
+            locate(address, HOST_RULES.waiverUnused, `the waiver of ${w.rule} matches no finding; remove it`),
+          );
         }
         for (const i of matches) {
           if (hidden.has(i)) continue;

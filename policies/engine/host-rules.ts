@@ -12,7 +12,8 @@ export const HOST_RULES = {
     title: 'Waivers name a known rule and give a reason',
     description:
       'A waiver without a reason, with an unknown rule id or with an expiry that is not a YYYY-MM-DD date cannot be reviewed; it is not applied.',
-    remediation: "Call waive(resource, { rule: 'CDX-...', reason: 'why this is acceptable', expires: 'YYYY-MM-DD' }) with a real rule id and reason.",
+    remediation:
+      "Call waive(resource, { rule: 'CDX-...', reason: 'why this is acceptable', expires: 'YYYY-MM-DD' }) with a real rule id and reason.",
     file: 'policies/engine/check.ts',
     line: 1,
   },

@@ -18,7 +18,10 @@ export interface SourceLocation {
  * The first frame of a construct stack trace that lies in this project's TypeScript sources (not node_modules,
  * not dist/): the file and line that created the resource.
  */
-export function locationFromStackTrace(trace: readonly string[] | undefined, root = repoRoot()): SourceLocation | undefined {
+export function locationFromStackTrace(
+  trace: readonly string[] | undefined,
+  root = repoRoot(),
+): SourceLocation | undefined {
   for (const frame of trace ?? []) {
     const m = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(frame);
     if (!m) continue;

@@ -56,7 +56,8 @@ const CONFIG_KEYS = ['resource', 'data', 'terraform', 'provider', 'module', 'out
 export function normalise(doc: unknown, label: string): NormalisedDocument {
   if (!isObject(doc)) throw new InputError(`${label}: not Terraform JSON (expected a JSON object)`);
   if (Object.keys(doc).length === 0) throw new InputError(`${label}: empty JSON object, not Terraform JSON`);
-  if ('planned_values' in doc || 'resource_changes' in doc || ('format_version' in doc && 'values' in doc)) return normalisePlan(doc, label);
+  if ('planned_values' in doc || 'resource_changes' in doc || ('format_version' in doc && 'values' in doc))
+    return normalisePlan(doc, label);
   if (CONFIG_KEYS.some((k) => k in doc)) return normaliseConfig(doc, label);
   throw new InputError(
     `${label}: not Terraform JSON (no resource/data/terraform blocks of a cdktf config, no planned_values/resource_changes of a plan)`,
@@ -91,7 +92,10 @@ function tagEnvironment(tags: unknown): string | undefined {
 function normaliseConfig(doc: Json, label: string): NormalisedDocument {
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
-  for (const [section, mode] of [['resource', 'managed'], ['data', 'data']] as const) {
+  for (const [section, mode] of [
+    ['resource', 'managed'],
+    ['data', 'data'],
+  ] as const) {
     const byType = doc[section];
     if (byType === undefined) continue;
     if (!isObject(byType)) throw new InputError(`${label}: "${section}" must be an object of resource types`);
@@ -107,7 +111,9 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
         const m = isObject(c.metadata) ? c.metadata : {};
         meta[address] = {
           constructPath: typeof m.path === 'string' ? m.path : undefined,
-          stackTrace: Array.isArray(m.stackTrace) ? m.stackTrace.filter((s): s is string => typeof s === 'string') : undefined,
+          stackTrace: Array.isArray(m.stackTrace)
+            ? m.stackTrace.filter((s): s is string => typeof s === 'string')
+            : undefined,
           waivers: Array.isArray(c[WAIVERS_FIELD]) ? (c[WAIVERS_FIELD] as RecordedWaiver[]) : [],
         };
       }
@@ -144,7 +150,8 @@ function configExpressions(doc: Json): Map<string, Json> {
   const walk = (mod: unknown, prefix: string): void => {
     if (!isObject(mod)) return;
     for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
-      if (isObject(r) && typeof r.address === 'string' && isObject(r.expressions)) out.set(prefix + r.address, r.expressions);
+      if (isObject(r) && typeof r.address === 'string' && isObject(r.expressions))
+        out.set(prefix + r.address, r.expressions);
     }
     if (isObject(mod.module_calls)) {
       for (const [name, call] of Object.entries(mod.module_calls)) {
@@ -157,7 +164,8 @@ function configExpressions(doc: Json): Map<string, Json> {
 }
 
 function placeholder(expr: unknown): string {
-  if (isObject(expr) && Array.isArray(expr.references) && typeof expr.references[0] === 'string') return '${' + expr.references[0] + '}';
+  if (isObject(expr) && Array.isArray(expr.references) && typeof expr.references[0] === 'string')
+    return '${' + expr.references[0] + '}';
   return UNKNOWN;
 }
 
@@ -241,11 +249,13 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   const root = isObject(doc.planned_values) ? doc.planned_values : isObject(doc.values) ? doc.values : undefined;
   walk(root?.root_module);
   // Data sources read while planning are in prior_state rather than planned_values.
-  const prior = isObject(doc.prior_state) && isObject(doc.prior_state.values) ? doc.prior_state.values.root_module : undefined;
+  const prior =
+    isObject(doc.prior_state) && isObject(doc.prior_state.values) ? doc.prior_state.values.root_module : undefined;
   const walkData = (mod: unknown): void => {
     if (!isObject(mod)) return;
     for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
-      if (isObject(r) && r.mode === 'data' && typeof r.address === 'string' && !resources[r.address]) add(r as PlanResource);
+      if (isObject(r) && r.mode === 'data' && typeof r.address === 'string' && !resources[r.address])
+        add(r as PlanResource);
     }
     for (const child of Array.isArray(mod.child_modules) ? mod.child_modules : []) walkData(child);
   };

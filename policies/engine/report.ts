@@ -5,11 +5,23 @@ import { RuleMetadata } from './metadata';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
 
-const contract = (f: LocatedFinding): Finding => ({ rule: f.rule, severity: f.severity, address: f.address, message: f.message, stack: f.stack });
+const contract = (f: LocatedFinding): Finding => ({
+  rule: f.rule,
+  severity: f.severity,
+  address: f.address,
+  message: f.message,
+  stack: f.stack,
+});
 
 /** The JSON contract: exactly {findings, waivers, summary}. */
 export function renderJson(report: Report): string {
-  return JSON.stringify({ findings: report.findings.map(contract), waivers: report.waivers, summary: report.summary }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { findings: report.findings.map(contract), waivers: report.waivers, summary: report.summary },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** A readable table grouped by stack and severity, then the waivers, then a summary line. */
@@ -19,7 +31,9 @@ export function renderText(report: Report): string {
   for (const stack of stacks) {
     const doc = report.documents.find((d) => d.label === stack);
     const mine = report.findings.filter((f) => f.stack === stack);
-    lines.push(`${stack}${doc ? ` (${doc.format}, ${doc.resources} resources)` : ''}: ${mine.length === 0 ? 'no findings' : ''}`.trimEnd());
+    lines.push(
+      `${stack}${doc ? ` (${doc.format}, ${doc.resources} resources)` : ''}: ${mine.length === 0 ? 'no findings' : ''}`.trimEnd(),
+    );
     for (const severity of ['deny', 'warn'] as const) {
       const group = mine.filter((f) => f.severity === severity);
       if (group.length === 0) continue;
@@ -35,7 +49,9 @@ export function renderText(report: Report): string {
     lines.push('waivers:');
     for (const w of report.waivers) {
       const expiry = w.expires ? `, expires ${w.expires}` : '';
-      lines.push(`  ${w.rule} ${w.address} (${w.stack}): ${w.status}, ${w.findings} finding(s)${expiry}; reason: ${w.reason || '(none)'}`);
+      lines.push(
+        `  ${w.rule} ${w.address} (${w.stack}): ${w.status}, ${w.findings} finding(s)${expiry}; reason: ${w.reason || '(none)'}`,
+      );
     }
   }
   const s = report.summary;
@@ -51,7 +67,10 @@ function sarifRule(r: RuleMetadata) {
     name: r.key.replace(/^[^.]*\./, '').replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase()),
     shortDescription: { text: r.title },
     fullDescription: { text: r.description },
-    help: { text: `${r.description}\nFix: ${r.remediation}`, markdown: `${r.description}\n\n**Fix:** ${r.remediation}` },
+    help: {
+      text: `${r.description}\nFix: ${r.remediation}`,
+      markdown: `${r.description}\n\n**Fix:** ${r.remediation}`,
+    },
     defaultConfiguration: { level: r.severity === 'deny' ? 'error' : 'warning' },
     properties: { tags: ['security', 'terraform'], severity: r.severity, source: r.file },
   };
@@ -86,8 +105,14 @@ export function renderSarif(report: Report): string {
         },
       ],
       partialFingerprints: { 'credexFinding/v1': `${f.rule}|${f.stack}|${f.address}|${f.message}` },
-      properties: { stack: f.stack, address: f.address, ...(f.generated ? { generated: `${f.generated.file}:${f.generated.line}` } : {}) },
-      ...(f.waivedBy ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.waivedBy.reason }] } : {}),
+      properties: {
+        stack: f.stack,
+        address: f.address,
+        ...(f.generated ? { generated: `${f.generated.file}:${f.generated.line}` } : {}),
+      },
+      ...(f.waivedBy
+        ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.waivedBy.reason }] }
+        : {}),
     };
   };
   const sarif = {

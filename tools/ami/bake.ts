@@ -454,6 +454,11 @@ async function terminateBuilder(
   } catch (e) {
     const err = fromAwsError(e, `TerminateInstances ${builderId}`, opts.endpoint);
     opts.log(`bake: builder ${builderId} may still be running, terminate it by hand: ${err.message}`);
-    if (failIfLeft) throw new AmiError({ kind: err.kind, message: `${err.message} (builder ${builderId} left behind)`, httpStatus: err.httpStatus });
+    if (failIfLeft)
+      throw new AmiError({
+        kind: err.kind,
+        message: `${err.message} (builder ${builderId} left behind)`,
+        httpStatus: err.httpStatus,
+      });
   }
 }

@@ -64,17 +64,27 @@ export async function checkVersion(version: string, sourceUrl: string, timeoutMs
       signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/xml, text/xml' },
     });
-    if (!res.ok) throw new AmiError({ kind: 'failed', message: `release source ${sourceUrl} answered HTTP ${res.status}`, httpStatus: res.status });
+    if (!res.ok)
+      throw new AmiError({
+        kind: 'failed',
+        message: `release source ${sourceUrl} answered HTTP ${res.status}`,
+        httpStatus: res.status,
+      });
     body = await res.text();
   } catch (e) {
     if (e instanceof AmiError) throw e;
     const net = networkProblem(e);
-    if (net) throw new AmiError({ kind: 'unreachable', message: `cannot reach the release source ${sourceUrl}: ${net}` });
+    if (net)
+      throw new AmiError({ kind: 'unreachable', message: `cannot reach the release source ${sourceUrl}: ${net}` });
     const err = e as { message?: string; cause?: { message?: string } };
     const detail = [err?.message, err?.cause?.message].filter(Boolean).join(': ');
-    throw new AmiError({ kind: 'unreachable', message: `cannot read the release source ${sourceUrl}: ${oneLine(detail || String(e))}` });
+    throw new AmiError({
+      kind: 'unreachable',
+      message: `cannot read the release source ${sourceUrl}: ${oneLine(detail || String(e))}`,
+    });
   }
   const published = parseMavenMetadata(body);
-  if (published.length === 0) throw new AmiError({ kind: 'failed', message: `release source ${sourceUrl} lists no release versions` });
+  if (published.length === 0)
+    throw new AmiError({ kind: 'failed', message: `release source ${sourceUrl} lists no release versions` });
   return judgeVersion(version, published, sourceUrl);
 }

@@ -8,7 +8,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from '../../contracts/ami-arguments';
 import { globalConfig } from '../../config/global';
-import { renderHelp, runCommand, runMain, type CliIo, type CommandLine, type CommandSpec, type OptionSpecs } from '../../lib/cli';
+import {
+  renderHelp,
+  runCommand,
+  runMain,
+  type CliIo,
+  type CommandLine,
+  type CommandSpec,
+  type OptionSpecs,
+} from '../../lib/cli';
 import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
 import { bake, DEFAULT_BASE_IMAGE, DEFAULTS } from './bake';
 import { checkVersion, DEFAULT_SOURCE_URL, describeCheck } from './check-version';
@@ -19,16 +27,39 @@ import { pruneImages } from './images';
 /** Images kept per edition unless --keep says otherwise: config/global.ts amiRetention. */
 const DEFAULT_KEEP = globalConfig.amiRetention;
 
-const FAILED: readonly [ExitCodeValue, string] = [EXIT.FAILED, 'failed: builder reported failure, timed out or died; an AWS call was refused; an unusable answer'];
-const USAGE: readonly [ExitCodeValue, string] = [EXIT.USAGE, 'no verdict: usage error (unknown option, edition, malformed version or region) or internal error'];
-const UNREACHABLE: readonly [ExitCodeValue, string] = [EXIT.UNREACHABLE, 'the EC2 endpoint or the release source refused, timed out or did not resolve'];
-const INTERRUPTED: readonly [ExitCodeValue, string] = [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM); a bake terminates its builder first'];
+const FAILED: readonly [ExitCodeValue, string] = [
+  EXIT.FAILED,
+  'failed: builder reported failure, timed out or died; an AWS call was refused; an unusable answer',
+];
+const USAGE: readonly [ExitCodeValue, string] = [
+  EXIT.USAGE,
+  'no verdict: usage error (unknown option, edition, malformed version or region) or internal error',
+];
+const UNREACHABLE: readonly [ExitCodeValue, string] = [
+  EXIT.UNREACHABLE,
+  'the EC2 endpoint or the release source refused, timed out or did not resolve',
+];
+const INTERRUPTED: readonly [ExitCodeValue, string] = [
+  ExitCode.INTERRUPTED,
+  'interrupted (SIGINT, SIGTERM); a bake terminates its builder first',
+];
 
 const REGION = { type: 'string', value: 'REGION', description: 'AWS region, e.g. af-south-1 (required)' } as const;
-const ENDPOINT = { type: 'string', value: 'URL', description: 'EC2 endpoint override (moto, LocalStack, a VPC endpoint)' } as const;
+const ENDPOINT = {
+  type: 'string',
+  value: 'URL',
+  description: 'EC2 endpoint override (moto, LocalStack, a VPC endpoint)',
+} as const;
 const EDITION = { type: 'string', value: 'community|enterprise', description: 'Neo4j edition (required)' } as const;
-const KEEP = { type: 'string', value: 'N', description: `images kept per edition (default ${DEFAULT_KEEP}, config/global.ts amiRetention)` } as const;
-const JSON_OUT = { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' } as const;
+const KEEP = {
+  type: 'string',
+  value: 'N',
+  description: `images kept per edition (default ${DEFAULT_KEEP}, config/global.ts amiRetention)`,
+} as const;
+const JSON_OUT = {
+  type: 'boolean',
+  description: 'print the result as JSON on stdout (progress goes to stderr)',
+} as const;
 
 const BAKE = {
   name: 'ami bake',
@@ -42,38 +73,73 @@ const BAKE = {
     region: REGION,
     keep: KEEP,
     'endpoint-url': ENDPOINT,
-    'base-image': { type: 'string', value: 'NAME', description: `base image name (default ${DEFAULT_BASE_IMAGE.name})` },
-    'base-image-owner': { type: 'string', value: 'ID', description: `base image owner (default ${DEFAULT_BASE_IMAGE.owner})` },
-    'instance-type': { type: 'string', value: 'TYPE', description: `builder instance type (default ${DEFAULTS.instanceType})` },
+    'base-image': {
+      type: 'string',
+      value: 'NAME',
+      description: `base image name (default ${DEFAULT_BASE_IMAGE.name})`,
+    },
+    'base-image-owner': {
+      type: 'string',
+      value: 'ID',
+      description: `base image owner (default ${DEFAULT_BASE_IMAGE.owner})`,
+    },
+    'instance-type': {
+      type: 'string',
+      value: 'TYPE',
+      description: `builder instance type (default ${DEFAULTS.instanceType})`,
+    },
     'subnet-id': { type: 'string', value: 'ID', description: 'builder subnet (default: the default VPC)' },
     'security-group-id': { type: 'string', value: 'ID', multiple: true, description: 'builder security group' },
     'instance-profile': { type: 'string', value: 'NAME', description: 'builder instance profile' },
-    timeout: { type: 'string', value: 'SECONDS', description: `whole bake budget (default ${DEFAULTS.timeoutSeconds})` },
+    timeout: {
+      type: 'string',
+      value: 'SECONDS',
+      description: `whole bake budget (default ${DEFAULTS.timeoutSeconds})`,
+    },
     json: JSON_OUT,
   },
   examples: [
     'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1',
     'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --endpoint-url http://127.0.0.1:5000 --json',
   ],
-  exitCodes: [[EXIT.OK, 'image built, or already present'], FAILED, USAGE, UNREACHABLE, [EXIT.BASE_IMAGE_MISSING, 'the pinned base image does not exist in the region'], INTERRUPTED],
+  exitCodes: [
+    [EXIT.OK, 'image built, or already present'],
+    FAILED,
+    USAGE,
+    UNREACHABLE,
+    [EXIT.BASE_IMAGE_MISSING, 'the pinned base image does not exist in the region'],
+    INTERRUPTED,
+  ],
 } as const satisfies CommandSpec;
 
 const PRUNE = {
   name: 'ami prune',
-  usage: 'npm run -s ami -- prune --edition community|enterprise --region REGION [--keep N] [--endpoint-url URL] [--json]',
+  usage:
+    'npm run -s ami -- prune --edition community|enterprise --region REGION [--keep N] [--endpoint-url URL] [--json]',
   description: 'Keeps the newest N images of the edition; deregisters older ones and deletes their snapshots.',
   options: { edition: EDITION, region: REGION, keep: KEEP, 'endpoint-url': ENDPOINT, json: JSON_OUT },
   examples: ['npm run -s ami -- prune --edition community --region af-south-1 --keep 3'],
-  exitCodes: [[EXIT.OK, 'prune finished'], [EXIT.FAILED, 'failed: an AWS call was refused, or snapshots were left behind'], USAGE, UNREACHABLE, INTERRUPTED],
+  exitCodes: [
+    [EXIT.OK, 'prune finished'],
+    [EXIT.FAILED, 'failed: an AWS call was refused, or snapshots were left behind'],
+    USAGE,
+    UNREACHABLE,
+    INTERRUPTED,
+  ],
 } as const satisfies CommandSpec;
 
 const CHECK_VERSION = {
   name: 'ami check-version',
   usage: 'npm run -s ami -- check-version --version X.Y.Z [--source-url URL] [--timeout SECONDS] [--json]',
-  description: "Compares the version with the newest release of its line (5.26 LTS, or calendar) in Maven Central's list.",
+  description:
+    "Compares the version with the newest release of its line (5.26 LTS, or calendar) in Maven Central's list.",
   options: {
     version: { type: 'string', value: 'X.Y.Z', description: 'the configured Neo4j version (required)' },
-    'source-url': { type: 'string', value: 'URL', description: `maven-metadata.xml to read (default ${DEFAULT_SOURCE_URL})` },
+    'source-url': {
+      type: 'string',
+      value: 'URL',
+      description: `maven-metadata.xml to read (default ${DEFAULT_SOURCE_URL})`,
+    },
     timeout: { type: 'string', value: 'SECONDS', description: 'budget for the request (default 15)' },
     json: { type: 'boolean', description: 'print the result as JSON' },
   },
@@ -83,7 +149,7 @@ const CHECK_VERSION = {
     [EXIT.FAILED, 'failed: unusable answer (HTTP error, no versions listed)'],
     USAGE,
     UNREACHABLE,
-    [EXIT.NEWER_AVAILABLE, 'a newer release exists in the configured version\'s line'],
+    [EXIT.NEWER_AVAILABLE, "a newer release exists in the configured version's line"],
     [EXIT.NOT_PUBLISHED, 'the configured version is not a published release'],
     INTERRUPTED,
   ],
@@ -157,7 +223,10 @@ async function runBake(v: Values<typeof BAKE>, out: CliIo, onBuilder: BuilderWat
     region: v.region!,
     endpoint: endpointLabel(target),
     keep,
-    baseImage: { name: v['base-image'] ?? DEFAULT_BASE_IMAGE.name, owner: v['base-image-owner'] ?? DEFAULT_BASE_IMAGE.owner },
+    baseImage: {
+      name: v['base-image'] ?? DEFAULT_BASE_IMAGE.name,
+      owner: v['base-image-owner'] ?? DEFAULT_BASE_IMAGE.owner,
+    },
     instanceType: v['instance-type'] ?? DEFAULTS.instanceType,
     subnetId: v['subnet-id'],
     securityGroupIds: v['security-group-id'] ?? [],
@@ -231,19 +300,23 @@ if (require.main === module) {
   const write = (l: string) => process.stderr.write(l + '\n');
   // Once interrupted, only the signal handler speaks: the bake's own reaction to its vanishing builder is noise.
   const out: CliIo = { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => void (interrupted || write(l)) };
-  runMain('ami', () => main(process.argv.slice(2), out, (id, target) => (builder = id && target ? { id, target } : undefined)), {
-    // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving (exit 130), also one
-    // whose launch is still in flight.
-    onInterrupt: async (signal) => {
-      interrupted = true;
-      const pending = builder;
-      if (!pending) return void write(`ami: interrupted by ${signal}`);
-      const id = await pending.id;
-      write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
-      if (!id) return;
-      await ec2Client(pending.target)
-        .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
-        .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
+  runMain(
+    'ami',
+    () => main(process.argv.slice(2), out, (id, target) => (builder = id && target ? { id, target } : undefined)),
+    {
+      // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving (exit 130), also one
+      // whose launch is still in flight.
+      onInterrupt: async (signal) => {
+        interrupted = true;
+        const pending = builder;
+        if (!pending) return void write(`ami: interrupted by ${signal}`);
+        const id = await pending.id;
+        write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
+        if (!id) return;
+        await ec2Client(pending.target)
+          .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
+          .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
+      },
     },
-  });
+  );
 }

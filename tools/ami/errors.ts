@@ -64,7 +64,12 @@ export class AmiError extends CliError<AmiErrorKind> {
         ? {
             message: first,
             httpStatus,
-            kind: exitCode === EXIT.UNREACHABLE ? 'unreachable' : exitCode === EXIT.BASE_IMAGE_MISSING ? 'base-image-missing' : 'failed',
+            kind:
+              exitCode === EXIT.UNREACHABLE
+                ? 'unreachable'
+                : exitCode === EXIT.BASE_IMAGE_MISSING
+                  ? 'base-image-missing'
+                  : 'failed',
           }
         : first;
     super({ kind: options.kind, message: options.message, exitCode: EXIT_OF[options.kind] });
@@ -128,7 +133,10 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
     e?.name === 'CredentialsProviderError' ||
     (/credential/i.test(String(e?.message ?? '')) && !e?.$metadata?.httpStatusCode)
   ) {
-    return new AmiError({ kind: 'failed', message: `no usable AWS credentials for ${where}: ${oneLine(String(e?.message ?? e))}` });
+    return new AmiError({
+      kind: 'failed',
+      message: `no usable AWS credentials for ${where}: ${oneLine(String(e?.message ?? e))}`,
+    });
   }
   if (/Deserialization error|XML parse error|char '.*' is not expected/i.test(String(e?.message ?? ''))) {
     const status = e?.$metadata?.httpStatusCode;
@@ -139,5 +147,9 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
     });
   }
   const code = e?.Code ?? e?.code ?? e?.name ?? 'Error';
-  return new AmiError({ kind: 'failed', message: `${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`, httpStatus: e?.$metadata?.httpStatusCode });
+  return new AmiError({
+    kind: 'failed',
+    message: `${where} failed: ${code}: ${oneLine(String(e?.message ?? e))}`,
+    httpStatus: e?.$metadata?.httpStatusCode,
+  });
 }

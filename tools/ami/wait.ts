@@ -28,7 +28,10 @@ export async function waitFor<T>(
     if (result !== undefined) return result;
     const left = started + timeoutMs - Date.now();
     if (left <= 0)
-      throw new AmiError({ kind: 'timeout', message: `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` });
+      throw new AmiError({
+        kind: 'timeout',
+        message: `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`,
+      });
     await sleep(Math.min(delay, left));
     delay = Math.min(Math.round(delay * 1.5), poll.maxDelayMs);
   }

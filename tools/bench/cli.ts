@@ -18,7 +18,11 @@ export const SPEC = {
     'Times synthesis (node dist/main.js, npm run synth), the transpile, the policy evaluation per stack, the gate on\n' +
     'synthesized files and the whole npm run policy-check; prints median, min, max and peak RSS against each goal.',
   options: {
-    runs: { type: 'string', value: 'N', description: 'runs per figure, at least 5 (default: BENCH_RUNS, at least 5, else 7)' },
+    runs: {
+      type: 'string',
+      value: 'N',
+      description: 'runs per figure, at least 5 (default: BENCH_RUNS, at least 5, else 7)',
+    },
   },
   examples: ['npm run bench', 'npm run bench -- --runs 11'],
   exitCodes: [
@@ -58,7 +62,10 @@ function timeCommand(command: string, args: string[]): Sample {
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) {
-    throw new CliError({ kind: 'internal', message: `${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}` });
+    throw new CliError({
+      kind: 'internal',
+      message: `${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}`,
+    });
   }
   const kb = Math.max(...[...result.stderr.matchAll(/__CREDEX_MAX_RSS_KB=(\d+)/g)].map((m) => Number(m[1])));
   return { ms, rssMb: kb / 1024 };
@@ -80,7 +87,9 @@ function report(label: string, samples: Sample[], goal: { ms: number; rssMb?: nu
 
 function figure(label: string, ms: number, goalMs: number, digits = 0): boolean {
   const ok = ms <= goalMs;
-  console.log(`${label.padEnd(40)} median ${ms.toFixed(digits).padStart(5)} ms  goal <= ${goalMs} ms  ${ok ? 'OK' : 'OVER'}`);
+  console.log(
+    `${label.padEnd(40)} median ${ms.toFixed(digits).padStart(5)} ms  goal <= ${goalMs} ms  ${ok ? 'OK' : 'OVER'}`,
+  );
   return ok;
 }
 
@@ -108,7 +117,8 @@ export function main(argv: readonly string[]): Promise<number> {
   return runCommand(SPEC, argv, ({ values }) => {
     if (values.runs === undefined) return bench(Math.max(5, Number(process.env.BENCH_RUNS) || 7));
     const runs = Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 5) throw new UsageError(`--runs must be a whole number of at least 5, got "${values.runs}"`);
+    if (!Number.isInteger(runs) || runs < 5)
+      throw new UsageError(`--runs must be a whole number of at least 5, got "${values.runs}"`);
     return bench(runs);
   });
 }

@@ -26,7 +26,12 @@ const median = (values: number[]): number => {
 /** Runs a command from the repository root; a failure is no measurement (exit 2). Returns the wall time. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, okCodes: readonly number[] = [0]): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd: repoRoot(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, {
+    cwd: repoRoot(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
   const ms = performance.now() - start;
   if (result.status === null || !okCodes.includes(result.status)) {
     const why = (result.stderr ?? '').trim().split('\n').pop() || String(result.error ?? '');
@@ -66,9 +71,17 @@ export async function benchPolicies(runs: number): Promise<PolicyFigures> {
       }
     }
     const gate = [ExitCode.OK, ExitCode.FAILED]; // a deny finding is a verdict, not a failed run
-    const gateMs = Array.from({ length: n }, () => run(process.execPath, ['dist/policies/cli.js', '--stacks', out, '--format', 'json'], {}, gate));
-    const wallMs = Array.from({ length: n }, () => run('npm', ['run', '-s', 'policy-check', '--', '--format', 'json'], {}, gate));
-    return { evalMsPerStackMedian: median(evalMs), gateWallMsMedian: median(gateMs), policyCheckWallMsMedian: median(wallMs) };
+    const gateMs = Array.from({ length: n }, () =>
+      run(process.execPath, ['dist/policies/cli.js', '--stacks', out, '--format', 'json'], {}, gate),
+    );
+    const wallMs = Array.from({ length: n }, () =>
+      run('npm', ['run', '-s', 'policy-check', '--', '--format', 'json'], {}, gate),
+    );
+    return {
+      evalMsPerStackMedian: median(evalMs),
+      gateWallMsMedian: median(gateMs),
+      policyCheckWallMsMedian: median(wallMs),
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -19,16 +19,28 @@ export const SPEC = {
     `Generates the deployers' IAM policies (group, per environment, permissions boundary) from the synthesized\n` +
     `staging and production stacks and writes them to ${DEPLOY_DOCS_DIR}/.`,
   options: {
-    check: { type: 'boolean', description: `write nothing; exit 1 when the committed ${DEPLOY_DOCS_DIR} files differ from what the stacks need` },
-    stacks: { type: 'string', value: 'DIR', description: 'read DIR/stacks/<env>/cdk.tf.json (default: cdktf.out, written by the synth that npm run iam:policy runs first)' },
+    check: {
+      type: 'boolean',
+      description: `write nothing; exit 1 when the committed ${DEPLOY_DOCS_DIR} files differ from what the stacks need`,
+    },
+    stacks: {
+      type: 'string',
+      value: 'DIR',
+      description:
+        'read DIR/stacks/<env>/cdk.tf.json (default: cdktf.out, written by the synth that npm run iam:policy runs first)',
+    },
   },
-  examples: ['npm run -s iam:policy', 'npm run -s iam:policy -- --check', 'npm run -s iam:policy -- --stacks cdktf.out --check'],
+  examples: [
+    'npm run -s iam:policy',
+    'npm run -s iam:policy -- --check',
+    'npm run -s iam:policy -- --stacks cdktf.out --check',
+  ],
   exitCodes: [
     [ExitCode.OK, `written, or (--check) ${DEPLOY_DOCS_DIR} is up to date`],
     [ExitCode.FAILED, `--check: the committed files differ from what the stacks need`],
     [
       ExitCode.USAGE,
-      'no verdict: usage error, a stack not synthesized, a resource type without an action map,\na name outside the deployer\'s scope, or internal error; one line on stderr',
+      "no verdict: usage error, a stack not synthesized, a resource type without an action map,\na name outside the deployer's scope, or internal error; one line on stderr",
     ],
     [ExitCode.INTERRUPTED, 'interrupted (SIGINT, SIGTERM)'],
   ],
@@ -43,7 +55,10 @@ export function main(argv: readonly string[]): Promise<number> {
       const stale = staleFiles(set, dir);
       if (stale.length > 0) {
         const files = stale.map((n) => `${DEPLOY_DOCS_DIR}/${n}`).join(', ');
-        throw new CliError({ kind: 'failed', message: `${files} differ from what the stacks need; run npm run iam:policy and commit` });
+        throw new CliError({
+          kind: 'failed',
+          message: `${files} differ from what the stacks need; run npm run iam:policy and commit`,
+        });
       }
       process.stdout.write(`iam:policy: ${DEPLOY_DOCS_DIR} is up to date\n`);
       return ExitCode.OK;

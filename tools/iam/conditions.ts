@@ -56,7 +56,13 @@ export function expandCondition(kind: ConditionKind | Condition | undefined, ctx
     case 'boundary':
       return { StringEquals: { 'iam:PermissionsBoundary': boundaryArn(ctx) } };
     case 'boundary-and-request-tag':
-      return { StringEquals: { 'iam:PermissionsBoundary': boundaryArn(ctx), 'aws:RequestTag/project': p, 'aws:RequestTag/environment': e } };
+      return {
+        StringEquals: {
+          'iam:PermissionsBoundary': boundaryArn(ctx),
+          'aws:RequestTag/project': p,
+          'aws:RequestTag/environment': e,
+        },
+      };
     case 'retag':
       return {
         StringEquals: { 'aws:ResourceTag/project': p, 'aws:ResourceTag/environment': e },
@@ -80,7 +86,8 @@ export function expandCondition(kind: ConditionKind | Condition | undefined, ctx
       const out: Condition = {};
       for (const [op, keys] of Object.entries(kind)) {
         out[op] = {};
-        for (const [k, v] of Object.entries(keys)) out[op][k] = Array.isArray(v) ? v.map((x) => fill(x, ctx)) : fill(v, ctx);
+        for (const [k, v] of Object.entries(keys))
+          out[op][k] = Array.isArray(v) ? v.map((x) => fill(x, ctx)) : fill(v, ctx);
       }
       return out;
     }

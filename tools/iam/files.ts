@@ -23,7 +23,8 @@ export const POLICY_SET_FILE = path.posix.relative(DEPLOY_DOCS_DIR, 'generated/d
 export function readStacks(outdir: string, names: readonly string[] = environments.map((e) => e.name)): StackInput[] {
   return names.map((name) => {
     const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
-    if (!existsSync(file)) throw new IamPolicyError(`iam:policy: ${file} does not exist: the ${name} stack was not synthesized`);
+    if (!existsSync(file))
+      throw new IamPolicyError(`iam:policy: ${file} does not exist: the ${name} stack was not synthesized`);
     let json: TerraformJson;
     try {
       json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;

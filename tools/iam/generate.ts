@@ -18,7 +18,19 @@ import { REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../policies/bui
 import { ACTION_MAP, ACTIONS_DIR, actionFile, ROLE_NAME_PATTERNS, WORKFLOW_GRANTS } from './actions';
 import { Ctx, expandCondition, fill } from './conditions';
 import { addDraft, Draft, draftKey, finish } from './statements';
-import { Condition, ConditionKind, DeployerPolicySet, ExactNames, GeneratedPolicy, Grant, NameRule, PolicyDocument, PolicyStatement, RoleReference, TagOnCreate } from './types';
+import {
+  Condition,
+  ConditionKind,
+  DeployerPolicySet,
+  ExactNames,
+  GeneratedPolicy,
+  Grant,
+  NameRule,
+  PolicyDocument,
+  PolicyStatement,
+  RoleReference,
+  TagOnCreate,
+} from './types';
 
 export { ACCOUNT_VARIABLE };
 
@@ -55,7 +67,8 @@ export interface GeneratorOptions {
 }
 
 /** The one failure type: its message is the one line the CLI prints. */
-import { InputError } from '../../lib/errors'; export class IamPolicyError extends InputError {} // kind 'input', exit 2 (lib/errors.ts)
+import { InputError } from '../../lib/errors';
+export class IamPolicyError extends InputError {} // kind 'input', exit 2 (lib/errors.ts)
 
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
 /** In the boundary, an environment is the tag of the role that is using it. */
@@ -101,7 +114,8 @@ function blocks(json: TerraformJson): Block[] {
     for (const [name, body] of Object.entries(byName)) out.push({ address: `${type}.${name}`, type, body });
   }
   for (const [type, byName] of Object.entries(json.data ?? {})) {
-    for (const [name, body] of Object.entries(byName)) out.push({ address: `data.${type}.${name}`, type: `data.${type}`, body });
+    for (const [name, body] of Object.entries(byName))
+      out.push({ address: `data.${type}.${name}`, type: `data.${type}`, body });
   }
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
@@ -109,7 +123,14 @@ function blocks(json: TerraformJson): Block[] {
 const isRef = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp('^' + glob.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\?/g, '.').replace(/\*/g, '.*') + '$');
+  return new RegExp(
+    '^' +
+      glob
+        .replace(/[.+^$()|[\]\\]/g, '\\$&')
+        .replace(/\?/g, '.')
+        .replace(/\*/g, '.*') +
+      '$',
+  );
 }
 
 function checkProviderTags(stack: StackInput, ctx: Ctx): void {
@@ -128,7 +149,8 @@ function checkProviderTags(stack: StackInput, ctx: Ctx): void {
 function stackRegion(stack: StackInput): string {
   const aws = stack.json.provider?.aws;
   const region = Array.isArray(aws) ? (aws[0] as Record<string, unknown>)?.region : undefined;
-  if (typeof region !== 'string' || isRef(region)) throw new IamPolicyError(`iam:policy: stack ${stack.name}: the aws provider has no literal region`);
+  if (typeof region !== 'string' || isRef(region))
+    throw new IamPolicyError(`iam:policy: stack ${stack.name}: the aws provider has no literal region`);
   return region;
 }
 
@@ -139,7 +161,9 @@ function checkNames(block: Block, rule: NameRule | undefined, ctx: Ctx): void {
     if (typeof value !== 'string' || isRef(value)) continue;
     const isPrefix = attribute.endsWith('_prefix');
     const patterns = rule.patterns.map((p) => fill(p, ctx));
-    const ok = patterns.some((p) => globToRegExp(p).test(isPrefix ? `${value}x` : value)) || (rule.exact?.pattern.test(value) ?? false);
+    const ok =
+      patterns.some((p) => globToRegExp(p).test(isPrefix ? `${value}x` : value)) ||
+      (rule.exact?.pattern.test(value) ?? false);
     if (!ok) {
       throw new IamPolicyError(
         `iam:policy: ${block.address} (stack ${ctx.env}): ${attribute} "${value}" is outside the deployer's scope for ${block.type} ` +
@@ -171,8 +195,10 @@ class StackIndex {
 
   constructor(all: readonly Block[]) {
     for (const b of all) {
-      if (b.type === 'aws_iam_role' && typeof b.body.name === 'string') this.roles.set(b.address.slice('aws_iam_role.'.length), b.body.name);
-      if (b.type === 'aws_iam_instance_profile') this.profiles.set(b.address.slice('aws_iam_instance_profile.'.length), b.body.role);
+      if (b.type === 'aws_iam_role' && typeof b.body.name === 'string')
+        this.roles.set(b.address.slice('aws_iam_role.'.length), b.body.name);
+      if (b.type === 'aws_iam_instance_profile')
+        this.profiles.set(b.address.slice('aws_iam_instance_profile.'.length), b.body.role);
       if (b.type === 'data.aws_iam_policy_document') this.docs.set(b.address, b);
     }
     for (const b of all) {
@@ -180,7 +206,7 @@ class StackIndex {
       const doc = this.document(b.body.assume_role_policy);
       const services = new Set<string>();
       for (const st of this.statements(doc)) {
-        for (const p of ((st?.principals ?? []) as { type?: string; identifiers?: string[] }[])) {
+        for (const p of (st?.principals ?? []) as { type?: string; identifiers?: string[] }[]) {
           if (p.type === 'Service') (p.identifiers ?? []).forEach((i) => services.add(i));
         }
       }
@@ -190,7 +216,10 @@ class StackIndex {
 
   /** `${data.aws_iam_policy_document.x.json}` -> that block. */
   document(ref: unknown): Block | undefined {
-    const m = typeof ref === 'string' ? /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(ref) : null;
+    const m =
+      typeof ref === 'string'
+        ? /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(ref)
+        : null;
     return m ? this.docs.get(m[1]) : undefined;
   }
 
@@ -205,15 +234,23 @@ class StackIndex {
    */
   role(ref: unknown, via: RoleReference, where: string, block: string): string {
     const roleRef = via === 'instance-profile' ? this.profileRole(ref, block) : ref;
-    const m = typeof roleRef === 'string' ? /^\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(arn|name|id)\}$/.exec(roleRef) : null;
+    const m =
+      typeof roleRef === 'string' ? /^\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(arn|name|id)\}$/.exec(roleRef) : null;
     const name = m ? this.roles.get(m[1]) : undefined;
-    if (!name) throw new IamPolicyError(`iam:policy: ${where} passes a role that is not a literal-named aws_iam_role of the stack (${String(roleRef)})`);
+    if (!name)
+      throw new IamPolicyError(
+        `iam:policy: ${where} passes a role that is not a literal-named aws_iam_role of the stack (${String(roleRef)})`,
+      );
     return name;
   }
 
   private profileRole(ref: unknown, where: string): unknown {
-    const m = typeof ref === 'string' ? /\$\{aws_iam_instance_profile\.([A-Za-z0-9_-]+)\.(name|arn|id)\}/.exec(ref) : null;
-    if (!m || !this.profiles.has(m[1])) throw new IamPolicyError(`iam:policy: ${where} uses an instance profile that is not in the stack (${String(ref)})`);
+    const m =
+      typeof ref === 'string' ? /\$\{aws_iam_instance_profile\.([A-Za-z0-9_-]+)\.(name|arn|id)\}/.exec(ref) : null;
+    if (!m || !this.profiles.has(m[1]))
+      throw new IamPolicyError(
+        `iam:policy: ${where} uses an instance profile that is not in the stack (${String(ref)})`,
+      );
     return this.profiles.get(m[1]);
   }
 }
@@ -262,7 +299,9 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
   // widening iam:PassRole.
   const pass = (service: string, roleName: string) => {
     if (!index.trusted.get(roleName)?.has(service)) {
-      throw new IamPolicyError(`iam:policy: stack ${stack.name} passes role ${roleName} to ${service}, but the role's trust policy does not name that service`);
+      throw new IamPolicyError(
+        `iam:policy: stack ${stack.name} passes role ${roleName} to ${service}, but the role's trust policy does not name that service`,
+      );
     }
     if (!needs.passRoles.has(service)) needs.passRoles.set(service, new Set());
     needs.passRoles.get(service)!.add(roleName);
@@ -296,8 +335,12 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
 
     if (entry.inlinePolicy) {
       const doc = index.document(b.body[entry.inlinePolicy.attribute]);
-      if (!doc) throw new IamPolicyError(`iam:policy: ${b.address}: its policy must be a data.aws_iam_policy_document of the stack, so the boundary can be derived`);
-      for (const s of index.statements(doc)) needs.roleStatements.push({ statement: s, where: `${b.address} (${doc.address})` });
+      if (!doc)
+        throw new IamPolicyError(
+          `iam:policy: ${b.address}: its policy must be a data.aws_iam_policy_document of the stack, so the boundary can be derived`,
+        );
+      for (const s of index.statements(doc))
+        needs.roleStatements.push({ statement: s, where: `${b.address} (${doc.address})` });
     }
 
     if (entry.commands) {
@@ -341,7 +384,13 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>, chec
     if (isStar(g.resources)) checkStar(g.actions, `the ${g.sid} grant`, g.condition);
     if (g.resources.length === 0) throw new IamPolicyError(`iam:policy: the ${g.sid} grant has no resources`);
     const target = usesEnv(g) ? drafts : shared;
-    addDraft(target, g.sid, g.actions, g.resources.map((r) => fill(r, ctx)), expandCondition(g.condition, ctx));
+    addDraft(
+      target,
+      g.sid,
+      g.actions,
+      g.resources.map((r) => fill(r, ctx)),
+      expandCondition(g.condition, ctx),
+    );
   }
   // Exact names (the seed's neo4j_<stage|prod>_secrets): the same actions as the patterned names of their type.
   for (const { name, rule } of needs.exactNames) {
@@ -356,10 +405,20 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>, chec
     const action = service === 'ec2' ? 'ec2:CreateTags' : 'elasticloadbalancing:AddTags';
     const cond = expandCondition('request-tag', ctx)!;
     cond.StringEquals[`${service}:CreateAction`] = [...new Set(items.map((t) => t.createAction))].sort();
-    addDraft(drafts, 'TagOnCreate', [action], items.flatMap((t) => t.resources.map((r) => fill(r, ctx))), cond);
+    addDraft(
+      drafts,
+      'TagOnCreate',
+      [action],
+      items.flatMap((t) => t.resources.map((r) => fill(r, ctx))),
+      cond,
+    );
   }
   // Tags on existing EC2 resources of this environment (never re-tagging them into another environment).
-  const ec2Types = [...new Set(needs.tagOnCreate.filter((t) => t.service === 'ec2').flatMap((t) => t.resources.map((r) => fill(r, ctx))))];
+  const ec2Types = [
+    ...new Set(
+      needs.tagOnCreate.filter((t) => t.service === 'ec2').flatMap((t) => t.resources.map((r) => fill(r, ctx))),
+    ),
+  ];
   if (ec2Types.length > 0) {
     addDraft(drafts, 'Ec2Retag', ['ec2:CreateTags'], ec2Types, expandCondition('retag', ctx));
     addDraft(drafts, 'Ec2Untag', ['ec2:DeleteTags'], ec2Types, expandCondition('untag', ctx));
@@ -379,7 +438,14 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>, chec
   if (needs.managedPolicies.size > 0) {
     for (const d of drafts.values()) {
       if (d.sid === 'RoleAttach' && d.condition) {
-        d.condition = { ...d.condition, ArnEquals: { 'iam:PolicyARN': [...needs.managedPolicies.keys()].map((a) => a.replace(/^arn:aws:/, `arn:${ctx.o.partition}:`)).sort() } };
+        d.condition = {
+          ...d.condition,
+          ArnEquals: {
+            'iam:PolicyARN': [...needs.managedPolicies.keys()]
+              .map((a) => a.replace(/^arn:aws:/, `arn:${ctx.o.partition}:`))
+              .sort(),
+          },
+        };
       }
     }
     // re-key after changing the condition
@@ -391,9 +457,20 @@ function envDrafts(needs: StackNeeds, ctx: Ctx, shared: Map<string, Draft>, chec
   // Service-linked roles the first create needs.
   const services = [...needs.serviceLinkedRoles.keys()].sort();
   for (const service of services) {
-    addDraft(shared, 'ServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], [fill(`arn:{partition}:iam::{account}:role/aws-service-role/${service}/${needs.serviceLinkedRoles.get(service)}`, ctx)], {
-      StringEquals: { 'iam:AWSServiceName': services },
-    });
+    addDraft(
+      shared,
+      'ServiceLinkedRoles',
+      ['iam:CreateServiceLinkedRole'],
+      [
+        fill(
+          `arn:{partition}:iam::{account}:role/aws-service-role/${service}/${needs.serviceLinkedRoles.get(service)}`,
+          ctx,
+        ),
+      ],
+      {
+        StringEquals: { 'iam:AWSServiceName': services },
+      },
+    );
   }
   return drafts;
 }
@@ -406,7 +483,8 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[], checkStar
     for (const { statement, where } of needs.roleStatements) {
       if ((statement.effect ?? 'Allow') !== 'Allow') continue;
       const actions = (statement.actions as string[] | undefined) ?? [];
-      if (actions.some((a) => isRef(a) || a.endsWith(':*') || a === '*')) throw new IamPolicyError(`iam:policy: ${where}: role policy actions must be literal and not wildcards`);
+      if (actions.some((a) => isRef(a) || a.endsWith(':*') || a === '*'))
+        throw new IamPolicyError(`iam:policy: ${where}: role policy actions must be literal and not wildcards`);
       const resources: string[] = [];
       for (const r of (statement.resources as string[] | undefined) ?? []) {
         if (r === '*') {
@@ -417,7 +495,10 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[], checkStar
         const m = /^\$\{((?:data\.)?[a-z0-9_]+)\.[A-Za-z0-9_-]+\.arn\}(.*)$/.exec(r);
         if (m) {
           const arns = ACTION_MAP[m[1]]?.boundaryArns;
-          if (!arns) throw new IamPolicyError(`iam:policy: ${where}: the boundary has no scope for references to ${m[1]}; add boundaryArns to its entry in ${actionFile(m[1])}`);
+          if (!arns)
+            throw new IamPolicyError(
+              `iam:policy: ${where}: the boundary has no scope for references to ${m[1]}; add boundaryArns to its entry in ${actionFile(m[1])}`,
+            );
           resources.push(...arns.map((a) => fill(a, ctx, PRINCIPAL_ENV_VARIABLE)));
           continue;
         }
@@ -443,7 +524,13 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[], checkStar
       for (const g of needs.managedPolicies.get(arn)!) {
         if (isStar(g.resources)) checkStar(g.actions, `the boundary's ${g.sid} grant`, g.condition);
         const pctx: Ctx = { ...ctx, env: PRINCIPAL_ENV_VARIABLE };
-        addDraft(drafts, g.sid, g.actions, g.resources.map((r) => fill(r, pctx)), expandCondition(g.condition, pctx));
+        addDraft(
+          drafts,
+          g.sid,
+          g.actions,
+          g.resources.map((r) => fill(r, pctx)),
+          expandCondition(g.condition, pctx),
+        );
       }
     }
   }
@@ -462,14 +549,24 @@ export function documentSize(doc: PolicyDocument): number {
  * (the `global` stack substitutes the real one).
  */
 export function deployedSize(doc: PolicyDocument): number {
-  return documentSize(doc).valueOf() - (JSON.stringify(doc).split(ACCOUNT_VARIABLE).length - 1) * (ACCOUNT_VARIABLE.length - 12);
+  return (
+    documentSize(doc).valueOf() -
+    (JSON.stringify(doc).split(ACCOUNT_VARIABLE).length - 1) * (ACCOUNT_VARIABLE.length - 12)
+  );
 }
 
-function policy(name: string, audience: GeneratedPolicy['audience'], description: string, statements: PolicyStatement[]): GeneratedPolicy {
+function policy(
+  name: string,
+  audience: GeneratedPolicy['audience'],
+  description: string,
+  statements: PolicyStatement[],
+): GeneratedPolicy {
   const document: PolicyDocument = { Version: '2012-10-17', Statement: statements };
   const size = deployedSize(document);
   if (size > MANAGED_POLICY_SIZE_LIMIT) {
-    throw new IamPolicyError(`iam:policy: ${name} would be ${size} characters, over IAM's ${MANAGED_POLICY_SIZE_LIMIT}-character managed-policy limit`);
+    throw new IamPolicyError(
+      `iam:policy: ${name} would be ${size} characters, over IAM's ${MANAGED_POLICY_SIZE_LIMIT}-character managed-policy limit`,
+    );
   }
   const actionCount = new Set(statements.flatMap((s) => s.Action)).size;
   return { name, audience, description, file: POLICY_NAMES.file(name), document, size, actionCount };
@@ -482,16 +579,29 @@ export const MAX_PARTS = 8;
  * Splits statements into as few managed policies as fit the size limit (first fit, in statement order, so the
  * split is deterministic): <name>, <name>-2, <name>-3 ...
  */
-function policies(name: string, audience: GeneratedPolicy['audience'], description: string, statements: PolicyStatement[]): GeneratedPolicy[] {
+function policies(
+  name: string,
+  audience: GeneratedPolicy['audience'],
+  description: string,
+  statements: PolicyStatement[],
+): GeneratedPolicy[] {
   const parts: PolicyStatement[][] = [];
   for (const st of statements) {
-    const fits = parts.find((p) => deployedSize({ Version: '2012-10-17', Statement: [...p, st] }) <= MANAGED_POLICY_SIZE_LIMIT);
+    const fits = parts.find(
+      (p) => deployedSize({ Version: '2012-10-17', Statement: [...p, st] }) <= MANAGED_POLICY_SIZE_LIMIT,
+    );
     if (fits) fits.push(st);
     else parts.push([st]);
   }
-  if (parts.length > MAX_PARTS) throw new IamPolicyError(`iam:policy: ${name} needs ${parts.length} managed policies, more than ${MAX_PARTS}`);
+  if (parts.length > MAX_PARTS)
+    throw new IamPolicyError(`iam:policy: ${name} needs ${parts.length} managed policies, more than ${MAX_PARTS}`);
   return parts.map((p, i) =>
-    policy(i === 0 ? name : `${name}-${i + 1}`, audience, parts.length === 1 ? description : `${description} (part ${i + 1} of ${parts.length})`, p),
+    policy(
+      i === 0 ? name : `${name}-${i + 1}`,
+      audience,
+      parts.length === 1 ? description : `${description} (part ${i + 1} of ${parts.length})`,
+      p,
+    ),
   );
 }
 
@@ -513,13 +623,34 @@ export function generateDeployerPolicies(stacks: readonly StackInput[], options:
   }
   const envNames = perEnv.map((p) => p.env);
   const generated: GeneratedPolicy[] = [
-    ...policies(POLICY_NAMES.shared, 'shared', `credex deployers, all environments: reads AWS cannot scope, ECR push, service-linked roles (generated by npm run iam:policy)`, finish(shared)),
-    ...perEnv.flatMap((p) =>
-      policies(POLICY_NAMES.env(p.env), p.env as GeneratedPolicy['audience'], `credex deployers of ${p.env} only: its resources by name or tag, its state, its roles (generated by npm run iam:policy)`, p.statements),
+    ...policies(
+      POLICY_NAMES.shared,
+      'shared',
+      `credex deployers, all environments: reads AWS cannot scope, ECR push, service-linked roles (generated by npm run iam:policy)`,
+      finish(shared),
     ),
-    ...policies(o.boundaryName, 'boundary', `Permissions boundary of every role the credex stacks create (generated by npm run iam:policy)`, boundaryDocument(all, checkStar)),
+    ...perEnv.flatMap((p) =>
+      policies(
+        POLICY_NAMES.env(p.env),
+        p.env as GeneratedPolicy['audience'],
+        `credex deployers of ${p.env} only: its resources by name or tag, its state, its roles (generated by npm run iam:policy)`,
+        p.statements,
+      ),
+    ),
+    ...policies(
+      o.boundaryName,
+      'boundary',
+      `Permissions boundary of every role the credex stacks create (generated by npm run iam:policy)`,
+      boundaryDocument(all, checkStar),
+    ),
   ];
-  return { generator: "npm run iam:policy (tools/iam/cli.ts)", partition: o.partition, environments: envNames, types, policies: generated };
+  return {
+    generator: 'npm run iam:policy (tools/iam/cli.ts)',
+    partition: o.partition,
+    environments: envNames,
+    types,
+    policies: generated,
+  };
 }
 
 /** The role-name globs of an environment (for tests and docs). */

@@ -13,7 +13,13 @@ export function draftKey(d: { sid: string; resources: string[]; condition?: Cond
   return JSON.stringify([d.sid, d.resources, d.condition ?? null]);
 }
 
-export function addDraft(drafts: Map<string, Draft>, sid: string, actions: Iterable<string>, resources: string[], condition?: Condition): void {
+export function addDraft(
+  drafts: Map<string, Draft>,
+  sid: string,
+  actions: Iterable<string>,
+  resources: string[],
+  condition?: Condition,
+): void {
   const res = [...new Set(resources)].sort();
   const key = draftKey({ sid, resources: res, condition });
   const existing = drafts.get(key);
@@ -76,12 +82,19 @@ export function finish(drafts: Map<string, Draft>, ctx?: Ctx): PolicyStatement[]
     if (e) e.resources = [...new Set([...e.resources, ...d.resources])].sort();
     else byActions.set(key, { ...d, actions: new Set(actions) });
   }
-  const list = [...byActions.values()].sort((a, b) => (a.sid === b.sid ? draftKey(a).localeCompare(draftKey(b)) : a.sid < b.sid ? -1 : 1));
+  const list = [...byActions.values()].sort((a, b) =>
+    a.sid === b.sid ? draftKey(a).localeCompare(draftKey(b)) : a.sid < b.sid ? -1 : 1,
+  );
   const seen = new Map<string, number>();
   return list.map((d) => {
     const n = (seen.get(d.sid) ?? 0) + 1;
     seen.set(d.sid, n);
-    const st: PolicyStatement = { Sid: n === 1 ? d.sid : `${d.sid}${n}`, Effect: 'Allow', Action: [...d.actions].sort(), Resource: d.resources };
+    const st: PolicyStatement = {
+      Sid: n === 1 ? d.sid : `${d.sid}${n}`,
+      Effect: 'Allow',
+      Action: [...d.actions].sort(),
+      Resource: d.resources,
+    };
     const c = sortCondition(d.condition);
     if (c) st.Condition = c;
     return st;

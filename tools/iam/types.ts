@@ -8,7 +8,14 @@
  */
 import type { Condition } from '../../contracts/deployer-policies';
 
-export type { Audience, Condition, DeployerPolicySet, GeneratedPolicy, PolicyDocument, PolicyStatement } from '../../contracts/deployer-policies';
+export type {
+  Audience,
+  Condition,
+  DeployerPolicySet,
+  GeneratedPolicy,
+  PolicyDocument,
+  PolicyStatement,
+} from '../../contracts/deployer-policies';
 
 /** Named condition kinds, expanded by the generator (see conditions.ts). */
 export type ConditionKind =

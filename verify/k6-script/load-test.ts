@@ -49,7 +49,9 @@ export default function (): void {
 }
 
 /** Replaces the console summary: the whole summary as JSON for verify, and one line for the log. */
-export function handleSummary(data: { metrics: Record<string, { values: Record<string, number> }> }): Record<string, string> {
+export function handleSummary(data: {
+  metrics: Record<string, { values: Record<string, number> }>;
+}): Record<string, string> {
   const duration = data.metrics.http_req_duration?.values ?? {};
   const reqs = data.metrics.http_reqs?.values ?? {};
   const line = `k6: ${reqs.count ?? 0} requests, ${(reqs.rate ?? 0).toFixed(1)}/s, p95 ${(duration['p(95)'] ?? 0).toFixed(1)} ms\n`;

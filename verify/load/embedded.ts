@@ -15,7 +15,11 @@ export interface EmbeddedOptions {
   readonly requestTimeoutSeconds?: number;
 }
 
-export async function runEmbeddedLoad(baseUrl: string, profile: LoadProfile, options: EmbeddedOptions = {}): Promise<LoadFigures> {
+export async function runEmbeddedLoad(
+  baseUrl: string,
+  profile: LoadProfile,
+  options: EmbeddedOptions = {},
+): Promise<LoadFigures> {
   if (profile.paths.length === 0) throw new Error('load profile has no paths');
   const url = new URL(baseUrl);
   const basePath = url.pathname.replace(/\/+$/, '');
@@ -31,11 +35,11 @@ export async function runEmbeddedLoad(baseUrl: string, profile: LoadProfile, opt
   });
   const instance = autocannon(
     {
-    url: `${url.protocol}//${url.host}`,
-    connections: profile.virtualUsers,
-    duration: profile.durationSeconds,
-    timeout: options.requestTimeoutSeconds ?? 10,
-    requests: profile.paths.map((p) => ({ method: 'GET' as const, path: `${basePath}/${p.replace(/^\/+/, '')}` })),
+      url: `${url.protocol}//${url.host}`,
+      connections: profile.virtualUsers,
+      duration: profile.durationSeconds,
+      timeout: options.requestTimeoutSeconds ?? 10,
+      requests: profile.paths.map((p) => ({ method: 'GET' as const, path: `${basePath}/${p.replace(/^\/+/, '')}` })),
     },
     (err, result) => (err ? fail(err) : finish(result)),
   );

@@ -13,7 +13,9 @@ import { loadFiguresForReport, type LoadFigures } from './profile';
 /** Which engine runs: forced, else k6 when on PATH, else embedded. Forcing k6 without k6 is a usage error. */
 export function chooseEngine(forced: LoadEngineName | undefined, k6Path: string | undefined): LoadEngineName {
   if (forced === 'k6' && !k6Path) {
-    throw new UsageError('--load-engine k6: k6 is not on PATH (install it, e.g. with grafana/setup-k6 in CI, or use --load-engine embedded)');
+    throw new UsageError(
+      '--load-engine k6: k6 is not on PATH (install it, e.g. with grafana/setup-k6 in CI, or use --load-engine embedded)',
+    );
   }
   return forced ?? (k6Path ? 'k6' : 'embedded');
 }
@@ -38,7 +40,17 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   }
   const message = summarizeLoad(figures);
   const reportFigures = loadFiguresForReport(figures);
-  if (figures.responses === 0) throw new StepFailure({ kind: 'refused', detail: `load on ${ctx.apiUrl}: no request got an answer; ${message}`, figures: reportFigures });
-  if (figures.thresholds.some((t) => !t.ok)) throw new StepFailure({ kind: 'wrong-answer', detail: `load on ${ctx.apiUrl}: ${message}`, figures: reportFigures });
+  if (figures.responses === 0)
+    throw new StepFailure({
+      kind: 'refused',
+      detail: `load on ${ctx.apiUrl}: no request got an answer; ${message}`,
+      figures: reportFigures,
+    });
+  if (figures.thresholds.some((t) => !t.ok))
+    throw new StepFailure({
+      kind: 'wrong-answer',
+      detail: `load on ${ctx.apiUrl}: ${message}`,
+      figures: reportFigures,
+    });
   return { message, figures: reportFigures };
 }

@@ -28,7 +28,10 @@ export function k6ScriptPath(): string {
   return path.join(repoRoot(), 'verify', 'k6-script', 'load-test.ts');
 }
 
-type MetricJson = { values?: Record<string, number>; thresholds?: Record<string, { ok: boolean } | boolean> } & Record<string, unknown>;
+type MetricJson = { values?: Record<string, number>; thresholds?: Record<string, { ok: boolean } | boolean> } & Record<
+  string,
+  unknown
+>;
 
 /**
  * Reads a k6 summary: the handleSummary `data` shape (metrics.X.values, thresholds {expr: {ok}}) or the
@@ -49,7 +52,8 @@ export function parseK6Summary(doc: unknown, profile: LoadProfile): LoadFigures 
   for (const [metric, m] of Object.entries(metrics)) {
     for (const [expression, verdict] of Object.entries(m.thresholds ?? {})) {
       const ok = typeof verdict === 'boolean' ? !verdict : !!verdict.ok;
-      const actual = metric === 'http_req_duration' ? duration['p(95)'] ?? 0 : (values(metric).rate ?? values(metric).value ?? 0);
+      const actual =
+        metric === 'http_req_duration' ? (duration['p(95)'] ?? 0) : (values(metric).rate ?? values(metric).value ?? 0);
       thresholds.push({ metric, expression, ok, actual });
     }
   }
@@ -89,9 +93,12 @@ export async function runK6Load(
   const args = [
     'run',
     '--quiet',
-    '-e', `VERIFY_PROFILE_FILE=${profileFile}`,
-    '-e', `VERIFY_BASE_URL=${baseUrl}`,
-    '-e', `VERIFY_SUMMARY_FILE=${summaryFile}`,
+    '-e',
+    `VERIFY_PROFILE_FILE=${profileFile}`,
+    '-e',
+    `VERIFY_BASE_URL=${baseUrl}`,
+    '-e',
+    `VERIFY_SUMMARY_FILE=${summaryFile}`,
     k6ScriptPath(),
   ];
   const exitCode = await new Promise<number>((resolve, reject) => {

@@ -51,9 +51,24 @@ export function evaluateThresholds(
   const t = profile.thresholds;
   const none = measured.requests === 0;
   return [
-    { metric: 'http_req_duration', expression: `p(95)<${t.p95Ms}`, actual: measured.p95Ms, ok: !none && measured.p95Ms < t.p95Ms },
-    { metric: 'http_req_failed', expression: `rate<=${t.maxErrorRate}`, actual: measured.errorRate, ok: !none && measured.errorRate <= t.maxErrorRate },
-    { metric: 'checks', expression: `rate>=${t.minChecksRate}`, actual: measured.checksRate, ok: !none && measured.checksRate >= t.minChecksRate },
+    {
+      metric: 'http_req_duration',
+      expression: `p(95)<${t.p95Ms}`,
+      actual: measured.p95Ms,
+      ok: !none && measured.p95Ms < t.p95Ms,
+    },
+    {
+      metric: 'http_req_failed',
+      expression: `rate<=${t.maxErrorRate}`,
+      actual: measured.errorRate,
+      ok: !none && measured.errorRate <= t.maxErrorRate,
+    },
+    {
+      metric: 'checks',
+      expression: `rate>=${t.minChecksRate}`,
+      actual: measured.checksRate,
+      ok: !none && measured.checksRate >= t.minChecksRate,
+    },
   ];
 }
 

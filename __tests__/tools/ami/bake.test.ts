@@ -12,7 +12,15 @@ import {
 } from '@aws-sdk/client-ec2';
 import { execFile } from 'node:child_process';
 import { bake, BakeOptions } from '../../../tools/ami/bake';
-import { MANAGED_BY_VALUE, TAG_MANAGED_BY, TAG_BUILD_SCRIPT_HASH, TAG_BUILDER, TAG_BUILT_FROM, TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
+import {
+  MANAGED_BY_VALUE,
+  TAG_MANAGED_BY,
+  TAG_BUILD_SCRIPT_HASH,
+  TAG_BUILDER,
+  TAG_BUILT_FROM,
+  TAG_NEO4J_EDITION,
+  TAG_NEO4J_VERSION,
+} from '../../../contracts/ami';
 import { buildScriptHash } from '../../../tools/ami/build-script';
 import { AmiError, EXIT } from '../../../tools/ami/errors';
 import { pruneImages } from '../../../tools/ami/images';

@@ -3,7 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { renderUserData } from '../../../tools/ami/bake';
-import { amiCommand, TAG_BUILD_STATE, TAG_BUILD_STEP, TAG_BUILT_FROM, TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
+import {
+  amiCommand,
+  TAG_BUILD_STATE,
+  TAG_BUILD_STEP,
+  TAG_BUILT_FROM,
+  TAG_NEO4J_EDITION,
+  TAG_NEO4J_VERSION,
+} from '../../../contracts/ami';
 import { BUILD_SCRIPT_PATH, buildScriptHash } from '../../../tools/ami/build-script';
 
 describe('build-script exports', () => {

@@ -91,7 +91,11 @@ describe('bad input', () => {
     ['unknown subcommand', ['bakee'], /unknown subcommand "bakee"/],
     ['unknown option', [...bakeArgs(), '--colour', 'blue'], /^ami bake: unknown option --colour \(see --help\)$/],
     ['option without its value', ['prune', '--edition', 'community', '--region'], /^ami prune: --region needs a value/],
-    ['a flag given a value', ['check-version', '--version', '5.26.19', '--json=yes'], /^ami check-version: --json takes no value/],
+    [
+      'a flag given a value',
+      ['check-version', '--version', '5.26.19', '--json=yes'],
+      /^ami check-version: --json takes no value/,
+    ],
     [
       'unknown edition',
       ['bake', '--edition', 'professional', '--version', '5.26.19', '--region', 'af-south-1'],
@@ -191,10 +195,18 @@ describe('help and version', () => {
   const version = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')).version;
 
   test.each([
-    [['--help'], /^usage: npm run -s ami -- <subcommand> \[options\]/, ['bake', 'prune', 'check-version', '4', '10', '11']],
+    [
+      ['--help'],
+      /^usage: npm run -s ami -- <subcommand> \[options\]/,
+      ['bake', 'prune', 'check-version', '4', '10', '11'],
+    ],
     [['help'], /^usage: npm run -s ami -- <subcommand> \[options\]/, ['bake', 'prune', 'check-version']],
     [['-h'], /^usage: npm run -s ami -- <subcommand> \[options\]/, ['bake']],
-    [['bake', '--help'], /^usage: npm run -s ami -- bake --edition/, ['--base-image NAME', '--security-group-id ID', '4', '130']],
+    [
+      ['bake', '--help'],
+      /^usage: npm run -s ami -- bake --edition/,
+      ['--base-image NAME', '--security-group-id ID', '4', '130'],
+    ],
     [['bake', '--edition', 'nope', '-h'], /^usage: npm run -s ami -- bake /, ['--keep N']],
     [['prune', '--help'], /^usage: npm run -s ami -- prune /, ['--keep N', '--endpoint-url URL']],
     [['check-version', '--help'], /^usage: npm run -s ami -- check-version /, ['--source-url URL', '10', '11']],
@@ -205,7 +217,12 @@ describe('help and version', () => {
     expect(r.stdout).toMatch(usage);
     expect(r.stdout).toContain('exit codes:');
     for (const code of ['0', '1', '2', '3']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
-    for (const text of mentions) expect(r.stdout).toMatch(/^\d+$/.test(text) ? new RegExp(`^  ${text} +\\S`, 'm') : new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    for (const text of mentions)
+      expect(r.stdout).toMatch(
+        /^\d+$/.test(text)
+          ? new RegExp(`^  ${text} +\\S`, 'm')
+          : new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      );
   });
 
   test('--version prints the package version (in bake and check-version, --version is the Neo4j version)', async () => {

@@ -12,7 +12,14 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { MOTO_CLIENT_CONFIG } from '../../support/moto';
-import { TAG_BUILD_SCRIPT_HASH, TAG_BUILDER, TAG_BUILD_STATE, TAG_BUILD_STEP, TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
+import {
+  TAG_BUILD_SCRIPT_HASH,
+  TAG_BUILDER,
+  TAG_BUILD_STATE,
+  TAG_BUILD_STEP,
+  TAG_NEO4J_EDITION,
+  TAG_NEO4J_VERSION,
+} from '../../../contracts/ami';
 import { buildScriptHash } from '../../../tools/ami/build-script';
 
 /** Base image pin used in the tests: moto cannot hold Canonical's images, so the test account owns one by that name. */

@@ -29,7 +29,9 @@ beforeAll(async () => {
   synthesizeAll(outdir);
   stackDir = path.join(outdir, 'stacks', 'staging');
   const json = JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
-  const bake = Object.values(json.resource.null_resource)[0] as { provisioner: { 'local-exec': { command: string } }[] };
+  const bake = Object.values(json.resource.null_resource)[0] as {
+    provisioner: { 'local-exec': { command: string } }[];
+  };
   // Terraform fills in the two references at apply time.
   command = bake.provisioner[0]['local-exec'].command
     .replace(/\$\{aws_subnet\.[^}]+\.id\}/, 'subnet-0123456789abcdef0')
@@ -60,7 +62,7 @@ function runAsTerraform() {
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
-test('the command is the documented bake with the config\'s version and edition', () => {
+test("the command is the documented bake with the config's version and edition", () => {
   const { version, edition } = environmentConfig('staging').neo4j;
   expect(command).toBe(
     `npm run -s ami -- bake --edition ${edition} --version ${version} --region af-south-1 --keep 3 ` +

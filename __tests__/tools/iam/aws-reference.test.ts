@@ -9,7 +9,12 @@ import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
 import { environment } from '../../constructs/helpers';
 import { IamReference, loadIamReference } from '../../../lib/iam-reference';
-import { committedUnscopableActions, parseUnscopableRego, renderUnscopableRego, REQUEST_TAG_SCOPED_WRITES } from '../../../policies/build/unscopable';
+import {
+  committedUnscopableActions,
+  parseUnscopableRego,
+  renderUnscopableRego,
+  REQUEST_TAG_SCOPED_WRITES,
+} from '../../../policies/build/unscopable';
 
 interface Statement {
   Sid?: string;
@@ -39,7 +44,8 @@ function problems(ref: IamReference, where: string, s: Statement): string[] {
   for (const operator of Object.values(s.Condition ?? {})) {
     for (const key of Object.keys(operator)) {
       const services = new Set(actions.map((a) => a.split(':')[0]));
-      if (![...services].some((service) => ref.knowsConditionKey(service, key))) out.push(`${where}: unknown condition key ${key}`);
+      if (![...services].some((service) => ref.knowsConditionKey(service, key)))
+        out.push(`${where}: unknown condition key ${key}`);
     }
   }
   return out;
@@ -54,16 +60,25 @@ test('the reference itself is loaded and answers (a check that can fail)', () =>
   expect(problems(ref, 't', { Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: '*' })).toEqual([
     't: ecs:UpdateService on "*" but AWS scopes it to service',
   ]);
-  expect(problems(ref, 't', { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'x', Condition: { StringEquals: { 'iam:NoSuchKey': 'y' } } })).toEqual([
-    't: unknown condition key iam:NoSuchKey',
-  ]);
+  expect(
+    problems(ref, 't', {
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: 'x',
+      Condition: { StringEquals: { 'iam:NoSuchKey': 'y' } },
+    }),
+  ).toEqual(['t: unknown condition key iam:NoSuchKey']);
 });
 
 test('the "allowed on *" list the generator checks against is the gate\'s, generated from this reference', () => {
   expect(committedUnscopableActions()).toEqual(parseUnscopableRego(renderUnscopableRego(ref)));
   // The writes it allows on "*" only under request tags: writes AWS defines without a resource type.
   for (const action of Object.keys(REQUEST_TAG_SCOPED_WRITES)) {
-    expect({ action, types: ref.resourceTypes(action), level: ref.accessLevel(action) }).toEqual({ action, types: [], level: 'Write' });
+    expect({ action, types: ref.resourceTypes(action), level: ref.accessLevel(action) }).toEqual({
+      action,
+      types: [],
+      level: 'Write',
+    });
   }
 });
 
@@ -72,21 +87,31 @@ test('the generated deployer policies and boundary: real actions, "*" only where
     policies: { name: string; document: { Statement: Statement[] } }[];
   };
   expect(set.policies.length).toBeGreaterThanOrEqual(5);
-  const found = set.policies.flatMap((p) => p.document.Statement.flatMap((s, i) => problems(ref, `${p.name}#${s.Sid ?? i}`, s)));
-  expect(found).toEqual([]);
-});
-
-test.each(['staging', 'production'] as const)('%s stack roles: real actions, "*" only where AWS allows nothing else', (env) => {
-  const documents = (environment(env).json.data?.aws_iam_policy_document ?? {}) as Record<string, { statement: Record<string, any>[] }>;
-  const found = Object.entries(documents).flatMap(([id, doc]) =>
-    doc.statement.flatMap((s, i) =>
-      problems(ref, `${id}#${s.sid ?? i}`, {
-        Effect: s.effect ?? 'Allow',
-        Action: s.actions,
-        Resource: s.resources,
-        Condition: s.condition ? Object.fromEntries(s.condition.map((c: any) => [c.test, { [c.variable]: c.values }])) : undefined,
-      }),
-    ),
+  const found = set.policies.flatMap((p) =>
+    p.document.Statement.flatMap((s, i) => problems(ref, `${p.name}#${s.Sid ?? i}`, s)),
   );
   expect(found).toEqual([]);
 });
+
+test.each(['staging', 'production'] as const)(
+  '%s stack roles: real actions, "*" only where AWS allows nothing else',
+  (env) => {
+    const documents = (environment(env).json.data?.aws_iam_policy_document ?? {}) as Record<
+      string,
+      { statement: Record<string, any>[] }
+    >;
+    const found = Object.entries(documents).flatMap(([id, doc]) =>
+      doc.statement.flatMap((s, i) =>
+        problems(ref, `${id}#${s.sid ?? i}`, {
+          Effect: s.effect ?? 'Allow',
+          Action: s.actions,
+          Resource: s.resources,
+          Condition: s.condition
+            ? Object.fromEntries(s.condition.map((c: any) => [c.test, { [c.variable]: c.values }]))
+            : undefined,
+        }),
+      ),
+    );
+    expect(found).toEqual([]);
+  },
+);

@@ -34,7 +34,11 @@ describe('iam:policy bad input', () => {
     ['resource', 'aws_kinesis_stream', 'aws_kinesis_stream'],
     ['data', 'aws_rds_cluster', 'data.aws_rds_cluster'],
   ])('an unknown %s type fails naming it: %s', (kind, type, named) => {
-    const e = errorOf(() => generateForProject(broken('production', (j) => (j[kind] = { ...j[kind], [type]: { x: { name: 'credex-production-x' } } }))));
+    const e = errorOf(() =>
+      generateForProject(
+        broken('production', (j) => (j[kind] = { ...j[kind], [type]: { x: { name: 'credex-production-x' } } })),
+      ),
+    );
     expect(e.message).toContain(named);
     expect(e.message).toContain('no action map');
     expect(e.message).toContain('tools/iam/actions/');
@@ -50,7 +54,9 @@ describe('iam:policy bad input', () => {
         }),
       ),
     );
-    expect(e.message).toMatch(/aws_cloudwatch_metric_alarm\.\S+ \(stack staging\): alarm_name "credex-production-cpu" is outside/);
+    expect(e.message).toMatch(
+      /aws_cloudwatch_metric_alarm\.\S+ \(stack staging\): alarm_name "credex-production-cpu" is outside/,
+    );
     expect(e.message).toContain('tools/iam/actions/cloudwatch.ts');
   });
 
@@ -71,7 +77,9 @@ describe('iam:policy bad input', () => {
     const e = errorOf(() =>
       generateForProject(
         broken('staging', (j) => {
-          const [flowLogRole] = Object.entries(j.resource.aws_iam_role).find(([, r]: [string, any]) => r.name === 'credex-staging-flow-logs')!;
+          const [flowLogRole] = Object.entries(j.resource.aws_iam_role).find(
+            ([, r]: [string, any]) => r.name === 'credex-staging-flow-logs',
+          )!;
           const task = Object.values(j.resource.aws_ecs_task_definition)[0] as any;
           task.task_role_arn = `\${aws_iam_role.${flowLogRole}.arn}`;
         }),
@@ -96,12 +104,21 @@ describe('iam:policy bad input', () => {
   });
 
   it('the failure is a member of the CLI error family: kind input, exit code 2, as fields', () => {
-    const e = errorOf(() => generateForProject(broken('production', (j) => (j.resource = { ...j.resource, aws_kinesis_stream: { x: { name: 'credex-production-x' } } }))));
+    const e = errorOf(() =>
+      generateForProject(
+        broken(
+          'production',
+          (j) => (j.resource = { ...j.resource, aws_kinesis_stream: { x: { name: 'credex-production-x' } } }),
+        ),
+      ),
+    );
     expect(e).toMatchObject({ kind: 'input', exitCode: 2, name: 'IamPolicyError' });
   });
 
   it('a stack without the project/environment default tags fails (tag scoping depends on them)', () => {
-    const e = errorOf(() => generateForProject(broken('staging', (j) => (j.provider.aws[0].default_tags[0].tags.environment = 'production'))));
+    const e = errorOf(() =>
+      generateForProject(broken('staging', (j) => (j.provider.aws[0].default_tags[0].tags.environment = 'production'))),
+    );
     expect(e.message).toContain('default_tags');
   });
 
@@ -136,7 +153,9 @@ describe('iam:policy bad input', () => {
     });
 
     it('exits 2 when a stack was not synthesized', () => {
-      const run = spawnSync(process.execPath, [cli, '--stacks', path.join(dir, 'nothing-here'), '--check'], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [cli, '--stacks', path.join(dir, 'nothing-here'), '--check'], {
+        encoding: 'utf8',
+      });
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/^iam:policy: .*cdk\.tf\.json does not exist: the \w+ stack was not synthesized\n$/);
     });
@@ -147,7 +166,9 @@ describe('iam:policy bad input', () => {
       writeStacks(broken('staging', (j) => (j.resource.aws_s3_bucket_versioning = { v: { bucket: 'x' } })));
       const run = spawnSync(process.execPath, [cli, '--stacks', dir, '--check'], { encoding: 'utf8' });
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/^iam:policy: .* differ from what the stacks need; run npm run iam:policy and commit\n$/);
+      expect(run.stderr).toMatch(
+        /^iam:policy: .* differ from what the stacks need; run npm run iam:policy and commit\n$/,
+      );
     });
 
     it('--help: exit 0 with the options, examples and exit codes', () => {
@@ -155,14 +176,17 @@ describe('iam:policy bad input', () => {
       expect(run.status).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout).toMatch(/^usage: npm run -s iam:policy -- /);
-      for (const text of ['--check', '--stacks DIR', '--version', 'examples:', 'exit codes:']) expect(run.stdout).toContain(text);
+      for (const text of ['--check', '--stacks DIR', '--version', 'examples:', 'exit codes:'])
+        expect(run.stdout).toContain(text);
       for (const code of ['0', '1', '2']) expect(run.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
     });
 
     it('--version prints the package version', () => {
       const run = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
       expect(run.status).toBe(0);
-      expect(run.stdout).toBe(`iam:policy ${JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')).version}\n`);
+      expect(run.stdout).toBe(
+        `iam:policy ${JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')).version}\n`,
+      );
     });
 
     it('an unknown option: exit 2, one line', () => {
@@ -171,6 +195,5 @@ describe('iam:policy bad input', () => {
       expect(run.stderr).toBe('iam:policy: unknown option --chek (see --help)\n');
       expect(run.stdout).toBe('');
     });
-
   });
 });

@@ -5,7 +5,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEPLOY_DOCS_DIR, generateForProject, POLICY_SET_FILE, renderFiles, staleFiles } from '../../../tools/iam/files';
+import {
+  DEPLOY_DOCS_DIR,
+  generateForProject,
+  POLICY_SET_FILE,
+  renderFiles,
+  staleFiles,
+} from '../../../tools/iam/files';
 import { repoRoot } from '../../../lib/paths';
 import { copyStacks, synthesized } from './helpers';
 
@@ -24,7 +30,9 @@ describe('docs/deploy drift', () => {
     // A construct starts versioning the access-log bucket: a type the stacks did not have.
     const staging = stacks.find((s) => s.name === 'staging')!;
     expect(staging.json.resource.aws_s3_bucket_versioning).toBeUndefined();
-    staging.json.resource.aws_s3_bucket_versioning = { logs: { bucket: '${aws_s3_bucket.x.id}', versioning_configuration: { status: 'Enabled' } } };
+    staging.json.resource.aws_s3_bucket_versioning = {
+      logs: { bucket: '${aws_s3_bucket.x.id}', versioning_configuration: { status: 'Enabled' } },
+    };
     const set = generateForProject(stacks);
     const stale = staleFiles(set, docsDir);
     expect(stale).toContain(POLICY_SET_FILE);
@@ -36,7 +44,9 @@ describe('docs/deploy drift', () => {
     const stacks = copyStacks(synthesized().stacks);
     const production = stacks.find((s) => s.name === 'production')!;
     const roles = production.json.resource.aws_iam_role;
-    const [id, role] = Object.entries(roles).find(([, r]: [string, any]) => r.name === 'credex-production-flow-logs')! as [string, any];
+    const [id, role] = Object.entries(roles).find(
+      ([, r]: [string, any]) => r.name === 'credex-production-flow-logs',
+    )! as [string, any];
     roles.extra = { ...role, name: 'credex-production-flow-logs-2' };
     const flowLog = Object.values(production.json.resource.aws_flow_log)[0] as any;
     expect(flowLog.iam_role_arn).toBe(`\${aws_iam_role.${id}.arn}`);

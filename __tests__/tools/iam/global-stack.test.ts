@@ -38,8 +38,12 @@ describe('global stack', () => {
       'deployer policy set: no policies; run npm run iam:policy and commit generated/deployer-policies.json',
     );
     const [first, ...rest] = committed.policies;
-    expect(() => parseDeployerPolicySet({ ...committed, policies: [{ ...first, audience: 'everyone' }, ...rest] })).toThrow('a known audience');
-    expect(() => parseDeployerPolicySet({ ...committed, policies: [{ ...first, document: {} }, ...rest] })).toThrow(`${first.name} has no policy document`);
+    expect(() =>
+      parseDeployerPolicySet({ ...committed, policies: [{ ...first, audience: 'everyone' }, ...rest] }),
+    ).toThrow('a known audience');
+    expect(() => parseDeployerPolicySet({ ...committed, policies: [{ ...first, document: {} }, ...rest] })).toThrow(
+      `${first.name} has no policy document`,
+    );
   });
 
   it('keeps the ECR repository', () => {
@@ -50,7 +54,9 @@ describe('global stack', () => {
     for (const env of ['staging', 'production']) {
       const user = byName(r, 'aws_iam_user', `credex-core-${env}-deployment`);
       expect(user.path).toBe('/credex-deployers/');
-      const membership = values(r, 'aws_iam_user_group_membership').find((m) => m.user.includes(idOf(r, 'aws_iam_user', `credex-core-${env}-deployment`)))!;
+      const membership = values(r, 'aws_iam_user_group_membership').find((m) =>
+        m.user.includes(idOf(r, 'aws_iam_user', `credex-core-${env}-deployment`)),
+      )!;
       expect(membership.groups).toEqual([
         `\${aws_iam_group.${idOf(r, 'aws_iam_group', 'credex-core-deployment')}.name}`,
         `\${aws_iam_group.${idOf(r, 'aws_iam_group', `credex-core-${env}-deployment`)}.name}`,
@@ -65,9 +71,17 @@ describe('global stack', () => {
     const attached = (group: string) =>
       values(r, 'aws_iam_group_policy_attachment')
         .filter((a) => a.group === `\${aws_iam_group.${idOf(r, 'aws_iam_group', group)}.name}`)
-        .map((a) => Object.entries(r.aws_iam_policy).find(([id]) => a.policy_arn === `\${aws_iam_policy.${id}.arn}`)![1].name)
+        .map(
+          (a) =>
+            Object.entries(r.aws_iam_policy).find(([id]) => a.policy_arn === `\${aws_iam_policy.${id}.arn}`)![1].name,
+        )
         .sort();
-    expect(attached('credex-core-deployment')).toEqual(committedDeployerPolicies.policies.filter((p) => p.audience === 'shared').map((p) => p.name).sort());
+    expect(attached('credex-core-deployment')).toEqual(
+      committedDeployerPolicies.policies
+        .filter((p) => p.audience === 'shared')
+        .map((p) => p.name)
+        .sort(),
+    );
     expect(attached('credex-core-deployment')).toContain('credex-core-permissions');
     for (const env of ['staging', 'production']) {
       const names = attached(`credex-core-${env}-deployment`);
@@ -82,19 +96,24 @@ describe('global stack', () => {
     const policy: string = shared.policy;
     expect(policy).not.toContain('${aws:PrincipalAccount}');
     expect(policy).toContain('${data.aws_caller_identity.');
-    const asGenerated = JSON.parse(policy.replace(/\$\{data\.aws_caller_identity\.[A-Za-z0-9_]+\.account_id\}/g, '${aws:PrincipalAccount}'));
+    const asGenerated = JSON.parse(
+      policy.replace(/\$\{data\.aws_caller_identity\.[A-Za-z0-9_]+\.account_id\}/g, '${aws:PrincipalAccount}'),
+    );
     expect(asGenerated).toEqual(generated.document);
     const boundary = byName(r, 'aws_iam_policy', 'credex-permissions-boundary');
     expect(boundary.policy).toContain('$${aws:PrincipalTag/environment}');
     expect(boundary.policy).not.toMatch(/[^$]\$\{aws:/);
   });
 
-  it('trusts GitHub OIDC only for this repository and the environment\'s branch or GitHub environment', () => {
+  it("trusts GitHub OIDC only for this repository and the environment's branch or GitHub environment", () => {
     const provider = values(r, 'aws_iam_openid_connect_provider');
     expect(provider).toHaveLength(1);
     expect(provider[0].url).toBe('https://token.actions.githubusercontent.com');
     expect(provider[0].client_id_list).toEqual(['sts.amazonaws.com']);
-    for (const [env, branch] of [['staging', 'stage'], ['production', 'prod']]) {
+    for (const [env, branch] of [
+      ['staging', 'stage'],
+      ['production', 'prod'],
+    ]) {
       const role = byName(r, 'aws_iam_role', `credex-github-deploy-${env}`);
       expect(role.path).toBe('/credex-deployers/');
       const trust: string = role.assume_role_policy;
@@ -106,8 +125,13 @@ describe('global stack', () => {
       expect(trust).not.toMatch(/StringLike|\*/);
       const other = env === 'staging' ? 'production' : 'staging';
       expect(trust).not.toContain(other);
-      const attachments = values(r, 'aws_iam_role_policy_attachment').filter((a) => a.role === `\${aws_iam_role.${idOf(r, 'aws_iam_role', `credex-github-deploy-${env}`)}.name}`);
-      const names = attachments.map((a) => Object.entries(r.aws_iam_policy).find(([id]) => a.policy_arn === `\${aws_iam_policy.${id}.arn}`)![1].name);
+      const attachments = values(r, 'aws_iam_role_policy_attachment').filter(
+        (a) => a.role === `\${aws_iam_role.${idOf(r, 'aws_iam_role', `credex-github-deploy-${env}`)}.name}`,
+      );
+      const names = attachments.map(
+        (a) =>
+          Object.entries(r.aws_iam_policy).find(([id]) => a.policy_arn === `\${aws_iam_policy.${id}.arn}`)![1].name,
+      );
       expect(names).toContain('credex-core-permissions');
       expect(names.some((n) => n.startsWith(`credex-core-${other}-`))).toBe(false);
       expect(names.filter((n) => n.startsWith(`credex-core-${env}-permissions`)).length).toBeGreaterThan(0);
@@ -117,8 +141,15 @@ describe('global stack', () => {
   it('rejects a repository that is not owner/name, and a set without the boundary', () => {
     const app: App = Testing.app();
     const stack = new GlobalStack(app, 'g2', { global: globalConfig, deployerPolicies: committedDeployerPolicies });
-    expect(() => new GithubOidc(stack, 'oidc', { repository: 'credex-core', environments: [], sharedPolicies: [] })).toThrow(/owner\/name/);
-    const noBoundary = { ...committedDeployerPolicies, policies: committedDeployerPolicies.policies.filter((p) => p.audience !== 'boundary') };
-    expect(() => new GlobalStack(Testing.app(), 'g3', { global: globalConfig, deployerPolicies: noBoundary })).toThrow(/boundary/);
+    expect(
+      () => new GithubOidc(stack, 'oidc', { repository: 'credex-core', environments: [], sharedPolicies: [] }),
+    ).toThrow(/owner\/name/);
+    const noBoundary = {
+      ...committedDeployerPolicies,
+      policies: committedDeployerPolicies.policies.filter((p) => p.audience !== 'boundary'),
+    };
+    expect(() => new GlobalStack(Testing.app(), 'g3', { global: globalConfig, deployerPolicies: noBoundary })).toThrow(
+      /boundary/,
+    );
   });
 });

@@ -4,11 +4,20 @@
  * the permissions boundary, no IAM user/group/policy changes at all, and every part within IAM's size limit.
  */
 import { DeployerPolicySet, GeneratedPolicy, PolicyStatement } from '../../../contracts/deployer-policies';
-import { committedUnscopableActions, REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../../policies/build/unscopable';
+import {
+  committedUnscopableActions,
+  REQUEST_TAG_SCOPED_WRITES,
+  unscopableMatcher,
+} from '../../../policies/build/unscopable';
 import { ROLE_NAME_PATTERNS } from '../../../tools/iam/actions';
 import { globalConfig } from '../../../config';
 import { generateForProject } from '../../../tools/iam/files';
-import { deployedSize, generateDeployerPolicies, IamPolicyError, MANAGED_POLICY_SIZE_LIMIT } from '../../../tools/iam/generate';
+import {
+  deployedSize,
+  generateDeployerPolicies,
+  IamPolicyError,
+  MANAGED_POLICY_SIZE_LIMIT,
+} from '../../../tools/iam/generate';
 import { conditionValues, synthesized } from './helpers';
 
 let set: DeployerPolicySet;
@@ -17,9 +26,19 @@ beforeAll(() => {
 });
 
 const all = (): readonly GeneratedPolicy[] => set.policies;
-const of = (audience: string): PolicyStatement[] => set.policies.filter((p) => p.audience === audience).flatMap((p) => p.document.Statement);
+const of = (audience: string): PolicyStatement[] =>
+  set.policies.filter((p) => p.audience === audience).flatMap((p) => p.document.Statement);
 const deployer = (): PolicyStatement[] => ['shared', 'staging', 'production'].flatMap(of);
-const glob = (p: string) => new RegExp('^' + p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\?/g, '.').replace(/\*/g, '.*') + '$', 'i');
+const glob = (p: string) =>
+  new RegExp(
+    '^' +
+      p
+        .replace(/[.+^$()|[\]\\]/g, '\\$&')
+        .replace(/\?/g, '.')
+        .replace(/\*/g, '.*') +
+      '$',
+    'i',
+  );
 
 describe('generated deployer policies', () => {
   it('has the shared policy, per-environment policies and the boundary, each within the managed-policy limit', () => {
@@ -71,7 +90,9 @@ describe('generated deployer policies', () => {
     expect(() => generate(committedUnscopableActions())).not.toThrow();
     const withoutIdentity = committedUnscopableActions().filter((a) => a !== 'sts:getcalleridentity');
     expect(() => generate(withoutIdentity)).toThrow(IamPolicyError);
-    expect(() => generate(withoutIdentity)).toThrow('grants sts:GetCallerIdentity on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts)');
+    expect(() => generate(withoutIdentity)).toThrow(
+      'grants sts:GetCallerIdentity on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts)',
+    );
   });
 
   it('keeps staging and production apart: neither document names the other environment', () => {
@@ -82,7 +103,10 @@ describe('generated deployer policies', () => {
     // Every environment-scoped statement carries the environment in its ARNs or its tag condition.
     for (const env of ['staging', 'production']) {
       for (const st of of(env)) {
-        expect(JSON.stringify(st).includes(env) || JSON.stringify(st).includes(env === 'staging' ? 'neo4j_stage_' : 'neo4j_prod_')).toBe(true);
+        expect(
+          JSON.stringify(st).includes(env) ||
+            JSON.stringify(st).includes(env === 'staging' ? 'neo4j_stage_' : 'neo4j_prod_'),
+        ).toBe(true);
       }
     }
   });
@@ -90,13 +114,19 @@ describe('generated deployer policies', () => {
   it("no literal name of one environment's stack falls inside the other's ARN patterns", () => {
     const { stacks } = synthesized();
     const nameAttrs = ['name', 'alarm_name', 'dashboard_name', 'family', 'bucket_prefix'];
-    for (const [mine, other] of [['staging', 'production'], ['production', 'staging']]) {
-      const otherArns = of(other).flatMap((s) => s.Resource).filter((r) => r !== '*');
+    for (const [mine, other] of [
+      ['staging', 'production'],
+      ['production', 'staging'],
+    ]) {
+      const otherArns = of(other)
+        .flatMap((s) => s.Resource)
+        .filter((r) => r !== '*');
       const names: string[] = [];
       const json = stacks.find((s) => s.name === mine)!.json;
       for (const byName of Object.values(json.resource ?? {})) {
         for (const body of Object.values(byName)) {
-          for (const a of nameAttrs) if (typeof body[a] === 'string' && !(body[a] as string).includes('${')) names.push(body[a] as string);
+          for (const a of nameAttrs)
+            if (typeof body[a] === 'string' && !(body[a] as string).includes('${')) names.push(body[a] as string);
         }
       }
       expect(names.length).toBeGreaterThan(20);
@@ -129,8 +159,15 @@ describe('generated deployer policies', () => {
         expect(roles).toContain(roleName);
       }
     }
-    expect([...services].sort()).toEqual(['dlm.amazonaws.com', 'ec2.amazonaws.com', 'ecs-tasks.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
-    const ecs = passed.filter((s) => conditionValues(s, 'iam:PassedToService')[0] === 'ecs-tasks.amazonaws.com').flatMap((s) => s.Resource);
+    expect([...services].sort()).toEqual([
+      'dlm.amazonaws.com',
+      'ec2.amazonaws.com',
+      'ecs-tasks.amazonaws.com',
+      'vpc-flow-logs.amazonaws.com',
+    ]);
+    const ecs = passed
+      .filter((s) => conditionValues(s, 'iam:PassedToService')[0] === 'ecs-tasks.amazonaws.com')
+      .flatMap((s) => s.Resource);
     expect(ecs.map((r) => r.split(':role/')[1]).sort()).toEqual([
       'credex-core-execution-production',
       'credex-core-execution-staging',
@@ -141,27 +178,45 @@ describe('generated deployer policies', () => {
 
   it('lets deployers create or change roles only with the permissions boundary, and only their environment roles', () => {
     const boundaryArn = 'arn:aws:iam::${aws:PrincipalAccount}:policy/credex-permissions-boundary';
-    const guarded = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'];
+    const guarded = [
+      'iam:CreateRole',
+      'iam:PutRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:AttachRolePolicy',
+      'iam:DetachRolePolicy',
+      'iam:PutRolePermissionsBoundary',
+      'iam:UpdateAssumeRolePolicy',
+    ];
     let seen = 0;
     for (const env of ['staging', 'production']) {
       for (const st of of(env)) {
         if (!st.Action.some((a) => guarded.includes(a))) continue;
         seen++;
         expect(conditionValues(st, 'iam:PermissionsBoundary')).toEqual([boundaryArn]);
-        const patterns = ROLE_NAME_PATTERNS.map((p) => `arn:aws:iam::\${aws:PrincipalAccount}:role/${p.replace('{env}', env)}`);
+        const patterns = ROLE_NAME_PATTERNS.map(
+          (p) => `arn:aws:iam::\${aws:PrincipalAccount}:role/${p.replace('{env}', env)}`,
+        );
         expect(st.Resource.sort()).toEqual(patterns.sort());
-        if (st.Action.includes('iam:CreateRole')) expect(conditionValues(st, 'aws:RequestTag/environment')).toEqual([env]);
+        if (st.Action.includes('iam:CreateRole'))
+          expect(conditionValues(st, 'aws:RequestTag/environment')).toEqual([env]);
         if (st.Action.includes('iam:AttachRolePolicy')) {
-          expect(conditionValues(st, 'iam:PolicyARN').every((a) => a.startsWith('arn:aws:iam::aws:policy/'))).toBe(true);
+          expect(conditionValues(st, 'iam:PolicyARN').every((a) => a.startsWith('arn:aws:iam::aws:policy/'))).toBe(
+            true,
+          );
         }
       }
     }
     expect(seen).toBeGreaterThanOrEqual(6);
-    expect(deployer().filter((s) => s.Action.some((a) => guarded.includes(a))).every((s) => s.Condition)).toBe(true);
+    expect(
+      deployer()
+        .filter((s) => s.Action.some((a) => guarded.includes(a)))
+        .every((s) => s.Condition),
+    ).toBe(true);
   });
 
   it('grants no IAM user, group, policy or boundary-removal action, and no role outside the credex patterns', () => {
-    const forbidden = /^iam:(.*User.*|.*Group.*|CreatePolicy.*|DeletePolicy.*|SetDefaultPolicyVersion|DeleteRolePermissionsBoundary|CreateAccessKey|UpdateAccessKey|PassRole\*)$/;
+    const forbidden =
+      /^iam:(.*User.*|.*Group.*|CreatePolicy.*|DeletePolicy.*|SetDefaultPolicyVersion|DeleteRolePermissionsBoundary|CreateAccessKey|UpdateAccessKey|PassRole\*)$/;
     for (const st of deployer()) {
       for (const a of st.Action) expect(a).not.toMatch(forbidden);
       if (st.Action.some((a) => a.startsWith('iam:'))) {
@@ -174,13 +229,15 @@ describe('generated deployer policies', () => {
     }
   });
 
-  it('the boundary holds workload actions only, scoped to the role\'s own environment tag', () => {
+  it("the boundary holds workload actions only, scoped to the role's own environment tag", () => {
     const boundary = of('boundary');
     expect(boundary.flatMap((s) => s.Action).some((a) => a.startsWith('iam:') || a.startsWith('sts:'))).toBe(false);
     const secrets = boundary.filter((s) => s.Action.includes('secretsmanager:GetSecretValue'));
     expect(secrets.length).toBeGreaterThan(0);
     for (const st of secrets) {
-      const scoped = st.Resource.every((r) => r.includes('${aws:PrincipalTag/environment}')) || conditionValues(st, 'aws:PrincipalTag/environment').length === 1;
+      const scoped =
+        st.Resource.every((r) => r.includes('${aws:PrincipalTag/environment}')) ||
+        conditionValues(st, 'aws:PrincipalTag/environment').length === 1;
       expect(scoped).toBe(true);
     }
     expect(JSON.stringify(boundary)).not.toMatch(/credex-core\/(staging|production)\//);
@@ -192,13 +249,17 @@ describe('generated deployer policies', () => {
     expect(push.Resource).toEqual(['arn:aws:ecr:af-south-1:${aws:PrincipalAccount}:repository/credex-core']);
     for (const env of ['staging', 'production']) {
       const st = of(env);
-      const state = st.find((s) => s.Action.includes('s3:PutObject') && s.Resource.some((r) => r.includes('credex-terraform-state')))!;
+      const state = st.find(
+        (s) => s.Action.includes('s3:PutObject') && s.Resource.some((r) => r.includes('credex-terraform-state')),
+      )!;
       expect(state.Resource).toEqual([
         `arn:aws:s3:::credex-terraform-state/credex-infra/${env}.tfstate`,
         `arn:aws:s3:::credex-terraform-state/credex-infra/${env}.tfstate.tflock`,
       ]);
       const put = st.filter((s) => s.Action.includes('secretsmanager:PutSecretValue')).flatMap((s) => s.Resource);
-      expect(put).toContain(`arn:aws:secretsmanager:af-south-1:\${aws:PrincipalAccount}:secret:credex-core/${env}/app-??????`);
+      expect(put).toContain(
+        `arn:aws:secretsmanager:af-south-1:\${aws:PrincipalAccount}:secret:credex-core/${env}/app-??????`,
+      );
       expect(st.some((s) => s.Action.includes('ecs:UpdateService'))).toBe(true);
     }
     expect(JSON.stringify(deployer())).not.toContain('credex-infra/global.tfstate');

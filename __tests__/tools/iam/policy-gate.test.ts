@@ -24,8 +24,12 @@ interface Report {
 }
 
 function check(file: string): { status: number | null; report: Report } {
-  const run = spawnSync('npm', ['run', '-s', 'policy-check', '--', '--input', file, '--format', 'json'], { cwd: root, encoding: 'utf8' });
-  if (run.status === 2 || !run.stdout.trim().startsWith('{')) throw new Error(`policy-check could not judge ${file}: ${run.stderr || run.stdout}`);
+  const run = spawnSync('npm', ['run', '-s', 'policy-check', '--', '--input', file, '--format', 'json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (run.status === 2 || !run.stdout.trim().startsWith('{'))
+    throw new Error(`policy-check could not judge ${file}: ${run.stderr || run.stdout}`);
   return { status: run.status, report: JSON.parse(run.stdout) as Report };
 }
 
@@ -39,7 +43,10 @@ gate('generated policies through the policy gate', () => {
   it('every committed document passes with no deny finding and no waiver', () => {
     const resource: Record<string, Record<string, unknown>> = { aws_iam_policy: {} };
     for (const p of committedDeployerPolicies.policies) {
-      resource.aws_iam_policy[p.name.replace(/[^A-Za-z0-9_]/g, '_')] = { name: p.name, policy: renderPolicyDocument(p.document, '123456789012') };
+      resource.aws_iam_policy[p.name.replace(/[^A-Za-z0-9_]/g, '_')] = {
+        name: p.name,
+        policy: renderPolicyDocument(p.document, '123456789012'),
+      };
     }
     const file = path.join(dir, 'generated.tf.json');
     writeFileSync(file, JSON.stringify({ resource }));
@@ -63,7 +70,12 @@ gate('generated policies through the policy gate', () => {
     const doc = JSON.parse(JSON.stringify(shared.document));
     doc.Statement[0].Action = ['ec2:*'];
     const file = path.join(dir, 'broken.tf.json');
-    writeFileSync(file, JSON.stringify({ resource: { aws_iam_policy: { broken: { name: 'broken', policy: renderPolicyDocument(doc, '123456789012') } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        resource: { aws_iam_policy: { broken: { name: 'broken', policy: renderPolicyDocument(doc, '123456789012') } } },
+      }),
+    );
     const { status, report } = check(file);
     expect(status).toBe(1);
     expect(report.findings.some((f) => f.severity === 'deny' && f.address === 'aws_iam_policy.broken')).toBe(true);

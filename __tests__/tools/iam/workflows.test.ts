@@ -13,7 +13,14 @@ const workflows = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 
 describe('workflows', () => {
   it('exist: pr-checks, deploy-staging, deploy-production, neo4j-version-check', () => {
-    expect(workflows).toEqual(expect.arrayContaining(['pr-checks.yml', 'deploy-staging.yml', 'deploy-production.yml', 'neo4j-version-check.yml']));
+    expect(workflows).toEqual(
+      expect.arrayContaining([
+        'pr-checks.yml',
+        'deploy-staging.yml',
+        'deploy-production.yml',
+        'neo4j-version-check.yml',
+      ]),
+    );
   });
 
   it.each(workflows)('%s pins every action to an exact version and starts from read-only permissions', (file) => {
@@ -77,7 +84,8 @@ describe('workflows', () => {
     expect(text).toContain('github/codeql-action/upload-sarif@');
     expect(text).toContain('security-events: write');
     expect(text).toContain('cdktf.out/stacks/*/cdk.tf.json');
-    for (const step of ['npm ci', 'npm run setup', 'npm run lint', 'npm run typecheck', 'npm test', 'npx cdktf synth']) expect(text).toContain(`run: ${step}`);
+    for (const step of ['npm ci', 'npm run setup', 'npm run lint', 'npm run typecheck', 'npm test', 'npx cdktf synth'])
+      expect(text).toContain(`run: ${step}`);
   });
 
   it('the Neo4j check treats exit 10 as "update available" and any other non-zero as a failure', () => {

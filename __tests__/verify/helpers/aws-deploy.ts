@@ -1,7 +1,16 @@
 /** Creates, with AWS SDK v3 against moto, what a staging deploy would: VPC, target group, cluster, service, secret. */
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  CreateTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { MOTO_CLIENT_CONFIG } from '../../support/moto';
 
@@ -20,10 +29,25 @@ export async function deploy(endpoint: string, secret: Record<string, string> | 
   try {
     const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.10.0.0/16' }));
     const tg = await elb.send(
-      new CreateTargetGroupCommand({ Name: 'credex-api-staging', Protocol: 'HTTP', Port: 5000, VpcId: vpc.Vpc!.VpcId!, TargetType: 'ip', HealthCheckPath: '/health' }),
+      new CreateTargetGroupCommand({
+        Name: 'credex-api-staging',
+        Protocol: 'HTTP',
+        Port: 5000,
+        VpcId: vpc.Vpc!.VpcId!,
+        TargetType: 'ip',
+        HealthCheckPath: '/health',
+      }),
     );
     const targetGroupArn = tg.TargetGroups![0].TargetGroupArn!;
-    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: '10.10.10.21', Port: 5000 }, { Id: '10.10.11.22', Port: 5000 }] }));
+    await elb.send(
+      new RegisterTargetsCommand({
+        TargetGroupArn: targetGroupArn,
+        Targets: [
+          { Id: '10.10.10.21', Port: 5000 },
+          { Id: '10.10.11.22', Port: 5000 },
+        ],
+      }),
+    );
     await ecs.send(new CreateClusterCommand({ clusterName: 'credex-staging' }));
     const image = '123456789012.dkr.ecr.af-south-1.amazonaws.com/credex-api:abc123';
     const td = await ecs.send(
@@ -51,12 +75,16 @@ export async function deploy(endpoint: string, secret: Record<string, string> | 
     const next = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'credex-api-staging',
-        containerDefinitions: [{ name: 'api', image: image.replace('abc123', 'def456'), essential: true, memory: 1024 }],
+        containerDefinitions: [
+          { name: 'api', image: image.replace('abc123', 'def456'), essential: true, memory: 1024 },
+        ],
       }),
     );
     let neo4jSecretArn = 'arn:aws:secretsmanager:af-south-1:123456789012:secret:neo4j_stage_secrets-AbCdEf';
     if (secret) {
-      const created = await sm.send(new CreateSecretCommand({ Name: 'neo4j_stage_secrets', SecretString: JSON.stringify(secret) }));
+      const created = await sm.send(
+        new CreateSecretCommand({ Name: 'neo4j_stage_secrets', SecretString: JSON.stringify(secret) }),
+      );
       neo4jSecretArn = created.ARN!;
     }
     return {
@@ -76,4 +104,3 @@ export async function deploy(endpoint: string, secret: Record<string, string> | 
     [ec2, elb, ecs, sm].forEach((c) => c.destroy());
   }
 }
-

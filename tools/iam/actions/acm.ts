@@ -7,7 +7,11 @@ export const ACM: ServiceActions = {
     note: "finds the environment's ISSUED certificate by domain (the ARN has a generated id)",
     grants: [
       star('AcmList', ['acm:ListCertificates']),
-      { sid: 'AcmRead', actions: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'], resources: [arn('acm', 'certificate/*')] },
+      {
+        sid: 'AcmRead',
+        actions: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'],
+        resources: [arn('acm', 'certificate/*')],
+      },
     ],
   },
 };

@@ -6,7 +6,8 @@ import { ANY, coreName, ENV, envName, envSuffixedName } from '../../../contracts
 import { Grant } from '../types';
 
 /** A regional ARN of this account. */
-export const arn = (service: string, resource: string): string => `arn:{partition}:${service}:{region}:{account}:${resource}`;
+export const arn = (service: string, resource: string): string =>
+  `arn:{partition}:${service}:{region}:{account}:${resource}`;
 /** Every EC2 resource of a type, e.g. ec2('vpc') (scoped further by tags). */
 export const ec2 = (type: string): string => arn('ec2', `${type}/*`);
 /** Public and own AMIs/snapshots: their ARNs have no account. */

@@ -13,7 +13,14 @@ export const CLOUDWATCH: ServiceActions = {
     grants: [
       {
         sid: 'Alarm',
-        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
+        actions: [
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:TagResource',
+          'cloudwatch:UntagResource',
+          'cloudwatch:ListTagsForResource',
+        ],
         resources: [arn('cloudwatch', `alarm:${alarms}`)],
       },
     ],

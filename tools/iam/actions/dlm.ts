@@ -13,7 +13,14 @@ export const DLM: ServiceActions = {
       { sid: 'DlmCreate', actions: ['dlm:CreateLifecyclePolicy'], resources: ['*'], condition: 'request-tag' },
       {
         sid: 'DlmChange',
-        actions: ['dlm:GetLifecyclePolicy', 'dlm:UpdateLifecyclePolicy', 'dlm:DeleteLifecyclePolicy', 'dlm:ListTagsForResource', 'dlm:TagResource', 'dlm:UntagResource'],
+        actions: [
+          'dlm:GetLifecyclePolicy',
+          'dlm:UpdateLifecyclePolicy',
+          'dlm:DeleteLifecyclePolicy',
+          'dlm:ListTagsForResource',
+          'dlm:TagResource',
+          'dlm:UntagResource',
+        ],
         resources: dlmPolicyArns,
         condition: 'resource-tag',
       },

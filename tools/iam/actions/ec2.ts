@@ -10,8 +10,12 @@ import { ec2, ec2Global, ENV_NAMES, ENV_SUFFIXED_NAMES, star } from './arns';
 
 /** Create with tags, change and delete by tag: the shape of every EC2 resource with a generated id. */
 const ec2Tagged = (sid: string, type: string, create: string[], change: string[]): Grant[] => [
-  ...(create.length ? [{ sid: `${sid}Create`, actions: create, resources: [ec2(type)], condition: 'request-tag' as const }] : []),
-  ...(change.length ? [{ sid: `${sid}Change`, actions: change, resources: [ec2(type)], condition: 'resource-tag' as const }] : []),
+  ...(create.length
+    ? [{ sid: `${sid}Create`, actions: create, resources: [ec2(type)], condition: 'request-tag' as const }]
+    : []),
+  ...(change.length
+    ? [{ sid: `${sid}Change`, actions: change, resources: [ec2(type)], condition: 'resource-tag' as const }]
+    : []),
 ];
 /** The parent resources a create or change touches (the VPC a subnet goes in), which must be this environment's. */
 const ec2Parents = (sid: string, actions: string[], types: string[]): Grant => ({
@@ -20,7 +24,9 @@ const ec2Parents = (sid: string, actions: string[], types: string[]): Grant => (
   resources: types.map(ec2),
   condition: 'resource-tag',
 });
-const ec2Tags = (createAction: string, ...types: string[]): TagOnCreate[] => [{ service: 'ec2', createAction, resources: types.map(ec2) }];
+const ec2Tags = (createAction: string, ...types: string[]): TagOnCreate[] => [
+  { service: 'ec2', createAction, resources: types.map(ec2) },
+];
 
 /** aws_vpc_security_group_{ingress,egress}_rule: a tagged rule on a tagged security group. */
 function securityGroupRule(direction: 'Ingress' | 'Egress'): TypeActions {
@@ -45,7 +51,12 @@ export const EC2: ServiceActions = {
   aws_vpc: {
     note: 'CreateVpc tagged; attributes; the provider also reads the default SG, NACL and main route table',
     grants: [
-      ...ec2Tagged('Vpc', 'vpc', ['ec2:CreateVpc'], ['ec2:DeleteVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcAttribute']),
+      ...ec2Tagged(
+        'Vpc',
+        'vpc',
+        ['ec2:CreateVpc'],
+        ['ec2:DeleteVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcAttribute'],
+      ),
       star('Ec2Read', [
         'ec2:DescribeVpcs',
         'ec2:DescribeNetworkAcls',
@@ -92,11 +103,12 @@ export const EC2: ServiceActions = {
   aws_internet_gateway: {
     note: 'create tagged, attach to / detach from the tagged VPC',
     grants: [
-      ...ec2Tagged('InternetGateway', 'internet-gateway', ['ec2:CreateInternetGateway'], [
-        'ec2:AttachInternetGateway',
-        'ec2:DetachInternetGateway',
-        'ec2:DeleteInternetGateway',
-      ]),
+      ...ec2Tagged(
+        'InternetGateway',
+        'internet-gateway',
+        ['ec2:CreateInternetGateway'],
+        ['ec2:AttachInternetGateway', 'ec2:DetachInternetGateway', 'ec2:DeleteInternetGateway'],
+      ),
       ec2Parents('InternetGateway', ['ec2:AttachInternetGateway', 'ec2:DetachInternetGateway'], ['vpc']),
       star('Ec2Read', ['ec2:DescribeInternetGateways']),
     ],
@@ -105,7 +117,12 @@ export const EC2: ServiceActions = {
   aws_eip: {
     note: 'allocate tagged, release',
     grants: [
-      ...ec2Tagged('ElasticIp', 'elastic-ip', ['ec2:AllocateAddress'], ['ec2:ReleaseAddress', 'ec2:DisassociateAddress']),
+      ...ec2Tagged(
+        'ElasticIp',
+        'elastic-ip',
+        ['ec2:AllocateAddress'],
+        ['ec2:ReleaseAddress', 'ec2:DisassociateAddress'],
+      ),
       star('Ec2Read', ['ec2:DescribeAddresses', 'ec2:DescribeAddressesAttribute']),
     ],
     tagOnCreate: ec2Tags('AllocateAddress', 'elastic-ip'),
@@ -150,8 +167,17 @@ export const EC2: ServiceActions = {
   aws_vpc_endpoint: {
     note: 'S3 gateway endpoint: create tagged in the tagged VPC, on tagged route tables',
     grants: [
-      ...ec2Tagged('VpcEndpoint', 'vpc-endpoint', ['ec2:CreateVpcEndpoint'], ['ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints']),
-      ec2Parents('VpcEndpoint', ['ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'], ['vpc', 'route-table', 'subnet', 'security-group']),
+      ...ec2Tagged(
+        'VpcEndpoint',
+        'vpc-endpoint',
+        ['ec2:CreateVpcEndpoint'],
+        ['ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints'],
+      ),
+      ec2Parents(
+        'VpcEndpoint',
+        ['ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'],
+        ['vpc', 'route-table', 'subnet', 'security-group'],
+      ),
       star('Ec2Read', ['ec2:DescribeVpcEndpoints', 'ec2:DescribePrefixLists', 'ec2:DescribeVpcEndpointServices']),
     ],
     tagOnCreate: ec2Tags('CreateVpcEndpoint', 'vpc-endpoint'),
@@ -170,18 +196,27 @@ export const EC2: ServiceActions = {
     note: 'create tagged in the tagged VPC; the provider revokes the default egress rule right after',
     names: { attributes: ['name', 'name_prefix'], patterns: [ENV_SUFFIXED_NAMES, ENV_NAMES] },
     grants: [
-      ...ec2Tagged('SecurityGroup', 'security-group', ['ec2:CreateSecurityGroup'], [
-        'ec2:DeleteSecurityGroup',
-        'ec2:RevokeSecurityGroupIngress',
-        'ec2:RevokeSecurityGroupEgress',
-        'ec2:AuthorizeSecurityGroupIngress',
-        'ec2:AuthorizeSecurityGroupEgress',
-        'ec2:ModifySecurityGroupRules',
-        'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
-        'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
-      ]),
+      ...ec2Tagged(
+        'SecurityGroup',
+        'security-group',
+        ['ec2:CreateSecurityGroup'],
+        [
+          'ec2:DeleteSecurityGroup',
+          'ec2:RevokeSecurityGroupIngress',
+          'ec2:RevokeSecurityGroupEgress',
+          'ec2:AuthorizeSecurityGroupIngress',
+          'ec2:AuthorizeSecurityGroupEgress',
+          'ec2:ModifySecurityGroupRules',
+          'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+          'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
+        ],
+      ),
       ec2Parents('SecurityGroup', ['ec2:CreateSecurityGroup'], ['vpc']),
-      star('Ec2Read', ['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeNetworkInterfaces']),
+      star('Ec2Read', [
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSecurityGroupRules',
+        'ec2:DescribeNetworkInterfaces',
+      ]),
     ],
     tagOnCreate: ec2Tags('CreateSecurityGroup', 'security-group'),
   },
@@ -192,13 +227,22 @@ export const EC2: ServiceActions = {
   aws_network_interface: {
     note: 'the stable Bolt address: create tagged in a tagged subnet with tagged security groups',
     grants: [
-      ...ec2Tagged('NetworkInterface', 'network-interface', ['ec2:CreateNetworkInterface'], [
-        'ec2:DeleteNetworkInterface',
-        'ec2:ModifyNetworkInterfaceAttribute',
-        'ec2:AttachNetworkInterface',
-        'ec2:DetachNetworkInterface',
-      ]),
-      ec2Parents('NetworkInterface', ['ec2:CreateNetworkInterface', 'ec2:ModifyNetworkInterfaceAttribute'], ['subnet', 'security-group']),
+      ...ec2Tagged(
+        'NetworkInterface',
+        'network-interface',
+        ['ec2:CreateNetworkInterface'],
+        [
+          'ec2:DeleteNetworkInterface',
+          'ec2:ModifyNetworkInterfaceAttribute',
+          'ec2:AttachNetworkInterface',
+          'ec2:DetachNetworkInterface',
+        ],
+      ),
+      ec2Parents(
+        'NetworkInterface',
+        ['ec2:CreateNetworkInterface', 'ec2:ModifyNetworkInterfaceAttribute'],
+        ['subnet', 'security-group'],
+      ),
       star('Ec2Read', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeNetworkInterfaceAttribute']),
     ],
     tagOnCreate: ec2Tags('CreateNetworkInterface', 'network-interface'),
@@ -206,8 +250,18 @@ export const EC2: ServiceActions = {
   aws_instance: {
     note: 'RunInstances tagged (instance, root volume) on a tagged ENI with a credex instance profile; stop/start/modify/terminate by tag',
     grants: [
-      { sid: 'InstanceCreate', actions: ['ec2:RunInstances'], resources: [ec2('instance'), ec2('volume')], condition: 'request-tag' },
-      { sid: 'InstanceParents', actions: ['ec2:RunInstances'], resources: [ec2('network-interface'), ec2('subnet'), ec2('security-group')], condition: 'resource-tag' },
+      {
+        sid: 'InstanceCreate',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2('instance'), ec2('volume')],
+        condition: 'request-tag',
+      },
+      {
+        sid: 'InstanceParents',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2('network-interface'), ec2('subnet'), ec2('security-group')],
+        condition: 'resource-tag',
+      },
       // Only the images the AMI command baked (the AMI marker tag), of this account.
       {
         sid: 'InstanceImage',
@@ -220,7 +274,10 @@ export const EC2: ServiceActions = {
         sid: 'InstanceImageSnapshot',
         actions: ['ec2:RunInstances'],
         resources: [ec2Global('snapshot')],
-        condition: { StringEquals: { 'ec2:Owner': '{account}' }, StringEqualsIfExists: { [`aws:ResourceTag/${AMI_MARKER_TAG}`]: AMI_MARKER } },
+        condition: {
+          StringEquals: { 'ec2:Owner': '{account}' },
+          StringEqualsIfExists: { [`aws:ResourceTag/${AMI_MARKER_TAG}`]: AMI_MARKER },
+        },
       },
       {
         sid: 'InstanceChange',
@@ -261,7 +318,12 @@ export const EC2: ServiceActions = {
     note: 'attach a tagged volume to a tagged instance (stop_instance_before_detaching stops it first)',
     grants: [
       ec2Parents('VolumeAttachment', ['ec2:AttachVolume', 'ec2:DetachVolume'], ['instance', 'volume']),
-      { sid: 'InstanceChange', actions: ['ec2:StopInstances', 'ec2:StartInstances'], resources: [ec2('instance')], condition: 'resource-tag' },
+      {
+        sid: 'InstanceChange',
+        actions: ['ec2:StopInstances', 'ec2:StartInstances'],
+        resources: [ec2('instance')],
+        condition: 'resource-tag',
+      },
       star('Ec2Read', ['ec2:DescribeVolumes', 'ec2:DescribeInstances']),
     ],
   },

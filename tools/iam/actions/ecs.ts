@@ -18,7 +18,17 @@ export const ECS: ServiceActions = {
     grants: [
       {
         sid: 'EcsCluster',
-        actions: ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:UpdateCluster', 'ecs:UpdateClusterSettings', 'ecs:PutClusterCapacityProviders', 'ecs:DescribeClusters', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource'],
+        actions: [
+          'ecs:CreateCluster',
+          'ecs:DeleteCluster',
+          'ecs:UpdateCluster',
+          'ecs:UpdateClusterSettings',
+          'ecs:PutClusterCapacityProviders',
+          'ecs:DescribeClusters',
+          'ecs:TagResource',
+          'ecs:UntagResource',
+          'ecs:ListTagsForResource',
+        ],
         resources: clusterArns,
       },
     ],
@@ -28,9 +38,18 @@ export const ECS: ServiceActions = {
     note: 'registers the family credex-*-<env> (ARN and request tags); passes the task and execution roles to ECS tasks',
     names: { attributes: ['family'], patterns: [ENV_SUFFIXED_NAMES] },
     grants: [
-      { sid: 'EcsTaskDefinitionRegister', actions: ['ecs:RegisterTaskDefinition'], resources: taskDefinitionArns, condition: 'request-tag' },
+      {
+        sid: 'EcsTaskDefinitionRegister',
+        actions: ['ecs:RegisterTaskDefinition'],
+        resources: taskDefinitionArns,
+        condition: 'request-tag',
+      },
       star('EcsTaskDefinitionRead', ['ecs:DescribeTaskDefinition', 'ecs:DeregisterTaskDefinition']),
-      { sid: 'EcsTaskDefinitionTags', actions: ['ecs:TagResource', 'ecs:ListTagsForResource'], resources: taskDefinitionArns },
+      {
+        sid: 'EcsTaskDefinitionTags',
+        actions: ['ecs:TagResource', 'ecs:ListTagsForResource'],
+        resources: taskDefinitionArns,
+      },
     ],
     passesRoles: [
       { attribute: 'execution_role_arn', service: 'ecs-tasks.amazonaws.com' },
@@ -43,7 +62,15 @@ export const ECS: ServiceActions = {
     grants: [
       {
         sid: 'EcsService',
-        actions: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource'],
+        actions: [
+          'ecs:CreateService',
+          'ecs:UpdateService',
+          'ecs:DeleteService',
+          'ecs:DescribeServices',
+          'ecs:TagResource',
+          'ecs:UntagResource',
+          'ecs:ListTagsForResource',
+        ],
         resources: ECS_SERVICE_ARNS,
       },
     ],

@@ -29,10 +29,25 @@ export const ELBV2: ServiceActions = {
         ],
         resources: lbArns,
       },
-      star('LoadBalancerRead', ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeCapacityReservation', 'elasticloadbalancing:DescribeListeners']),
-      star('Ec2Read', ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'ec2:DescribeInternetGateways', 'ec2:DescribeAccountAttributes', 'ec2:DescribeNetworkInterfaces']),
+      star('LoadBalancerRead', [
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeCapacityReservation',
+        'elasticloadbalancing:DescribeListeners',
+      ]),
+      star('Ec2Read', [
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeInternetGateways',
+        'ec2:DescribeAccountAttributes',
+        'ec2:DescribeNetworkInterfaces',
+      ]),
     ],
-    serviceLinkedRoles: [{ service: 'elasticloadbalancing.amazonaws.com', roleName: 'AWSServiceRoleForElasticLoadBalancing' }],
+    serviceLinkedRoles: [
+      { service: 'elasticloadbalancing.amazonaws.com', roleName: 'AWSServiceRoleForElasticLoadBalancing' },
+    ],
   },
   aws_lb_target_group: {
     note: 'target group named credex-<env>-*',
@@ -50,7 +65,12 @@ export const ELBV2: ServiceActions = {
         ],
         resources: tgArns,
       },
-      star('LoadBalancerRead', ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTargetHealth']),
+      star('LoadBalancerRead', [
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTargetHealth',
+      ]),
     ],
   },
   aws_lb_listener: {
@@ -68,7 +88,13 @@ export const ELBV2: ServiceActions = {
         ],
         resources: [...lbArns, ...listenerArns, ...tgArns],
       },
-      star('LoadBalancerRead', ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerAttributes', 'elasticloadbalancing:DescribeListenerCertificates', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTags']),
+      star('LoadBalancerRead', [
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTags',
+      ]),
     ],
   },
 };

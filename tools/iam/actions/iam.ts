@@ -21,8 +21,18 @@ export const MANAGED_POLICY_BOUNDARY: Readonly<Record<string, readonly Grant[]>>
   // Session Manager on the Neo4j hosts: AWS's documented minimal instance permissions (no Run Command,
   // State Manager, inventory or parameters: ec2messages and ssm associations are left out on purpose).
   'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore': [
-    { sid: 'SessionManagerInstance', actions: ['ssm:UpdateInstanceInformation'], resources: [ec2('instance')], condition: { StringEquals: { 'aws:ResourceTag/environment': '{env}' } } },
-    star('Read', ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel']),
+    {
+      sid: 'SessionManagerInstance',
+      actions: ['ssm:UpdateInstanceInformation'],
+      resources: [ec2('instance')],
+      condition: { StringEquals: { 'aws:ResourceTag/environment': '{env}' } },
+    },
+    star('Read', [
+      'ssmmessages:CreateControlChannel',
+      'ssmmessages:CreateDataChannel',
+      'ssmmessages:OpenControlChannel',
+      'ssmmessages:OpenDataChannel',
+    ]),
   ],
   // DLM snapshots of the tagged Neo4j data volumes: existing resources must be of the role's environment;
   // new snapshots copy the volume's tags (copy_tags), tagged only by the create call itself.
@@ -42,8 +52,18 @@ export const MANAGED_POLICY_BOUNDARY: Readonly<Record<string, readonly Grant[]>>
       resources: [ec2('volume'), ec2('instance'), ec2Global('snapshot')],
       condition: { StringEqualsIfExists: { 'aws:ResourceTag/environment': '{env}' } },
     },
-    { sid: 'SnapshotTagOnCreate', actions: ['ec2:CreateTags'], resources: [ec2Global('snapshot')], condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot'] } } },
-    star('Read', ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeSnapshots', 'ec2:DescribeFastSnapshotRestores']),
+    {
+      sid: 'SnapshotTagOnCreate',
+      actions: ['ec2:CreateTags'],
+      resources: [ec2Global('snapshot')],
+      condition: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateSnapshots', 'CopySnapshot'] } },
+    },
+    star('Read', [
+      'ec2:DescribeInstances',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeSnapshots',
+      'ec2:DescribeFastSnapshotRestores',
+    ]),
   ],
 };
 
@@ -54,10 +74,24 @@ export const IAM: ServiceActions = {
     names: { attributes: ['name', 'name_prefix'], patterns: ROLE_NAME_PATTERNS },
     grants: [
       { sid: 'RoleCreate', actions: ['iam:CreateRole'], resources: roleArns, condition: 'boundary-and-request-tag' },
-      { sid: 'RoleBoundary', actions: ['iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'], resources: roleArns, condition: 'boundary' },
+      {
+        sid: 'RoleBoundary',
+        actions: ['iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'],
+        resources: roleArns,
+        condition: 'boundary',
+      },
       {
         sid: 'Role',
-        actions: ['iam:GetRole', 'iam:DeleteRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListRoleTags'],
+        actions: [
+          'iam:GetRole',
+          'iam:DeleteRole',
+          'iam:UpdateRole',
+          'iam:UpdateRoleDescription',
+          'iam:ListRolePolicies',
+          'iam:ListAttachedRolePolicies',
+          'iam:ListInstanceProfilesForRole',
+          'iam:ListRoleTags',
+        ],
         resources: roleArns,
       },
       { sid: 'RoleTag', actions: ['iam:TagRole'], resources: roleArns, condition: 'role-tag' },
@@ -68,7 +102,12 @@ export const IAM: ServiceActions = {
     note: 'inline policies of the credex roles, only while the role carries the boundary',
     names: { attributes: ['name', 'name_prefix'], patterns: ROLE_NAME_PATTERNS.map(inlinePolicyName) },
     grants: [
-      { sid: 'RoleBoundary', actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'], resources: roleArns, condition: 'boundary' },
+      {
+        sid: 'RoleBoundary',
+        actions: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+        resources: roleArns,
+        condition: 'boundary',
+      },
       { sid: 'Role', actions: ['iam:GetRolePolicy', 'iam:ListRolePolicies'], resources: roleArns },
     ],
     inlinePolicy: { attribute: 'policy' },
@@ -76,7 +115,12 @@ export const IAM: ServiceActions = {
   aws_iam_role_policy_attachment: {
     note: 'AWS-managed policies on the credex roles: only with the boundary, only the policies the stacks use',
     grants: [
-      { sid: 'RoleAttach', actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], resources: roleArns, condition: 'boundary' },
+      {
+        sid: 'RoleAttach',
+        actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+        resources: roleArns,
+        condition: 'boundary',
+      },
       { sid: 'Role', actions: ['iam:ListAttachedRolePolicies'], resources: roleArns },
     ],
     managedPolicies: { attribute: 'policy_arn', known: MANAGED_POLICY_BOUNDARY },
@@ -87,7 +131,16 @@ export const IAM: ServiceActions = {
     grants: [
       {
         sid: 'InstanceProfile',
-        actions: ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:GetInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile', 'iam:ListInstanceProfileTags'],
+        actions: [
+          'iam:CreateInstanceProfile',
+          'iam:DeleteInstanceProfile',
+          'iam:GetInstanceProfile',
+          'iam:AddRoleToInstanceProfile',
+          'iam:RemoveRoleFromInstanceProfile',
+          'iam:TagInstanceProfile',
+          'iam:UntagInstanceProfile',
+          'iam:ListInstanceProfileTags',
+        ],
         resources: instanceProfileArns,
       },
       { sid: 'InstanceProfileRead', actions: ['iam:ListInstanceProfilesForRole'], resources: roleArns },

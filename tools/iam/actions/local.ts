@@ -25,19 +25,47 @@ export const KNOWN_COMMANDS: readonly KnownCommand[] = [
         resources: [ec2('instance'), ec2('volume')],
         condition: { StringEquals: { [markerOnCreate]: AMI_MARKER }, StringEqualsIfExists: { [marker]: AMI_MARKER } },
       },
-      { sid: 'AmiBuilderNetwork', actions: ['ec2:RunInstances'], resources: [ec2('subnet'), ec2('security-group')], condition: { StringEquals: { 'aws:ResourceTag/project': '{project}' } } },
-      { sid: 'AmiBuilderNetworkInterface', actions: ['ec2:RunInstances'], resources: [ec2('network-interface')], condition: { Bool: { 'ec2:AssociatePublicIpAddress': 'false' }, StringEqualsIfExists: { 'aws:ResourceTag/project': '{project}' } } },
+      {
+        sid: 'AmiBuilderNetwork',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2('subnet'), ec2('security-group')],
+        condition: { StringEquals: { 'aws:ResourceTag/project': '{project}' } },
+      },
+      {
+        sid: 'AmiBuilderNetworkInterface',
+        actions: ['ec2:RunInstances'],
+        resources: [ec2('network-interface')],
+        condition: {
+          Bool: { 'ec2:AssociatePublicIpAddress': 'false' },
+          StringEqualsIfExists: { 'aws:ResourceTag/project': '{project}' },
+        },
+      },
       // Canonical's Ubuntu base image (tools/ami DEFAULT_BASE_IMAGE), or an image of this account the AMI command baked.
       {
         sid: 'AmiBaseImage',
         actions: ['ec2:RunInstances'],
         resources: [ec2Global('image'), ec2Global('snapshot')],
-        condition: { StringEquals: { 'ec2:Owner': ['099720109477', '{account}'] }, StringEqualsIfExists: { [marker]: AMI_MARKER } },
+        condition: {
+          StringEquals: { 'ec2:Owner': ['099720109477', '{account}'] },
+          StringEqualsIfExists: { [marker]: AMI_MARKER },
+        },
       },
-      { sid: 'AmiTagOnCreate', actions: ['ec2:CreateTags'], resources: [ec2('instance'), ec2('volume'), ec2Global('image')], condition: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateImage'] } } },
+      {
+        sid: 'AmiTagOnCreate',
+        actions: ['ec2:CreateTags'],
+        resources: [ec2('instance'), ec2('volume'), ec2Global('image')],
+        condition: { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateImage'] } },
+      },
       {
         sid: 'AmiManaged',
-        actions: ['ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:CreateImage', 'ec2:CreateTags', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
+        actions: [
+          'ec2:StopInstances',
+          'ec2:TerminateInstances',
+          'ec2:CreateImage',
+          'ec2:CreateTags',
+          'ec2:DeregisterImage',
+          'ec2:DeleteSnapshot',
+        ],
         resources: [ec2('instance'), ec2Global('image'), ec2Global('snapshot')],
         condition: { StringEquals: { [marker]: AMI_MARKER } },
       },

@@ -3,7 +3,11 @@ import { ANY, ENV, ecsLogGroupName, envLogGroupName, envPrefix, vpcLogGroupName 
 import { ServiceActions } from '../types';
 import { arn, ENV_SUFFIXED_NAMES, star } from './arns';
 
-const logGroups = [ecsLogGroupName(ENV_SUFFIXED_NAMES), vpcLogGroupName(envPrefix(ENV), ANY), envLogGroupName(ANY, ENV)];
+const logGroups = [
+  ecsLogGroupName(ENV_SUFFIXED_NAMES),
+  vpcLogGroupName(envPrefix(ENV), ANY),
+  envLogGroupName(ANY, ENV),
+];
 
 export const LOGS: ServiceActions = {
   aws_cloudwatch_log_group: {
@@ -12,7 +16,18 @@ export const LOGS: ServiceActions = {
     grants: [
       {
         sid: 'LogGroup',
-        actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:DeleteLogGroup',
+          'logs:PutRetentionPolicy',
+          'logs:DeleteRetentionPolicy',
+          'logs:TagResource',
+          'logs:UntagResource',
+          'logs:ListTagsForResource',
+          'logs:ListTagsLogGroup',
+          'logs:TagLogGroup',
+          'logs:UntagLogGroup',
+        ],
         resources: logGroups.flatMap((g) => [arn('logs', `log-group:${g}`), arn('logs', `log-group:${g}:*`)]),
       },
       star('LogsRead', ['logs:DescribeLogGroups']),

@@ -38,23 +38,53 @@ export const S3: ServiceActions = {
   },
   aws_s3_bucket_policy: {
     note: 'the ELB log-delivery policy',
-    grants: [{ sid: 'Bucket', actions: ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'], resources: bucketArns }],
+    grants: [
+      {
+        sid: 'Bucket',
+        actions: ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
+        resources: bucketArns,
+      },
+    ],
   },
   aws_s3_bucket_public_access_block: {
     note: 'all four blocks on',
-    grants: [{ sid: 'Bucket', actions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'], resources: bucketArns }],
+    grants: [
+      {
+        sid: 'Bucket',
+        actions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+        resources: bucketArns,
+      },
+    ],
   },
   aws_s3_bucket_ownership_controls: {
     note: 'bucket-owner-enforced',
-    grants: [{ sid: 'Bucket', actions: ['s3:GetBucketOwnershipControls', 's3:PutBucketOwnershipControls'], resources: bucketArns }],
+    grants: [
+      {
+        sid: 'Bucket',
+        actions: ['s3:GetBucketOwnershipControls', 's3:PutBucketOwnershipControls'],
+        resources: bucketArns,
+      },
+    ],
   },
   aws_s3_bucket_server_side_encryption_configuration: {
     note: 'SSE',
-    grants: [{ sid: 'Bucket', actions: ['s3:GetEncryptionConfiguration', 's3:PutEncryptionConfiguration'], resources: bucketArns }],
+    grants: [
+      {
+        sid: 'Bucket',
+        actions: ['s3:GetEncryptionConfiguration', 's3:PutEncryptionConfiguration'],
+        resources: bucketArns,
+      },
+    ],
   },
   aws_s3_bucket_lifecycle_configuration: {
     note: 'expiry of access logs',
-    grants: [{ sid: 'Bucket', actions: ['s3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration'], resources: bucketArns }],
+    grants: [
+      {
+        sid: 'Bucket',
+        actions: ['s3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration'],
+        resources: bucketArns,
+      },
+    ],
   },
   aws_s3_bucket_versioning: {
     note: 'versioning',

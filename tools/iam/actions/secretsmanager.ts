@@ -30,7 +30,15 @@ export const SECRETSMANAGER: ServiceActions = {
     grants: [
       {
         sid: 'Secret',
-        actions: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:UpdateSecret',
+          'secretsmanager:GetResourcePolicy',
+          'secretsmanager:TagResource',
+          'secretsmanager:UntagResource',
+        ],
         resources: secretArns,
       },
     ],
@@ -42,7 +50,13 @@ export const SECRETSMANAGER: ServiceActions = {
     grants: [
       {
         sid: 'Secret',
-        actions: ['secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+        actions: [
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:ListSecretVersionIds',
+        ],
         resources: secretArns,
       },
     ],

@@ -11,7 +11,15 @@ export const SNS: ServiceActions = {
     grants: [
       {
         sid: 'Topic',
-        actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource'],
+        actions: [
+          'sns:CreateTopic',
+          'sns:DeleteTopic',
+          'sns:GetTopicAttributes',
+          'sns:SetTopicAttributes',
+          'sns:TagResource',
+          'sns:UntagResource',
+          'sns:ListTagsForResource',
+        ],
         resources: topicArns,
       },
     ],
@@ -19,7 +27,17 @@ export const SNS: ServiceActions = {
   aws_sns_topic_subscription: {
     note: 'e-mail subscription on the credex topic',
     grants: [
-      { sid: 'Topic', actions: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], resources: topicArns },
+      {
+        sid: 'Topic',
+        actions: [
+          'sns:Subscribe',
+          'sns:Unsubscribe',
+          'sns:GetSubscriptionAttributes',
+          'sns:SetSubscriptionAttributes',
+          'sns:ListSubscriptionsByTopic',
+        ],
+        resources: topicArns,
+      },
     ],
   },
 };

@@ -42,7 +42,11 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
     resources: stateObjects.map((key) => `arn:{partition}:s3:::{stateBucket}/${key}`),
   },
   // The app secret's values, written from the environment's GitHub secrets.
-  { sid: 'AppSecretWrite', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [APP_SECRET_ARN] },
+  {
+    sid: 'AppSecretWrite',
+    actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+    resources: [APP_SECRET_ARN],
+  },
   // Roll out and verify the service.
   { sid: 'EcsService', actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: ECS_SERVICE_ARNS },
   { sid: 'EcsTasks', actions: ['ecs:DescribeTasks'], resources: ECS_TASK_ARNS },
@@ -55,5 +59,9 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
     resources: [ec2('instance')],
     condition: { StringEquals: { 'ssm:resourceTag/environment': '{env}' } },
   },
-  { sid: 'PortForwardDocument', actions: ['ssm:StartSession'], resources: ['arn:{partition}:ssm:{region}::document/AWS-StartPortForwardingSession'] },
+  {
+    sid: 'PortForwardDocument',
+    actions: ['ssm:StartSession'],
+    resources: ['arn:{partition}:ssm:{region}::document/AWS-StartPortForwardingSession'],
+  },
 ];
