@@ -2,7 +2,7 @@
 # The Rego checks run by `npm test`: opa fmt (as a check), opa check --strict against the wasm SDK's
 # capabilities, opa test, and opa test --coverage, which prints the coverage and fails under 90%.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 OPA="$PWD/.tools/bin/opa"
 REGO=policies/rego
 MIN_COVERAGE=90
