@@ -4,14 +4,26 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../contracts/deploy-timeouts';
 import { DEPLOYER_PATH, GITHUB_DEPLOY_ROLE_PREFIX, githubDeployRoleName } from '../contracts/naming';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
+/** The one subject a deploy role trusts: a job of `repository` running in GitHub environment `environment`. */
+export function githubEnvironmentSubject(repository: string, environment: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(environment)) {
+    throw new Error(`GithubOidc: GitHub environment "${environment}" must be letters, digits, _ . - (no wildcard)`);
+  }
+  return `repo:${repository}:environment:${environment}`;
+}
+
 export interface GithubDeployEnvironment {
   /** Environment (stack) name, e.g. staging. */
   readonly name: string;
-  /** Branch whose pushes deploy it, e.g. stage. */
+  /**
+   * Branch whose pushes deploy it, e.g. stage. Only documentation on the role: the trust names the GitHub
+   * environment, whose deployment-branch rule (repository settings) is what ties the environment to this branch.
+   */
   readonly branch: string;
   /**
    * GitHub environment of the deploy job (its token's subject is then `repo:<repo>:environment:<name>`).
@@ -44,17 +56,19 @@ export interface GithubOidcProps {
    */
   readonly path?: string;
   /**
-   * Longest session a workflow gets, in seconds (3600..43200).
-   * @default 3600
+   * Longest session a workflow gets, in seconds (3600..43200): at least the deploy job's worst case.
+   * @default DEPLOY_ROLE_MAX_SESSION_SECONDS (contracts/deploy-timeouts.ts)
    */
   readonly maxSessionDurationSeconds?: number;
 }
 
 /**
  * GitHub Actions OIDC: the provider token.actions.githubusercontent.com and one deploy role per environment.
- * A role trusts only tokens for audience sts.amazonaws.com whose subject is this repository's deploy branch of
- * that environment or its GitHub environment (exact StringEquals, no wildcards), so a pull request, a fork or
- * another branch cannot assume it, and the staging workflow cannot assume the production role.
+ * A role trusts only tokens for audience sts.amazonaws.com whose subject is exactly
+ * `repo:<owner>/<repo>:environment:<env>` (StringEquals, one value, no wildcard). Only a job that names the GitHub
+ * environment gets such a token, and GitHub starts that job only after the environment's protection rules
+ * (required reviewers, deployment branches) pass; a branch subject would let any job on the branch skip them.
+ * A pull request, a fork, another branch or the other environment's job cannot assume the role.
  */
 export class GithubOidc extends Construct {
   public readonly providerArn: string;
@@ -65,7 +79,7 @@ export class GithubOidc extends Construct {
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(props.repository)) {
       throw new Error(`GithubOidc ${id}: repository must be owner/name, got "${props.repository}"`);
     }
-    const duration = props.maxSessionDurationSeconds ?? 3600;
+    const duration = props.maxSessionDurationSeconds ?? DEPLOY_ROLE_MAX_SESSION_SECONDS;
     if (duration < 3600 || duration > 43200)
       throw new Error(`GithubOidc ${id}: maxSessionDurationSeconds must be 3600..43200`);
     const prefix = props.roleNamePrefix ?? GITHUB_DEPLOY_ROLE_PREFIX;
@@ -89,10 +103,10 @@ export class GithubOidc extends Construct {
             Condition: {
               StringEquals: {
                 [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
-                [`${GITHUB_OIDC_HOST}:sub`]: [
-                  `repo:${props.repository}:ref:refs/heads/${env.branch}`,
-                  `repo:${props.repository}:environment:${env.githubEnvironment ?? env.name}`,
-                ],
+                [`${GITHUB_OIDC_HOST}:sub`]: githubEnvironmentSubject(
+                  props.repository,
+                  env.githubEnvironment ?? env.name,
+                ),
               },
             },
           },
@@ -101,7 +115,7 @@ export class GithubOidc extends Construct {
       const role = new IamRole(this, `role-${env.name}`, {
         name: githubDeployRoleName(env.name, prefix),
         path: props.path ?? DEPLOYER_PATH,
-        description: `GitHub Actions deploys of ${env.name} from ${props.repository} (branch ${env.branch})`,
+        description: `GitHub Actions deploys of ${env.name} from ${props.repository}, GitHub environment ${env.githubEnvironment ?? env.name} only (branch ${env.branch})`,
         assumeRolePolicy: Fn.jsonencode(trust),
         maxSessionDuration: duration,
       });

@@ -25,6 +25,18 @@ const tcp = (from: number, to: number, extra: Record<string, unknown>) => ({
 });
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const trust = (principal: unknown) => doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal });
+const githubTrust = (sub: string | string[]) =>
+  doc({
+    Effect: 'Allow',
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+    Condition: {
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': sub,
+      },
+    },
+  });
 const secureInstance = {
   ami: 'ami-1',
   instance_type: 't3.micro',
@@ -198,6 +210,22 @@ export const CASES: Record<string, Case> = {
     problem: /^policy could not be judged: it is an unresolved expression$/,
     bad: { 'aws_iam_policy.p': { policy: '${file("policy.json")}' } },
     good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }) } },
+  },
+  'CDX-IAM-008': {
+    address: 'aws_iam_role.deploy',
+    problem:
+      /^assume_role_policy statement 0 trusts sub "repo:Credex\/credex-core:ref:refs\/heads\/prod", a branch or tag ref: a job on that ref that names no environment skips the environment's reviewers$/,
+    bad: {
+      'aws_iam_role.deploy': {
+        assume_role_policy: githubTrust([
+          'repo:Credex/credex-core:ref:refs/heads/prod',
+          'repo:Credex/credex-core:environment:production',
+        ]),
+      },
+    },
+    good: {
+      'aws_iam_role.deploy': { assume_role_policy: githubTrust('repo:Credex/credex-core:environment:production') },
+    },
   },
   'CDX-EC2-001': {
     address: 'aws_instance.neo4j',

@@ -1,11 +1,12 @@
 /**
  * The `global` stack deploys the generated set: the boundary, the deployer users and groups, the group policies,
- * and the GitHub OIDC provider with one role per environment, trusted only by this repository's deploy branch
- * or GitHub environment.
+ * and the GitHub OIDC provider with one role per environment, trusted only by jobs of this repository that run in
+ * that GitHub environment (never by branch), with sessions as long as the deploy job's worst case.
  */
 import { App, Testing } from 'cdktf';
 import { globalConfig } from '../../../config';
-import { GithubOidc } from '../../../constructs/github-oidc';
+import { GithubOidc, githubEnvironmentSubject } from '../../../constructs/github-oidc';
+import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../../../contracts/deploy-timeouts';
 import { GlobalStack } from '../../../constructs/global-stack';
 import { parseDeployerPolicySet } from '../../../contracts/deployer-policies';
 import committed from '../../../generated/deployer-policies.json';
@@ -105,24 +106,22 @@ describe('global stack', () => {
     expect(boundary.policy).not.toMatch(/[^$]\$\{aws:/);
   });
 
-  it("trusts GitHub OIDC only for this repository and the environment's branch or GitHub environment", () => {
+  it('trusts GitHub OIDC only for jobs of this repository in the GitHub environment, never by branch', () => {
     const provider = values(r, 'aws_iam_openid_connect_provider');
     expect(provider).toHaveLength(1);
     expect(provider[0].url).toBe('https://token.actions.githubusercontent.com');
     expect(provider[0].client_id_list).toEqual(['sts.amazonaws.com']);
-    for (const [env, branch] of [
-      ['staging', 'stage'],
-      ['production', 'prod'],
-    ]) {
+    for (const env of ['staging', 'production']) {
       const role = byName(r, 'aws_iam_role', `credex-github-deploy-${env}`);
       expect(role.path).toBe('/credex-deployers/');
+      expect(role.max_session_duration).toBe(DEPLOY_ROLE_MAX_SESSION_SECONDS);
       const trust: string = role.assume_role_policy;
       expect(trust).toContain('"sts:AssumeRoleWithWebIdentity"');
       expect(trust).toContain('"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"');
       expect(trust).toContain(
-        `"token.actions.githubusercontent.com:sub" = ["repo:Credex/credex-core:ref:refs/heads/${branch}", "repo:Credex/credex-core:environment:${env}"]`,
+        `"token.actions.githubusercontent.com:sub" = "repo:Credex/credex-core:environment:${env}"`,
       );
-      expect(trust).not.toMatch(/StringLike|\*/);
+      expect(trust).not.toMatch(/StringLike|\*|:ref:|refs\/heads/);
       const other = env === 'staging' ? 'production' : 'staging';
       expect(trust).not.toContain(other);
       const attachments = values(r, 'aws_iam_role_policy_attachment').filter(
@@ -144,6 +143,7 @@ describe('global stack', () => {
     expect(
       () => new GithubOidc(stack, 'oidc', { repository: 'credex-core', environments: [], sharedPolicies: [] }),
     ).toThrow(/owner\/name/);
+    expect(() => githubEnvironmentSubject('Credex/credex-core', 'prod*')).toThrow(/no wildcard/);
     const noBoundary = {
       ...committedDeployerPolicies,
       policies: committedDeployerPolicies.policies.filter((p) => p.audience !== 'boundary'),

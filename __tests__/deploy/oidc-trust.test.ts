@@ -1,0 +1,39 @@
+/**
+ * The deploy roles as synthesized, through the compiled gate: today's trust (environment subject only) passes
+ * CDX-IAM-008; the seed's trust (the deploy branch as a second subject) is a deny finding on each role.
+ */
+import { check } from '../policies/fixtures';
+import { projectStack } from '../support/synth';
+
+const SUB = '"token.actions.githubusercontent.com:sub" = ';
+
+describe('GitHub OIDC deploy roles through the gate (CDX-IAM-008)', () => {
+  const global = projectStack('global');
+
+  it('the synthesized roles trust only their GitHub environment: no finding', async () => {
+    const report = await check(global, 'global');
+    expect(report.findings.filter((f) => f.rule === 'CDX-IAM-008')).toEqual([]);
+  });
+
+  it("the seed's branch subject is denied on both roles", async () => {
+    const seed = structuredClone(global) as any;
+    for (const role of Object.values(seed.resource.aws_iam_role) as any[]) {
+      const env = /environment:(\w+)"/.exec(role.assume_role_policy)?.[1];
+      if (!env) continue;
+      const branch = env === 'production' ? 'prod' : 'stage';
+      const today = `${SUB}"repo:Credex/credex-core:environment:${env}"`;
+      expect(role.assume_role_policy).toContain(today);
+      role.assume_role_policy = role.assume_role_policy.replace(
+        today,
+        `${SUB}["repo:Credex/credex-core:ref:refs/heads/${branch}", "repo:Credex/credex-core:environment:${env}"]`,
+      );
+    }
+    const report = await check(seed, 'global');
+    const found = report.findings.filter((f) => f.rule === 'CDX-IAM-008');
+    expect(found.map((f) => f.message).sort()).toEqual([
+      expect.stringMatching(/trusts sub "repo:Credex\/credex-core:ref:refs\/heads\/prod", a branch or tag ref/),
+      expect.stringMatching(/trusts sub "repo:Credex\/credex-core:ref:refs\/heads\/stage", a branch or tag ref/),
+    ]);
+    expect(report.summary.passed).toBe(false);
+  });
+});
