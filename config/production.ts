@@ -42,6 +42,8 @@ export const production: EnvironmentConfig = {
     secretName: 'neo4j_prod_secrets',
   },
   verify: {
+    // credex-core's GET /health answers {"status":"ok"} when healthy; a 200 that says otherwise fails verify.
+    health: { expectStatus: 200, jsonField: { path: 'status', equals: 'ok' } },
     smoke: [
       { name: 'health', method: 'GET', path: '/health', expectStatus: 200 },
       { name: 'unknown route is 404', method: 'GET', path: '/no-such-route', expectStatus: 404 },

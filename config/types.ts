@@ -96,7 +96,19 @@ export interface LoadProfile {
   };
 }
 
+/** What verify's api-health step accepts as healthy (the status, and when set a JSON field or body fragments). */
+export interface HealthExpectation {
+  /** @default 200 */
+  readonly expectStatus?: number;
+  /** A field of the JSON body (dot path) and the value it must have, e.g. `{ path: 'status', equals: 'ok' }`. */
+  readonly jsonField?: { readonly path: string; readonly equals: string | number | boolean };
+  /** Fragments the body must contain. */
+  readonly bodyIncludes?: readonly string[];
+}
+
 export interface VerifyConfig {
+  /** What a healthy answer of the health path is. @default - HTTP 200, any body */
+  readonly health?: HealthExpectation;
   readonly smoke: readonly SmokeTest[];
   readonly load: LoadProfile;
 }

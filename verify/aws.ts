@@ -1,4 +1,13 @@
 /** AWS SDK v3 client settings with the endpoint override every client takes (for moto/LocalStack). */
+import { boundClient, boundedRequestHandler } from '../lib/bounded-aws';
+
+/** Per-request bounds of verify's AWS calls (the step's deadline bounds them all together). */
+export const VERIFY_AWS_BOUNDS = {
+  connectionTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+};
+
 export interface AwsClientOptions {
   readonly region: string;
   readonly endpointUrl?: string;
@@ -9,6 +18,7 @@ export interface AwsClientConfig {
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts: number;
+  requestHandler: ReturnType<typeof boundedRequestHandler>;
 }
 
 /**
@@ -16,7 +26,11 @@ export interface AwsClientConfig {
  * (emulators accept any). Without an override the SDK's default credential chain applies (OIDC role in CI).
  */
 export function awsClientConfig(options: AwsClientOptions): AwsClientConfig {
-  const config: AwsClientConfig = { region: options.region, maxAttempts: 3 };
+  const config: AwsClientConfig = {
+    region: options.region,
+    maxAttempts: 3,
+    requestHandler: boundedRequestHandler(VERIFY_AWS_BOUNDS),
+  };
   if (options.endpointUrl) {
     config.endpoint = options.endpointUrl;
     if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) {
@@ -24,6 +38,18 @@ export function awsClientConfig(options: AwsClientOptions): AwsClientConfig {
     }
   }
   return config;
+}
+
+/**
+ * A client of `Client` with verify's config, bounded (lib/bounded-aws.ts): every call ends when `signal` (the step's
+ * deadline) fires, and no response body larger than VERIFY_AWS_BOUNDS.maxBodyBytes is read.
+ */
+export function awsClient<C>(
+  Client: new (config: AwsClientConfig) => C,
+  options: AwsClientOptions,
+  signal: AbortSignal | undefined,
+): C {
+  return boundClient(new Client(awsClientConfig(options)), signal, VERIFY_AWS_BOUNDS);
 }
 
 /** The region verify talks to: the stack's region output, then the environment's config, then AWS_REGION. */
@@ -37,8 +63,12 @@ export function awsErrorName(err: unknown): string {
 }
 
 /** The failure kind of an AWS SDK error: credentials problems are `auth`, network errors `refused`. */
-export function awsErrorKind(err: unknown): 'auth' | 'expired-credentials' | 'missing' | 'refused' | 'error' {
+export function awsErrorKind(
+  err: unknown,
+): 'auth' | 'expired-credentials' | 'missing' | 'refused' | 'timeout' | 'too-large' | 'error' {
   const name = awsErrorName(err);
+  if (name === 'ResponseTooLarge') return 'too-large';
+  if (name === 'TimeoutError' || name === 'AbortError' || name === 'RequestTimeout') return 'timeout';
   if (/ExpiredToken|RequestExpired/.test(name)) return 'expired-credentials';
   if (
     /AccessDenied|UnrecognizedClient|InvalidClientTokenId|CredentialsProviderError|InvalidSignature|SignatureDoesNotMatch/.test(
@@ -48,6 +78,7 @@ export function awsErrorKind(err: unknown): 'auth' | 'expired-credentials' | 'mi
     return 'auth';
   if (/NotFound/.test(name)) return 'missing';
   const code = (err as { code?: string })?.code;
-  if (code && /^E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH)$/.test(code)) return 'refused';
+  if (code && /^E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|CONNRESET|PIPE)$/.test(code)) return 'refused';
+  if (code === 'ETIMEDOUT') return 'timeout';
   return 'error';
 }

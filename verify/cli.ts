@@ -4,12 +4,24 @@
  * stderr); 130 interrupted. `--help` lists the options. The logic is in ./command.ts; this file is only the entry
  * point bundled to dist/verify/cli.js.
  */
-import { runMain } from '../lib/cli';
+import { processIo, runMain } from '../lib/cli';
 import { runCli } from './command';
 
 // The AWS SDK warns once per process that its 2027 releases need Node >= 22 (a multi-line block on stderr). verify's
 // output is read in CI logs, so it uses the SDK's documented opt-out; the Node upgrade is tracked outside verify.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// On SIGINT/SIGTERM the running step is aborted and the report of the steps done so far is written (marked
+// interrupted) before the process exits 130; at most INTERRUPT_WRITE_MS is spent on that.
+const INTERRUPT_WRITE_MS = 5000;
+const interrupt = new AbortController();
+let finished: Promise<number> | undefined;
+
 // runMain exits explicitly once stdout is flushed: idle keep-alive sockets (fetch, Bolt) must not hold the process open.
-runMain('verify', () => runCli(process.argv.slice(2)));
+runMain('verify', () => (finished = runCli(process.argv.slice(2), { ...processIo, signal: interrupt.signal })), {
+  onInterrupt: async (signal) => {
+    process.stderr.write(`verify: interrupted by ${signal}\n`);
+    interrupt.abort(signal);
+    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, INTERRUPT_WRITE_MS).unref())]);
+  },
+});

@@ -172,6 +172,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 
 export interface CliIo extends BaseIo {
   readonly progress?: Progress;
+  /** Aborted on SIGINT/SIGTERM (reason: the signal's name): the report of the steps so far is written, exit 130. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs verify with CLI arguments; resolves with the exit code. Never throws. */
@@ -194,14 +196,22 @@ export function runCli(argv: readonly string[], io?: CliIo): Promise<number> {
         reportDir: args.reportDir ?? path.resolve('verify-report'),
         neo4jAddresses: args.neo4jAddresses,
         progress: io?.progress ?? autoProgress(),
+        signal: io?.signal,
       };
       const report = await runVerify(options);
       const files = writeReport(options.reportDir, report);
+      const err = io?.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+      if (files.warning) err(`verify: warning: ${files.warning}`);
       const where = path.relative(process.cwd(), files.markdown);
       const shown = where.startsWith('..') ? files.markdown : where;
       const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.step);
       const ran = report.steps.filter((s) => s.status !== 'skipped').length;
       const out = io?.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
+      if (report.interrupted) {
+        const done = report.steps.filter((s) => s.status === 'passed' || s.status === 'failed').map((s) => s.step);
+        out(`verify: INTERRUPTED by ${report.interrupted} (done: ${done.join(', ') || 'none'}) — report ${shown}`);
+        return ExitCode.INTERRUPTED;
+      }
       out(
         report.passed
           ? `verify: PASSED (${ran} step${ran === 1 ? '' : 's'}) — report ${shown}`

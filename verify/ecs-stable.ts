@@ -15,7 +15,8 @@ import {
   type Deployment,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { awsClientConfig, awsErrorKind, awsErrorName, resolveRegion } from './aws';
+import { Deadline } from '../lib/deadline';
+import { awsClient, awsErrorKind, awsErrorName, resolveRegion } from './aws';
 import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
 import type { Figures, StepContext } from './types';
@@ -143,6 +144,12 @@ export function summarizeStoppedTasks(
   return [...seen.entries()].map(([reason, n]) => (n > 1 ? `${reason} (x${n})` : reason));
 }
 
+/**
+ * Milliseconds the stopped-task lookup may take after the wait ended (part of the runner's grace, STEP_GRACE_MS):
+ * it runs after the step's deadline, so it has its own.
+ */
+export const STOPPED_TASKS_LOOKUP_MS = 3000;
+
 async function stoppedReasons(ecs: ECSClient, cluster: string, service: string): Promise<string[]> {
   try {
     const list = await ecs.send(
@@ -161,9 +168,8 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
   requireOutputs(ctx.outputs, 'ecs-stable', ['clusterName', 'serviceName']);
   const cluster = ctx.outputs.clusterName!;
   const serviceName = ctx.outputs.serviceName!;
-  const ecs = new ECSClient(
-    awsClientConfig({ region: resolveRegion(ctx.outputs.region, ctx.env?.region), endpointUrl: ctx.endpointUrl }),
-  );
+  const target = { region: resolveRegion(ctx.outputs.region, ctx.env?.region), endpointUrl: ctx.endpointUrl };
+  const ecs = awsClient(ECSClient, target, ctx.signal);
   const imagesByTaskDef = new Map<string, string[]>();
   let lastFigures: Figures = {};
   try {
@@ -182,7 +188,7 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
           return {
             done: false,
             reason: `DescribeServices failed: ${awsErrorName(err)}`,
-            kind: kind === 'refused' ? 'refused' : 'error',
+            kind: kind === 'refused' || kind === 'too-large' ? kind : 'error',
           };
         }
         let primaryImages: string[] | undefined;
@@ -213,12 +219,18 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
         if (verdict.state === 'pending') return { done: false, reason: verdict.reason };
         return { done: true, value: verdict };
       },
-      { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 15_000 },
+      { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 15_000, signal: ctx.signal },
     );
     return { message: `ECS service ${serviceName}: ${value.reason}`, figures: { ...value.figures, attempts } };
   } catch (err) {
     if (!(err instanceof StepFailure)) throw err;
-    const reasons = await stoppedReasons(ecs, cluster, serviceName);
+    // After the deadline: a client of its own with a short deadline of its own (the step's signal has fired).
+    const lookup = new Deadline(STOPPED_TASKS_LOOKUP_MS);
+    const lookupClient = awsClient(ECSClient, target, lookup.signal);
+    const reasons = await stoppedReasons(lookupClient, cluster, serviceName).finally(() => {
+      lookup.dispose();
+      lookupClient.destroy();
+    });
     const suffix = reasons.length > 0 ? `; stopped tasks: ${reasons.join('; ')}` : '';
     throw new StepFailure({
       kind: err.kind,

@@ -103,6 +103,9 @@ export function kindLabel(kind: FailureKind): string {
     'expired-credentials': 'expired credentials',
     'wrong-answer': 'wrong answer',
     missing: 'missing',
+    tls: 'tls',
+    'redirect-loop': 'redirect loop',
+    'too-large': 'too large',
     error: 'error',
   }[kind];
 }

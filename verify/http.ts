@@ -1,11 +1,27 @@
-/** One bounded HTTP request with latency, classified errors and a short body summary. */
-import { StepFailure, classifyNetworkError } from './errors';
+/**
+ * One bounded HTTP request with latency, classified errors and a short body summary: bounded in time (the step's
+ * signal, or timeoutMs) and in size (MAX_BODY_BYTES, then cut), same-origin redirects only, credentials in the URL
+ * sent as HTTP Basic and redacted from every message (lib/bounded-http.ts).
+ */
+import { boundedRequest, HttpProblem } from '../lib/bounded-http';
+import { redactUrl } from '../lib/redact';
+import { StepFailure } from './errors';
+
+/** Bytes of a health or smoke answer verify reads; a longer body is cut there and fails as `too large`. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface HttpAnswer {
   readonly status: number;
   readonly latencyMs: number;
-  /** The body, cut to 4 KiB. */
+  /** The body, at most MAX_BODY_BYTES of it. */
   readonly body: string;
+  /** Bytes read (MAX_BODY_BYTES + 1 when cut). */
+  readonly bodyBytes: number;
+  /** The body was longer than the limit and was cut. */
+  readonly cut: boolean;
+  /** A redirect to another origin, not followed (redacted). */
+  readonly offOriginRedirect?: string;
+  readonly redirects: readonly string[];
 }
 
 /** The API base URL to use: explicit flag, the api_url output, else http://<load_balancer_dns>. */
@@ -30,31 +46,46 @@ export function bodySummary(body: string): string {
 }
 
 /**
- * Sends one request and reads the body, all within `timeoutMs`. Network failures throw a StepFailure of kind
- * `refused` (nothing listening, DNS) or `timeout` (no complete answer in time), naming the URL.
+ * Sends one request and reads the body, all before `signal` aborts (or within `timeoutMs`). Failures throw a
+ * StepFailure of kind `refused`, `timeout`, `tls` or `redirect-loop` naming the (redacted) URL.
  */
 export async function httpRequest(
   url: string,
-  init: { method?: string; body?: unknown; timeoutMs: number; followRedirects?: boolean },
+  init: {
+    method?: string;
+    body?: unknown;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    followRedirects?: boolean;
+    maxBodyBytes?: number;
+  },
 ): Promise<HttpAnswer> {
-  const started = performance.now();
   const hasBody = init.body !== undefined && init.method !== 'GET' && init.method !== 'HEAD';
+  const timeout = AbortSignal.timeout(Math.max(1, Math.round(init.timeoutMs)));
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   try {
-    const res = await fetch(url, {
+    const answer = await boundedRequest(url, {
       method: init.method ?? 'GET',
-      headers: hasBody ? { 'content-type': 'application/json' } : undefined,
       body: hasBody ? JSON.stringify(init.body) : undefined,
-      signal: AbortSignal.timeout(Math.max(1, Math.round(init.timeoutMs))),
-      redirect: init.followRedirects ? 'follow' : 'manual',
+      signal,
+      maxBodyBytes: init.maxBodyBytes ?? MAX_BODY_BYTES,
+      followRedirects: init.followRedirects ?? true,
     });
-    const text = await res.text();
-    return { status: res.status, latencyMs: Math.round(performance.now() - started), body: text.slice(0, 4096) };
+    return {
+      status: answer.status,
+      latencyMs: answer.latencyMs,
+      body: answer.body,
+      bodyBytes: answer.bodyBytes,
+      cut: answer.cut,
+      offOriginRedirect: answer.offOriginRedirect,
+      redirects: answer.redirects,
+    };
   } catch (err) {
-    const { kind, detail } = classifyNetworkError(err);
+    const problem = err instanceof HttpProblem ? err : new HttpProblem('error', String(err), url);
     throw new StepFailure({
-      kind: kind === 'error' ? 'refused' : kind,
-      detail: `${init.method ?? 'GET'} ${url}: ${detail}`,
-      reason: detail,
+      kind: problem.kind,
+      detail: `${init.method ?? 'GET'} ${redactUrl(url)}: ${problem.reason}`,
+      reason: problem.reason,
     });
   }
 }

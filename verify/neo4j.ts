@@ -8,7 +8,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import neo4j, { type Driver } from 'neo4j-driver';
 import type { Neo4jEdition } from '../config';
 import { NEO4J_SECRET_KEYS, NEO4J_SPACE_LABELS, NEO4J_SPACES, neo4jSecretKey } from '../contracts/neo4j';
-import { awsClientConfig, awsErrorKind, awsErrorName, resolveRegion } from './aws';
+import { within } from '../lib/deadline';
+import { awsClient, awsErrorKind, awsErrorName, resolveRegion } from './aws';
 import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
 import type { FailureKind, Figures, StepContext } from './types';
@@ -66,8 +67,9 @@ export async function readNeo4jSecret(
   secretId: string,
   region: string,
   endpointUrl?: string,
+  signal?: AbortSignal,
 ): Promise<SpaceCredentials[]> {
-  const client = new SecretsManagerClient(awsClientConfig({ region, endpointUrl }));
+  const client = awsClient(SecretsManagerClient, { region, endpointUrl }, signal);
   try {
     const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     return parseNeo4jSecret(out.SecretString, secretId);
@@ -82,9 +84,16 @@ export async function readNeo4jSecret(
   }
 }
 
+/**
+ * The driver's words for "the server did not answer in time" (a frozen server, a black-holed connection): its code is
+ * then N/A or ServiceUnavailable, so the message tells.
+ */
+const DRIVER_TIMEOUT = /acquisition timed out|Failed to establish connection in|timed out|timeout/i;
+
 /** Maps a neo4j-driver error to a failure kind; `undefined` means transient (retry). */
 export function neo4jErrorKind(err: unknown): FailureKind | undefined {
   const code = String((err as { code?: unknown })?.code ?? '');
+  if (!code.startsWith('Neo.') && DRIVER_TIMEOUT.test(String((err as Error)?.message ?? ''))) return undefined;
   if (code === 'Neo.ClientError.Security.CredentialsExpired') return 'expired-credentials';
   if (code.startsWith('Neo.ClientError.Security.')) return 'auth';
   if (code === 'ServiceUnavailable' || code === 'SessionExpired') return undefined;
@@ -95,6 +104,8 @@ export function neo4jErrorKind(err: unknown): FailureKind | undefined {
 function describeNeo4jError(err: unknown): string {
   const code = String((err as { code?: unknown })?.code ?? '');
   const message = err instanceof Error ? err.message : String(err);
+  if (!code.startsWith('Neo.') && DRIVER_TIMEOUT.test(message))
+    return 'no answer in time (the server accepts connections but does not answer)';
   if (code === 'ServiceUnavailable') {
     const cause = /ECONNREFUSED/.test(message)
       ? 'connection refused'
@@ -120,6 +131,7 @@ export async function checkSpace(
   creds: SpaceCredentials,
   expected: Neo4jExpectation,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<SpaceResult> {
   const host = boltHost(creds.url);
   const where = `${creds.name} Neo4j at ${host}`;
@@ -164,10 +176,11 @@ export async function checkSpace(
         } catch (err) {
           const kind = neo4jErrorKind(err);
           if (kind) throw new StepFailure({ kind, detail: `${where}: ${describeNeo4jError(err)}` });
-          return { done: false, reason: describeNeo4jError(err), kind: 'refused' };
+          const frozen = DRIVER_TIMEOUT.test(String((err as Error)?.message ?? ''));
+          return { done: false, reason: describeNeo4jError(err), kind: frozen ? 'timeout' : 'refused' };
         }
       },
-      { timeoutMs, initialDelayMs: 500, maxDelayMs: 5000 },
+      { timeoutMs, initialDelayMs: 500, maxDelayMs: 5000, signal },
     );
     if (expected.edition && value.edition !== expected.edition) {
       throw new StepFailure({
@@ -183,7 +196,8 @@ export async function checkSpace(
     }
     return { name: creds.name, host, version: value.version, edition: value.edition, nodes: value.nodes, attempts };
   } finally {
-    await d.close().catch(() => undefined);
+    // A frozen server can hold close() too: give it a second, then leave the socket to the process exit.
+    await within(d.close(), AbortSignal.timeout(1000)).catch(() => undefined);
   }
 }
 
@@ -192,8 +206,9 @@ export async function checkSpaces(
   spaces: readonly SpaceCredentials[],
   expected: Neo4jExpectation,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ message: string; figures: Figures }> {
-  const settled = await Promise.allSettled(spaces.map((s) => checkSpace(s, expected, timeoutMs)));
+  const settled = await Promise.allSettled(spaces.map((s) => checkSpace(s, expected, timeoutMs, signal)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   const results = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const figures: Figures = {};
@@ -227,11 +242,15 @@ export async function runNeo4j(ctx: StepContext): Promise<{ message: string; fig
   requireOutputs(ctx.outputs, 'neo4j', ['neo4jSecretArn']);
   const region = resolveRegion(ctx.outputs.region, ctx.env?.region);
   const deadline = Date.now() + ctx.timeoutMs;
-  const fromSecret = await readNeo4jSecret(ctx.outputs.neo4jSecretArn!, region, ctx.endpointUrl);
+  // The secret read is part of the step's budget: a Secrets Manager endpoint that never answers ends with the step.
+  const fromSecret = await readNeo4jSecret(ctx.outputs.neo4jSecretArn!, region, ctx.endpointUrl, ctx.signal);
   const overrides = ctx.neo4jAddresses ?? {};
   const spaces = fromSecret.map((s) =>
     s.key && overrides[s.key] ? { ...s, url: withAddress(s.url, overrides[s.key]) } : s,
   );
   const expected: Neo4jExpectation = { edition: ctx.env?.neo4j.edition, version: ctx.env?.neo4j.version };
-  return checkSpaces(spaces, expected, Math.max(1000, deadline - Date.now()));
+  const left = deadline - Date.now();
+  if (left <= 0 || ctx.signal?.aborted)
+    throw new StepFailure({ kind: 'timeout', detail: `no time left for the Bolt checks after reading the secret` });
+  return checkSpaces(spaces, expected, left, ctx.signal);
 }

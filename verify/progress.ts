@@ -1,5 +1,6 @@
 /** Live progress: on a TTY one line per step with a spinner that turns into the status; plain lines otherwise. */
 import type { StepName, StepResult } from './types';
+import { redactText } from '../lib/redact';
 import { formatDuration } from './report';
 
 export interface Progress {
@@ -11,7 +12,7 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 const MARK: Record<StepResult['status'], string> = { passed: '✔', failed: '✖', skipped: '-' };
 
 function line(result: StepResult): string {
-  return `${MARK[result.status]} ${result.step.padEnd(13)} ${result.status.padEnd(7)} ${formatDuration(result.duration).padStart(8)}  ${result.message}`;
+  return `${MARK[result.status]} ${result.step.padEnd(13)} ${result.status.padEnd(7)} ${formatDuration(result.duration).padStart(8)}  ${redactText(result.message)}`;
 }
 
 /** Plain lines, one when a step starts and one when it ends: readable in CI logs. */

@@ -1,6 +1,7 @@
 /** Step 8, report: verify-report/report.json and report.md; the markdown is appended to $GITHUB_STEP_SUMMARY. */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { redactDeep, redactText } from '../lib/redact';
 import type { LoadEngineName, StepResult } from './types';
 
 export interface VerifyReport {
@@ -14,6 +15,8 @@ export interface VerifyReport {
   /** true only if every step that ran passed (skipped steps are not required). */
   readonly passed: boolean;
   readonly loadEngine?: LoadEngineName;
+  /** Set when SIGINT/SIGTERM stopped the run (the signal's name): the steps are those done so far. */
+  readonly interrupted?: string;
   readonly steps: readonly StepResult[];
 }
 
@@ -36,7 +39,8 @@ function keyFigures(result: StepResult): string {
 }
 
 export function renderMarkdown(report: VerifyReport): string {
-  const title = `## verify${report.stack ? `: ${report.stack}` : ''} — ${report.passed ? 'PASSED' : 'FAILED'}`;
+  const verdict = report.interrupted ? `INTERRUPTED (${report.interrupted})` : report.passed ? 'PASSED' : 'FAILED';
+  const title = `## verify${report.stack ? `: ${report.stack}` : ''} — ${verdict}`;
   const lines = [
     title,
     '',
@@ -53,18 +57,31 @@ export function renderMarkdown(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-/** Writes report.json and report.md into `dir`; appends the markdown to $GITHUB_STEP_SUMMARY when set. */
+/**
+ * Writes report.json and report.md into `dir`; appends the markdown to $GITHUB_STEP_SUMMARY when set. Credentials in
+ * URLs are redacted from every string first. A job summary that cannot be written is a warning (returned), not a
+ * verdict: the report files are the record.
+ */
 export function writeReport(
   dir: string,
   report: VerifyReport,
   env: NodeJS.ProcessEnv = process.env,
-): { json: string; markdown: string } {
+): { json: string; markdown: string; warning?: string } {
+  const safe = redactDeep(report);
   mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'report.json');
   const markdown = path.join(dir, 'report.md');
-  const md = renderMarkdown(report);
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  const md = redactText(renderMarkdown(safe));
+  writeFileSync(json, `${JSON.stringify(safe, null, 2)}\n`);
   writeFileSync(markdown, md);
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${md}\n`);
-  return { json, markdown };
+  let warning: string | undefined;
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      appendFileSync(env.GITHUB_STEP_SUMMARY, `${md}\n`);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      warning = `could not append to $GITHUB_STEP_SUMMARY (${code ?? (err as Error).message}); the report is in ${markdown}`;
+    }
+  }
+  return { json, markdown, warning };
 }

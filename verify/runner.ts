@@ -6,7 +6,9 @@
 import type { EnvironmentConfig } from '../config';
 import { runApiHealth } from './api-health';
 import { runEcsStable } from './ecs-stable';
+import { Deadline } from '../lib/deadline';
 import { CliError } from '../lib/errors';
+import { redactUrl } from '../lib/redact';
 import { StepFailure, UsageError, kindLabel } from './errors';
 import { resolveApiUrl } from './http';
 import { chooseEngine, runLoad } from './load';
@@ -26,6 +28,13 @@ import {
   type StepName,
   type StepResult,
 } from './types';
+
+/**
+ * How long past its timeout a step may run before the runner stops waiting for it and records a timeout: the
+ * stopped-task lookup of ecs-stable (STOPPED_TASKS_LOOKUP_MS) and closing connections happen in it. So `--timeout N`
+ * ends every step within N s + 5 s, whatever the servers do.
+ */
+export const STEP_GRACE_MS = 5000;
 
 /** Default per-step timeouts in seconds (--timeout overrides all of them). */
 export const DEFAULT_TIMEOUTS: Record<StepName, number> = {
@@ -54,6 +63,13 @@ export interface VerifyOptions {
   readonly reportDir: string;
   readonly progress?: Progress;
   readonly neo4jAddresses?: Readonly<Record<string, string>>;
+  /**
+   * Aborted on SIGINT/SIGTERM (its reason: the signal's name): the running step stops at once, the remaining steps are
+   * not run, and the report says `interrupted`.
+   */
+  readonly signal?: AbortSignal;
+  /** Told of each result as it comes (the CLI keeps them to write a partial report). */
+  readonly onResult?: (result: StepResult) => void;
 }
 
 /** Parses a comma-separated step list; unknown names are a usage error. */
@@ -89,26 +105,86 @@ function loadOutputs(opts: VerifyOptions, selected: readonly StepName[]): StackO
   return readOutputsFile(file, opts.stack);
 }
 
-async function timed(step: StepName, fn: () => Promise<{ message: string; figures: Figures }>): Promise<StepResult> {
+/** What a step's run ended as, before it is a StepResult. */
+type StepEnd =
+  | { readonly ok: true; readonly value: { message: string; figures: Figures } }
+  | { readonly ok: false; readonly err: unknown };
+
+function toResult(step: StepName, end: StepEnd, duration: number): StepResult {
+  if (end.ok) return { step, status: 'passed', duration, figures: end.value.figures, message: end.value.message };
+  const err = end.err;
+  if (err instanceof StepFailure)
+    return { step, status: 'failed', duration, figures: err.figures, message: err.message, failureKind: err.kind };
+  // A usage or input problem found inside a step (e.g. k6 forced but absent) stops verify with exit 2.
+  if (err instanceof CliError && (err.kind === 'usage' || err.kind === 'input')) throw err;
+  const text = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return {
+    step,
+    status: 'failed',
+    duration,
+    figures: {},
+    message: `${kindLabel('error')}: ${text}`,
+    failureKind: 'error',
+  };
+}
+
+/**
+ * Runs one step under its deadline: the step's signal fires at `budgetMs` (or on interrupt); if the step has not
+ * ended STEP_GRACE_MS later the runner records a timeout and moves on. An interrupt ends the wait at once.
+ */
+async function timed(
+  step: StepName,
+  budgetMs: number,
+  interrupt: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<{ message: string; figures: Figures }>,
+): Promise<{ result: StepResult; interrupted?: string }> {
   const started = performance.now();
+  const deadline = new Deadline(budgetMs, interrupt);
+  let hardStop: NodeJS.Timeout | undefined;
+  let onInterrupt: (() => void) | undefined;
+  const stopped = new Promise<StepEnd | 'interrupted'>((resolve) => {
+    hardStop = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          err: new StepFailure({
+            kind: 'timeout',
+            detail: `${step} did not end within its ${Math.round(budgetMs / 100) / 10} s deadline (+ ${STEP_GRACE_MS / 1000} s grace)`,
+          }),
+        }),
+      budgetMs + STEP_GRACE_MS,
+    );
+    onInterrupt = () => resolve('interrupted');
+    if (interrupt?.aborted) onInterrupt();
+    else interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  });
   try {
-    const { message, figures } = await fn();
-    return { step, status: 'passed', duration: Math.round(performance.now() - started), figures, message };
-  } catch (err) {
+    const run: Promise<StepEnd> = Promise.resolve()
+      .then(() => fn(deadline.signal))
+      .then(
+        (value) => ({ ok: true as const, value }),
+        (err: unknown) => ({ ok: false as const, err }),
+      );
+    const end = await Promise.race([run, stopped]);
     const duration = Math.round(performance.now() - started);
-    if (err instanceof StepFailure)
-      return { step, status: 'failed', duration, figures: err.figures, message: err.message, failureKind: err.kind };
-    // A usage or input problem found inside a step (e.g. k6 forced but absent) stops verify with exit 2.
-    if (err instanceof CliError && (err.kind === 'usage' || err.kind === 'input')) throw err;
-    const text = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return {
-      step,
-      status: 'failed',
-      duration,
-      figures: {},
-      message: `${kindLabel('error')}: ${text}`,
-      failureKind: 'error',
-    };
+    if (end === 'interrupted') {
+      const by = String(interrupt?.reason ?? 'signal');
+      return {
+        result: {
+          step,
+          status: 'skipped',
+          duration,
+          figures: {},
+          message: `interrupted by ${by} after ${(duration / 1000).toFixed(1)} s`,
+        },
+        interrupted: by,
+      };
+    }
+    return { result: toResult(step, end, duration) };
+  } finally {
+    clearTimeout(hardStop);
+    if (onInterrupt) interrupt?.removeEventListener('abort', onInterrupt);
+    deadline.dispose();
   }
 }
 
@@ -125,10 +201,16 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
   const outputs = loadOutputs(opts, selected);
   const apiUrl = resolveApiUrl(opts.apiUrl, outputs.apiUrl, outputs.loadBalancerDns);
 
+  const timeoutMs = (step: StepName) => (opts.timeoutSeconds ?? DEFAULT_TIMEOUTS[step]) * 1000;
+  // The load step's budget is the profile's duration plus its timeout (the grace beyond the duration).
+  const budgetMs = (step: StepName) =>
+    timeoutMs(step) + (step === 'load' ? (opts.env?.verify.load.durationSeconds ?? 0) * 1000 : 0);
+  const signals: Partial<Record<StepName, AbortSignal>> = {};
   const context = (step: StepName): StepContext => ({
     outputs,
     env: opts.env,
-    timeoutMs: (opts.timeoutSeconds ?? DEFAULT_TIMEOUTS[step]) * 1000,
+    timeoutMs: timeoutMs(step),
+    signal: signals[step],
     endpointUrl: opts.endpointUrl,
     neo4jAddresses: opts.neo4jAddresses,
     apiUrl,
@@ -147,9 +229,21 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
   };
 
   const results: StepResult[] = [];
+  let interrupted: string | undefined;
   for (const step of STEP_NAMES) {
     if (!selected.includes(step)) {
       results.push({ step, status: 'skipped', duration: 0, figures: {}, message: 'not selected' });
+      continue;
+    }
+    if (interrupted || opts.signal?.aborted) {
+      interrupted ??= String(opts.signal?.reason ?? 'signal');
+      results.push({
+        step,
+        status: 'skipped',
+        duration: 0,
+        figures: {},
+        message: `not run: interrupted by ${interrupted}`,
+      });
       continue;
     }
     const apiDown = results.find((r) => r.step === 'api-health' && r.status === 'failed');
@@ -166,20 +260,26 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
       continue;
     }
     progress.start(step);
-    const result = await timed(step, runners[step]);
-    progress.end(result);
-    results.push(result);
+    const ended = await timed(step, budgetMs(step), opts.signal, (signal) => {
+      signals[step] = signal;
+      return runners[step]();
+    });
+    interrupted ??= ended.interrupted;
+    progress.end(ended.result);
+    results.push(ended.result);
+    opts.onResult?.(ended.result);
   }
   const finishedAt = new Date();
   const ran = results.filter((r) => selected.includes(r.step));
   return {
     stack: opts.stack,
-    apiUrl,
+    apiUrl: apiUrl && redactUrl(apiUrl),
     outputs: outputs.source,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     duration: finishedAt.getTime() - startedAt.getTime(),
-    passed: ran.every((r) => r.status === 'passed'),
+    passed: !interrupted && ran.every((r) => r.status === 'passed'),
+    ...(interrupted ? { interrupted } : {}),
     loadEngine: engine,
     steps: results,
   };

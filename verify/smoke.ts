@@ -1,7 +1,8 @@
 /** Step 6, smoke: the environment's declarative HTTP checks (method, path, expected status and body fragments). */
 import type { SmokeTest } from '../config';
 import { StepFailure, kindLabel } from './errors';
-import { bodySummary, httpRequest, joinUrl } from './http';
+import { redactUrl } from '../lib/redact';
+import { bodySummary, httpRequest, joinUrl, MAX_BODY_BYTES } from './http';
 import type { FailureKind, Figures, StepContext } from './types';
 
 export interface SmokeOutcome {
@@ -14,10 +15,25 @@ export interface SmokeOutcome {
 }
 
 /** Runs one smoke test; never throws (a refused connection is a failed outcome). */
-export async function runSmokeTest(baseUrl: string, test: SmokeTest, timeoutMs: number): Promise<SmokeOutcome> {
+export async function runSmokeTest(
+  baseUrl: string,
+  test: SmokeTest,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<SmokeOutcome> {
   const url = joinUrl(baseUrl, test.path);
+  const shown = redactUrl(url);
   try {
-    const answer = await httpRequest(url, { method: test.method, body: test.body, timeoutMs });
+    const answer = await httpRequest(url, { method: test.method, body: test.body, timeoutMs, signal });
+    if (answer.cut) {
+      return {
+        name: test.name,
+        ok: false,
+        kind: 'too-large',
+        detail: `${kindLabel('too-large')}: ${test.method} ${shown}: answer larger than ${MAX_BODY_BYTES} bytes (cut there)`,
+        latencyMs: answer.latencyMs,
+      };
+    }
     const problems: string[] = [];
     if (answer.status !== test.expectStatus) problems.push(`status ${answer.status}, expected ${test.expectStatus}`);
     const absent = (test.expectBodyIncludes ?? []).filter((fragment) => !answer.body.includes(fragment));
@@ -29,14 +45,14 @@ export async function runSmokeTest(baseUrl: string, test: SmokeTest, timeoutMs: 
       return {
         name: test.name,
         ok: true,
-        detail: `${test.method} ${url} -> ${answer.status}`,
+        detail: `${test.method} ${shown} -> ${answer.status}`,
         latencyMs: answer.latencyMs,
       };
     return {
       name: test.name,
       ok: false,
       kind: 'wrong-answer',
-      detail: `${kindLabel('wrong-answer')}: ${test.method} ${url}: ${problems.join('; ')}`,
+      detail: `${kindLabel('wrong-answer')}: ${test.method} ${shown}: ${problems.join('; ')}`,
       latencyMs: answer.latencyMs,
     };
   } catch (err) {
@@ -69,7 +85,7 @@ export async function runSmoke(
       });
       continue;
     }
-    outcomes.push(await runSmokeTest(ctx.apiUrl, test, left));
+    outcomes.push(await runSmokeTest(ctx.apiUrl, test, left, ctx.signal));
   }
   const failed = outcomes.filter((o) => !o.ok);
   const figures: Figures = { tests: outcomes.length, passed: outcomes.length - failed.length, failed: failed.length };

@@ -1,6 +1,6 @@
 /** Step 3, target-health: every target registered in the service's target group reports healthy. */
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { awsClientConfig, awsErrorKind, awsErrorName, resolveRegion } from './aws';
+import { awsClient, awsErrorKind, awsErrorName, resolveRegion } from './aws';
 import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
 import type { Figures, StepContext } from './types';
@@ -28,8 +28,10 @@ export function judgeTargets(targets: readonly TargetState[]): { healthy: boolea
 export async function runTargetHealth(ctx: StepContext): Promise<{ message: string; figures: Figures }> {
   requireOutputs(ctx.outputs, 'target-health', ['targetGroupArn']);
   const arn = ctx.outputs.targetGroupArn!;
-  const elb = new ElasticLoadBalancingV2Client(
-    awsClientConfig({ region: resolveRegion(ctx.outputs.region, ctx.env?.region), endpointUrl: ctx.endpointUrl }),
+  const elb = awsClient(
+    ElasticLoadBalancingV2Client,
+    { region: resolveRegion(ctx.outputs.region, ctx.env?.region), endpointUrl: ctx.endpointUrl },
+    ctx.signal,
   );
   try {
     const { value, attempts } = await waitFor(
@@ -46,13 +48,13 @@ export async function runTargetHealth(ctx: StepContext): Promise<{ message: stri
           }));
         } catch (err) {
           const kind = awsErrorKind(err);
-          if (kind !== 'refused' && kind !== 'error') {
+          if (kind !== 'refused' && kind !== 'error' && kind !== 'timeout' && kind !== 'too-large') {
             throw new StepFailure({ kind, detail: `DescribeTargetHealth ${arn}: ${awsErrorName(err)}` });
           }
           return {
             done: false,
             reason: `DescribeTargetHealth failed: ${awsErrorName(err)}`,
-            kind: kind === 'refused' ? 'refused' : 'error',
+            kind: kind === 'refused' || kind === 'too-large' ? kind : 'error',
           };
         }
         const verdict = judgeTargets(targets);
@@ -60,7 +62,7 @@ export async function runTargetHealth(ctx: StepContext): Promise<{ message: stri
           ? { done: true, value: { targets, reason: verdict.reason } }
           : { done: false, reason: verdict.reason };
       },
-      { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 10_000 },
+      { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 10_000, signal: ctx.signal },
     );
     return {
       message: value.reason,

@@ -16,9 +16,22 @@ export type StepStatus = 'passed' | 'failed' | 'skipped';
  * - expired-credentials: the credentials are valid but must be changed before use (Neo4j CredentialsExpired)
  * - wrong-answer: the service answered, with something other than what this deploy expects
  * - missing: an input is absent (an output, a secret, a secret key)
+ * - tls: the TLS handshake failed (the reason says why: self-signed, expired, wrong host, not TLS)
+ * - redirect-loop: the server redirected back to a URL already visited (or more than 5 times)
+ * - too-large: the answer was larger than verify reads (the body is cut at the documented limit)
  * - error: anything else (an unexpected API error)
  */
-export type FailureKind = 'timeout' | 'refused' | 'auth' | 'expired-credentials' | 'wrong-answer' | 'missing' | 'error';
+export type FailureKind =
+  | 'timeout'
+  | 'refused'
+  | 'auth'
+  | 'expired-credentials'
+  | 'wrong-answer'
+  | 'missing'
+  | 'tls'
+  | 'redirect-loop'
+  | 'too-large'
+  | 'error';
 
 export type FigureValue = string | number | boolean;
 export type Figures = Record<string, FigureValue>;
@@ -74,4 +87,9 @@ export interface StepContext {
    * end of an SSM port-forwarding session when verify runs outside the VPC. Credentials still come from the secret.
    */
   readonly neo4jAddresses?: Readonly<Record<string, string>>;
+  /**
+   * Aborts when the step's deadline passes (timeoutMs from its start) or the run is interrupted: every AWS, HTTP and
+   * Bolt call of the step takes it. @default - a deadline of timeoutMs from when the step reads it
+   */
+  readonly signal?: AbortSignal;
 }

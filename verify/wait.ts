@@ -15,7 +15,12 @@ export interface WaitOptions {
   readonly factor?: number;
   /** Share of each pause taken off at random (0..1), so many waiters do not poll in step. @default 0.3 */
   readonly jitter?: number;
+  /** Ends the wait early (the step's deadline or the run's interrupt): the last attempt's reason is reported. */
+  readonly signal?: AbortSignal;
 }
+
+/** Kinds that say what the last attempt met; a wait that ends on any other kind (or none) is a `timeout`. */
+const TELLING_KINDS: readonly FailureKind[] = ['refused', 'tls', 'redirect-loop', 'too-large', 'wrong-answer'];
 
 export interface WaitResult<T> {
   readonly value: T;
@@ -33,13 +38,14 @@ export function backoffDelay(attempt: number, options: WaitOptions, random: () =
   return Math.round(base * (1 - jitter * random()));
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { pause } from '../lib/deadline';
 
 /**
  * Calls `attempt` until it reports done or the budget runs out. `attempt` gets the milliseconds left, to bound its
  * own I/O. A thrown StepFailure ends the wait at once (a terminal answer, e.g. bad credentials); any other throw
  * counts as a transient "not yet". On timeout, throws a StepFailure whose kind is that of the last attempt when it
- * was refused/unreachable (the thing was never there), else `timeout`; the message names `what` and the last reason.
+ * says what it met (refused/unreachable, tls, redirect loop, too large, wrong answer), else `timeout`; the message
+ * names `what` and the last reason.
  */
 export async function waitFor<T>(
   what: string,
@@ -52,21 +58,22 @@ export async function waitFor<T>(
   for (let n = 1; n <= 10_000; n++) {
     // a hard bound on attempts, whatever the clock does
     const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
+    if (remaining <= 0 || options.signal?.aborted) break;
     let outcome: Attempt<T>;
     let timer: NodeJS.Timeout | undefined;
+    let give: (() => void) | undefined;
     try {
-      // An attempt may not outlive the budget (e.g. a connect to a host that drops packets): race it against the clock.
+      // An attempt may not outlive the budget (e.g. a connect to a host that drops packets): race it against the clock
+      // and the signal.
       const overtime = new Promise<Attempt<T>>((resolve) => {
-        timer = setTimeout(
-          () =>
-            resolve({
-              done: false,
-              reason: `no answer within the remaining ${Math.round(remaining)} ms`,
-              kind: 'timeout',
-            }),
-          remaining,
-        );
+        give = () =>
+          resolve({
+            done: false,
+            reason: `no answer within the remaining ${Math.round(remaining)} ms`,
+            kind: 'timeout',
+          });
+        timer = setTimeout(give, remaining);
+        options.signal?.addEventListener('abort', give, { once: true });
       });
       outcome = await Promise.race([attempt(remaining, n), overtime]);
     } catch (err) {
@@ -74,17 +81,20 @@ export async function waitFor<T>(
       outcome = { done: false, reason: err instanceof Error ? err.message : String(err), kind: 'error' };
     } finally {
       clearTimeout(timer);
+      if (give) options.signal?.removeEventListener('abort', give);
     }
     if (outcome.done) return { value: outcome.value, attempts: n, elapsedMs: Date.now() - started };
-    last = outcome;
-    const pause = Math.min(backoffDelay(n, options), deadline - Date.now());
-    if (pause <= 0) {
+    // An attempt cut off by the deadline says nothing new: the verdict stays with the last one that got an answer.
+    const cutOff = outcome.kind === 'timeout' && (Date.now() >= deadline || !!options.signal?.aborted);
+    if (!(cutOff && last.kind && TELLING_KINDS.includes(last.kind))) last = outcome;
+    const wait = Math.min(backoffDelay(n, options), deadline - Date.now());
+    if (wait <= 0) {
       if (Date.now() >= deadline) break;
       continue;
     }
-    await sleep(pause);
+    await pause(wait, options.signal);
   }
   const seconds = Math.round(options.timeoutMs / 100) / 10;
-  const kind: FailureKind = last.kind === 'refused' ? 'refused' : 'timeout';
+  const kind: FailureKind = last.kind && TELLING_KINDS.includes(last.kind) ? last.kind : 'timeout';
   throw new StepFailure({ kind, detail: `${what} — ${last.reason} (gave up after ${seconds} s)` });
 }

@@ -39,7 +39,9 @@ describe('api-health', () => {
   });
 
   test('503 twice then 200: the retry succeeds and the earlier answers are reported', async () => {
-    const api = await server((_req, res, n) => (n <= 2 ? send(res, 503, 'starting') : send(res, 200, 'ok')));
+    const api = await server((_req, res, n) =>
+      n <= 2 ? send(res, 503, 'starting') : send(res, 200, { status: 'ok' }),
+    );
     const result = await runApiHealth(context(api.url, 10_000));
     expect(api.requests).toBe(3);
     expect(result.figures.attempts).toBe(3);
@@ -67,7 +69,7 @@ describe('api-health', () => {
   });
 
   test('slow but within the timeout: passes and the latency shows the delay', async () => {
-    const api = await server((_req, res) => void setTimeout(() => send(res, 200, 'ok'), 400));
+    const api = await server((_req, res) => void setTimeout(() => send(res, 200, { status: 'ok' }), 400));
     const result = await runApiHealth(context(api.url, 5000));
     expect(result.figures.latencyMs).toBeGreaterThanOrEqual(380);
   });

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
+import { redactUrl } from '../../lib/redact';
 import { StepFailure, UsageError } from '../errors';
 import type { Figures, LoadEngineName, StepContext } from '../types';
 import { runEmbeddedLoad } from './embedded';
@@ -43,13 +44,13 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   if (figures.responses === 0)
     throw new StepFailure({
       kind: 'refused',
-      detail: `load on ${ctx.apiUrl}: no request got an answer; ${message}`,
+      detail: `load on ${redactUrl(ctx.apiUrl)}: no request got an answer; ${message}`,
       figures: reportFigures,
     });
   if (figures.thresholds.some((t) => !t.ok))
     throw new StepFailure({
       kind: 'wrong-answer',
-      detail: `load on ${ctx.apiUrl}: ${message}`,
+      detail: `load on ${redactUrl(ctx.apiUrl)}: ${message}`,
       figures: reportFigures,
     });
   return { message, figures: reportFigures };
