@@ -9,4 +9,5 @@ export const globalConfig: GlobalConfig = {
   amiRetention: 3,
   permissionsBoundaryName: 'credex-permissions-boundary',
   deployBranches: { staging: 'stage', production: 'prod' },
+  auditTrail: { create: true, name: 'credex-audit', retentionDays: 365 },
 };

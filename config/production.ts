@@ -10,7 +10,7 @@ export const production: EnvironmentConfig = {
     publicSubnetCidrs: ['10.20.0.0/24', '10.20.1.0/24'],
     privateSubnetCidrs: ['10.20.10.0/24', '10.20.11.0/24'],
     natGateways: 2,
-    flowLogRetentionDays: 90,
+    flowLogRetentionDays: 365,
   },
   service: {
     imageTag: 'latest-production',
@@ -54,5 +54,11 @@ export const production: EnvironmentConfig = {
       durationSeconds: 60,
       thresholds: { p95Ms: 500, maxErrorRate: 0.005, minChecksRate: 0.995 },
     },
+  },
+  security: {
+    neo4jRotationDays: 30,
+    appSecretMaxAgeDays: 90,
+    keyDeletionWindowDays: 30,
+    waf: { enabled: true, rateLimitPer5Minutes: 2000, rateLimitExemptPaths: ['/health'], logRetentionDays: 365 },
   },
 };

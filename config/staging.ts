@@ -55,4 +55,11 @@ export const staging: EnvironmentConfig = {
       thresholds: { p95Ms: 800, maxErrorRate: 0.01, minChecksRate: 0.99 },
     },
   },
+  security: {
+    neo4jRotationDays: 30,
+    appSecretMaxAgeDays: 180,
+    keyDeletionWindowDays: 7,
+    // Off in staging to save its cost (about $10 a month); set enabled: true to try rules before production.
+    waf: { enabled: false, rateLimitPer5Minutes: 2000, rateLimitExemptPaths: ['/health'], logRetentionDays: 30 },
+  },
 };

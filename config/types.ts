@@ -121,6 +121,34 @@ export interface StateConfig {
   readonly dynamodbTable?: string;
 }
 
+/** Web application firewall (AWS WAFv2) in front of the environment's load balancer. */
+export interface WafConfig {
+  /** Production always has one (the gate denies an internet-facing production load balancer without it). */
+  readonly enabled: boolean;
+  /** Requests one client IP may send in any 5-minute window before the rate-based rule blocks it (AWS minimum 10). */
+  readonly rateLimitPer5Minutes: number;
+  /** Paths the rate-based rule does not count (the health path, which verify's load step hammers). */
+  readonly rateLimitExemptPaths: readonly string[];
+  /** Days the WAF's request log (aws-waf-logs-credex-<env>) is kept. */
+  readonly logRetentionDays: number;
+}
+
+/** Secrets, keys and alerts: rotation schedule, app-secret age, the customer-managed key, secret-read alerts. */
+export interface SecurityConfig {
+  /** Days between automatic rotations of each Neo4j host's password (Secrets Manager schedule), 1..365. */
+  readonly neo4jRotationDays: number;
+  /** Oldest acceptable age (days since LastChangedDate) of the app secret, which cannot rotate itself. */
+  readonly appSecretMaxAgeDays: number;
+  /** Waiting period before a scheduled deletion of the environment's KMS key takes effect, 7..30 days. */
+  readonly keyDeletionWindowDays: number;
+  /**
+   * Roles (names) besides the execution role, the Neo4j instance roles and the rotation function whose reads of this
+   * environment's secrets raise no alert. @default - none
+   */
+  readonly secretReadExpectedRoleNames?: readonly string[];
+  readonly waf: WafConfig;
+}
+
 export interface EnvironmentConfig {
   /** Stack name, as in `cdktf deploy staging`. */
   readonly name: EnvironmentName;
@@ -133,6 +161,7 @@ export interface EnvironmentConfig {
   readonly alarms: AlarmConfig;
   readonly neo4j: Neo4jConfig;
   readonly verify: VerifyConfig;
+  readonly security: SecurityConfig;
 }
 
 /** Account-wide settings shared by all stacks. */
@@ -153,4 +182,14 @@ export interface GlobalConfig {
   readonly permissionsBoundaryName: string;
   /** Branch whose pushes deploy each environment (the GitHub OIDC deploy roles trust only these). */
   readonly deployBranches: Readonly<Record<EnvironmentName, string>>;
+  /**
+   * The account's CloudTrail trail (multi-region, log file validation, KMS-encrypted, private TLS-only bucket) that the
+   * secret-read alerts need. `create: false` when the account already has a multi-region trail with management events.
+   */
+  readonly auditTrail: {
+    readonly create: boolean;
+    readonly name: string;
+    /** Days the trail's log files are kept in their bucket. */
+    readonly retentionDays: number;
+  };
 }

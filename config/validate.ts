@@ -49,6 +49,19 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): void {
       if (!az.startsWith(env.region))
         throw new Error(`${where('network.availabilityZones')}: ${az} is not in region ${env.region}`);
     }
+    const sec = env.security;
+    const within = (field: string, value: number, min: number, max: number) => {
+      if (!(Number.isInteger(value) && value >= min && value <= max))
+        throw new Error(`${where(`security.${field}`)}: must be a whole number in ${min}..${max}, got ${value}`);
+    };
+    within('neo4jRotationDays', sec.neo4jRotationDays, 1, 365);
+    within('appSecretMaxAgeDays', sec.appSecretMaxAgeDays, 1, 3650);
+    within('keyDeletionWindowDays', sec.keyDeletionWindowDays, 7, 30);
+    within('waf.rateLimitPer5Minutes', sec.waf.rateLimitPer5Minutes, 10, 2_000_000_000);
+    for (const p of sec.waf.rateLimitExemptPaths) {
+      if (!p.startsWith('/'))
+        throw new Error(`${where('security.waf.rateLimitExemptPaths')}: "${p}" must start with /`);
+    }
     const clash = vpcs.find((other) => overlaps(other, vpc));
     if (clash)
       throw new Error(`${where('network.vpcCidr')}: ${vpc.text} overlaps another environment's VPC ${clash.text}`);

@@ -17,6 +17,18 @@ export const TAG_BUILD_SCRIPT_HASH = 'Neo4jBuildScriptHash';
 export const TAG_MANAGED_BY = 'ManagedBy';
 export const MANAGED_BY_VALUE = 'credex-ami';
 
+/**
+ * Set on an image (value IMAGE_TESTED_VALUE) only after a test instance booted from it and proved that Neo4j answers
+ * with the expected version and edition; the hosts' `data "aws_ami"` accepts tested images only.
+ */
+export const TAG_IMAGE_TESTED = 'Neo4jImageTested';
+export const IMAGE_TESTED_VALUE = 'passed';
+/** Tags on a test instance: which image it tests, and the verdict its boot check writes (passed or failed). */
+export const TAG_IMAGE_UNDER_TEST = 'Neo4jImageUnderTest';
+export const TAG_IMAGE_TEST_STATE = 'Neo4jImageTest';
+/** The test instance's boot check (its user data), relative to the repository root. */
+export const IMAGE_TEST_SCRIPT_RELATIVE_PATH = 'tools/ami/test-neo4j.sh';
+
 /** Tags on the builder instance: the install script sets Neo4jBuild to ready or failed. */
 export const TAG_BUILD_STATE = 'Neo4jBuild';
 export const TAG_BUILD_STEP = 'Neo4jBuildStep';

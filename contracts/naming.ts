@@ -66,6 +66,22 @@ export const envSecretName = (what: string, env: string): string => `${PROJECT}/
 /** `credex/<env>/neo4j/<space>`: a Neo4j host's own admin credentials. */
 export const neo4jPasswordSecretName = (env: string, space: string): string => envSecretName(`neo4j/${space}`, env);
 
+// ---- secrets, keys and alerts (issue 11) ---------------------------------------------------------------------------
+
+/** `alias/credex-<env>`: the environment's customer-managed KMS key. */
+export const kmsAliasName = (env: string): string => `alias/${envPrefix(env)}`;
+/** `credex-<env>-neo4j-rotation`: the Lambda function (and its role) that rotates the Neo4j passwords. */
+export const neo4jRotationName = (env: string): string => envName('neo4j-rotation', env);
+/** `/aws/lambda/<function>`: the log group Lambda writes a function's logs to (the name is fixed by Lambda). */
+export const lambdaLogGroupName = (functionName: string): string => `/aws/lambda/${functionName}`;
+/** `credex-<env>-secret-reads`: the EventBridge rule that alerts on unexpected reads of the environment's secrets. */
+export const secretReadRuleName = (env: string): string => envName('secret-reads', env);
+/** `credex-<env>-waf`: the web ACL in front of the load balancer (and its metrics). */
+export const wafName = (env: string): string => envName('waf', env);
+/** `aws-waf-logs-credex-<env>`: WAF logs only to log groups whose name starts with aws-waf-logs-. */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+export const wafLogGroupName = (env: string): string => `${WAF_LOG_GROUP_PREFIX}${envPrefix(env)}`;
+
 // ---- Terraform state --------------------------------------------------------------------------------------------
 
 /** `credex-infra/<stack>.tfstate`: the stack's key in the state bucket. */

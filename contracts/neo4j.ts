@@ -37,3 +37,10 @@ export const NEO4J_SECRET_KEYS: Readonly<Record<Neo4jSecretKey, string>> = {
   searchspaceuser: 'NEO4J_SEARCH_SPACE_USER',
   searchspacepass: 'NEO4J_SEARCH_SPACE_PASS',
 };
+
+/**
+ * The two users a host's password rotation alternates between (docs/deployer-guide.md, "Neo4j password rotation"):
+ * each rotation gives the user that is NOT current a new password and makes it current, so the credentials running
+ * API tasks hold stay valid until the rotation after next.
+ */
+export const NEO4J_ROTATION_USERS = ['neo4j', 'neo4j_alt'] as const;
