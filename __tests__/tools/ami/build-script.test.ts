@@ -24,7 +24,7 @@ describe('build-script exports', () => {
 
   test('buildScriptHash is the sha256 of install-neo4j.sh', () => {
     const expected = createHash('sha256').update(readFileSync(BUILD_SCRIPT_PATH)).digest('hex');
-    expect(BUILD_SCRIPT_PATH).toMatch(/scripts\/ami\/install-neo4j\.sh$/);
+    expect(BUILD_SCRIPT_PATH).toMatch(/tools\/ami\/install-neo4j\.sh$/);
     expect(buildScriptHash()).toBe(expected);
     expect(buildScriptHash()).toMatch(/^[0-9a-f]{64}$/);
   });
