@@ -3,7 +3,8 @@
  * so every change can be compared. Speed goals live here, never in tests. `--help` lists options and exit codes.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCommand, runMain, type CommandSpec } from '../../lib/cli';
 import { CliError, UsageError } from '../../lib/errors';
@@ -16,7 +17,7 @@ export const SPEC = {
   usage: 'npm run bench [-- --runs N]',
   description:
     'Times synthesis (node dist/main.js, npm run synth), the transpile, the policy evaluation per stack, the gate on\n' +
-    'synthesized files and the whole npm run policy-check; prints median, min, max and peak RSS against each goal.',
+    'synthesized files, the whole npm run policy-check and npm run diagram; prints median, min, max and peak RSS against each goal.',
   options: {
     runs: {
       type: 'string',
@@ -110,6 +111,14 @@ async function bench(runs: number): Promise<number> {
   ok = figure('policy evaluation per stack (wasm)', figures.evalMsPerStackMedian, 20, 1) && ok;
   ok = figure('policy gate on cdktf.out (no synth)', figures.gateWallMsMedian, 1000) && ok;
   ok = figure('npm run policy-check (synth included)', figures.policyCheckWallMsMedian, 2000) && ok;
+
+  // npm run diagram end to end: transpile, synth, and all three stacks drawn (into a temporary folder).
+  const diagramOut = mkdtempSync(path.join(tmpdir(), 'bench-diagram-'));
+  const diagram = Array.from({ length: runs }, () =>
+    timeCommand('npm', ['run', '-s', 'diagram', '--', '--out', diagramOut]),
+  );
+  rmSync(diagramOut, { recursive: true, force: true });
+  ok = report('npm run diagram (synth + 3 stacks drawn)', diagram, { ms: 2000 }) && ok;
   return ok ? ExitCode.OK : ExitCode.FAILED;
 }
 

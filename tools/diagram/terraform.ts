@@ -49,8 +49,17 @@ export function readResources(doc: TerraformJson): TfResource[] {
 
 const REFERENCE = /\b(data\.)?((?:aws|null|random|time|tls|archive)_[a-z0-9_]+|null_resource)\.([A-Za-z0-9_-]+)/g;
 
+const referenceCache = new WeakMap<object, string[]>();
+
 /** Addresses of the resources a value refers to (`${aws_x.y.id}`, also inside jsonencode(...) expressions). */
 export function referencesIn(value: unknown): string[] {
+  if (!value || typeof value !== 'object') return scanReferences(value);
+  let refs = referenceCache.get(value);
+  if (!refs) referenceCache.set(value, (refs = scanReferences(value)));
+  return [...refs];
+}
+
+function scanReferences(value: unknown): string[] {
   const found = new Set<string>();
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {
