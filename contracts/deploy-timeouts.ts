@@ -31,10 +31,15 @@ export const DEPLOY_STEP_MINUTES = {
   prepare: 20,
   /** `terraform apply` of the saved plan, the AMI bake (a local-exec of the apply) included. */
   apply: Math.ceil((AMI_BAKE_WORST_CASE_SECONDS + APPLY_OTHER_RESOURCES_SECONDS) / 60),
+  /** `terraform output -json` into the outputs file verify reads. */
+  outputs: 1,
   /** First deploy only: the app secrets written after apply created them, and a new ECS deployment started. */
   firstDeploySecrets: 5,
-  /** k6, the Session Manager plugin, the two Bolt port forwards and `npm run verify` (every step's timeout). */
-  verify: 30,
+  /**
+   * k6 (2), the two Bolt port forwards (3) and `npm run verify` (30: every verify step's timeout one after the
+   * other, 1,570 s, plus the longest load profile, 60 s).
+   */
+  verify: 35,
   /** Uploading the verify report. */
   report: 5,
 } as const;

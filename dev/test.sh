@@ -7,6 +7,10 @@ BIN="$PWD/.tools/bin"
 
 bash dev/setup-tools.sh
 
+require_venv() {
+  [ -x "$PWD/.tools/venv/bin/$1" ] || { echo "npm test: $1 is not installed in .tools/venv: run 'npm run setup' first" >&2; exit 2; }
+}
+
 require() {
   [ -x "$BIN/$1" ] || { echo "npm test: $1 is not installed in .tools/bin: run 'npm run setup' first" >&2; exit 2; }
 }
@@ -22,6 +26,11 @@ if compgen -G ".github/workflows/*.yml" >/dev/null; then
   # actionlint runs shellcheck over every `run:` block when it finds it on PATH (pinned in the tools venv).
   PATH="$PWD/.tools/venv/bin:$PATH" "$BIN/actionlint" -no-color
   echo "actionlint: clean"
+  # zizmor (security audit of the workflows, offline); its config is .github/zizmor.yml, where every finding left
+  # is explained. --no-progress: plain output in CI logs.
+  require_venv zizmor
+  "$PWD/.tools/venv/bin/zizmor" --offline --no-progress --config .github/zizmor.yml .github/workflows
+  echo "zizmor: clean"
 fi
 
 npx jest "$@"

@@ -39,9 +39,9 @@ describe('the synthesized app', () => {
           use_lockfile: true,
         },
       });
-      // Short provider source (GUIDE 8: Terraform and OpenTofu both resolve it) and an exact version, never a range.
+      // Fully qualified provider source (issue 10: hashicorp/<name>) and an exact version, never a range.
       expect(json.terraform.required_providers.aws).toEqual({
-        source: 'aws',
+        source: 'hashicorp/aws',
         version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
       });
       expect(json.provider!.aws).toEqual([

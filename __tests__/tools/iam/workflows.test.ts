@@ -1,13 +1,37 @@
 /**
- * The workflows keep their security properties (actionlint checks syntax, this checks intent): actions pinned to
- * exact versions, least-privilege permissions, one deployment per environment, the deploy job in the matching
- * GitHub environment, secrets never on a command line.
+ * The workflows keep their security properties (actionlint and zizmor check syntax and known patterns, this checks
+ * intent): actions pinned to full commit SHAs with their version in a comment, no `${{ }}` inside `run:` scripts,
+ * downloads pinned and checksum-verified, Node 22+, least-privilege permissions, one deployment per environment, the
+ * deploy job in the matching GitHub environment, secrets never on a command line, one saved plan judged and applied.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
 
 const dir = path.join(repoRoot(), '.github', 'workflows');
+const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { engines: { node: string } };
+
+/** The text of every `run:` script of a workflow (block scalars with their lines, or the one-line form). */
+function runScripts(text: string): string[] {
+  const lines = text.split('\n');
+  const scripts: string[] = [];
+  lines.forEach((line, i) => {
+    const m = /^(\s*)(?:- )?run: ?(.*)$/.exec(line);
+    if (!m) return;
+    if (!/^[|>]/.test(m[2])) {
+      scripts.push(m[2]);
+      return;
+    }
+    const indent = m[1].length + (line.trimStart().startsWith('- ') ? 2 : 0);
+    const body: string[] = [];
+    for (const next of lines.slice(i + 1)) {
+      if (next.trim() !== '' && next.length - next.trimStart().length <= indent) break;
+      body.push(next);
+    }
+    scripts.push(body.join('\n').trimEnd());
+  });
+  return scripts;
+}
 const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
 const workflows = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 
@@ -23,15 +47,41 @@ describe('workflows', () => {
     );
   });
 
-  it.each(workflows)('%s pins every action to an exact version and starts from read-only permissions', (file) => {
+  it.each(workflows)('%s pins every action to a full commit SHA and starts from read-only permissions', (file) => {
     const text = read(file);
-    for (const m of text.matchAll(/uses:\s*(\S+)/g)) {
+    for (const m of text.matchAll(/uses:\s*(.+)$/gm)) {
       const ref = m[1];
       if (ref.startsWith('./')) continue;
-      expect(ref).toMatch(/^[\w.-]+\/[\w./-]+@v\d+\.\d+\.\d+$/);
+      expect(ref).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
     }
     expect(text).toMatch(/^permissions:\n {2}contents: read\n/m);
     expect(text).not.toMatch(/write-all|permissions: write/);
+  });
+
+  it.each(workflows)('%s expands no ${{ }} inside run: scripts (values reach scripts through env:)', (file) => {
+    expect(runScripts(read(file)).filter((script) => script.includes('${{'))).toEqual([]);
+  });
+
+  it('the run-script reader finds an expansion inside run: (the seed deploy.yml had one)', () => {
+    const seed = 'steps:\n  - run: |\n      echo "${{ inputs.environment }}"\n  - env:\n      X: ${{ inputs.x }}\n';
+    expect(runScripts(seed)).toEqual(['      echo "${{ inputs.environment }}"']);
+  });
+
+  it.each(workflows)('%s runs on Node 22 or 24 while package.json engines keeps Node 20', (file) => {
+    for (const m of read(file).matchAll(/node-version: (\S+)/g)) expect(['22', '24']).toContain(m[1]);
+    expect(pkg.engines.node).toBe('>=20');
+  });
+
+  it.each(workflows)('%s downloads nothing unpinned or unverified', (file) => {
+    const text = read(file);
+    expect(text).not.toMatch(/\/latest\//);
+    for (const script of runScripts(text).filter((r) => /curl|wget/.test(r))) {
+      expect(script).toMatch(/sha256sum --check --strict/);
+    }
+    if (file === 'deploy.yml') {
+      expect(text).toMatch(/K6_VERSION: \d+\.\d+\.\d+\n/);
+      expect(text).toMatch(/K6_SHA256: [0-9a-f]{64}\n/);
+    }
   });
 
   it.each([
@@ -55,10 +105,13 @@ describe('workflows', () => {
       expect(line).toMatch(/^\s+(JWT_SECRET|OPEN_EXCHANGE_RATES_API|WHATSAPP_BOT_API_KEY): \$\{\{ secrets\.\1 \}\}$/);
     }
     expect(text).not.toMatch(/echo[^\n]*\$(JWT_SECRET|OPEN_EXCHANGE_RATES_API|WHATSAPP_BOT_API_KEY)/);
-    expect(text).toContain('npx cdktf deploy "$STACK" --skip-synth --auto-approve --outputs-file "$OUTPUTS_FILE"');
+    expect(text).toContain('terraform -chdir="$STACK_DIR" output -json > "$OUTPUTS_FILE"');
     expect(text).toContain('CREDEX_IMAGE_TAG: ${{ steps.image.outputs.tag }}');
-    expect(text).toContain('grafana/setup-k6-action@');
     expect(text).toContain('npm run -s verify -- --stack "$STACK" --outputs "$OUTPUTS_FILE"');
+    expect(text).toContain('role-duration-seconds:');
+    expect(text).not.toMatch(/^\s*secrets: inherit/m);
+    for (const caller of ['deploy-staging.yml', 'deploy-production.yml'])
+      expect(read(caller)).not.toMatch(/^\s*secrets: inherit/m);
   });
 
   it('verify reaches the private Neo4j hosts through Session Manager port forwards of both spaces', () => {
@@ -69,13 +122,38 @@ describe('workflows', () => {
     expect(text.indexOf('AWS-StartPortForwardingSession')).toBeLessThan(text.indexOf('npm run -s verify'));
   });
 
-  it('the deploy judges its own terraform plan with the policy gate before applying', () => {
+  it('the deploy saves ONE plan, judges exactly that file and applies exactly that file', () => {
     const text = read('deploy.yml');
-    const gate = text.indexOf('npm run -s policy-check -- --input "$RUNNER_TEMP/plan.json"');
-    expect(text.indexOf('show -json tfplan > "$RUNNER_TEMP/plan.json"')).toBeGreaterThan(0);
-    expect(gate).toBeGreaterThan(text.indexOf('plan -input=false'));
-    expect(gate).toBeLessThan(text.indexOf('npx cdktf deploy'));
-    expect(text).not.toMatch(/upload-artifact[\s\S]{0,200}plan\.json/);
+    const scripts = runScripts(text).join('\n');
+    const planFile = '"$RUNNER_TEMP/deploy.tfplan"';
+    // one plan, one show of that plan, one gate, one apply of that plan; nothing else plans or deploys
+    expect(scripts.match(/\bterraform\b[^\n]* plan [^\n]*/g)).toEqual([expect.stringContaining(`-out=${planFile}`)]);
+    expect(scripts).toContain(`show -json ${planFile} > "$RUNNER_TEMP/plan.json"`);
+    const gate = scripts.indexOf('npm run -s policy-check -- --input "$RUNNER_TEMP/plan.json"');
+    const apply = scripts.indexOf(`bash .github/workflows/scripts/apply-saved-plan.sh "$STACK_DIR" ${planFile}`);
+    expect(gate).toBeGreaterThan(scripts.indexOf(`-out=${planFile}`));
+    expect(apply).toBeGreaterThan(gate);
+    expect(scripts).not.toMatch(/cdktf deploy|terraform[^\n]* apply (?!-input=false -no-color "\$plan")|-auto-approve/);
+    expect(text).not.toMatch(/upload-artifact[\s\S]{0,200}(plan\.json|tfplan)/);
+  });
+
+  it('a workflow that plans twice (the seed: plan, then cdktf deploy) is caught by the check above', () => {
+    const seed =
+      '      - run: |\n          terraform plan -out=tfplan\n      - run: npx cdktf deploy "$STACK" --auto-approve\n';
+    expect(runScripts(seed).join('\n')).toMatch(/cdktf deploy|-auto-approve/);
+  });
+
+  it('pr-checks also runs on pushes to the default branch, may read actions, and has Terraform validate every stack', () => {
+    const text = read('pr-checks.yml');
+    expect(text).toMatch(/^on:\n {2}pull_request:\n {2}push:/m);
+    expect(text).toContain(
+      "if: github.event_name == 'pull_request' || github.ref_name == github.event.repository.default_branch",
+    );
+    expect(text).toContain('actions: read');
+    expect(text).toContain('terraform -chdir="$dir" init -backend=false');
+    expect(text).toContain('terraform -chdir="$dir" validate');
+    expect(text).toMatch(/for dir in cdktf\.out\/stacks\/\*\/; do/);
+    expect(text).toContain('category: credex-policy-check');
   });
 
   it('pr-checks uploads the policy gate as SARIF and the synthesized JSON', () => {
