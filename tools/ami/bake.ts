@@ -6,6 +6,7 @@ import {
   DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
   EC2Client,
   Image,
   Instance,
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Deadline } from '../../lib/deadline';
 import {
   MANAGED_BY_VALUE,
   TAG_BUILD_SCRIPT_HASH,
@@ -55,7 +57,18 @@ export const DEFAULTS = {
   rootVolumeGiB: 16,
   /** Seconds a just-created instance profile gets to become usable by RunInstances (IAM is eventually consistent). */
   profileWaitSeconds: 120,
+  /**
+   * Seconds the whole command may take (--deadline): every phase above and every EC2 call ends by then. Two hours:
+   * more than the phases' bounds together (1800 + 600 + 3600 + 120), well under a GitHub job's six.
+   */
+  deadlineSeconds: 7200,
 } as const;
+
+/**
+ * Tag on the image and snapshots one bake creates, with a value unique to that run: an interrupted bake (or anyone
+ * after it) finds exactly what that run made, even when the CreateImage answer never arrived.
+ */
+export const TAG_AMI_RUN = 'Neo4jAmiRun';
 
 export interface BakeOptions {
   readonly edition: Edition;
@@ -83,6 +96,23 @@ export interface BakeOptions {
    * the CLI terminates that builder on SIGINT/SIGTERM, also when the signal arrives while the launch is in flight.
    */
   readonly onBuilderLaunch?: (instanceId: Promise<string | undefined>) => void;
+  /**
+   * Called as CreateImage is sent, with the promise of the image id and this run's id (the TAG_AMI_RUN value on the
+   * image and its snapshots): the CLI deregisters that image and deletes its snapshots on SIGINT/SIGTERM.
+   */
+  readonly onImageCreate?: (imageId: Promise<string | undefined>, runId: string) => void;
+  /**
+   * The whole command's deadline: every phase wait ends by it (its signal also bounds the client's calls when the
+   * client was made with it). @default - DEFAULTS.deadlineSeconds from the start of bake
+   */
+  readonly deadline?: Deadline;
+  /** This run's id (TAG_AMI_RUN). @default - a random UUID */
+  readonly runId?: string;
+  /**
+   * A client for cleanup after a failure (its own short deadline: the bake's may have passed).
+   * @default - the bake's client
+   */
+  readonly cleanupClient?: () => EC2Client;
   readonly log: (line: string) => void;
 }
 
@@ -147,6 +177,10 @@ async function describeInstance(ec2: EC2Client, instanceId: string, endpoint: st
 export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResult> {
   const scriptHash = buildScriptHash();
   const poll = opts.poll ?? DEFAULT_POLL;
+  const deadline = opts.deadline ?? new Deadline(DEFAULTS.deadlineSeconds * 1000);
+  const runId = opts.runId ?? randomUUID();
+  /** A phase's bound: its own timeout or what is left of the command's deadline, whichever is shorter. */
+  const phaseMs = (seconds: number) => Math.min(seconds * 1000, deadline.remaining());
   const { match, otherScript } = await findBakedImage(
     ec2,
     { edition: opts.edition, version: opts.version, scriptHash },
@@ -237,26 +271,32 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     opts.log(
       `bake: waiting up to ${opts.timeoutSeconds} s for builder ${builderId} to report ${TAG_BUILD_STATE}=ready`,
     );
-    await waitFor(`builder ${builderId} to report ready`, opts.timeoutSeconds * 1000, poll, async () => {
-      const instance = await describeInstance(ec2, builderId, opts.endpoint);
-      const state = tagValue(instance?.Tags, TAG_BUILD_STATE);
-      if (state === 'ready') return true;
-      if (state === 'failed') {
-        const step = tagValue(instance?.Tags, TAG_BUILD_STEP);
-        throw new AmiError(`builder ${builderId} reported the install failed${step ? ` at step "${step}"` : ''}`);
-      }
-      const lifecycle = instance?.State?.Name;
-      if (!instance || (lifecycle && lifecycle !== 'pending' && lifecycle !== 'running')) {
-        throw new AmiError(`builder ${builderId} is ${lifecycle ?? 'gone'} before reporting ready`);
-      }
-      return undefined;
-    });
+    await waitFor(
+      `builder ${builderId} to report ready`,
+      phaseMs(opts.timeoutSeconds),
+      poll,
+      async () => {
+        const instance = await describeInstance(ec2, builderId, opts.endpoint);
+        const state = tagValue(instance?.Tags, TAG_BUILD_STATE);
+        if (state === 'ready') return true;
+        if (state === 'failed') {
+          const step = tagValue(instance?.Tags, TAG_BUILD_STEP);
+          throw new AmiError(`builder ${builderId} reported the install failed${step ? ` at step "${step}"` : ''}`);
+        }
+        const lifecycle = instance?.State?.Name;
+        if (!instance || (lifecycle && lifecycle !== 'pending' && lifecycle !== 'running')) {
+          throw new AmiError(`builder ${builderId} is ${lifecycle ?? 'gone'} before reporting ready`);
+        }
+        return undefined;
+      },
+      deadline.signal,
+    );
 
     opts.log(`bake: builder ready; stopping ${builderId} for a consistent image`);
     await call(ec2.send(new StopInstancesCommand({ InstanceIds: [builderId] })), 'StopInstances', opts.endpoint);
     await waitFor(
       `builder ${builderId} to stop`,
-      (opts.stopTimeoutSeconds ?? DEFAULTS.stopTimeoutSeconds) * 1000,
+      phaseMs(opts.stopTimeoutSeconds ?? DEFAULTS.stopTimeoutSeconds),
       poll,
       async () => {
         const lifecycle = (await describeInstance(ec2, builderId, opts.endpoint))?.State?.Name;
@@ -265,10 +305,13 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
           throw new AmiError(`builder ${builderId} is ${lifecycle} while stopping`);
         return undefined;
       },
+      deadline.signal,
     );
 
-    // Image and snapshots carry ManagedBy from their creation: the deployer policy lets the bake tag, deregister
-    // and delete only what carries it, so an untagged snapshot could never be pruned.
+    // Image and snapshots carry ManagedBy (and this run's id) from their creation: the deployer policy lets the bake
+    // tag, deregister and delete only what carries it, so an untagged snapshot could never be pruned; the run id lets
+    // an interrupted bake find what it made even when the CreateImage answer never arrived.
+    const creation: Tag[] = [...identity, { Key: TAG_AMI_RUN, Value: runId }];
     const createImage = (resourceTypes: ('image' | 'snapshot')[]) =>
       call(
         ec2.send(
@@ -276,28 +319,37 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
             InstanceId: builderId,
             Name: imageName,
             Description: `Neo4j ${opts.edition} ${opts.version} on ${opts.baseImage.name}`,
-            TagSpecifications: resourceTypes.map((ResourceType) => ({ ResourceType, Tags: identity })),
+            TagSpecifications: resourceTypes.map((ResourceType) => ({ ResourceType, Tags: creation })),
           }),
         ),
         'CreateImage',
         opts.endpoint,
       );
-    let created;
-    try {
-      created = await createImage(['image', 'snapshot']);
-    } catch (err) {
-      // moto 5.2 answers snapshot tag specifications with an HTML 500 page (AWS accepts them); the snapshots are
-      // then tagged with the image's identity just below, which AWS would refuse a deployer (no ManagedBy yet).
-      if (!isServerFault(err)) throw err;
-      opts.log('bake: the endpoint refused snapshot tags at CreateImage; tagging the snapshots afterwards');
-      created = await createImage(['image']);
-    }
-    imageId = created.ImageId;
+    const creating = (async () => {
+      try {
+        return await createImage(['image', 'snapshot']);
+      } catch (err) {
+        // moto 5.2 answers snapshot tag specifications with an HTML 500 page (AWS accepts them); the snapshots are
+        // then tagged with the image's identity just below, which AWS would refuse a deployer (no ManagedBy yet).
+        if (!isServerFault(err)) throw err;
+        opts.log('bake: the endpoint refused snapshot tags at CreateImage; tagging the snapshots afterwards');
+        return createImage(['image']);
+      }
+    })();
+    // Recorded before anything waits on it: an interrupt from here on removes this run's image and snapshots.
+    opts.onImageCreate?.(
+      creating.then(
+        (c) => c.ImageId,
+        () => undefined,
+      ),
+      runId,
+    );
+    imageId = (await creating).ImageId;
     if (!imageId) throw new AmiError('CreateImage returned no image id');
-    opts.log(`bake: creating ${imageId} (${imageName})`);
+    opts.log(`bake: creating ${imageId} (${imageName}, run ${runId})`);
     const image = await waitFor(
       `image ${imageId} to become available`,
-      (opts.imageTimeoutSeconds ?? DEFAULTS.imageTimeoutSeconds) * 1000,
+      phaseMs(opts.imageTimeoutSeconds ?? DEFAULTS.imageTimeoutSeconds),
       poll,
       async () => {
         const res = await call(
@@ -314,6 +366,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         }
         return undefined;
       },
+      deadline.signal,
     );
 
     // Tag last: the lookup (data "aws_ami" on these tags) only ever finds a finished image.
@@ -341,10 +394,11 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
     );
   } catch (err) {
     failed = true;
-    if (imageId && !imageDone) await discardImage(ec2, imageId, opts);
+    if (!imageDone)
+      await discardRunImages(cleanupClient(ec2, opts), { imageId, runId, endpoint: opts.endpoint, log: opts.log });
     throw err;
   } finally {
-    await terminateBuilder(ec2, builderId, opts, !failed);
+    await terminateBuilder(failed ? cleanupClient(ec2, opts) : ec2, builderId, opts, !failed);
   }
 
   const prune = await pruneImages(ec2, {
@@ -366,7 +420,7 @@ async function launchWhenProfileVisible<T>(run: (clientToken: string) => Promise
   try {
     return await waitFor(
       `instance profile ${opts.instanceProfile} to become usable`,
-      (opts.profileWaitSeconds ?? DEFAULTS.profileWaitSeconds) * 1000,
+      Math.min((opts.profileWaitSeconds ?? DEFAULTS.profileWaitSeconds) * 1000, opts.deadline?.remaining() ?? Infinity),
       opts.poll ?? DEFAULT_POLL,
       async () => {
         try {
@@ -378,6 +432,7 @@ async function launchWhenProfileVisible<T>(run: (clientToken: string) => Promise
           return undefined;
         }
       },
+      opts.deadline?.signal,
     );
   } catch (e) {
     if (lastProblem && e instanceof AmiError && e.kind === 'timeout') throw new AmiError(lastProblem);
@@ -421,21 +476,69 @@ async function reapStaleBuilders(ec2: EC2Client, opts: BakeOptions): Promise<voi
   opts.log(`bake: terminated leftover builder(s) of an interrupted bake: ${stale.join(', ')}`);
 }
 
-/** Best effort: an unfinished image is never tagged (so never used), but it would be left behind untracked. */
-async function discardImage(ec2: EC2Client, imageId: string, opts: BakeOptions): Promise<void> {
+/**
+ * The client for cleanup after a failure: the bake's own client may be bound to a deadline that has passed, so
+ * cleanup gets a client of its own with CLEANUP_SECONDS (bake's `cleanupClient` option; tests pass their client).
+ */
+function cleanupClient(ec2: EC2Client, opts: BakeOptions): EC2Client {
+  return opts.cleanupClient?.() ?? ec2;
+}
+
+/** Seconds cleanup after a failure or an interrupt may take (terminate the builder, discard this run's image). */
+export const CLEANUP_SECONDS = 60;
+
+/**
+ * Best effort: deregisters the image(s) one run created (by id, and by the run's tag, for an image whose CreateImage
+ * answer never arrived) and deletes their snapshots (from the image's block devices and by the run's tag). An
+ * unfinished image is never tagged with the version (so never used), but it would be left behind untracked.
+ */
+export async function discardRunImages(
+  ec2: EC2Client,
+  run: { imageId?: string; runId: string; endpoint: string; log: (line: string) => void },
+): Promise<{ images: string[]; snapshots: string[] }> {
+  const done = { images: [] as string[], snapshots: [] as string[] };
   try {
-    const res = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-    const snapshots = (res.Images?.[0]?.BlockDeviceMappings ?? [])
-      .map((m) => m.Ebs?.SnapshotId)
-      .filter((s): s is string => !!s);
-    await ec2.send(new DeregisterImageCommand({ ImageId: imageId }));
-    for (const snapshotId of snapshots) await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
-    opts.log(`bake: discarded unfinished image ${imageId}`);
+    const images = new Map<string, Image>();
+    if (run.imageId) {
+      const byId = await ec2.send(new DescribeImagesCommand({ ImageIds: [run.imageId] })).catch(() => undefined);
+      for (const i of byId?.Images ?? []) if (i.ImageId) images.set(i.ImageId, i);
+      if (!images.has(run.imageId)) images.set(run.imageId, { ImageId: run.imageId });
+    }
+    const byRun = await ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${TAG_AMI_RUN}`, Values: [run.runId] }] }),
+    );
+    for (const i of byRun.Images ?? []) if (i.ImageId) images.set(i.ImageId, i);
+    const snapshots = new Set<string>();
+    for (const image of images.values()) {
+      for (const m of image.BlockDeviceMappings ?? []) if (m.Ebs?.SnapshotId) snapshots.add(m.Ebs.SnapshotId);
+    }
+    for (const imageId of images.keys()) {
+      await ec2.send(new DeregisterImageCommand({ ImageId: imageId }));
+      done.images.push(imageId);
+    }
+    const tagged = await ec2
+      .send(
+        new DescribeSnapshotsCommand({
+          OwnerIds: ['self'],
+          Filters: [{ Name: `tag:${TAG_AMI_RUN}`, Values: [run.runId] }],
+        }),
+      )
+      .catch(() => undefined);
+    for (const s of tagged?.Snapshots ?? []) if (s.SnapshotId) snapshots.add(s.SnapshotId);
+    for (const snapshotId of snapshots) {
+      await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+      done.snapshots.push(snapshotId);
+    }
+    if (done.images.length > 0)
+      run.log(
+        `bake: discarded unfinished image ${done.images.join(', ')} and snapshot(s) ${done.snapshots.join(', ') || 'none'}`,
+      );
   } catch (e) {
-    opts.log(
-      `bake: could not discard unfinished image ${imageId}: ${fromAwsError(e, 'cleanup', opts.endpoint).message}`,
+    run.log(
+      `bake: could not discard the image(s) of run ${run.runId}${run.imageId ? ` (${run.imageId})` : ''}: ${fromAwsError(e, 'cleanup', run.endpoint).message}`,
     );
   }
+  return done;
 }
 
 /**

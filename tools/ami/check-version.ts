@@ -1,4 +1,5 @@
-import { AmiError, EXIT, networkProblem, oneLine } from './errors';
+import { boundedRequest, classifyFetchError, HttpProblem } from '../../lib/bounded-http';
+import { AmiError, EXIT, oneLine } from './errors';
 import { compareVersions, parseVersion, releaseLine } from './versions';
 
 /** Maven Central's version list for the Community aggregate, the same numbers as the Debian packages of both editions. */
@@ -56,34 +57,40 @@ export function describeCheck(c: VersionCheck): string {
   }
 }
 
-/** Fetches the release list and judges `version`; unreachable source -> exit 3, unusable answer -> exit 1. */
+/** Bytes of the release list read at most (Maven Central's list for org.neo4j:neo4j is about 20 KB). */
+export const MAX_METADATA_BYTES = 1024 * 1024;
+
+/**
+ * Fetches the release list and judges `version`; unreachable source (refused, timed out, TLS) -> exit 3, unusable
+ * answer (HTTP error, larger than MAX_METADATA_BYTES, no versions) -> exit 1. The request, body included, ends
+ * within `timeoutMs`.
+ */
 export async function checkVersion(version: string, sourceUrl: string, timeoutMs = 15_000): Promise<VersionCheck> {
-  let body: string;
+  let answer;
   try {
-    const res = await fetch(sourceUrl, {
+    answer = await boundedRequest(sourceUrl, {
       signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/xml, text/xml' },
+      maxBodyBytes: MAX_METADATA_BYTES,
     });
-    if (!res.ok)
-      throw new AmiError({
-        kind: 'failed',
-        message: `release source ${sourceUrl} answered HTTP ${res.status}`,
-        httpStatus: res.status,
-      });
-    body = await res.text();
   } catch (e) {
-    if (e instanceof AmiError) throw e;
-    const net = networkProblem(e);
-    if (net)
-      throw new AmiError({ kind: 'unreachable', message: `cannot reach the release source ${sourceUrl}: ${net}` });
-    const err = e as { message?: string; cause?: { message?: string } };
-    const detail = [err?.message, err?.cause?.message].filter(Boolean).join(': ');
-    throw new AmiError({
-      kind: 'unreachable',
-      message: `cannot read the release source ${sourceUrl}: ${oneLine(detail || String(e))}`,
-    });
+    const problem = e instanceof HttpProblem ? e : classifyFetchError(e, sourceUrl);
+    const what = problem.kind === 'error' ? 'cannot read' : 'cannot reach';
+    const reason = problem.kind === 'timeout' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : problem.reason;
+    throw new AmiError({ kind: 'unreachable', message: `${what} the release source ${sourceUrl}: ${oneLine(reason)}` });
   }
-  const published = parseMavenMetadata(body);
+  if (answer.status < 200 || answer.status > 299)
+    throw new AmiError({
+      kind: 'failed',
+      message: `release source ${sourceUrl} answered HTTP ${answer.status}`,
+      httpStatus: answer.status,
+    });
+  if (answer.cut)
+    throw new AmiError({
+      kind: 'failed',
+      message: `release source ${sourceUrl} sent more than ${MAX_METADATA_BYTES} bytes (too large; cut there)`,
+    });
+  const published = parseMavenMetadata(answer.body);
   if (published.length === 0)
     throw new AmiError({ kind: 'failed', message: `release source ${sourceUrl} lists no release versions` });
   return judgeVersion(version, published, sourceUrl);

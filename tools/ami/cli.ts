@@ -6,6 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { Deadline, within } from '../../lib/deadline';
 import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from '../../contracts/ami-arguments';
 import { globalConfig } from '../../config/global';
 import {
@@ -18,7 +19,7 @@ import {
   type OptionSpecs,
 } from '../../lib/cli';
 import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
-import { bake, DEFAULT_BASE_IMAGE, DEFAULTS } from './bake';
+import { bake, CLEANUP_SECONDS, DEFAULT_BASE_IMAGE, DEFAULTS, discardRunImages } from './bake';
 import { checkVersion, DEFAULT_SOURCE_URL, describeCheck } from './check-version';
 import { AwsTarget, ec2Client, endpointLabel } from './ec2';
 import { EXIT, UsageError } from './errors';
@@ -55,6 +56,11 @@ const KEEP = {
   type: 'string',
   value: 'N',
   description: `images kept per edition (default ${DEFAULT_KEEP}, config/global.ts amiRetention)`,
+} as const;
+const DEADLINE = {
+  type: 'string',
+  value: 'SECONDS',
+  description: `total deadline of the command: every phase and EC2 call ends by it (default ${DEFAULTS.deadlineSeconds})`,
 } as const;
 const JSON_OUT = {
   type: 'boolean',
@@ -94,8 +100,9 @@ const BAKE = {
     timeout: {
       type: 'string',
       value: 'SECONDS',
-      description: `whole bake budget (default ${DEFAULTS.timeoutSeconds})`,
+      description: `how long the builder gets to report ready (default ${DEFAULTS.timeoutSeconds})`,
     },
+    deadline: DEADLINE,
     json: JSON_OUT,
   },
   examples: [
@@ -117,7 +124,14 @@ const PRUNE = {
   usage:
     'npm run -s ami -- prune --edition community|enterprise --region REGION [--keep N] [--endpoint-url URL] [--json]',
   description: 'Keeps the newest N images of the edition; deregisters older ones and deletes their snapshots.',
-  options: { edition: EDITION, region: REGION, keep: KEEP, 'endpoint-url': ENDPOINT, json: JSON_OUT },
+  options: {
+    edition: EDITION,
+    region: REGION,
+    keep: KEEP,
+    'endpoint-url': ENDPOINT,
+    deadline: { ...DEADLINE, description: 'total deadline of the command (default 600)' },
+    json: JSON_OUT,
+  },
   examples: ['npm run -s ami -- prune --edition community --region af-south-1 --keep 3'],
   exitCodes: [
     [EXIT.OK, 'prune finished'],
@@ -201,12 +215,29 @@ function httpUrl(raw: string, flag: string): string {
   return raw;
 }
 
-/** Told of the builder launch (its id to come) and, with undefined, that bake has dealt with the builder itself. */
-type BuilderWatch = (instanceId: Promise<string | undefined> | undefined, target?: AwsTarget) => void;
+/**
+ * What a running bake has created, as far as the CLI must clean up on SIGINT/SIGTERM: the builder (its id to come),
+ * the image (its id to come, and the run id it is tagged with). `done` means bake has dealt with both itself.
+ */
+export interface BakeRecord {
+  target?: AwsTarget;
+  builder?: Promise<string | undefined>;
+  image?: { readonly id: Promise<string | undefined>; readonly runId: string };
+  done?: boolean;
+}
 
 type Values<S extends { options: OptionSpecs }> = CommandLine<S['options']>['values'];
 
-async function runBake(v: Values<typeof BAKE>, out: CliIo, onBuilder: BuilderWatch): Promise<number> {
+/** Seconds of prune's default deadline. */
+const PRUNE_DEADLINE_SECONDS = 600;
+
+function deadlineOf(raw: string | undefined, fallback: number): Deadline {
+  const seconds = wholeNumber(raw, '--deadline', fallback);
+  if (seconds < 1) throw new UsageError('--deadline must be at least 1 second');
+  return new Deadline(seconds * 1000);
+}
+
+async function runBake(v: Values<typeof BAKE>, out: CliIo, record: BakeRecord): Promise<number> {
   check(editionProblem(v.edition));
   check(versionProblem(v.version));
   check(regionProblem(v.region));
@@ -214,8 +245,10 @@ async function runBake(v: Values<typeof BAKE>, out: CliIo, onBuilder: BuilderWat
   check(keepProblem(keep));
   const timeoutSeconds = wholeNumber(v.timeout, '--timeout', DEFAULTS.timeoutSeconds);
   if (timeoutSeconds < 1) throw new UsageError('--timeout must be at least 1 second');
+  const deadline = deadlineOf(v.deadline, DEFAULTS.deadlineSeconds);
   const target = { region: v.region!, endpoint: v['endpoint-url'] && httpUrl(v['endpoint-url'], '--endpoint-url') };
-  const ec2 = ec2Client(target);
+  const ec2 = ec2Client(target, deadline.signal);
+  record.target = target;
   const log = v.json ? out.stderr : out.stdout;
   const result = await bake(ec2, {
     edition: v.edition as Edition,
@@ -232,9 +265,15 @@ async function runBake(v: Values<typeof BAKE>, out: CliIo, onBuilder: BuilderWat
     securityGroupIds: v['security-group-id'] ?? [],
     instanceProfile: v['instance-profile'],
     timeoutSeconds,
-    onBuilderLaunch: (id) => onBuilder(id, target),
+    deadline,
+    onBuilderLaunch: (id) => (record.builder = id),
+    onImageCreate: (id, runId) => (record.image = { id, runId }),
+    cleanupClient: () => ec2Client(target, new Deadline(CLEANUP_SECONDS * 1000).signal),
     log,
-  }).finally(() => onBuilder(undefined));
+  }).finally(() => {
+    record.done = true;
+    deadline.dispose();
+  });
   if (v.json) out.stdout(JSON.stringify(result));
   else out.stdout(`${result.action === 'built' ? 'built' : 'reused'} ${result.imageId}`);
   return EXIT.OK;
@@ -245,15 +284,21 @@ async function runPrune(v: Values<typeof PRUNE>, out: CliIo): Promise<number> {
   check(regionProblem(v.region));
   const keep = wholeNumber(v.keep, '--keep', DEFAULT_KEEP);
   check(keepProblem(keep));
+  const deadline = deadlineOf(v.deadline, PRUNE_DEADLINE_SECONDS);
   const target = { region: v.region!, endpoint: v['endpoint-url'] && httpUrl(v['endpoint-url'], '--endpoint-url') };
-  const result = await pruneImages(ec2Client(target), {
+  const result = await pruneImages(ec2Client(target, deadline.signal), {
     edition: v.edition as Edition,
     keep,
     endpoint: endpointLabel(target),
     log: v.json ? out.stderr : out.stdout,
   });
   if (v.json) out.stdout(JSON.stringify(result));
-  else out.stdout(`kept ${result.kept.length + result.keptInUse.length}, deregistered ${result.deregistered.length}`);
+  else
+    out.stdout(
+      `kept ${result.kept.length + result.keptInUse.length}, deregistered ${result.deregistered.length}` +
+        (result.orphans.length ? ` (${result.orphans.length} unfinished)` : ''),
+    );
+  deadline.dispose();
   return EXIT.OK;
 }
 
@@ -268,11 +313,11 @@ async function runCheckVersion(v: Values<typeof CHECK_VERSION>, out: CliIo): Pro
 }
 
 /** Runs one command line; returns the exit code. Never throws. */
-export function main(argv: readonly string[], out: CliIo, onBuilder: BuilderWatch = () => undefined): Promise<number> {
+export function main(argv: readonly string[], out: CliIo, record: BakeRecord = {}): Promise<number> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case 'bake':
-      return runCommand(BAKE, rest, ({ values }) => runBake(values, out, onBuilder), out);
+      return runCommand(BAKE, rest, ({ values }) => runBake(values, out, record), out);
     case 'prune':
       return runCommand(PRUNE, rest, ({ values }) => runPrune(values, out), out);
     case 'check-version':
@@ -294,29 +339,63 @@ export function main(argv: readonly string[], out: CliIo, onBuilder: BuilderWatc
   }
 }
 
+/**
+ * On SIGINT/SIGTERM during a bake: terminate the builder (also one whose launch is in flight) and remove the image this
+ * run created (also one whose CreateImage is in flight: its answer is awaited, and the run's tag finds it otherwise)
+ * with its snapshots. Bounded by CLEANUP_SECONDS; prints what it did on stderr.
+ */
+export async function cleanUpInterruptedBake(
+  record: BakeRecord,
+  signal: string,
+  write: (line: string) => void,
+): Promise<void> {
+  if (!record.target || record.done || (!record.builder && !record.image)) {
+    write(`ami: interrupted by ${signal}`);
+    return;
+  }
+  const limit = new Deadline(CLEANUP_SECONDS * 1000);
+  const ec2 = ec2Client(record.target, limit.signal);
+  try {
+    const id = record.builder ? await within(record.builder, limit.signal).catch(() => undefined) : undefined;
+    write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
+    if (id) {
+      await ec2
+        .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
+        .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
+    }
+    if (record.image) {
+      const imageId = await within(record.image.id, limit.signal).catch(() => undefined);
+      const lines: string[] = [];
+      const gone = await discardRunImages(ec2, {
+        imageId,
+        runId: record.image.runId,
+        endpoint: endpointLabel(record.target),
+        log: (l) => lines.push(l),
+      });
+      if (gone.images.length > 0)
+        write(
+          `ami bake: deregistered ${gone.images.join(', ')}; deleted ${gone.snapshots.join(', ') || 'no snapshots'}`,
+        );
+      else if (lines.length > 0) write(lines.join('; '));
+    }
+  } finally {
+    limit.dispose();
+    ec2.destroy();
+  }
+}
+
 if (require.main === module) {
-  let builder: { id: Promise<string | undefined>; target: AwsTarget } | undefined;
+  const record: BakeRecord = {};
   let interrupted = false;
   const write = (l: string) => process.stderr.write(l + '\n');
   // Once interrupted, only the signal handler speaks: the bake's own reaction to its vanishing builder is noise.
   const out: CliIo = { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => void (interrupted || write(l)) };
-  runMain(
-    'ami',
-    () => main(process.argv.slice(2), out, (id, target) => (builder = id && target ? { id, target } : undefined)),
-    {
-      // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder before leaving (exit 130), also one
-      // whose launch is still in flight.
-      onInterrupt: async (signal) => {
-        interrupted = true;
-        const pending = builder;
-        if (!pending) return void write(`ami: interrupted by ${signal}`);
-        const id = await pending.id;
-        write(`ami bake: interrupted by ${signal}${id ? `; terminating builder ${id}` : ''}`);
-        if (!id) return;
-        await ec2Client(pending.target)
-          .send(new TerminateInstancesCommand({ InstanceIds: [id] }))
-          .catch(() => write(`ami bake: could not terminate builder ${id}: terminate it by hand`));
-      },
+  runMain('ami', () => main(process.argv.slice(2), out, record), {
+    // Interrupted mid-bake (Ctrl-C, terraform cancelled): terminate the builder and remove this run's image before
+    // leaving (exit 130).
+    onInterrupt: async (signal) => {
+      interrupted = true;
+      await cleanUpInterruptedBake(record, signal, write);
     },
-  );
+  });
 }

@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { boundClient, boundedRequestHandler } from '../../lib/bounded-aws';
 import { AmiError, fromAwsError } from './errors';
 
 export interface AwsTarget {
@@ -7,14 +8,27 @@ export interface AwsTarget {
   readonly endpoint?: string;
 }
 
-/** One EC2 client per command: bounded retries and timeouts so an unreachable endpoint fails in seconds. */
-export function ec2Client(target: AwsTarget): EC2Client {
-  return new EC2Client({
-    region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
-  });
+/**
+ * Per-call bounds of the AMI command's EC2 calls: 5 s to connect, 30 s to the answer's headers and again to its body,
+ * 8 MiB of body at most; an overdue request fails (the SDK would only warn by default).
+ */
+export const EC2_BOUNDS = { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, maxBodyBytes: 8 * 1024 * 1024 };
+
+/**
+ * One EC2 client per command: bounded retries, request timeouts that fail instead of warning, bodies read through a
+ * size limit, and with `signal` (the command's total deadline) every call aborted when it fires.
+ */
+export function ec2Client(target: AwsTarget, signal?: AbortSignal): EC2Client {
+  return boundClient(
+    new EC2Client({
+      region: target.region,
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      maxAttempts: 3,
+      requestHandler: boundedRequestHandler(EC2_BOUNDS),
+    }),
+    signal,
+    EC2_BOUNDS,
+  );
 }
 
 /** The endpoint as users would recognise it, for messages. */

@@ -5,6 +5,7 @@
  */
 import { CliError, oneLine, UsageError } from '../../lib/errors';
 import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
+import { redactText } from '../../lib/redact';
 
 /** The AMI command's exit codes: the shared ones (lib/exit-codes.ts) it uses, under the names it has always used. */
 export const EXIT = {
@@ -72,7 +73,8 @@ export class AmiError extends CliError<AmiErrorKind> {
                   : 'failed',
           }
         : first;
-    super({ kind: options.kind, message: options.message, exitCode: EXIT_OF[options.kind] });
+    // An endpoint or source URL given with credentials (https://user:pass@host) never reaches a message.
+    super({ kind: options.kind, message: redactText(options.message), exitCode: EXIT_OF[options.kind] });
     this.httpStatus = options.httpStatus;
   }
 }

@@ -6,7 +6,14 @@ import {
   EC2Client,
   Image,
 } from '@aws-sdk/client-ec2';
-import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION, TAG_BUILD_SCRIPT_HASH } from '../../contracts/ami';
+import {
+  MANAGED_BY_VALUE,
+  TAG_BUILDER,
+  TAG_BUILD_SCRIPT_HASH,
+  TAG_MANAGED_BY,
+  TAG_NEO4J_EDITION,
+  TAG_NEO4J_VERSION,
+} from '../../contracts/ami';
 import { call } from './ec2';
 import { AmiError, fromAwsError } from './errors';
 import { compareVersions } from './versions';
@@ -75,11 +82,52 @@ export function sortNewestFirst(images: Image[]): Image[] {
   );
 }
 
+/**
+ * An unfinished image (tagged ManagedBy and Neo4jAmiBuilder at creation, never tagged with its version: its bake was
+ * killed or failed before the end) counts as left behind once it is no longer pending or is older than this: no bake
+ * of the command can still be working on it (DEFAULTS.deadlineSeconds of bake.ts, 2 h).
+ */
+export const UNFINISHED_IMAGE_AGE_MS = 2 * 60 * 60 * 1000;
+
+/** Images of the edition the command created but never finished (no Neo4jVersion tag), found by ManagedBy. */
+export async function unfinishedImages(
+  ec2: EC2Client,
+  edition: Edition,
+  endpoint: string,
+  now: number = Date.now(),
+): Promise<Image[]> {
+  const images: Image[] = [];
+  let token: string | undefined;
+  do {
+    const page = await call(
+      ec2.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: `tag:${TAG_MANAGED_BY}`, Values: [MANAGED_BY_VALUE] }],
+          NextToken: token,
+        }),
+      ),
+      'DescribeImages (unfinished)',
+      endpoint,
+    );
+    images.push(...(page.Images ?? []));
+    token = page.NextToken;
+  } while (token);
+  return images.filter(
+    (i) =>
+      tagValue(i.Tags, TAG_NEO4J_VERSION) === undefined &&
+      (tagValue(i.Tags, TAG_BUILDER) ?? '').startsWith(`${edition}-`) &&
+      (i.State !== 'pending' || now - Date.parse(i.CreationDate ?? '') > UNFINISHED_IMAGE_AGE_MS),
+  );
+}
+
 export interface PruneResult {
   readonly kept: string[];
   /** Older than the newest N but still used by an instance: kept, so that instance's image lookup still resolves. */
   readonly keptInUse: string[];
   readonly deregistered: { imageId: string; snapshots: string[] }[];
+  /** Unfinished images (no version tag) of an interrupted or failed bake, deregistered too (also in `deregistered`). */
+  readonly orphans: string[];
 }
 
 export interface PruneOptions {
@@ -98,9 +146,11 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
     (await editionImages(ec2, opts.edition, opts.endpoint)).filter((i) => i.State === 'available'),
   );
   const kept = images.slice(0, opts.keep).map((i) => i.ImageId!);
-  const result: PruneResult = { kept, keptInUse: [], deregistered: [] };
+  const result: PruneResult = { kept, keptInUse: [], deregistered: [], orphans: [] };
   const problems: string[] = [];
-  for (const image of images.slice(opts.keep)) {
+  const orphans = await unfinishedImages(ec2, opts.edition, opts.endpoint);
+  const orphanIds = new Set(orphans.map((i) => i.ImageId));
+  for (const image of [...images.slice(opts.keep), ...orphans]) {
     const imageId = image.ImageId!;
     const users = await call(
       ec2.send(
@@ -134,8 +184,9 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
       }
     }
     result.deregistered.push({ imageId, snapshots: deleted });
+    if (orphanIds.has(imageId)) result.orphans.push(imageId);
     opts.log(
-      `prune: deregistered ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION)}, ${image.CreationDate}) and deleted ${
+      `prune: deregistered ${imageId} (${tagValue(image.Tags, TAG_NEO4J_VERSION) ?? 'unfinished'}, ${image.CreationDate}) and deleted ${
         deleted.length ? deleted.join(', ') : 'no snapshots'
       }`,
     );

@@ -1,3 +1,4 @@
+import { pause } from '../../lib/deadline';
 import { AmiError } from './errors';
 
 export interface PollSettings {
@@ -9,17 +10,17 @@ export interface PollSettings {
 
 export const DEFAULT_POLL: PollSettings = { initialDelayMs: 5_000, maxDelayMs: 30_000 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Calls `check` until it returns a value (not undefined), with a growing delay, for at most `timeoutMs`.
- * `check` throws to stop early (a reported failure). On timeout, throws an AmiError naming `what`.
+ * Calls `check` until it returns a value (not undefined), with a growing delay, for at most `timeoutMs` and never past
+ * `signal` (the command's total deadline). `check` throws to stop early (a reported failure). On timeout, throws an
+ * AmiError naming `what`.
  */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,
   poll: PollSettings,
   check: () => Promise<T | undefined>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const started = Date.now();
   let delay = poll.initialDelayMs;
@@ -32,7 +33,12 @@ export async function waitFor<T>(
         kind: 'timeout',
         message: `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`,
       });
-    await sleep(Math.min(delay, left));
+    if (signal?.aborted)
+      throw new AmiError({
+        kind: 'timeout',
+        message: `the command's deadline passed after ${Math.round((Date.now() - started) / 1000)} s waiting for ${what}`,
+      });
+    await pause(Math.min(delay, left), signal);
     delay = Math.min(Math.round(delay * 1.5), poll.maxDelayMs);
   }
 }
