@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { toCliError, oneLine, UsageError } from './errors';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import { repoRoot } from './paths';
+import { redactText } from './redact';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -172,7 +173,7 @@ export function packageVersion(): string {
 /** The one line an error prints: `<command>: <message>`; the kind's words come from the kind, not the message. */
 export function formatError(command: string, err: unknown): string {
   const e = toCliError(err);
-  let text = oneLine(e.message);
+  let text = redactText(oneLine(e.message)); // a URL's credentials never reach stderr
   if (text.startsWith(`${command}: `)) text = text.slice(command.length + 2); // messages written for the CLI already
   const words = e.kind === 'internal' ? 'internal error: ' : '';
   const hint = e.kind === 'usage' ? ' (see --help)' : '';
