@@ -44,14 +44,32 @@ function build(options: BuildOptions): App {
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
   // The app reads the AMI install script once, here; constructs only receive its hash.
   const amiBuildScriptHash = buildScriptHashOf(readFileSync(path.join(repoRoot(), BUILD_SCRIPT_RELATIVE_PATH)));
+  // The Lambda bundles the stacks zip: dev/build.js builds them with main.ts; a missing or stale one is built here.
+  const neo4jRotationPackage = functionPackage(NEO4J_ROTATION_FUNCTION);
   new GlobalStack(app, GLOBAL_STACK_NAME, {
     global: globalConfig,
     deployerPolicies: parseDeployerPolicySet(committedDeployerPolicies),
   });
   for (const env of environments) {
-    new EnvironmentStack(app, env.name, { env, global: globalConfig, imageTag: options.imageTag, amiBuildScriptHash });
+    new EnvironmentStack(app, env.name, {
+      env,
+      global: globalConfig,
+      imageTag: options.imageTag,
+      amiBuildScriptHash,
+      neo4jRotationPackage,
+    });
   }
   return app;
+}
+
+/** The rotation function's entry point (bundled by dev/build.js into dist/functions/neo4j-rotation/). */
+const NEO4J_ROTATION_FUNCTION = 'functions/neo4j-rotation/index.ts';
+
+/** A function's deployment package (a zip), built by dev/build.js when missing or older than its sources. */
+function functionPackage(entryPoint: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const build = require(path.join(repoRoot(), 'dev', 'build.js')) as { bundleFunction(entry: string): string };
+  return build.bundleFunction(entryPoint);
 }
 
 /** Synthesizes every stack to `<outdir>/stacks/<name>/cdk.tf.json` (the `cdktf synth` layout). */

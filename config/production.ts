@@ -59,6 +59,7 @@ export const production: EnvironmentConfig = {
     neo4jRotationDays: 30,
     appSecretMaxAgeDays: 90,
     keyDeletionWindowDays: 30,
+    requireRotation: true,
     waf: { enabled: true, rateLimitPer5Minutes: 2000, rateLimitExemptPaths: ['/health'], logRetentionDays: 365 },
   },
 };

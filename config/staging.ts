@@ -59,6 +59,7 @@ export const staging: EnvironmentConfig = {
     neo4jRotationDays: 30,
     appSecretMaxAgeDays: 180,
     keyDeletionWindowDays: 7,
+    requireRotation: false,
     // Off in staging to save its cost (about $10 a month); set enabled: true to try rules before production.
     waf: { enabled: false, rateLimitPer5Minutes: 2000, rateLimitExemptPaths: ['/health'], logRetentionDays: 30 },
   },

@@ -142,6 +142,12 @@ export interface SecurityConfig {
   /** Waiting period before a scheduled deletion of the environment's KMS key takes effect, 7..30 days. */
   readonly keyDeletionWindowDays: number;
   /**
+   * The gate requires every secret to rotate here (CDX-SEC-002 judges production): the two secrets that cannot rotate
+   * on a schedule of their own (the app secret, the connection secret the rotation keeps in step) record their
+   * reasoned waivers.
+   */
+  readonly requireRotation: boolean;
+  /**
    * Roles (names) besides the execution role, the Neo4j instance roles and the rotation function whose reads of this
    * environment's secrets raise no alert. @default - none
    */

@@ -1,5 +1,6 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
+import { waive } from '../contracts/waivers';
 import { ContainerSecret } from './service';
 
 /** The API's own secrets, one JSON key each, injected into the task with valueFrom. */
@@ -13,6 +14,14 @@ export interface AppSecretsProps {
    * @default 7
    */
   readonly recoveryWindowDays?: number;
+  /** Customer-managed KMS key of the secret. @default - the AWS-managed key aws/secretsmanager */
+  readonly kmsKeyArn?: string;
+  /**
+   * Record the reasoned waiver of CDX-SEC-002 (secrets rotate) where the gate requires rotation: these values come
+   * from third parties and the deploy workflow, so no function can rotate them; verify warns on their age instead.
+   * @default false
+   */
+  readonly waiveRotation?: boolean;
 }
 
 /**
@@ -29,7 +38,15 @@ export class AppSecrets extends Construct {
       name: props.name,
       description: `credex-core API secrets (${APP_SECRET_KEYS.join(', ')}); values are written by the deploy workflow`,
       recoveryWindowInDays: props.recoveryWindowDays ?? 7,
+      kmsKeyId: props.kmsKeyArn,
     });
+    if (props.waiveRotation) {
+      waive(this.secret, {
+        rule: 'CDX-SEC-002',
+        reason:
+          'JWT_SECRET, OPEN_EXCHANGE_RATES_API and WHATSAPP_BOT_API_KEY are issued by third parties or by people and written by the deploy workflow; no function can rotate them. verify warns when the secret is older than security.appSecretMaxAgeDays',
+      });
+    }
   }
 
   /** Each key injected into the container with valueFrom, under its own name. */

@@ -7,7 +7,23 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, GlobalConfig } from '../config';
 import { STACK_OUTPUTS } from '../contracts/outputs';
-import { appSecretName, envPrefix } from '../contracts/naming';
+import {
+  appSecretName,
+  clusterName,
+  coreFamily,
+  coreName,
+  coreSecretName,
+  ecsLogGroupName,
+  envPrefix,
+  envSecretName,
+  kmsAliasName,
+  lambdaLogGroupName,
+  neo4jRotationName,
+  secretReadRuleName,
+  vpcLogGroupName,
+  wafLogGroupName,
+  wafName,
+} from '../contracts/naming';
 import { AlarmTopic } from './alarm-topic';
 import { AppSecrets } from './app-secrets';
 import { LoadBalancer } from './load-balancer';
@@ -20,6 +36,10 @@ import { Neo4jHost } from './neo4j-host';
 import { Network } from './network';
 import { ApiService } from './service';
 import { StackBase } from './stack-base';
+import { EnvironmentKey } from './kms-key';
+import { Neo4jRotation } from './neo4j-rotation';
+import { SecretReadAlerts } from './secret-read-alerts';
+import { WebAcl } from './waf';
 
 export interface EnvironmentStackProps {
   readonly env: EnvironmentConfig;
@@ -31,6 +51,8 @@ export interface EnvironmentStackProps {
   readonly imageTag?: string;
   /** sha256 of the Neo4j AMI install script (a trigger of the bake); main.ts reads the file, constructs never do. */
   readonly amiBuildScriptHash: string;
+  /** Absolute path of the Neo4j rotation function's package (dist/functions/neo4j-rotation.zip); main.ts builds it. */
+  readonly neo4jRotationPackage: string;
 }
 
 /**
@@ -47,6 +69,12 @@ export class EnvironmentStack extends StackBase {
   public readonly alarms: AlarmTopic;
   public readonly neo4j: Record<Neo4jSpace, Neo4jHost>;
   public readonly neo4jSecret: Neo4jConnectionSecret;
+  /** The environment's customer-managed key: log groups, secrets, EBS volumes, the alarm topic. */
+  public readonly key: EnvironmentKey;
+  public readonly neo4jRotation: Neo4jRotation;
+  public readonly secretReadAlerts: SecretReadAlerts;
+  /** @default - none where config turns the WAF off */
+  public readonly webAcl?: WebAcl;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const { env, global } = props;
@@ -61,15 +89,36 @@ export class EnvironmentStack extends StackBase {
     const partition = new DataAwsPartition(this, 'partition', {});
     const permissionsBoundaryArn = `arn:${partition.partition}:iam::${account.accountId}:policy/${global.permissionsBoundaryName}`;
     const repository = new DataAwsEcrRepository(this, 'repository', { name: global.ecr.repositoryName });
+    const security = env.security;
+    this.key = new EnvironmentKey(this, 'kms-key', {
+      environment: env.name,
+      region: env.region,
+      accountId: account.accountId,
+      partition: partition.partition,
+      aliasName: kmsAliasName(env.name),
+      deletionWindowDays: security.keyDeletionWindowDays,
+      logGroupNames: [
+        ecsLogGroupName(coreFamily(env.name)),
+        vpcLogGroupName(prefix, '*'),
+        lambdaLogGroupName(neo4jRotationName(env.name)),
+        wafLogGroupName(env.name),
+      ],
+    });
+    const kmsKeyArn = this.key.arn;
 
     this.network = new Network(this, 'network', {
       namePrefix: prefix,
       region: env.region,
       ...env.network,
       permissionsBoundaryArn,
+      kmsKeyArn,
     });
-    this.appSecrets = new AppSecrets(this, 'app-secrets', { name: appSecretName(env.name) });
-    this.alarms = new AlarmTopic(this, 'alarm-topic', { environment: env.name, email: env.alarms.email });
+    this.appSecrets = new AppSecrets(this, 'app-secrets', {
+      name: appSecretName(env.name),
+      kmsKeyArn,
+      waiveRotation: security.requireRotation,
+    });
+    this.alarms = new AlarmTopic(this, 'alarm-topic', { environment: env.name, email: env.alarms.email, kmsKeyArn });
     const alarmTopicArn = this.alarms.topic.arn;
 
     const ami = new Neo4jAmi(this, 'neo4j-ami', {
@@ -99,6 +148,7 @@ export class EnvironmentStack extends StackBase {
           dataVolumeGiB: env.neo4j.dataVolumeGiB,
           alarmTopicArn,
           permissionsBoundaryArn,
+          kmsKeyArn,
         }),
       ]),
     ) as Record<Neo4jSpace, Neo4jHost>;
@@ -106,6 +156,8 @@ export class EnvironmentStack extends StackBase {
       name: env.neo4j.secretName,
       ledgerSpace: this.neo4j.ledgerspace,
       searchSpace: this.neo4j.searchspace,
+      kmsKeyArn,
+      waiveRotation: security.requireRotation,
     });
     new Neo4jBackups(this, 'neo4j-backups', {
       environment: env.name,
@@ -141,6 +193,7 @@ export class EnvironmentStack extends StackBase {
       nodeEnv: env.nodeEnv,
       secrets: [...this.appSecrets.containerSecrets(), ...this.neo4jSecret.containerSecrets()],
       permissionsBoundaryArn,
+      kmsKeyArn,
     });
     for (const space of NEO4J_SPACES) {
       this.neo4j[space].allowBoltFrom('api-tasks', this.service.securityGroup, 'Bolt from the credex-core API tasks');
@@ -150,6 +203,56 @@ export class EnvironmentStack extends StackBase {
         BOLT_PORT,
         `Bolt to Neo4j ${space}`,
       );
+    }
+
+    const hosts = NEO4J_SPACES.map((space) => this.neo4j[space]);
+    this.neo4jRotation = new Neo4jRotation(this, 'neo4j-rotation', {
+      name: neo4jRotationName(env.name),
+      region: env.region,
+      packageFile: props.neo4jRotationPackage,
+      vpc: this.network.vpc,
+      subnets: this.network.privateSubnets,
+      hosts,
+      connectionSecret: this.neo4jSecret.secret,
+      key: this.key,
+      rotationDays: security.neo4jRotationDays,
+      service: { clusterName: clusterName(env.name), serviceName: coreName('service', env.name) },
+      logRetentionDays: env.service.logRetentionDays,
+      permissionsBoundaryArn,
+    });
+    // Who may decrypt the secrets they read: the execution role, each host's role (its own password at boot).
+    const readers = [this.service.executionRoleArn, ...hosts.map((h) => h.roleArn)];
+    readers.forEach((arn) => this.key.allowSecretRead(arn));
+    const secretArnPrefix = `arn:${partition.partition}:secretsmanager:${env.region}:${account.accountId}:secret:`;
+    const watched = [coreSecretName('', env.name), envSecretName('', env.name), env.neo4j.secretName];
+    this.secretReadAlerts = new SecretReadAlerts(this, 'secret-read-alerts', {
+      name: secretReadRuleName(env.name),
+      environment: env.name,
+      topic: this.alarms,
+      pattern: {
+        secretIdPrefixes: [...watched, ...watched.map((name) => `${secretArnPrefix}${name}`)],
+        expectedRoleArns: [
+          ...readers,
+          this.neo4jRotation.role.role.arn,
+          ...(security.secretReadExpectedRoleNames ?? []).map(
+            (name) => `arn:${partition.partition}:iam::${account.accountId}:role/${name}`,
+          ),
+        ],
+      },
+    });
+    if (security.waf.enabled) {
+      this.webAcl = new WebAcl(this, 'waf', {
+        name: wafName(env.name),
+        logGroupName: wafLogGroupName(env.name),
+        loadBalancerArn: this.loadBalancer.loadBalancer.arn,
+        rateLimitPer5Minutes: security.waf.rateLimitPer5Minutes,
+        rateLimitExemptPaths: security.waf.rateLimitExemptPaths,
+        logRetentionDays: security.waf.logRetentionDays,
+        kmsKeyArn,
+        region: env.region,
+        accountId: account.accountId,
+        partition: partition.partition,
+      });
     }
 
     this.monitoring = new Monitoring(this, 'monitoring', {

@@ -1,8 +1,10 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { GlobalConfig } from '../config';
 import type { DeployerPolicySet } from '../contracts/deployer-policies';
+import { AuditTrail } from './audit-trail';
 import { Deployers } from './deployers';
 import { GithubOidc } from './github-oidc';
 import { PermissionsBoundary } from './permissions-boundary';
@@ -29,6 +31,8 @@ export class GlobalStack extends StackBase {
   public readonly boundary: PermissionsBoundary;
   public readonly deployers: Deployers;
   public readonly githubOidc: GithubOidc;
+  /** The account's CloudTrail trail. @default - none when config says the account has one (auditTrail.create) */
+  public readonly auditTrail?: AuditTrail;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     const g = props.global;
@@ -77,5 +81,17 @@ export class GlobalStack extends StackBase {
       new TerraformOutput(this, `deploy_role_arn_${e.name}`, { value: this.githubOidc.roles[e.name].arn });
     }
     new TerraformOutput(this, 'permissions_boundary_arn', { value: this.boundary.policy.arn });
+
+    // The secret-read alerts of the environments need a trail that logs management events (read ones included).
+    if (g.auditTrail.create) {
+      this.auditTrail = new AuditTrail(this, 'audit-trail', {
+        name: g.auditTrail.name,
+        region: g.region,
+        accountId: account.accountId,
+        partition: new DataAwsPartition(this, 'partition', {}).partition,
+        retentionDays: g.auditTrail.retentionDays,
+      });
+      new TerraformOutput(this, 'audit_trail_arn', { value: this.auditTrail.trail.arn });
+    }
   }
 }

@@ -6,8 +6,10 @@ import { Neo4jEdition } from '../config';
 import { neo4jAmiBuilderName } from '../contracts/naming';
 import {
   amiCommand,
+  IMAGE_TESTED_VALUE,
   MANAGED_BY_VALUE,
   TAG_BUILD_SCRIPT_HASH,
+  TAG_IMAGE_TESTED,
   TAG_MANAGED_BY,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
@@ -89,6 +91,8 @@ export class Neo4jAmi extends Construct {
         { name: `tag:${TAG_NEO4J_EDITION}`, values: [props.edition] },
         // exactly the image the bake made or reused, even after the install script is reverted
         { name: `tag:${TAG_BUILD_SCRIPT_HASH}`, values: [props.buildScriptHash] },
+        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/test-image.ts)
+        { name: `tag:${TAG_IMAGE_TESTED}`, values: [IMAGE_TESTED_VALUE] },
         { name: 'state', values: ['available'] },
       ],
       dependsOn: [this.bake],

@@ -42,6 +42,11 @@ export interface Neo4jHostProps {
   /** Where the status-check alarm notifies. */
   readonly alarmTopicArn: string;
   readonly permissionsBoundaryArn: string;
+  /**
+   * Customer-managed KMS key of the password secret and of the root and data volumes (the instance role may Decrypt
+   * its secret with it). @default - AWS-managed keys (aws/secretsmanager, aws/ebs)
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -63,6 +68,8 @@ export class Neo4jHost extends Construct {
   public readonly password: string;
   /** The host's own secret {username, password}: the only secret its instance role can read. */
   public readonly passwordSecret: SecretsmanagerSecret;
+  /** The instance role: reads its own password secret at boot. */
+  public readonly roleArn: string;
 
   constructor(scope: Construct, id: string, props: Neo4jHostProps) {
     super(scope, id);
@@ -83,10 +90,14 @@ export class Neo4jHost extends Construct {
       name: neo4jPasswordSecretName(props.environment, props.space),
       description: `Neo4j ${props.space} (${props.environment}) admin credentials, read by the host at first boot`,
       recoveryWindowInDays: 7,
+      kmsKeyId: props.kmsKeyArn,
     });
+    // The first credentials only: the rotation (constructs/neo4j-rotation.ts) owns the secret's versions afterwards,
+    // so a plan must neither restore the first value nor move AWSCURRENT back to it.
     new SecretsmanagerSecretVersion(this, 'password-secret-value', {
       secretId: this.passwordSecret.id,
       secretString: Fn.jsonencode({ username: this.username, password: this.password }),
+      lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
     });
 
     this.securityGroup = new SecurityGroup(this, 'security-group', {
@@ -118,6 +129,7 @@ export class Neo4jHost extends Construct {
       size: volumeGiB,
       type: 'gp3',
       encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
       tags: { Name: `${name}-data`, [NEO4J_BACKUP_TAG]: props.environment },
       lifecycle: { preventDestroy: true },
     });
@@ -129,8 +141,12 @@ export class Neo4jHost extends Construct {
       managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
       statements: [
         { sid: 'ReadOwnPassword', actions: ['secretsmanager:GetSecretValue'], resources: [this.passwordSecret.arn] },
+        ...(props.kmsKeyArn
+          ? [{ sid: 'DecryptOwnPassword', actions: ['kms:Decrypt'], resources: [props.kmsKeyArn] }]
+          : []),
       ],
     });
+    this.roleArn = role.role.arn;
     const profile = new IamInstanceProfile(this, 'profile', { name, role: role.role.name });
 
     this.instance = new Instance(this, 'instance', {
@@ -140,7 +156,13 @@ export class Neo4jHost extends Construct {
       monitoring: true,
       networkInterface: [{ networkInterfaceId: this.networkInterface.id, deviceIndex: 0 }],
       metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
+      rootBlockDevice: {
+        volumeType: 'gp3',
+        volumeSize: 20,
+        encrypted: true,
+        kmsKeyId: props.kmsKeyArn,
+        deleteOnTermination: true,
+      },
       userData: neo4jUserData({
         region: props.region,
         edition: props.edition,

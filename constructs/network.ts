@@ -31,6 +31,8 @@ export interface NetworkProps {
   readonly natGateways?: number;
   /** @default 30 */
   readonly flowLogRetentionDays?: number;
+  /** Customer-managed KMS key of the flow-log group. @default - CloudWatch Logs' own encryption */
+  readonly kmsKeyArn?: string;
   readonly permissionsBoundaryArn: string;
 }
 
@@ -134,6 +136,7 @@ export class Network extends Construct {
     const flowLogGroup = new CloudwatchLogGroup(this, 'flow-log-group', {
       name: vpcLogGroupName(name, 'flow-logs'),
       retentionInDays: props.flowLogRetentionDays ?? 30,
+      kmsKeyId: props.kmsKeyArn,
     });
     const flowLogRole = new ServiceRole(this, 'flow-log-role', {
       name: `${name}-flow-logs`,

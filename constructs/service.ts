@@ -70,6 +70,11 @@ export interface ApiServiceProps {
   readonly enableExecuteCommand?: boolean;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Customer-managed KMS key of the log group and of the secrets the execution role reads (it may Decrypt with it).
+   * @default - CloudWatch Logs' own encryption; secrets under the AWS-managed key
+   */
+  readonly kmsKeyArn?: string;
   /** Secrets injected with valueFrom; their ARNs are the only ones the execution role may read. */
   readonly secrets: readonly ContainerSecret[];
   readonly permissionsBoundaryArn: string;
@@ -87,6 +92,8 @@ export class ApiService extends Construct {
   public readonly securityGroup: SecurityGroup;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly image: string;
+  /** The role ECS pulls the image and reads the secrets with (the key policy and the secret-read alerts name it). */
+  public readonly executionRoleArn: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
@@ -114,6 +121,7 @@ export class ApiService extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: ecsLogGroupName(coreFamily(env)),
       retentionInDays: props.logRetentionDays ?? 30,
+      kmsKeyId: props.kmsKeyArn,
     });
 
     const secretArns = [...new Set(props.secrets.map((s) => s.secretArn))];
@@ -134,8 +142,12 @@ export class ApiService extends Construct {
           resources: [`${this.logGroup.arn}:*`],
         },
         { sid: 'ReadEnvironmentSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secretArns },
+        ...(props.kmsKeyArn
+          ? [{ sid: 'DecryptEnvironmentSecrets', actions: ['kms:Decrypt'], resources: [props.kmsKeyArn] }]
+          : []),
       ],
     });
+    this.executionRoleArn = execution.role.arn;
     const taskStatements: PolicyStatement[] = props.enableExecuteCommand
       ? [
           {

@@ -208,7 +208,13 @@ test.each([
   const base = environmentConfig('staging');
   const env = { ...base, neo4j: { ...base.neo4j, ...override } };
   expect(
-    () => new EnvironmentStack(Testing.app() as App, 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' }),
+    () =>
+      new EnvironmentStack(Testing.app() as App, 'staging', {
+        env,
+        global: globalConfig,
+        amiBuildScriptHash: 'x',
+        neo4jRotationPackage: 'not-reached.zip',
+      }),
   ).toThrow(message);
 });
 

@@ -168,6 +168,12 @@ test('plain HTTP needs a stated reason (the waiver itself is tested on the synth
   const base = environmentConfig('staging');
   const env = { ...base, loadBalancer: { ...base.loadBalancer, httpOnlyReason: undefined } };
   expect(
-    () => new EnvironmentStack(Testing.app(), 'staging', { env, global: globalConfig, amiBuildScriptHash: 'x' }),
+    () =>
+      new EnvironmentStack(Testing.app(), 'staging', {
+        env,
+        global: globalConfig,
+        amiBuildScriptHash: 'x',
+        neo4jRotationPackage: 'not-reached.zip',
+      }),
   ).toThrow(/without certificateArn or domainName, httpOnlyReason must say why/);
 });

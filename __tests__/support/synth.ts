@@ -37,6 +37,7 @@ import {
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { repoRoot } from '../../lib/paths';
+import { neo4jRotationPackage } from './function-package';
 
 // The app and the provider modules load only when something is synthesized: a cache hit reads JSON and no more.
 const cdktf = (): typeof import('cdktf') => require('cdktf');
@@ -129,6 +130,7 @@ export function synthEnvironment(env: EnvironmentConfig, props: { imageTag?: str
     global: globalConfig,
     imageTag: props.imageTag,
     amiBuildScriptHash: buildScriptHash(),
+    neo4jRotationPackage: neo4jRotationPackage(),
   });
   return JSON.parse(Testing.synth(stack, true)) as TfJson;
 }
