@@ -2,6 +2,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { redactDeep, redactText } from '../lib/redact';
+import { chartsMarkdown, plannedCharts, writeCharts } from './charts';
 import type { LoadEngineName, StepResult } from './types';
 
 export interface VerifyReport {
@@ -54,7 +55,7 @@ export function renderMarkdown(report: VerifyReport): string {
     ),
     '',
   ];
-  return lines.join('\n');
+  return lines.join('\n') + chartsMarkdown(plannedCharts(report.steps)); // links to the charts writeReport draws
 }
 
 /**
@@ -72,6 +73,7 @@ export function writeReport(
   const json = path.join(dir, 'report.json');
   const markdown = path.join(dir, 'report.md');
   const md = redactText(renderMarkdown(safe));
+  writeCharts(dir, safe.steps); // the charts renderMarkdown links (step durations, load latency), into <dir>/charts/
   writeFileSync(json, `${JSON.stringify(safe, null, 2)}\n`);
   writeFileSync(markdown, md);
   let warning: string | undefined;

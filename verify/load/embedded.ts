@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import type { LoadProfile } from '../../config';
+import { seriesFromSamples } from '../charts';
 import { evaluateThresholds, percentile, type LoadFigures } from './profile';
 
 /** Upper bound on recorded requests per run, whatever the server's speed. */
@@ -24,6 +25,8 @@ export async function runEmbeddedLoad(
   const url = new URL(baseUrl);
   const basePath = url.pathname.replace(/\/+$/, '');
   const latencies: number[] = [];
+  const offsets: number[] = []; // when each response ended, ms after the start (for the report's charts)
+  const started = performance.now();
   let ok2xx = 0;
   let failedHttp = 0;
 
@@ -49,6 +52,7 @@ export async function runEmbeddedLoad(
       return;
     }
     latencies.push(responseTime);
+    offsets.push(performance.now() - started);
     if (statusCode >= 200 && statusCode < 300) ok2xx++;
     if (statusCode >= 400) failedHttp++;
   });
@@ -57,6 +61,7 @@ export async function runEmbeddedLoad(
   // Connection errors and timeouts count as failed requests and failed checks, as in k6.
   const networkErrors = result.errors;
   const total = latencies.length + networkErrors;
+  const series = seriesFromSamples('embedded', offsets, latencies);
   latencies.sort((a, b) => a - b);
   const measured = {
     requests: total,
@@ -78,5 +83,6 @@ export async function runEmbeddedLoad(
     checksRate: measured.checksRate,
     durationSeconds: seconds,
     thresholds: evaluateThresholds(profile, measured),
+    series,
   };
 }

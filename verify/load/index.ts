@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { redactUrl } from '../../lib/redact';
+import { writeLoadSeries } from '../charts';
 import { StepFailure, UsageError } from '../errors';
 import type { Figures, LoadEngineName, StepContext } from '../types';
 import { runEmbeddedLoad } from './embedded';
@@ -39,6 +40,7 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   } else {
     figures = await runEmbeddedLoad(ctx.apiUrl, profile);
   }
+  if (figures.series) writeLoadSeries(ctx.reportDir, figures.series);
   const message = summarizeLoad(figures);
   const reportFigures = loadFiguresForReport(figures);
   if (figures.responses === 0)

@@ -7,6 +7,7 @@ import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'n
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { repoRoot } from '../../lib/paths';
+import { K6_SAMPLES_FILE } from '../charts';
 import type { LoadFigures, ThresholdVerdict } from './profile';
 
 /** Absolute path of `k6` on PATH, or undefined. */
@@ -89,10 +90,13 @@ export async function runK6Load(
   mkdirSync(workDir, { recursive: true });
   const profileFile = path.join(workDir, 'load-profile.json');
   const summaryFile = path.join(workDir, 'k6-summary.json');
+  const samplesFile = path.join(workDir, path.basename(K6_SAMPLES_FILE)); // per-request samples for the report's charts
   writeFileSync(profileFile, JSON.stringify(profile, null, 2));
   const args = [
     'run',
     '--quiet',
+    '--out',
+    `csv=${samplesFile}`,
     '-e',
     `VERIFY_PROFILE_FILE=${profileFile}`,
     '-e',

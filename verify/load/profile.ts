@@ -4,6 +4,7 @@
  * (2xx answers) at least the limit.
  */
 import type { LoadProfile } from '../../config';
+import type { LoadSeries } from '../charts';
 import type { Figures, LoadEngineName } from '../types';
 
 export interface ThresholdVerdict {
@@ -32,6 +33,8 @@ export interface LoadFigures {
   readonly checksRate: number;
   readonly durationSeconds: number;
   readonly thresholds: readonly ThresholdVerdict[];
+  /** Latency per second and its distribution, for the report's charts (the embedded engine). */
+  readonly series?: LoadSeries;
 }
 
 /** The k6 threshold expressions of a profile, keyed by k6 metric. */
