@@ -285,7 +285,7 @@ export function latencyDistributionSvg(series: LoadSeries): string {
 export function stepDurationsSvg(steps: readonly StepResult[]): string {
   const title = 'Time each verify step took';
   const rowH = 26;
-  const height = Math.max(H, M.top + 20 + steps.length * rowH + 50);
+  const height = M.top + 20 + steps.length * rowH + 50;
   const total = Math.max(
     1,
     steps.reduce((n, s) => n + s.duration, 0),
