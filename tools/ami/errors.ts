@@ -131,6 +131,12 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
   const e = shape(err);
   const net = networkProblem(err);
   if (net) return new AmiError({ kind: 'unreachable', message: `cannot reach the EC2 API at ${endpoint}: ${net}` });
+  if (e?.name === 'ResponseTooLarge') {
+    return new AmiError({
+      kind: 'failed',
+      message: `${where}: the answer from ${endpoint} was too large (${oneLine(String(e.message ?? ''))}; cut there)`,
+    });
+  }
   if (
     e?.name === 'CredentialsProviderError' ||
     (/credential/i.test(String(e?.message ?? '')) && !e?.$metadata?.httpStatusCode)
