@@ -241,7 +241,7 @@ function ami(
     transient,
     boundMs: AMI_DEADLINE * 1000 + 4000,
     expect,
-    async prepare(r, env, dir) {
+    async prepare(r, env) {
       const pick = plan(r);
       const server: FaultServer = await startFaultServer(forward(env.moto), (info) => pick(info.n));
       return {
