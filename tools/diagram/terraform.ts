@@ -102,6 +102,7 @@ export function displayName(r: TfResource): string {
   for (const candidate of [
     b.name,
     b.alarm_name,
+    b.function_name,
     b.bucket,
     b.dashboard_name,
     b.family,
