@@ -15,6 +15,7 @@ import { renderPolicyDocs, renderReadmeRules } from './docs';
 import { BundleMetadata, RuleMetadata, Severity, sourceHash } from '../engine/metadata';
 import { ENTRYPOINT, policyPaths } from '../engine/paths';
 import { renderUnscopableRego } from './unscopable';
+import { estateSecretsFile, renderEstateSecretsRego } from './estate-secrets';
 
 interface Annotation {
   annotations: { title?: string; description?: string; custom?: Record<string, unknown> };
@@ -125,6 +126,7 @@ export function buildPolicies(): BundleMetadata {
     throw new Error(`opa is not installed at ${policyPaths.opa()}: run 'npm run setup'`);
   writeCapabilities();
   writeFileSync(policyPaths.unscopable(), renderUnscopableRego(loadIamReference()));
+  writeFileSync(estateSecretsFile(), renderEstateSecretsRego());
   const rules = extractRules();
   const tmp = mkdtempSync(path.join(tmpdir(), 'credex-policy-'));
   try {

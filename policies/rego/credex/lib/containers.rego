@@ -14,8 +14,11 @@ container_name(i, c) := sprintf("container %d (%s)", [i, c.name]) if is_string(c
 
 container_name(i, c) := sprintf("container %d", [i]) if not is_string(object.get(c, "name", null))
 
-# Names of variables or keys that hold credentials.
-secret_name(name) if regex.match(`(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)`, name)
+# Names of variables or keys that hold credentials: the usual words, a PASS part (NEO4J_LEDGER_SPACE_PASS), and the
+# estate's own key names (ledgerspacepass, generated from contracts/neo4j.ts into estate_secrets.rego).
+secret_name(name) if regex.match(`(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|(^|[_.-])pass($|[_.-]))`, name)
+
+secret_name(name) if lower(name) in estate_secret_names
 
 # A literal (not an expression), non-empty string value.
 literal_value(v) if {

@@ -58,6 +58,13 @@ policy_strings contains [addr, attribute, policy_kind(addr, input.resources[addr
 	some [addr, attribute, kind, value] in raw_policy_strings
 }
 
+# The aws_iam_policy resources used as permissions boundaries, decided once (not once per policy string).
+boundary_policies contains addr if {
+	count(boundary_arns) > 0
+	some addr, r in resources("aws_iam_policy")
+	boundary_policy(addr, r)
+}
+
 # Names of the policies used as permissions boundaries: named by a role's or user's permissions_boundary, or
 # required by an iam:PermissionsBoundary condition in another policy (the deployers may only create roles
 # with that boundary).
@@ -111,9 +118,11 @@ documents contains doc if {
 	doc := {"address": addr, "attribute": "statement", "kind": "unknown", "via": "", "statements": data_statements(values(r))}
 }
 
-referenced_document(addr) if {
-	some [_, _, _, value] in policy_strings
-	document_ref(value) == addr
+referenced_document(addr) if addr in referenced_documents
+
+referenced_documents contains ref if {
+	some [_, _, _, value] in raw_policy_strings
+	ref := document_ref(value)
 }
 
 # Policy strings the rules cannot judge: an expression (e.g. jsonencode of references the normaliser could
@@ -131,9 +140,110 @@ undecidable_documents contains [addr, attribute, sprintf("it refers to %s, which
 	not input.resources[ref]
 }
 
+# A document that parsed but is not a policy the rules can read: an expression standing for the whole document
+# (jsonencode(local.policy)), a Statement that is an expression, a variable or a for expression, a statement that
+# is not an object.
+undecidable_documents contains [addr, attribute, reason] if {
+	some [addr, attribute, _, value] in policy_strings
+	not document_ref(value)
+	reason := unreadable_document(policy_json[value])
+}
+
+# A statement whose effect, actions or principals are expressions: the rules would judge it as something it may
+# not be (an action list "${var.actions}" could hold "*").
+undecidable_documents contains [doc.address, doc.attribute, reason] if {
+	some doc in documents
+	some i, s in doc.statements
+	some why in opaque_statement(s)
+	reason := sprintf("statement %s %s", [statement_name(i, s), why])
+}
+
+# An aws_iam_policy_document whose statements come from elsewhere: dynamic blocks, source or override documents.
+undecidable_documents contains [addr, "statement", reason] if {
+	some addr, r in data_sources(policy_document_type)
+	some key in ["dynamic", "source_policy_documents", "override_policy_documents", "source_json", "override_json"]
+	object.get(values(r), key, null) != null
+	object.get(values(r), key, null) != []
+	reason := sprintf("it takes statements from %s, which the gate does not evaluate", [key])
+}
+
 undecidable_reason(value) := "it is an unresolved expression" if is_ref(value)
 
 undecidable_reason(value) := "it is not valid JSON" if not is_ref(value)
+
+unreadable_document(doc) := sprintf("it is the unresolved expression %s", [doc]) if is_string(doc)
+
+unreadable_document(doc) := sprintf("it is a JSON %s, not a policy object", [type_name(doc)]) if {
+	not is_string(doc)
+	not is_object(doc)
+}
+
+unreadable_document(doc) := "it has no Statement" if {
+	is_object(doc)
+	object.get(doc, "Statement", null) == null
+}
+
+unreadable_document(doc) := sprintf("its Statement is the unresolved expression %s", [doc.Statement]) if {
+	is_object(doc)
+	is_string(doc.Statement)
+}
+
+unreadable_document(doc) := sprintf("its Statement is a JSON %s", [type_name(doc.Statement)]) if {
+	is_object(doc)
+	doc.Statement != null
+	not is_string(doc.Statement)
+	not is_object(doc.Statement)
+	not is_array(doc.Statement)
+}
+
+unreadable_document(doc) := sprintf("statement %d is %s, not an object", [i, describe_value(s)]) if {
+	is_object(doc)
+	is_array(doc.Statement)
+	some i, s in doc.Statement
+	not is_object(s)
+}
+
+describe_value(v) := sprintf("the unresolved expression %s", [v]) if is_string(v)
+
+describe_value(v) := sprintf("a JSON %s", [type_name(v)]) if not is_string(v)
+
+opaque_statement(s) := {why |
+	some why in [
+		effect_unreadable(s),
+		list_unreadable(s, "actions", "Action"),
+		list_unreadable(s, "not_actions", "NotAction"),
+		principal_unreadable(s),
+		resource_unreadable(s),
+	]
+}
+
+effect_unreadable(s) := sprintf("has the Effect %s", [s.effect]) if not s.effect in {"Allow", "Deny"}
+
+list_unreadable(s, key, name) := sprintf("has an %s that is an expression (%s)", [name, a]) if {
+	some a in s[key]
+	is_ref(a)
+}
+
+principal_unreadable(s) := sprintf("has a Principal that is an expression (%s)", [id]) if {
+	some p in s.principals
+	some id in p.identifiers
+	opaque_ref(id)
+}
+
+# A Resource list that is one expression standing for the whole list ("${var.resources}", "${local.arns}"); a
+# reference to a resource's attribute (an ARN the construct owns) is fine.
+resource_unreadable(s) := sprintf("has a Resource that is an expression (%s)", [r]) if {
+	some r in array.concat(s.resources, s.not_resources)
+	opaque_ref(r)
+}
+
+# A whole "${...}" expression that is not one resource attribute: a variable, a local, a function call, a for
+# expression. Such a value may stand for anything, including "*".
+opaque_ref(v) if {
+	is_string(v)
+	startswith(v, "${")
+	not regex.match(`^\$\{(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[a-z_]+\}(/.*|:.*)?$`, v)
+}
 
 as_list(x) := x if is_array(x)
 
@@ -146,26 +256,31 @@ json_statements(doc) := [] if not is_object(doc)
 normal_json_statement(s) := {
 	"sid": object.get(s, "Sid", ""),
 	"effect": object.get(s, "Effect", "Allow"),
-	"actions": strings(object.get(s, "Action", null)),
-	"not_actions": strings(object.get(s, "NotAction", null)),
-	"resources": strings(object.get(s, "Resource", null)),
-	"not_resources": strings(object.get(s, "NotResource", null)),
+	"actions": string_list(object.get(s, "Action", null)),
+	"not_actions": string_list(object.get(s, "NotAction", null)),
+	"resources": string_list(object.get(s, "Resource", null)),
+	"not_resources": string_list(object.get(s, "NotResource", null)),
 	"principals": json_principals(object.get(s, "Principal", null)),
 	"has_condition": object.get(s, "Condition", null) != null,
 	"condition_keys": [k | some [k, _] in json_conditions(object.get(s, "Condition", null))],
 }
 
 # [key, values] pairs of a JSON Condition block.
-json_conditions(c) := [[k, strings(v)] | some ops in c; some k, v in ops] if is_object(c)
+json_conditions(c) := [[k, string_list(v)] | some ops in c; some k, v in ops] if is_object(c)
 
 json_conditions(c) := [] if not is_object(c)
 
 json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
 
-json_principals(p) := [{"type": type, "identifiers": strings(ids)} | some type, ids in p] if is_object(p)
+json_principals(p) := [{"type": "*", "identifiers": [p]}] if {
+	is_string(p)
+	p != "*"
+}
+
+json_principals(p) := [{"type": type, "identifiers": string_list(ids)} | some type, ids in p] if is_object(p)
 
 json_principals(p) := [] if {
-	p != "*"
+	not is_string(p)
 	not is_object(p)
 }
 
@@ -187,14 +302,17 @@ effect_or_allow(e) := e if is_string(e)
 
 effect_or_allow(e) := "Allow" if not is_string(e)
 
-policy_kind(addr, r, _) := "boundary" if boundary_policy(addr, r)
+policy_kind(addr, _, _) := "boundary" if addr in boundary_policies
 
-policy_kind(addr, r, kind) := kind if not boundary_policy(addr, r)
+policy_kind(addr, _, kind) := kind if not addr in boundary_policies
 
-# Allow statements of all documents except permissions boundaries, with their index, for the rules.
-allow_statements contains [doc, i, s] if {
+# Allow statements of all documents except permissions boundaries, with their index, for the rules. The doc in
+# each entry is the document's header ({"address", "attribute", "kind", "via"}) without its statements, so that a
+# document of n statements costs n, not n squared (each entry of a set is hashed whole).
+allow_statements contains [header, i, s] if {
 	some doc in documents
 	doc.kind != "boundary"
+	header := object.remove(doc, ["statements"])
 	some i, s in doc.statements
 	s.effect == "Allow"
 }
@@ -272,7 +390,23 @@ attachment_attributes := {
 	"aws_iam_group_policy_attachments_exclusive": ["policy_arns"],
 }
 
-admin_policy(arn) if regex.match(`^arn:aws[a-z-]*:iam::aws:policy/(AdministratorAccess|AdministratorAccess-Amplify|PowerUserAccess|IAMFullAccess|job-function/SystemAdministrator)$`, arn)
+# An AWS-managed admin policy, whatever the spelling of the partition ("arn:aws:", "arn:aws-cn:",
+# "arn:${data.aws_partition.current.partition}:") or a reference to a data.aws_iam_policy that looks it up.
+admin_policy(arn) if admin_policy_arn(arn)
+
+admin_policy_arn(arn) if regex.match(`^arn:(aws[a-z-]*|\$\{[^}]*\}):iam::aws:policy/(AdministratorAccess|AdministratorAccess-Amplify|PowerUserAccess|IAMFullAccess|job-function/SystemAdministrator)$`, arn)
+
+admin_policy(arn) if {
+	some key in ref_keys(arn)
+	looked_up := data_sources("aws_iam_policy")[key]
+	admin_policy_lookup(values(looked_up))
+}
+
+admin_policy_lookup(v) if admin_policy_arn(object.get(v, "arn", ""))
+
+admin_policy_lookup(v) if object.get(v, "name", "") in admin_policy_names
+
+admin_policy_names := {"AdministratorAccess", "AdministratorAccess-Amplify", "PowerUserAccess", "IAMFullAccess", "SystemAdministrator"}
 
 # A resource policy may name "*" when a condition narrows it (e.g. aws:SourceArn, aws:PrincipalOrgID).
 tolerated(doc, s) if {

@@ -1,9 +1,12 @@
 # One view of ingress over the three Terraform shapes: inline `ingress` blocks of aws_security_group,
 # aws_security_group_rule (type = "ingress") and aws_vpc_security_group_ingress_rule.
 #
-# Each entry: {"address", "where", "from", "to", "all_traffic", "ports_known", "cidrs", "other_sources", "self"}
-# where cidrs are the CIDR sources (literals or unresolved references: a reference in a CIDR field is still
-# a CIDR source), other_sources counts security-group and prefix-list sources, and self is the SG itself.
+# Each entry: {"address", "where", "group", "protocol", "from", "to", "all_traffic", "ports_known", "has_ports",
+# "cidrs", "other_sources", "self"} where cidrs are the CIDR sources (literals or unresolved references: a reference
+# in a CIDR field is still a CIDR source), other_sources counts security-group and prefix-list sources, self is the
+# SG itself, and group names the security group the rule belongs to (its address, or what security_group_id
+# refers to), so that rules of one group are judged together: two rules that each open half the internet open all
+# of it.
 package credex.lib
 
 world_cidrs := {"0.0.0.0/0", "::/0"}
@@ -22,7 +25,7 @@ ingress_rules contains rule if {
 	some addr, r in resources(type)
 	some i, b in blocks(values(r), "ingress")
 	rule := ingress_entry(
-		addr, sprintf("ingress[%d]", [i]),
+		addr, sprintf("ingress[%d]", [i]), addr,
 		b.protocol, object.get(b, "from_port", null), object.get(b, "to_port", null),
 		array.concat(attr_strings(b, "cidr_blocks"), attr_strings(b, "ipv6_cidr_blocks")),
 		count(attr_strings(b, "security_groups")) + count(attr_strings(b, "prefix_list_ids")),
@@ -36,7 +39,7 @@ ingress_rules contains rule if {
 	v.type == "ingress"
 	other := count(attr_strings(v, "source_security_group_id")) + count(attr_strings(v, "prefix_list_ids"))
 	rule := ingress_entry(
-		addr, "rule",
+		addr, "rule", rule_group(addr, v),
 		v.protocol, object.get(v, "from_port", null), object.get(v, "to_port", null),
 		array.concat(attr_strings(v, "cidr_blocks"), attr_strings(v, "ipv6_cidr_blocks")),
 		other, is_true(v, "self"),
@@ -48,16 +51,18 @@ ingress_rules contains rule if {
 	v := values(r)
 	other := count(attr_strings(v, "referenced_security_group_id")) + count(attr_strings(v, "prefix_list_id"))
 	rule := ingress_entry(
-		addr, "rule",
+		addr, "rule", rule_group(addr, v),
 		v.ip_protocol, object.get(v, "from_port", null), object.get(v, "to_port", null),
 		array.concat(attr_strings(v, "cidr_ipv4"), attr_strings(v, "cidr_ipv6")),
 		other, false,
 	)
 }
 
-ingress_entry(addr, where, protocol, from, to, cidrs, other, self) := {
+ingress_entry(addr, where, group, protocol, from, to, cidrs, other, self) := {
 	"address": addr,
 	"where": where,
+	"group": group,
+	"protocol": proto(protocol),
 	"from": range[0],
 	"to": range[1],
 	"all_traffic": all_traffic(protocol, range),
@@ -131,9 +136,113 @@ covers(rule, p) if {
 # The sensitive ports a rule's range covers, in order.
 covered_sensitive(rule) := sort([p | some p in sensitive_ports; covers(rule, p)])
 
+# The security group a standalone rule belongs to: the resource its security_group_id names (by reference, or by
+# id in a plan), else the id as written, else the rule alone.
+rule_group(addr, v) := g if {
+	keys := ref_keys(object.get(v, "security_group_id", null))
+	count(keys) == 1
+	some key in keys
+	g := object.get(security_group_ids, key, key)
+} else := addr
+
+# Security groups by their id or ARN as a plan resolves them, to match standalone rules to their group.
+security_group_ids[id] := addr if {
+	some type in ["aws_security_group", "aws_default_security_group"]
+	some addr, r in resources(type)
+	some key in ["id", "arn"]
+	id := object.get(values(r), key, null)
+	is_string(id)
+	id != ""
+}
+
+# The ingress rules of each group.
+ingress_groups[group] contains rule if {
+	some rule in ingress_rules
+	group := rule.group
+}
+
+# Whether the rule admits the whole internet on some of its ports, alone or together with the other rules of its
+# group that cover the same port and protocol: at each port where the set of rules can change (the starts of the
+# group's ranges inside this rule's range), the union of their CIDR sources covers the IPv4 or the IPv6 space.
+world_open(rule) if covers_world(rule.cidrs)
+
 world_open(rule) if {
-	some c in rule.cidrs
-	c in world_cidrs
+	not covers_world(rule.cidrs)
+	some p in candidate_ports(rule)
+	covers_world(group_cidrs_at(rule, p))
+}
+
+candidate_ports(rule) := {rule.from} | {o.from |
+	some o in ingress_groups[rule.group]
+	o.from > rule.from
+	o.from <= rule.to
+}
+
+group_cidrs_at(rule, p) := {c |
+	some o in ingress_groups[rule.group]
+	same_protocol(rule, o)
+	o.from <= p
+	p <= o.to
+	some c in o.cidrs
+}
+
+same_protocol(rule, o) if rule.protocol == o.protocol
+
+same_protocol(_, o) if o.protocol in all_protocols
+
+same_protocol(rule, _) if rule.protocol in all_protocols
+
+# CIDR coverage, semantics rather than spellings: "0.0.0.0/0", "0.0.0.0/1" + "128.0.0.0/1", "::/0", "::0/0" all
+# cover their address space. The blocks not inside another one are disjoint (aligned prefixes either nest or do
+# not meet), so their sizes add up: in units of 2^-62 of the space, a /n block weighs 2^(62-n). The space is
+# covered when the gaps weigh less than 2^-40 of it: exact for IPv4 (one address is 2^-32), and for IPv6 a gap
+# smaller than a /40 still counts as world-open. Blocks longer than /62 weigh nothing; unresolved references and
+# invalid CIDRs are not literals and count for nothing here (CDX-SG-002 and the messages still name them).
+covers_world(cidrs) if coverage({c | some c in cidrs; cidr_literal(c); not contains(c, ":")}) >= world_weight
+
+covers_world(cidrs) if coverage({c | some c in cidrs; cidr_literal(c); contains(c, ":")}) >= world_weight
+
+world_weight := bits.lsh(1, 62) - bits.lsh(1, 22)
+
+cidr_literal(c) if {
+	is_string(c)
+	not is_ref(c)
+	net.cidr_contains(c, c)
+}
+
+coverage(blocks) := sum([cidr_weight(c) | some c in outermost(blocks)])
+
+# The blocks not inside another block of the set; of two spellings of one block, the smaller string stays.
+outermost(blocks) := {c |
+	some c in blocks
+	not inside_another(c, blocks)
+}
+
+inside_another(c, blocks) if {
+	some o in blocks
+	o != c
+	net.cidr_contains(o, c)
+	not net.cidr_contains(c, o)
+}
+
+inside_another(c, blocks) if {
+	some o in blocks
+	o < c
+	net.cidr_contains(o, c)
+	net.cidr_contains(c, o)
+}
+
+cidr_weight(c) := bits.lsh(1, 62 - n) if {
+	n := prefix_length(c)
+	n <= 62
+}
+
+cidr_weight(c) := 0 if prefix_length(c) > 62
+
+prefix_length(c) := to_number(parts[1]) if {
+	parts := split(c, "/")
+	count(parts) == 2
+	regex.match(`^[0-9]{1,3}$`, parts[1])
 }
 
 # Only the security group itself is a source.

@@ -1,9 +1,12 @@
 # Helpers of the network rules (kept out of the rule packages: data.credex.rules.* holds only finding sets).
 package credex.lib
 
-has_flow_log(addr, vpc) if {
+has_flow_log(addr, vpc) if named_by(addr, vpc, flow_log_vpcs)
+
+# What the flow logs' vpc_id name (addresses of references, or resolved ids), collected once.
+flow_log_vpcs := {key |
 	some log in resources("aws_flow_log")
-	refers_to(object.get(values(log), "vpc_id", null), addr, vpc)
+	some key in ref_keys(object.get(values(log), "vpc_id", null))
 }
 
 # Flow logs whose vpc_id is unknown until apply (a plan without configuration references) cannot be matched

@@ -16,8 +16,7 @@ import data.credex.lib
 #     adds the HTTPS listener and turns the HTTP listener into a redirect.
 production_https contains finding if {
 	lib.environment == "production"
-	some addr, lb in lib.load_balancers
-	object.get(lib.values(lb), "load_balancer_type", "application") == "application"
+	some addr, lb in lib.application_load_balancers
 	not lib.has_https_listener(addr, lb)
 	finding := {"address": addr, "message": "the production load balancer has no HTTPS listener"}
 }
@@ -27,4 +26,17 @@ production_https contains finding if {
 	some addr, r in lib.http_listeners
 	some a in lib.forwarding_actions(lib.values(r))
 	finding := {"address": addr, "message": sprintf("the production HTTP listener's default action is %s; it must redirect to HTTPS", [a])}
+}
+
+production_https contains finding if {
+	lib.environment == "production"
+	some addr, r in lib.http_listener_rules
+	some a in lib.forwarding_actions(lib.values(r))
+	finding := {"address": addr, "message": sprintf("a rule of a production HTTP listener has the action %s; it must redirect to HTTPS", [a])}
+}
+
+production_https contains finding if {
+	lib.environment == "production"
+	some addr, listener in lib.unresolved_listener_rules
+	finding := {"address": addr, "message": sprintf("the listener rule's listener %v is not in the input: the gate cannot tell whether it serves HTTP", [listener])}
 }

@@ -5,8 +5,9 @@ import data.credex.lib
 # METADATA
 # title: No secret-like literal values
 # description: >-
-#   A password, token or key written as a literal in a container environment, user data or a secret version
-#   ends up in the synthesized JSON, the Terraform state, the git history and the console.
+#   A password, token or key written as a literal under a credential's name (PASSWORD, TOKEN, API_KEY, the estate's
+#   own ledgerspacepass / NEO4J_*_PASS) in a container or Lambda environment, user data or a secret version ends
+#   up in the synthesized JSON, the Terraform state, the git history and the console.
 # scope: document
 # custom:
 #   id: CDX-SEC-001
@@ -27,9 +28,17 @@ secret_literal contains finding if {
 }
 
 secret_literal contains finding if {
+	some [addr, name] in lib.lambda_secret_literals
+	finding := {
+		"address": addr,
+		"message": sprintf("environment variable %s is a literal value; read it from Secrets Manager at run time", [name]),
+	}
+}
+
+secret_literal contains finding if {
 	some addr, r in input.resources
 	r.mode != "data"
-	r.type in {"aws_instance", "aws_launch_template"}
+	r.type in {"aws_instance", "aws_launch_template", "aws_launch_configuration"}
 	text := object.get(lib.values(r), "user_data", null)
 	is_string(text)
 	lib.secret_in_script(text)

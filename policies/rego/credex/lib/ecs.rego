@@ -1,0 +1,13 @@
+# Helpers of the ecs rules (kept out of the rule packages: data.credex.rules.* holds only finding sets).
+package credex.lib
+
+insights_on(v) if {
+	some s in blocks(v, "setting")
+	s.name == "containerInsights"
+	s.value in {"enabled", "enhanced"}
+}
+
+insights_value(v) := sprintf("%v", [s.value]) if {
+	some s in blocks(v, "setting")
+	s.name == "containerInsights"
+} else := "not set"
