@@ -25,6 +25,8 @@ export const production: EnvironmentConfig = {
     healthCheckGracePeriodSeconds: 60,
     enableExecuteCommand: false,
     logRetentionDays: 365,
+    // Zero-downtime releases: green is tested, takes the traffic, and blue stays 5 minutes to roll back to.
+    deployment: { strategy: 'BLUE_GREEN', bakeTimeMinutes: 5, testListenerPort: 8443 },
   },
   loadBalancer: {
     // HTTPS with the ISSUED ACM certificate for this name (looked up at plan time; request it in ACM first).

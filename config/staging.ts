@@ -25,6 +25,8 @@ export const staging: EnvironmentConfig = {
     healthCheckGracePeriodSeconds: 60,
     enableExecuteCommand: true,
     logRetentionDays: 30,
+    // Staging stays rolling (one task, test data); the alarms still roll a bad release back.
+    deployment: { strategy: 'ROLLING', bakeTimeMinutes: 0, testListenerPort: 8443 },
   },
   loadBalancer: {
     httpOnlyReason:

@@ -37,6 +37,26 @@ export interface ServiceConfig {
   /** ECS Exec (interactive shells into tasks); off unless an environment needs it. */
   readonly enableExecuteCommand: boolean;
   readonly logRetentionDays: number;
+  /** How a new task definition replaces the running one, and what rolls it back. */
+  readonly deployment: DeploymentConfig;
+}
+
+/**
+ * ECS deployment strategy of the API service. Both strategies attach the service's 5xx, unhealthy-target and
+ * running-below-desired alarms as deployment alarms with rollback, on top of the circuit breaker.
+ */
+export interface DeploymentConfig {
+  /**
+   * ROLLING: new tasks replace old ones behind the one target group (circuit breaker, alarms roll back).
+   * BLUE_GREEN: ECS native blue/green: the new revision (green) starts in the alternate target group, is reachable on
+   * the test listener, takes all production traffic at once, and the old revision (blue) is kept for the bake time;
+   * an alarm during the bake shifts traffic back to blue.
+   */
+  readonly strategy: 'ROLLING' | 'BLUE_GREEN';
+  /** BLUE_GREEN: minutes blue stays up after the shift, while the alarms can still roll back (0..1440). */
+  readonly bakeTimeMinutes: number;
+  /** BLUE_GREEN: load-balancer port of the test listener that reaches green before the shift (not 80/443). */
+  readonly testListenerPort: number;
 }
 
 export interface LoadBalancerConfig {

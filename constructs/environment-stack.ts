@@ -176,7 +176,11 @@ export class EnvironmentStack extends StackBase {
       httpOnlyReason: env.loadBalancer.httpOnlyReason,
       deletionProtection: env.loadBalancer.deletionProtection,
       accessLogRetentionDays: env.loadBalancer.accessLogRetentionDays,
+      ...(env.service.deployment.strategy === 'BLUE_GREEN'
+        ? { blueGreen: { testListenerPort: env.service.deployment.testListenerPort } }
+        : {}),
     });
+    const blueGreen = this.loadBalancer.blueGreen;
 
     this.service = new ApiService(this, 'api', {
       environment: env.name,
@@ -194,6 +198,17 @@ export class EnvironmentStack extends StackBase {
       secrets: [...this.appSecrets.containerSecrets(), ...this.neo4jSecret.containerSecrets()],
       permissionsBoundaryArn,
       kmsKeyArn,
+      deployment: env.service.deployment,
+      ...(blueGreen
+        ? {
+            blueGreen: {
+              alternateTargetGroup: blueGreen.alternateTargetGroup,
+              productionListenerRule: blueGreen.productionListenerRule,
+              testListenerRule: blueGreen.testListenerRule,
+              listenerArns: [this.loadBalancer.forwardingListener.arn, blueGreen.testListener.arn],
+            },
+          }
+        : {}),
     });
     for (const space of NEO4J_SPACES) {
       this.neo4j[space].allowBoltFrom('api-tasks', this.service.securityGroup, 'Bolt from the credex-core API tasks');
@@ -258,12 +273,15 @@ export class EnvironmentStack extends StackBase {
     this.monitoring = new Monitoring(this, 'monitoring', {
       environment: env.name,
       region: env.region,
-      clusterName: this.service.cluster.name,
-      serviceName: this.service.service.name,
+      // By name (the naming contract), not by reference: the service depends on these alarms, not the reverse.
+      clusterName: clusterName(env.name),
+      serviceName: coreName('service', env.name),
       loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
+      alternateTargetGroupArnSuffix: blueGreen?.alternateTargetGroup.arnSuffix,
       alarmTopicArn,
     });
+    this.service.rollBackOnAlarms(this.monitoring.deploymentAlarms.map((a) => a.alarmName));
 
     const lb = this.loadBalancer;
     const apiHost = env.loadBalancer.domainName ?? lb.loadBalancer.dnsName;

@@ -1,6 +1,7 @@
 import { DataAwsAcmCertificate } from '@cdktf/provider-aws/lib/data-aws-acm-certificate';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
@@ -44,6 +45,25 @@ export interface LoadBalancerProps {
   readonly deletionProtection?: boolean;
   /** @default 30 */
   readonly accessLogRetentionDays?: number;
+  /**
+   * ECS native blue/green: adds the alternate target group, a production listener rule that forwards to both target
+   * groups by weight (ECS moves the weights), and a test listener on this port whose rule reaches the green tasks
+   * before the shift. The test port is not opened in the security group: only what an operator or a lifecycle hook
+   * adds may reach it.
+   * @default - none (rolling deployments behind the one target group)
+   */
+  readonly blueGreen?: { readonly testListenerPort: number };
+}
+
+/** The load-balancer side of an ECS native blue/green deployment (`advanced_configuration` of the service). */
+export interface BlueGreenRouting {
+  /** Target group of the new revision during a deployment (green); ECS alternates the two across deployments. */
+  readonly alternateTargetGroup: LbTargetGroup;
+  /** Rule on the forwarding listener that carries production traffic, weighted over both target groups. */
+  readonly productionListenerRule: LbListenerRule;
+  /** The test listener and its rule, which reach green before production traffic shifts. */
+  readonly testListener: LbListener;
+  readonly testListenerRule: LbListenerRule;
 }
 
 /**
@@ -60,6 +80,8 @@ export class LoadBalancer extends Construct {
   public readonly accessLogs: AccessLogBucket;
   /** Scheme the API is reachable on. */
   public readonly protocol: 'http' | 'https';
+  /** Blue/green routing, when `blueGreen` is set. */
+  public readonly blueGreen?: BlueGreenRouting;
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -136,8 +158,8 @@ export class LoadBalancer extends Construct {
       dependsOn: [this.accessLogs.policy],
     });
 
-    this.targetGroup = new LbTargetGroup(this, 'targets', {
-      name: `${name}-api`,
+    const targetGroupProps = (tgName: string) => ({
+      name: tgName,
       port: props.targetPort,
       protocol: 'HTTP',
       targetType: 'ip',
@@ -153,6 +175,7 @@ export class LoadBalancer extends Construct {
         unhealthyThreshold: 3,
       },
     });
+    this.targetGroup = new LbTargetGroup(this, 'targets', targetGroupProps(`${name}-api`));
 
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
     if (certificateArn) {
@@ -178,6 +201,58 @@ export class LoadBalancer extends Construct {
         defaultAction: forward,
       });
       waive(this.forwardingListener, { rule: 'CDX-LB-001', reason: props.httpOnlyReason! });
+    }
+
+    if (props.blueGreen) {
+      const port = props.blueGreen.testListenerPort;
+      if (!Number.isInteger(port) || port < 1 || port > 65535 || port === 80 || port === 443) {
+        throw new Error(
+          `LoadBalancer ${id}: blueGreen.testListenerPort must be a port other than 80 and 443, got ${port}`,
+        );
+      }
+      const alternate = new LbTargetGroup(this, 'tg-alternate', targetGroupProps(`${name}-api-alt`));
+      // ECS rewrites the weights at every deployment (blue 100 / green 0, then the reverse): Terraform must not put
+      // them back, so the rules' actions are ECS's after creation.
+      const weighted = (primaryWeight: number) => [
+        {
+          type: 'forward',
+          forward: {
+            targetGroup: [
+              { arn: this.targetGroup.arn, weight: primaryWeight },
+              { arn: alternate.arn, weight: 100 - primaryWeight },
+            ],
+          },
+        },
+      ];
+      const everything = [{ pathPattern: { values: ['/*'] } }];
+      const productionRule = new LbListenerRule(this, 'production-rule', {
+        listenerArn: this.forwardingListener.arn,
+        priority: 1,
+        action: weighted(100),
+        condition: everything,
+        lifecycle: { ignoreChanges: ['action'] },
+      });
+      const testListener = new LbListener(this, 'test', {
+        loadBalancerArn: this.loadBalancer.arn,
+        port,
+        protocol: certificateArn ? 'HTTPS' : 'HTTP',
+        ...(certificateArn ? { sslPolicy: TLS_POLICY, certificateArn } : {}),
+        defaultAction: [{ type: 'forward', targetGroupArn: alternate.arn }],
+      });
+      if (!certificateArn) waive(testListener, { rule: 'CDX-LB-001', reason: props.httpOnlyReason! });
+      const testRule = new LbListenerRule(this, 'test-rule', {
+        listenerArn: testListener.arn,
+        priority: 1,
+        action: weighted(0),
+        condition: everything,
+        lifecycle: { ignoreChanges: ['action'] },
+      });
+      this.blueGreen = {
+        alternateTargetGroup: alternate,
+        productionListenerRule: productionRule,
+        testListener,
+        testListenerRule: testRule,
+      };
     }
   }
 }

@@ -12,12 +12,25 @@ export interface MonitoringProps {
   /** ARN suffixes (`app/...`, `targetgroup/...`) used as CloudWatch dimensions. */
   readonly loadBalancerArnSuffix: string;
   readonly targetGroupArnSuffix: string;
+  /**
+   * The blue/green alternate target group: unhealthy targets in either group raise the alarm (green lives in the
+   * alternate group during a deployment).
+   * @default - the one target group
+   */
+  readonly alternateTargetGroupArnSuffix?: string;
   /** Where the alarms notify. */
   readonly alarmTopicArn: string;
 }
 
 /** The API's alarms (CPU, memory, running < desired, 5xx, unhealthy targets) and a small dashboard. */
 export class Monitoring extends Construct {
+  /**
+   * The alarms a deployment watches and rolls back on (5xx, unhealthy targets, running below desired): the service
+   * lists their names in its deployment `alarms`. They refer to the cluster, service and target groups by name, never
+   * to the service resource, so the service can depend on them.
+   */
+  public readonly deploymentAlarms: CloudwatchMetricAlarm[];
+
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const env = props.environment;
@@ -52,7 +65,7 @@ export class Monitoring extends Construct {
       threshold: 85,
       comparisonOperator: 'GreaterThanThreshold',
     });
-    alarm('api-running-below-desired', {
+    const runningBelowDesired = alarm('api-running-below-desired', {
       alarmDescription: 'Fewer API tasks running than desired for 5 minutes',
       comparisonOperator: 'LessThanThreshold',
       threshold: 0,
@@ -82,7 +95,7 @@ export class Monitoring extends Construct {
         },
       ],
     });
-    alarm('alb-5xx', {
+    const errors5xx = alarm('alb-5xx', {
       alarmDescription: 'Load balancer or target 5xx responses above 10 in 5 minutes',
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 10,
@@ -112,17 +125,49 @@ export class Monitoring extends Construct {
         },
       ],
     });
-    alarm('unhealthy-targets', {
-      alarmDescription: 'At least one API target unhealthy for 3 minutes',
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'UnHealthyHostCount',
-      dimensions: { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: props.targetGroupArnSuffix },
-      statistic: 'Maximum',
-      period: 60,
-      evaluationPeriods: 3,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-    });
+    const unhealthyTargets = props.alternateTargetGroupArnSuffix
+      ? alarm('unhealthy-targets', {
+          alarmDescription: 'At least one API target unhealthy for 3 minutes (either blue/green target group)',
+          comparisonOperator: 'GreaterThanThreshold',
+          threshold: 0,
+          evaluationPeriods: 3,
+          treatMissingData: 'notBreaching',
+          metricQuery: [
+            {
+              id: 'unhealthy',
+              expression: 'MAX([FILL(primary, 0), FILL(alternate, 0)])',
+              label: 'unhealthy',
+              returnData: true,
+            },
+            ...(
+              [
+                ['primary', props.targetGroupArnSuffix],
+                ['alternate', props.alternateTargetGroupArnSuffix],
+              ] as const
+            ).map(([queryId, targetGroup]) => ({
+              id: queryId,
+              metric: {
+                namespace: 'AWS/ApplicationELB',
+                metricName: 'UnHealthyHostCount',
+                dimensions: { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: targetGroup },
+                period: 60,
+                stat: 'Maximum',
+              },
+            })),
+          ],
+        })
+      : alarm('unhealthy-targets', {
+          alarmDescription: 'At least one API target unhealthy for 3 minutes',
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'UnHealthyHostCount',
+          dimensions: { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: props.targetGroupArnSuffix },
+          statistic: 'Maximum',
+          period: 60,
+          evaluationPeriods: 3,
+          threshold: 0,
+          comparisonOperator: 'GreaterThanThreshold',
+        });
+    this.deploymentAlarms = [errors5xx, unhealthyTargets, runningBelowDesired];
 
     const widget = (title: string, metrics: unknown[][], x: number, y: number) => ({
       type: 'metric',

@@ -4,6 +4,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -75,6 +76,23 @@ export interface ApiServiceProps {
    * @default - CloudWatch Logs' own encryption; secrets under the AWS-managed key
    */
   readonly kmsKeyArn?: string;
+  /**
+   * How a new task definition replaces the running one. BLUE_GREEN needs `blueGreen` (the load balancer's routing).
+   * @default - ROLLING
+   */
+  readonly deployment?: { readonly strategy: 'ROLLING' | 'BLUE_GREEN'; readonly bakeTimeMinutes: number };
+  /** ECS native blue/green routing from the load balancer; required when deployment.strategy is BLUE_GREEN. */
+  readonly blueGreen?: {
+    readonly alternateTargetGroup: LbTargetGroup;
+    readonly productionListenerRule: LbListenerRule;
+    readonly testListenerRule: LbListenerRule;
+    readonly listenerArns: readonly string[];
+  };
+  /**
+   * CloudWatch alarms that roll a deployment back when they fire during it (and during a blue/green bake).
+   * @default - none: only the circuit breaker rolls back
+   */
+  readonly deploymentAlarmNames?: readonly string[];
   /** Secrets injected with valueFrom; their ARNs are the only ones the execution role may read. */
   readonly secrets: readonly ContainerSecret[];
   readonly permissionsBoundaryArn: string;
@@ -224,6 +242,56 @@ export class ApiService extends Construct {
       cidrIpv4: '0.0.0.0/0',
     });
 
+    const deployment = props.deployment ?? { strategy: 'ROLLING', bakeTimeMinutes: 0 };
+    const blueGreen = deployment.strategy === 'BLUE_GREEN' ? props.blueGreen : undefined;
+    if (deployment.strategy === 'BLUE_GREEN' && !blueGreen) {
+      throw new Error(`ApiService ${id}: deployment.strategy BLUE_GREEN needs blueGreen (the load balancer's routing)`);
+    }
+    if (
+      !Number.isInteger(deployment.bakeTimeMinutes) ||
+      deployment.bakeTimeMinutes < 0 ||
+      deployment.bakeTimeMinutes > 1440
+    ) {
+      throw new Error(
+        `ApiService ${id}: deployment.bakeTimeMinutes must be 0..1440, got ${deployment.bakeTimeMinutes}`,
+      );
+    }
+    const alarmNames = props.deploymentAlarmNames ?? [];
+    // The infrastructure role ECS shifts traffic with: this service's listeners, rules and target groups only.
+    const bgRole = blueGreen
+      ? new ServiceRole(this, 'blue-green-role', {
+          name: coreName('blue-green', env),
+          servicePrincipal: 'ecs.amazonaws.com',
+          permissionsBoundaryArn: props.permissionsBoundaryArn,
+          statements: [
+            {
+              sid: 'ReadRouting',
+              actions: [
+                'elasticloadbalancing:DescribeListeners',
+                'elasticloadbalancing:DescribeRules',
+                'elasticloadbalancing:DescribeTargetGroups',
+                'elasticloadbalancing:DescribeTargetHealth',
+              ],
+              resources: ['*'],
+            },
+            {
+              sid: 'ShiftTraffic',
+              actions: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'],
+              resources: [
+                ...blueGreen.listenerArns,
+                blueGreen.productionListenerRule.arn,
+                blueGreen.testListenerRule.arn,
+              ],
+            },
+            {
+              sid: 'RegisterTasks',
+              actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+              resources: [props.targetGroup.arn, blueGreen.alternateTargetGroup.arn],
+            },
+          ],
+        })
+      : undefined;
+
     this.service = new EcsService(this, 'service', {
       name: coreName('service', env),
       cluster: this.cluster.arn,
@@ -236,6 +304,14 @@ export class ApiService extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
+      // ROLLING replaces tasks behind the one target group; BLUE_GREEN starts green in the alternate target group,
+      // shifts all production traffic at once and keeps blue for the bake time (config/<env>.ts service.deployment).
+      deploymentConfiguration: blueGreen
+        ? { strategy: 'BLUE_GREEN', bakeTimeInMinutes: String(deployment.bakeTimeMinutes) }
+        : { strategy: 'ROLLING' },
+      // A release that goes bad after it is healthy (5xx, unhealthy targets, fewer tasks than desired) rolls back
+      // by itself: during a rolling deployment, and until the end of a blue/green bake.
+      ...(alarmNames.length > 0 ? { alarms: { alarmNames: [...alarmNames], enable: true, rollback: true } } : {}),
       propagateTags: 'SERVICE',
       networkConfiguration: {
         subnets: props.privateSubnets.map((s) => s.id),
@@ -243,7 +319,21 @@ export class ApiService extends Construct {
         assignPublicIp: false,
       },
       loadBalancer: [
-        { targetGroupArn: props.targetGroup.arn, containerName: container.name, containerPort: props.containerPort },
+        {
+          targetGroupArn: props.targetGroup.arn,
+          containerName: container.name,
+          containerPort: props.containerPort,
+          ...(blueGreen && bgRole
+            ? {
+                advancedConfiguration: {
+                  alternateTargetGroupArn: blueGreen.alternateTargetGroup.arn,
+                  productionListenerRule: blueGreen.productionListenerRule.arn,
+                  testListenerRule: blueGreen.testListenerRule.arn,
+                  roleArn: bgRole.role.arn,
+                },
+              }
+            : {}),
+        },
       ],
       // Auto scaling owns the running count after the first deploy.
       lifecycle: { ignoreChanges: ['desired_count'] },
@@ -270,6 +360,15 @@ export class ApiService extends Construct {
         scaleOutCooldown: 60,
       },
     });
+  }
+
+  /**
+   * Rolls a deployment back when one of these CloudWatch alarms fires during it (or during a blue/green bake); for
+   * alarms created after the service (the monitoring construct), which must not refer to the service resource.
+   */
+  public rollBackOnAlarms(alarmNames: readonly string[]): void {
+    if (alarmNames.length === 0) throw new Error('ApiService.rollBackOnAlarms: no alarm names');
+    this.service.putAlarms({ alarmNames: [...alarmNames], enable: true, rollback: true });
   }
 
   /** Lets the tasks open connections to `target` on `port` (e.g. Bolt on the Neo4j hosts). */

@@ -96,7 +96,8 @@ test("production serves HTTPS on 443 (TLS 1.3/1.2 policy, the domain's ACM certi
   const albId = resources(p, 'aws_lb')[0][0];
   const targetGroupId = resources(p, 'aws_lb_target_group')[0][0];
   const listeners = Object.fromEntries(resources(p, 'aws_lb_listener').map(([, l]) => [`${l.protocol}:${l.port}`, l]));
-  expect(Object.keys(listeners).sort()).toEqual(['HTTP:80', 'HTTPS:443']);
+  // 8443: the blue/green test listener (config/production.ts service.deployment), HTTPS with the same certificate.
+  expect(Object.keys(listeners).sort()).toEqual(['HTTP:80', 'HTTPS:443', 'HTTPS:8443']);
   const https = listeners['HTTPS:443'];
   expect(https).toMatchObject({
     load_balancer_arn: `\${aws_lb.${albId}.arn}`,

@@ -79,7 +79,7 @@ describe('the synthesized app', () => {
     expect(staging[0]['//'].waivers).toEqual([
       { rule: 'CDX-LB-001', reason: expect.stringContaining('no public domain') },
     ]);
-    expect(listeners('production')).toHaveLength(2);
+    expect(listeners('production')).toHaveLength(3); // HTTP redirect, HTTPS, the blue/green test listener
     for (const l of listeners('production')) expect(l['//'].waivers).toBeUndefined();
   });
 

@@ -97,4 +97,22 @@ export const ELBV2: ServiceActions = {
       ]),
     ],
   },
+  aws_lb_listener_rule: {
+    note: 'rules of those listeners (the blue/green production and test rules, weighted over both target groups)',
+    grants: [
+      {
+        sid: 'ListenerRule',
+        actions: [
+          'elasticloadbalancing:CreateRule',
+          'elasticloadbalancing:DeleteRule',
+          'elasticloadbalancing:ModifyRule',
+          'elasticloadbalancing:SetRulePriorities',
+          'elasticloadbalancing:AddTags',
+          'elasticloadbalancing:RemoveTags',
+        ],
+        resources: [...listenerArns, ...tgArns],
+      },
+      star('LoadBalancerRead', ['elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTags']),
+    ],
+  },
 };
