@@ -162,7 +162,7 @@ export interface SecurityConfig {
   /** Waiting period before a scheduled deletion of the environment's KMS key takes effect, 7..30 days. */
   readonly keyDeletionWindowDays: number;
   /**
-   * The gate requires every secret to rotate here (CDX-SEC-002 judges production): the two secrets that cannot rotate
+   * The gate requires every secret to rotate here (CDX-SEC-003 judges production): the two secrets that cannot rotate
    * on a schedule of their own (the app secret, the connection secret the rotation keeps in step) record their
    * reasoned waivers.
    */

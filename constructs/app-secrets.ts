@@ -17,7 +17,7 @@ export interface AppSecretsProps {
   /** Customer-managed KMS key of the secret. @default - the AWS-managed key aws/secretsmanager */
   readonly kmsKeyArn?: string;
   /**
-   * Record the reasoned waiver of CDX-SEC-002 (secrets rotate) where the gate requires rotation: these values come
+   * Record the reasoned waiver of CDX-SEC-003 (secrets rotate) where the gate requires rotation: these values come
    * from third parties and the deploy workflow, so no function can rotate them; verify warns on their age instead.
    * @default false
    */
@@ -42,7 +42,7 @@ export class AppSecrets extends Construct {
     });
     if (props.waiveRotation) {
       waive(this.secret, {
-        rule: 'CDX-SEC-002',
+        rule: 'CDX-SEC-003',
         reason:
           'JWT_SECRET, OPEN_EXCHANGE_RATES_API and WHATSAPP_BOT_API_KEY are issued by third parties or by people and written by the deploy workflow; no function can rotate them. verify warns when the secret is older than security.appSecretMaxAgeDays',
       });

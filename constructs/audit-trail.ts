@@ -10,7 +10,6 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { waive } from '../contracts/waivers';
 import { KEY_ADMIN_ACTIONS } from './kms-key';
 
 export interface AuditTrailProps {
@@ -88,11 +87,6 @@ export class AuditTrail extends Construct {
           },
         ],
       }),
-    });
-    waive(this.key, {
-      rule: 'CDX-IAM-003',
-      reason:
-        'a KMS key policy applies only to its own key: Resource "*" there means this key (AWS requires "*" in key policies), not every resource of the account',
     });
     new KmsAlias(this, 'alias', { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
 

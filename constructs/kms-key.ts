@@ -2,7 +2,6 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { waive } from '../contracts/waivers';
 
 /** The actions of key administration (Terraform's create/read/update/delete of the key and its alias): no data use. */
 export const KEY_ADMIN_ACTIONS = [
@@ -169,12 +168,6 @@ export class EnvironmentKey extends Construct {
       policy: Lazy.stringValue({
         produce: () => Fn.jsonencode({ Version: '2012-10-17', Statement: statements() }),
       }),
-    });
-    // In a key policy, Resource "*" means this key and nothing else (a key policy cannot name another resource).
-    waive(this.key, {
-      rule: 'CDX-IAM-003',
-      reason:
-        'a KMS key policy applies only to its own key: Resource "*" there means this key (AWS requires "*" in key policies), not every resource of the account',
     });
     this.alias = new KmsAlias(this, 'alias', { name: props.aliasName, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;

@@ -17,7 +17,7 @@ export interface Neo4jConnectionSecretProps {
   /** Customer-managed KMS key of the secret. @default - the AWS-managed key aws/secretsmanager */
   readonly kmsKeyArn?: string;
   /**
-   * Record the reasoned waiver of CDX-SEC-002 where the gate requires rotation: this secret is not rotated by a
+   * Record the reasoned waiver of CDX-SEC-003 where the gate requires rotation: this secret is not rotated by a
    * schedule of its own, the hosts' rotations write it (constructs/neo4j-rotation.ts). @default false
    */
   readonly waiveRotation?: boolean;
@@ -41,7 +41,7 @@ export class Neo4jConnectionSecret extends Construct {
     });
     if (props.waiveRotation) {
       waive(this.secret, {
-        rule: 'CDX-SEC-002',
+        rule: 'CDX-SEC-003',
         reason:
           "kept in step by the Neo4j hosts' password rotations (functions/neo4j-rotation writes each space's user and password here in finishSecret); a schedule of its own would rotate nothing",
       });

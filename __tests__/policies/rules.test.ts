@@ -350,6 +350,58 @@ export const CASES: Record<string, Case> = {
       ...lb,
       'aws_lb_listener.http': listener('HTTP', 'redirect'),
       'aws_lb_listener.https': listener('HTTPS', 'forward'),
+      // a production load balancer also needs its web ACL (CDX-LB-005)
+      'aws_wafv2_web_acl_association.api': {
+        resource_arn: '${aws_lb.api.arn}',
+        web_acl_arn: '${aws_wafv2_web_acl.api.arn}',
+      },
+    },
+  },
+  'CDX-SEC-003': {
+    env: 'production',
+    address: 'aws_secretsmanager_secret.s',
+    problem: /^the production secret has no aws_secretsmanager_secret_rotation: its value never changes$/,
+    bad: { 'aws_secretsmanager_secret.s': { name: 'credex/production/x', kms_key_id: '${aws_kms_key.env.arn}' } },
+    good: {
+      'aws_secretsmanager_secret.s': { name: 'credex/production/x', kms_key_id: '${aws_kms_key.env.arn}' },
+      'aws_secretsmanager_secret_rotation.s': {
+        secret_id: '${aws_secretsmanager_secret.s.id}',
+        rotation_lambda_arn: '${aws_lambda_function.rotation.arn}',
+        rotation_rules: { automatically_after_days: 30 },
+      },
+    },
+  },
+  'CDX-KMS-001': {
+    env: 'production',
+    address: 'aws_sns_topic.alarms',
+    problem: /^kms_master_key_id names no customer-managed key: the data is under an AWS-managed key$/,
+    bad: { 'aws_sns_topic.alarms': { name: 'credex-alarms-production', kms_master_key_id: 'alias/aws/sns' } },
+    good: { 'aws_sns_topic.alarms': { name: 'credex-alarms-production', kms_master_key_id: '${aws_kms_key.env.arn}' } },
+  },
+  'CDX-KMS-002': {
+    address: 'aws_kms_key.env',
+    problem: /^enable_key_rotation is not true: the key material never changes$/,
+    bad: { 'aws_kms_key.env': { description: 'environment key', enable_key_rotation: false } },
+    good: { 'aws_kms_key.env': { description: 'environment key', enable_key_rotation: true } },
+  },
+  'CDX-LB-005': {
+    env: 'production',
+    address: 'aws_lb.api',
+    problem:
+      /^the internet-facing production load balancer has no web ACL \(no aws_wafv2_web_acl_association names it\)$/,
+    bad: {
+      ...lb,
+      'aws_lb_listener.http': listener('HTTP', 'redirect'),
+      'aws_lb_listener.https': listener('HTTPS', 'forward'),
+    },
+    good: {
+      ...lb,
+      'aws_lb_listener.http': listener('HTTP', 'redirect'),
+      'aws_lb_listener.https': listener('HTTPS', 'forward'),
+      'aws_wafv2_web_acl_association.api': {
+        resource_arn: '${aws_lb.api.arn}',
+        web_acl_arn: '${aws_wafv2_web_acl.api.arn}',
+      },
     },
   },
 };

@@ -24,6 +24,11 @@ export const UNSCOPABLE_WRITES: Readonly<Record<string, string>> = {
   'ec2messages:failmessage': 'SSM agent messaging (AmazonSSMManagedInstanceCore)',
   'ec2messages:sendreply': 'SSM agent messaging (AmazonSSMManagedInstanceCore)',
   'ecs:deregistertaskdefinition': 'AWS defines no resource type for it',
+  'logs:putresourcepolicy':
+    "CloudWatch Logs resource policies are account-level (no resource type); WAF's log delivery to aws-waf-logs-credex-<env> needs one",
+  'logs:deleteresourcepolicy': 'CloudWatch Logs resource policies are account-level (no resource type)',
+  'logs:createlogdelivery': "log delivery (WAF's request logs) has no resource type",
+  'logs:deletelogdelivery': "log delivery (WAF's request logs) has no resource type",
 };
 
 /** Action patterns allowed on "*" after review: each covers reads only (a test checks that against AWS's data). */
@@ -41,6 +46,8 @@ export const REVIEWED_READ_PATTERNS: Readonly<Record<string, string>> = {
 export const REQUEST_TAG_SCOPED_WRITES: Readonly<Record<string, string>> = {
   'dlm:createlifecyclepolicy':
     'DLM defines no resource type for it; the deployer creates the Neo4j backup policy only with its environment tags',
+  'kms:createkey':
+    'KMS defines no resource type for it; the deployer creates the environment key only with its environment tags',
 };
 
 /** The Rego data file, formatted as `opa fmt` writes it. */

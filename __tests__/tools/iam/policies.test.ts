@@ -163,6 +163,7 @@ describe('generated deployer policies', () => {
       'dlm.amazonaws.com',
       'ec2.amazonaws.com',
       'ecs-tasks.amazonaws.com',
+      'lambda.amazonaws.com',
       'vpc-flow-logs.amazonaws.com',
     ]);
     const ecs = passed

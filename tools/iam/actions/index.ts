@@ -20,14 +20,18 @@ import { DLM } from './dlm';
 import { EC2 } from './ec2';
 import { ECR } from './ecr';
 import { ECS } from './ecs';
+import { EVENTS } from './events';
 import { ELBV2 } from './elbv2';
 import { IAM } from './iam';
+import { KMS } from './kms';
+import { LAMBDA } from './lambda';
 import { LOCAL } from './local';
 import { LOGS } from './logs';
 import { S3 } from './s3';
 import { SECRETSMANAGER } from './secretsmanager';
 import { SNS } from './sns';
 import { STS } from './sts';
+import { WAFV2 } from './wafv2';
 
 export { ROLE_NAME_PATTERNS } from './iam';
 export { WORKFLOW_GRANTS } from './workflow';
@@ -44,14 +48,18 @@ const SERVICES: Readonly<Record<string, ServiceActions>> = {
   ec2: EC2,
   ecr: ECR,
   ecs: ECS,
+  events: EVENTS,
   elbv2: ELBV2,
   iam: IAM,
+  kms: KMS,
+  lambda: LAMBDA,
   local: LOCAL,
   logs: LOGS,
   s3: S3,
   secretsmanager: SECRETSMANAGER,
   sns: SNS,
   sts: STS,
+  wafv2: WAFV2,
 };
 
 const map: Record<string, TypeActions> = {};

@@ -1,12 +1,23 @@
 /** CloudWatch Logs: the environment's log groups /ecs/credex-*-<env>, /vpc/credex-<env>/*, /credex/<env>/*. */
-import { ANY, ENV, ecsLogGroupName, envLogGroupName, envPrefix, vpcLogGroupName } from '../../../contracts/naming';
+import {
+  ANY,
+  ENV,
+  ecsLogGroupName,
+  envLogGroupName,
+  envPrefix,
+  lambdaLogGroupName,
+  vpcLogGroupName,
+  wafLogGroupName,
+} from '../../../contracts/naming';
 import { ServiceActions } from '../types';
-import { arn, ENV_SUFFIXED_NAMES, star } from './arns';
+import { arn, ENV_NAMES, ENV_SUFFIXED_NAMES, star } from './arns';
 
 const logGroups = [
   ecsLogGroupName(ENV_SUFFIXED_NAMES),
   vpcLogGroupName(envPrefix(ENV), ANY),
   envLogGroupName(ANY, ENV),
+  lambdaLogGroupName(ENV_NAMES),
+  wafLogGroupName(ENV),
 ];
 
 export const LOGS: ServiceActions = {
@@ -27,6 +38,8 @@ export const LOGS: ServiceActions = {
           'logs:ListTagsLogGroup',
           'logs:TagLogGroup',
           'logs:UntagLogGroup',
+          'logs:AssociateKmsKey',
+          'logs:DisassociateKmsKey',
         ],
         resources: logGroups.flatMap((g) => [arn('logs', `log-group:${g}`), arn('logs', `log-group:${g}:*`)]),
       },
@@ -34,5 +47,16 @@ export const LOGS: ServiceActions = {
     ],
     // Workload roles write their log streams.
     boundaryArns: logGroups.map((g) => arn('logs', `log-group:${g}:*`)),
+  },
+  aws_cloudwatch_log_resource_policy: {
+    note: 'the log delivery policy credex-<env>-* that lets WAF write its log group (account-level: no resource type)',
+    names: { attributes: ['policy_name'], patterns: [ENV_NAMES] },
+    grants: [
+      star('LogResourcePolicy', [
+        'logs:DeleteResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:PutResourcePolicy',
+      ]),
+    ],
   },
 };

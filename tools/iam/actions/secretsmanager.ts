@@ -4,7 +4,7 @@
  */
 import { ANY, appSecretName, coreSecretName, ENV, envSecretName } from '../../../contracts/naming';
 import { ServiceActions } from '../types';
-import { arn } from './arns';
+import { arn, ENV_NAMES } from './arns';
 
 const secretPatterns = [coreSecretName(ANY, ENV), envSecretName(ANY, ENV)];
 const secretArns = secretPatterns.map((p) => arn('secretsmanager', `secret:${p}`));
@@ -44,6 +44,21 @@ export const SECRETSMANAGER: ServiceActions = {
     ],
     // Workload roles read their environment's secrets.
     boundaryArns: secretArns,
+  },
+  aws_secretsmanager_secret_rotation: {
+    note: 'rotation of the Neo4j host secrets by the credex-<env>-* function (RotateSecret invokes it)',
+    grants: [
+      {
+        sid: 'Secret',
+        actions: ['secretsmanager:RotateSecret', 'secretsmanager:CancelRotateSecret', 'secretsmanager:DescribeSecret'],
+        resources: secretArns,
+      },
+      {
+        sid: 'RotationFunction',
+        actions: ['lambda:InvokeFunction'],
+        resources: [arn('lambda', `function:${ENV_NAMES}`)],
+      },
+    ],
   },
   aws_secretsmanager_secret_version: {
     note: 'values Terraform owns (generated Neo4j passwords): written and read back into state',

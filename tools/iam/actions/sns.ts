@@ -24,6 +24,10 @@ export const SNS: ServiceActions = {
       },
     ],
   },
+  aws_sns_topic_policy: {
+    note: 'who may publish to the alarm topic (its alarms, the secret-read rule)',
+    grants: [{ sid: 'Topic', actions: ['sns:GetTopicAttributes', 'sns:SetTopicAttributes'], resources: topicArns }],
+  },
   aws_sns_topic_subscription: {
     note: 'e-mail subscription on the credex topic',
     grants: [

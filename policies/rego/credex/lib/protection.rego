@@ -62,3 +62,7 @@ has_web_acl(addr, lb) if {
 }
 
 internet_facing(v) if not is_true(v, "internal")
+
+# A KMS key's own policy: there Resource "*" means this key and nothing else (a key policy applies only to its key,
+# and AWS requires "*" in it), so "on every resource" does not apply.
+key_policy_document(doc) if startswith(doc.address, "aws_kms_key.")

@@ -9,7 +9,7 @@ import data.credex.lib
 #   WAFv2) blocks known-bad inputs and addresses and limits the request rate per client before they reach the API.
 # scope: document
 # custom:
-#   id: CDX-LB-003
+#   id: CDX-LB-005
 #   severity: deny
 #   remediation: >-
 #     Set security.waf.enabled in the production config so the environment stack adds the web ACL

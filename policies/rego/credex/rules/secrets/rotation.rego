@@ -11,11 +11,11 @@ import data.credex.lib
 #   watched instead (verify's secret-age step).
 # scope: document
 # custom:
-#   id: CDX-SEC-002
+#   id: CDX-SEC-003
 #   severity: deny
 #   remediation: >-
 #     Add an aws_secretsmanager_secret_rotation with a rotation function and a schedule (rotation_rules), or, for a
-#     value no function can rotate, waive(secret, { rule: 'CDX-SEC-002', reason: '...' }) next to it and keep its
+#     value no function can rotate, waive(secret, { rule: 'CDX-SEC-003', reason: '...' }) next to it and keep its
 #     maximum age in config.
 rotation contains finding if {
 	lib.environment == "production"
