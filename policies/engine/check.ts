@@ -8,9 +8,11 @@ import { loadEngine, RawFinding } from './evaluate';
 import { InputError } from './errors';
 import { HOST_RULES } from './host-rules';
 import { RuleMetadata, Severity } from './metadata';
-import { normalise, NormalisedDocument, ResourceMeta } from './normalise';
+import { normalise, ResourceMeta } from './normalise';
 import { locationFromStackTrace, SourceLocation } from './location';
 import { isIsoDate } from '../../contracts/waivers';
+import { partition } from './partition';
+import { evaluateChunks } from './parallel';
 
 export interface CheckDocument {
   /** Stack name, or the input file as given. */
@@ -28,6 +30,8 @@ export interface Finding {
   readonly address: string;
   readonly message: string;
   readonly stack: string;
+  /** The document the finding is in: the input file as given, or the stack name for synthesized stacks. */
+  readonly document: string;
 }
 
 /** A finding with what the renderers need besides the contract fields. */
@@ -70,13 +74,24 @@ export interface Report {
   readonly waivers: WaiverEntry[];
   readonly summary: Summary;
   readonly rules: readonly RuleMetadata[];
-  /** Per document: label, format, resource count and evaluation time. */
-  readonly documents: { label: string; format: string; resources: number; evalMs: number }[];
+  /** Per document: its label (the file as given, or the stack), stack, format, resource count, evaluation time. */
+  readonly documents: DocumentStats[];
+}
+
+export interface DocumentStats {
+  readonly label: string;
+  readonly stack: string;
+  readonly format: string;
+  readonly resources: number;
+  readonly chunks: number;
+  readonly evalMs: number;
 }
 
 export interface CheckOptions {
   /** Today as YYYY-MM-DD (UTC) for waiver expiry. @default - the current date */
   readonly today?: string;
+  /** Largest chunk a big document is split into for evaluation (policies/engine/partition.ts). @default 500 */
+  readonly chunkSize?: number;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { deny: 0, warn: 1 };
@@ -86,26 +101,59 @@ function relative(file: string): string {
   return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/');
 }
 
-/** The line of a resource in the generated JSON: cheap text search, only for findings. */
-function generatedLocation(
-  doc: CheckDocument,
-  normal: NormalisedDocument,
-  address: string,
-): SourceLocation | undefined {
-  if (!doc.file) return undefined;
-  const text = doc.text ?? '';
-  const lineAt = (index: number) => (index < 0 ? 1 : text.slice(0, index).split('\n').length);
-  const r = normal.input.resources[address];
-  let index = -1;
-  if (r && text) {
-    if (normal.input.format === 'plan') index = text.indexOf(`"address": ${JSON.stringify(address)}`);
-    else {
-      const section = text.indexOf(r.mode === 'data' ? '"data": {' : '"resource": {');
-      const type = text.indexOf(`${JSON.stringify(r.type)}: {`, Math.max(section, 0));
-      index = type < 0 ? -1 : text.indexOf(`${JSON.stringify(r.name)}: {`, type);
+/**
+ * The line of each resource in the generated JSON, from one pass over the text (built only when a document has
+ * findings): a plan's `"address": "..."` lines, or cdk.tf.json's section / type / name keys as cdktf indents them.
+ * A resource not found (minified JSON) is at line 1.
+ */
+function resourceLines(text: string, format: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let section = '';
+  let type = '';
+  let line = 0;
+  for (let start = 0; start <= text.length;) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    line++;
+    if (format === 'plan') {
+      const at = text.indexOf('"address": "', start);
+      if (at >= 0 && at < stop) {
+        const address = text.slice(at + 12, text.indexOf('"', at + 12));
+        if (!lines.has(address)) lines.set(address, line);
+      }
+    } else {
+      const m = /^( +)"((?:[^"\\]|\\.)*)": \{$/.exec(text.slice(start, stop));
+      if (m && m[1].length === 2) section = m[2];
+      else if (m && m[1].length === 4) type = m[2];
+      else if (m && m[1].length === 6 && (section === 'resource' || section === 'data')) {
+        const address = `${section === 'data' ? 'data.' : ''}${type}.${m[2]}`;
+        if (!lines.has(address)) lines.set(address, line);
+      }
     }
+    if (end < 0) break;
+    start = end + 1;
   }
-  return { file: relative(doc.file), line: lineAt(index), column: 1 };
+  return lines;
+}
+
+function locator(doc: CheckDocument, format: string): (address: string) => SourceLocation | undefined {
+  let lines: Map<string, number> | undefined;
+  return (address) => {
+    if (!doc.file) return undefined;
+    lines ??= resourceLines(doc.text ?? '', format);
+    return { file: relative(doc.file), line: lines.get(address) ?? 1, column: 1 };
+  };
+}
+
+/** One finding per rule, address and message, in first-seen order (chunks may repeat context resources). */
+function unique(findings: RawFinding[]): RawFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}\u0000${f.address}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 interface ParsedWaiver {
@@ -142,15 +190,21 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
   for (const doc of documents) {
     const normal = normalise(doc.doc, doc.label);
     const stack = normal.input.stack;
-    resources += Object.keys(normal.input.resources).length;
+    const count = Object.keys(normal.input.resources).length;
+    resources += count;
     const start = performance.now();
-    const raw: RawFinding[] = engine.evaluate(normal.input);
+    const chunks = partition(normal.input, options.chunkSize);
+    const raw: RawFinding[] =
+      chunks.length === 1 ? engine.evaluate(chunks[0]) : unique((await evaluateChunks(engine, chunks)).flat());
     stats.push({
-      label: stack,
+      label: doc.label,
+      stack,
       format: normal.input.format,
-      resources: Object.keys(normal.input.resources).length,
+      resources: count,
+      chunks: chunks.length,
       evalMs: performance.now() - start,
     });
+    const generatedLocation = locator(doc, normal.input.format);
 
     const locate = (
       address: string,
@@ -165,9 +219,10 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
         address,
         message,
         stack,
+        document: doc.label,
         metadata,
         source: locationFromStackTrace(meta?.stackTrace),
-        generated: generatedLocation(doc, normal, address),
+        generated: generatedLocation(address),
         waivedBy,
       };
     };
@@ -231,6 +286,7 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
   }
 
   const order = (a: LocatedFinding, b: LocatedFinding) =>
+    a.document.localeCompare(b.document) ||
     a.stack.localeCompare(b.stack) ||
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
     a.rule.localeCompare(b.rule) ||
@@ -257,8 +313,36 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
   };
 }
 
+/** Terraform JSON nests a few dozen levels; deeper input is refused before parsing (bounded time and stack). */
+export const MAX_DEPTH = 512;
+
+/** The deepest nesting of arrays and objects in JSON text, outside strings; stops counting past `limit`. */
+export function jsonDepth(text: string, limit = MAX_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
 /** Parses JSON text into a check document; invalid JSON is an InputError that never echoes the content. */
 export function parseDocument(label: string, text: string, file?: string): CheckDocument {
+  if (text.trim() === '') throw new InputError(`${label}: empty file, not Terraform JSON`);
+  if (jsonDepth(text) > MAX_DEPTH)
+    throw new InputError(`${label}: JSON nested deeper than ${MAX_DEPTH} levels; Terraform JSON is never that deep`);
   try {
     return { label, file, text, doc: JSON.parse(text) };
   } catch (err) {

@@ -216,7 +216,57 @@ function maskSensitive(value: unknown, sensitive: unknown, expr: unknown): unkno
   return value;
 }
 
+/**
+ * A plan's sections must have their documented types: a section of the wrong type (planned_values a string,
+ * resource_changes null, a resource that is not an object) would otherwise read as "no resources" and pass.
+ */
+function checkPlanShape(doc: Json, label: string): void {
+  const wrong = (what: string, expected: string, v: unknown) =>
+    new InputError(
+      `${label}: ${what} must be ${expected}, not ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}; not a terraform show -json plan`,
+    );
+  for (const key of ['planned_values', 'prior_state', 'configuration', 'values']) {
+    if (key in doc && !isObject(doc[key])) throw wrong(key, 'an object', doc[key]);
+  }
+  if ('resource_changes' in doc && !Array.isArray(doc.resource_changes))
+    throw wrong('resource_changes', 'an array', doc.resource_changes);
+  const checkModule = (mod: unknown, where: string, depth: number): void => {
+    if (mod === undefined) return;
+    if (!isObject(mod)) throw wrong(where, 'an object', mod);
+    if (depth > 64) throw new InputError(`${label}: modules nested deeper than 64 levels`);
+    if ('resources' in mod) {
+      if (!Array.isArray(mod.resources)) throw wrong(`${where}.resources`, 'an array', mod.resources);
+      mod.resources.forEach((r, i) => {
+        if (!isObject(r)) throw wrong(`${where}.resources[${i}]`, 'an object', r);
+        if (typeof r.address !== 'string' || typeof r.type !== 'string')
+          throw new InputError(`${label}: ${where}.resources[${i}] has no address or type`);
+        if ('values' in r && r.values !== null && !isObject(r.values))
+          throw wrong(`${where}.resources[${i}].values`, 'an object', r.values);
+      });
+    }
+    if ('child_modules' in mod) {
+      if (!Array.isArray(mod.child_modules)) throw wrong(`${where}.child_modules`, 'an array', mod.child_modules);
+      mod.child_modules.forEach((c, i) => checkModule(c, `${where}.child_modules[${i}]`, depth + 1));
+    }
+  };
+  for (const key of ['planned_values', 'prior_state', 'values']) {
+    const section = doc[key];
+    if (!isObject(section)) continue;
+    const root =
+      key === 'prior_state' ? (isObject(section.values) ? section.values.root_module : undefined) : section.root_module;
+    checkModule(root, `${key}${key === 'prior_state' ? '.values' : ''}.root_module`, 0);
+  }
+  (Array.isArray(doc.resource_changes) ? doc.resource_changes : []).forEach((rc, i) => {
+    if (!isObject(rc)) throw wrong(`resource_changes[${i}]`, 'an object', rc);
+    if (typeof rc.address !== 'string') throw new InputError(`${label}: resource_changes[${i}] has no address`);
+    if (!isObject(rc.change)) throw wrong(`resource_changes[${i}].change`, 'an object', rc.change);
+  });
+  if (!isObject(doc.planned_values) && !Array.isArray(doc.resource_changes) && !isObject(doc.values))
+    throw new InputError(`${label}: a plan without planned_values, resource_changes or values has nothing to judge`);
+}
+
 function normalisePlan(doc: Json, label: string): NormalisedDocument {
+  checkPlanShape(doc, label);
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
   const exprs = configExpressions(doc);

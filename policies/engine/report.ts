@@ -11,28 +11,36 @@ const contract = (f: LocatedFinding): Finding => ({
   address: f.address,
   message: f.message,
   stack: f.stack,
+  document: f.document,
 });
 
-/** The JSON contract: exactly {findings, waivers, summary}. */
+/** The JSON contract: exactly {findings, waivers, summary}; the summary lists each document judged. */
 export function renderJson(report: Report): string {
+  const documents = report.documents.map((d) => ({
+    document: d.label,
+    stack: d.stack,
+    format: d.format,
+    resources: d.resources,
+  }));
   return (
     JSON.stringify(
-      { findings: report.findings.map(contract), waivers: report.waivers, summary: report.summary },
+      { findings: report.findings.map(contract), waivers: report.waivers, summary: { ...report.summary, documents } },
       null,
       2,
     ) + '\n'
   );
 }
 
-/** A readable table grouped by stack and severity, then the waivers, then a summary line. */
+/** A readable table grouped by document and severity, then the waivers, then a summary line. */
 export function renderText(report: Report): string {
   const lines: string[] = [];
-  const stacks = [...new Set([...report.documents.map((d) => d.label), ...report.findings.map((f) => f.stack)])];
-  for (const stack of stacks) {
-    const doc = report.documents.find((d) => d.label === stack);
-    const mine = report.findings.filter((f) => f.stack === stack);
+  const labels = [...new Set([...report.documents.map((d) => d.label), ...report.findings.map((f) => f.document)])];
+  for (const label of labels) {
+    const doc = report.documents.find((d) => d.label === label);
+    const mine = report.findings.filter((f) => f.document === label);
+    const stack = doc && doc.stack !== label ? `stack ${doc.stack}, ` : '';
     lines.push(
-      `${stack}${doc ? ` (${doc.format}, ${doc.resources} resources)` : ''}: ${mine.length === 0 ? 'no findings' : ''}`.trimEnd(),
+      `${label}${doc ? ` (${stack}${doc.format}, ${doc.resources} resources)` : ''}: ${mine.length === 0 ? 'no findings' : ''}`.trimEnd(),
     );
     for (const severity of ['deny', 'warn'] as const) {
       const group = mine.filter((f) => f.severity === severity);
@@ -56,14 +64,32 @@ export function renderText(report: Report): string {
   }
   const s = report.summary;
   lines.push(
-    `policy-check: ${s.stacks} stack(s), ${s.resources} resources, ${s.deny} deny, ${s.warn} warn, ${s.waived} waived: ${s.passed ? 'passed' : 'FAILED'}`,
+    `policy-check: ${s.stacks} document(s), ${s.resources} resources, ${s.deny} deny, ${s.warn} warn, ${s.waived} waived: ${s.passed ? 'passed' : 'FAILED'}`,
   );
   return lines.join('\n') + '\n';
 }
 
-function sarifRule(r: RuleMetadata) {
+/** GitHub code scanning's numeric severity (a string): 7.0-8.9 is "high", 4.0-6.9 "medium". */
+export const SECURITY_SEVERITY: Record<RuleMetadata['severity'], string> = { deny: '8.0', warn: '5.0' };
+
+/** Where the rules are documented: docs/policies.md in the repository, at the rule's anchor. */
+export function docsBaseUri(env: NodeJS.ProcessEnv = process.env): string {
+  const server = env.GITHUB_SERVER_URL || 'https://github.com';
+  const repo = env.GITHUB_REPOSITORY || DEFAULT_REPOSITORY;
+  const ref = env.GITHUB_SHA || 'HEAD';
+  return `${server}/${repo}/blob/${ref}/docs/policies.md`;
+}
+
+/** The repository when GITHUB_REPOSITORY is not set (runs outside GitHub Actions). */
+export const DEFAULT_REPOSITORY = 'credex/credex-infra';
+
+/** The anchor of a rule's section in docs/policies.md ("#cdx-sg-001"). */
+export const ruleAnchor = (id: string): string => id.toLowerCase();
+
+function sarifRule(r: RuleMetadata, docs: string) {
   return {
     id: r.id,
+    helpUri: `${docs}#${ruleAnchor(r.id)}`,
     name: r.key.replace(/^[^.]*\./, '').replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase()),
     shortDescription: { text: r.title },
     fullDescription: { text: r.description },
@@ -72,7 +98,13 @@ function sarifRule(r: RuleMetadata) {
       markdown: `${r.description}\n\n**Fix:** ${r.remediation}`,
     },
     defaultConfiguration: { level: r.severity === 'deny' ? 'error' : 'warning' },
-    properties: { tags: ['security', 'terraform'], severity: r.severity, source: r.file },
+    properties: {
+      tags: ['security', 'terraform'],
+      severity: r.severity,
+      'security-severity': SECURITY_SEVERITY[r.severity],
+      precision: 'high',
+      source: r.file,
+    },
   };
 }
 
@@ -80,8 +112,12 @@ function sarifRule(r: RuleMetadata) {
 const artifact = (file: string) =>
   path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: file, uriBaseId: '%SRCROOT%' };
 
-/** SARIF 2.1.0 for GitHub code scanning: locations point at the TypeScript that created the resource when known. */
-export function renderSarif(report: Report): string {
+/**
+ * SARIF 2.1.0 for GitHub code scanning: locations point at the TypeScript that created the resource when known.
+ * No automationDetails.id: upload-sarif's `category` names the run, and an id in the file would override it.
+ */
+export function renderSarif(report: Report, env: NodeJS.ProcessEnv = process.env): string {
+  const docs = docsBaseUri(env);
   const rules = [...report.rules].sort((a, b) => a.id.localeCompare(b.id));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const result = (f: LocatedFinding) => {
@@ -107,11 +143,14 @@ export function renderSarif(report: Report): string {
       partialFingerprints: { 'credexFinding/v1': `${f.rule}|${f.stack}|${f.address}|${f.message}` },
       properties: {
         stack: f.stack,
+        document: f.document,
         address: f.address,
         ...(f.generated ? { generated: `${f.generated.file}:${f.generated.line}` } : {}),
       },
+      // A waived finding stays visible as a suppressed result; the waiver is recorded beside the construct and
+      // applied by the gate, outside the analysed artifact: kind external, the waiver's reason as justification.
       ...(f.waivedBy
-        ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.waivedBy.reason }] }
+        ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.waivedBy.reason }] }
         : {}),
     };
   };
@@ -120,8 +159,14 @@ export function renderSarif(report: Report): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'credex-policy-check', semanticVersion: '1.0.0', rules: rules.map(sarifRule) } },
-        automationDetails: { id: 'policy-check/' },
+        tool: {
+          driver: {
+            name: 'credex-policy-check',
+            semanticVersion: '2.0.0',
+            informationUri: docs,
+            rules: rules.map((r) => sarifRule(r, docs)),
+          },
+        },
         results: [...report.findings, ...report.waived].map(result),
         properties: { summary: report.summary, waivers: report.waivers },
       },
