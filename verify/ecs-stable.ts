@@ -7,10 +7,12 @@
  * primary runs the task definition the deploy registered (or, without that output, the expected image).
  */
 import {
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
   ListTasksCommand,
   type Deployment,
   type Service,
@@ -132,6 +134,104 @@ export function judgeEcsService(service: Service | undefined, expected: EcsExpec
   };
 }
 
+/** What one stage of an ECS native blue/green deployment means for the release (DescribeServiceDeployments). */
+const BLUE_GREEN_STAGES: Record<string, string> = {
+  RECONCILE_SERVICE: 'reconciling the service',
+  PRE_SCALE_UP: 'about to start green',
+  SCALE_UP: 'starting green tasks',
+  POST_SCALE_UP: 'green tasks started',
+  TEST_TRAFFIC_SHIFT: 'shifting test traffic to green',
+  POST_TEST_TRAFFIC_SHIFT: 'green takes test traffic',
+  PRODUCTION_TRAFFIC_SHIFT: 'shifting production traffic to green',
+  POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shifted to green',
+  BAKE_TIME: 'bake in progress: green serves production, blue kept for rollback',
+  CLEAN_UP: 'bake over, removing blue',
+};
+
+/** The fields of a DescribeServiceDeployments `serviceDeployments[]` entry this decision reads. */
+export interface BlueGreenDeployment {
+  readonly serviceDeploymentArn?: string;
+  readonly status?: string;
+  readonly statusReason?: string;
+  readonly lifecycleStage?: string;
+  readonly deploymentConfiguration?: { readonly strategy?: string; readonly bakeTimeInMinutes?: number };
+  readonly rollback?: { readonly reason?: string; readonly serviceRevisionArn?: string };
+  readonly targetServiceRevision?: { readonly arn?: string };
+}
+
+/**
+ * Decides from the newest service deployment of a BLUE_GREEN service (DescribeServiceDeployments) whether the
+ * release was promoted (stable: green serves production and blue is gone), is still going (pending: the stage says
+ * where, bake included), or was rolled back or stopped (failed: "rolled back during BAKE_TIME: <reason>"). Pure:
+ * tested on responses in the documented shape. The caller still requires judgeEcsService to be stable, which proves
+ * the PRIMARY deployment runs the task definition this deploy registered.
+ */
+export function judgeBlueGreenDeployment(deployment: BlueGreenDeployment | undefined): EcsVerdict {
+  if (!deployment) return { state: 'pending', reason: 'no service deployment yet', figures: {} };
+  const stage = deployment.lifecycleStage ?? '';
+  const figures: Figures = { strategy: deployment.deploymentConfiguration?.strategy ?? 'BLUE_GREEN' };
+  if (deployment.status) figures.deploymentStatus = deployment.status;
+  if (stage) figures.lifecycleStage = stage;
+  const why = deployment.rollback?.reason ?? deployment.statusReason ?? 'no reason given';
+  switch (deployment.status) {
+    case 'SUCCESSFUL':
+      return { state: 'stable', reason: 'promoted: green serves production traffic, blue removed', figures };
+    case 'ROLLBACK_REQUESTED':
+    case 'ROLLBACK_IN_PROGRESS':
+    case 'ROLLBACK_SUCCESSFUL':
+      return {
+        state: 'failed',
+        reason: `rolled back${stage ? ` during ${stage}` : ''}: ${why}${deployment.status === 'ROLLBACK_SUCCESSFUL' ? '; blue serves production again' : ' (traffic returning to blue)'}`,
+        figures,
+      };
+    case 'ROLLBACK_FAILED':
+      return { state: 'failed', reason: `rollback FAILED${stage ? ` during ${stage}` : ''}: ${why}`, figures };
+    case 'STOPPED':
+    case 'STOP_REQUESTED':
+      return { state: 'failed', reason: `deployment stopped${stage ? ` during ${stage}` : ''}: ${why}`, figures };
+    default: {
+      const bake = deployment.deploymentConfiguration?.bakeTimeInMinutes;
+      const what = BLUE_GREEN_STAGES[stage] ?? (stage ? `stage ${stage}` : 'waiting to start');
+      return {
+        state: 'pending',
+        reason: `blue/green ${deployment.status ?? 'PENDING'}: ${what}${stage === 'BAKE_TIME' && bake !== undefined ? ` (${bake} min)` : ''}`,
+        figures,
+      };
+    }
+  }
+}
+
+/**
+ * One verdict from DescribeServices and, for a blue/green service, its newest service deployment: a rollback or stop
+ * fails at once; promoted needs the PRIMARY deployment to run this deploy's task definition too (stable on both).
+ */
+export function combineVerdicts(ecs: EcsVerdict, blueGreen: EcsVerdict | undefined): EcsVerdict {
+  if (!blueGreen) return ecs;
+  const figures = { ...ecs.figures, ...blueGreen.figures };
+  if (blueGreen.state === 'failed') return { state: 'failed', reason: blueGreen.reason, figures };
+  if (ecs.state === 'failed') return { ...ecs, figures };
+  if (blueGreen.state === 'pending') return { state: 'pending', reason: blueGreen.reason, figures };
+  if (ecs.state === 'pending') return { state: 'pending', reason: `${blueGreen.reason}; ${ecs.reason}`, figures };
+  return { state: 'stable', reason: `${blueGreen.reason}; ${ecs.reason}`, figures };
+}
+
+/** The newest service deployment of a service (ListServiceDeployments, then DescribeServiceDeployments). */
+async function newestServiceDeployment(
+  ecs: ECSClient,
+  cluster: string,
+  service: string,
+): Promise<BlueGreenDeployment | undefined> {
+  const list = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: 5 }));
+  const newest = [...(list.serviceDeployments ?? [])].sort(
+    (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
+  )[0];
+  if (!newest?.serviceDeploymentArn) return undefined;
+  const out = await ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [newest.serviceDeploymentArn] }),
+  );
+  return out.serviceDeployments?.[0];
+}
+
 /** Distinct stoppedReasons of recently stopped tasks, e.g. "Essential container in task exited". */
 export function summarizeStoppedTasks(
   tasks: readonly { stoppedReason?: string; taskDefinitionArn?: string; lastStatus?: string }[],
@@ -172,6 +272,7 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
   const ecs = awsClient(ECSClient, target, ctx.signal);
   const imagesByTaskDef = new Map<string, string[]>();
   let lastFigures: Figures = {};
+  let blueGreenReadable = true;
   try {
     const { value, attempts } = await waitFor(
       `ECS service ${serviceName} in cluster ${cluster} not stable`,
@@ -203,11 +304,28 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
           }
           primaryImages = imagesByTaskDef.get(primary.taskDefinition);
         }
-        const verdict = judgeEcsService(service, {
+        // Blue/green (config): the newest service deployment says where the rollout is and how it ended.
+        let blueGreen: EcsVerdict | undefined;
+        if (ctx.env?.service.deployment?.strategy === 'BLUE_GREEN' && blueGreenReadable) {
+          try {
+            blueGreen = judgeBlueGreenDeployment(await newestServiceDeployment(ecs, cluster, serviceName));
+          } catch (err) {
+            const kind = awsErrorKind(err);
+            if (kind === 'auth' || kind === 'expired-credentials') {
+              throw new StepFailure({
+                kind,
+                detail: `DescribeServiceDeployments ${serviceName}: ${awsErrorName(err)}`,
+              });
+            }
+            blueGreenReadable = false; // an endpoint without the API (an emulator): DescribeServices alone decides
+          }
+        }
+        const ecsVerdict = judgeEcsService(service, {
           taskDefinitionArn: ctx.outputs.taskDefinitionArn,
           image: ctx.outputs.image,
           primaryImages,
         });
+        const verdict = combineVerdicts(ecsVerdict, blueGreen);
         lastFigures = verdict.figures;
         if (verdict.state === 'failed') {
           throw new StepFailure({

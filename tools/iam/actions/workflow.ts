@@ -4,10 +4,13 @@
  */
 import { ENV, stateKey, stateLockKey } from '../../../contracts/naming';
 import { Grant } from '../types';
-import { ec2, star } from './arns';
+import { arn, ec2, ENV_SUFFIXED_NAMES, star } from './arns';
 import { ECR_REPOSITORY_ARN } from './ecr';
 import { ECS_CONTAINER_INSTANCE_ARNS, ECS_SERVICE_ARNS, ECS_TASK_ARNS } from './ecs';
 import { APP_SECRET_ARN } from './secretsmanager';
+
+/** A deployment of the environment's service (cluster and service names carry the environment). */
+const ECS_SERVICE_DEPLOYMENT_ARNS = [arn('ecs', `service-deployment/${ENV_SUFFIXED_NAMES}/${ENV_SUFFIXED_NAMES}/*`)];
 
 const stateObjects = [stateKey(ENV), stateLockKey(ENV)];
 
@@ -49,6 +52,12 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
   },
   // Roll out and verify the service.
   { sid: 'EcsService', actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: ECS_SERVICE_ARNS },
+  // verify follows a blue/green rollout (stage, bake, rollback) through the service's deployments.
+  {
+    sid: 'EcsServiceDeployments',
+    actions: ['ecs:ListServiceDeployments', 'ecs:DescribeServiceDeployments'],
+    resources: [...ECS_SERVICE_ARNS, ...ECS_SERVICE_DEPLOYMENT_ARNS],
+  },
   { sid: 'EcsTasks', actions: ['ecs:DescribeTasks'], resources: ECS_TASK_ARNS },
   { sid: 'EcsTaskList', actions: ['ecs:ListTasks'], resources: ECS_CONTAINER_INSTANCE_ARNS },
   star('LoadBalancerRead', ['elasticloadbalancing:DescribeTargetHealth']),
