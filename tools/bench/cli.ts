@@ -10,7 +10,7 @@ import { runCommand, runMain, type CommandSpec } from '../../lib/cli';
 import { CliError, UsageError } from '../../lib/errors';
 import { ExitCode } from '../../lib/exit-codes';
 import { repoRoot } from '../../lib/paths';
-import { benchPolicies } from './policies';
+import { benchPolicies, benchScale } from './policies';
 
 export const SPEC = {
   name: 'bench',
@@ -111,6 +111,7 @@ async function bench(runs: number): Promise<number> {
   ok = figure('policy evaluation per stack (wasm)', figures.evalMsPerStackMedian, 20, 1) && ok;
   ok = figure('policy gate on cdktf.out (no synth)', figures.gateWallMsMedian, 1000) && ok;
   ok = figure('npm run policy-check (synth included)', figures.policyCheckWallMsMedian, 2000) && ok;
+  ok = scaleTable(runs) && ok;
 
   // npm run diagram end to end: transpile, synth, and all three stacks drawn (into a temporary folder).
   const diagramOut = mkdtempSync(path.join(tmpdir(), 'bench-diagram-'));
@@ -120,6 +121,53 @@ async function bench(runs: number): Promise<number> {
   rmSync(diagramOut, { recursive: true, force: true });
   ok = report('npm run diagram (synth + 3 stacks drawn)', diagram, { ms: 2000 }) && ok;
   return ok ? ExitCode.OK : ExitCode.FAILED;
+}
+
+/** Goals of the gate at scale (issue 12): end-to-end wall time and peak RSS on generated plans. */
+const SCALE_GOALS: Record<number, { ms: number; rssMb?: number }> = {
+  10_000: { ms: 1_000 },
+  100_000: { ms: 10_000, rssMb: 1_024 },
+};
+
+/** The gate on generated plans of 1k, 10k and 100k resources, as a table; false when a goal is missed. */
+function scaleTable(runs: number): boolean {
+  const s = benchScale(runs);
+  const nearest = (n: number) => Math.round(n / 1000) * 1000;
+  console.log('\npolicy gate on generated plans (node dist/policies/cli.js --input plan.json, end to end)');
+  console.log('| resources | wall (median) | peak RSS | per resource | findings | goal |');
+  console.log('|---:|---:|---:|---:|---|---|');
+  let ok = true;
+  for (const row of s.rows) {
+    const goal = SCALE_GOALS[nearest(row.resources)];
+    const met =
+      row.findingsOk &&
+      (!goal || (row.wallMsMedian <= goal.ms && (goal.rssMb === undefined || row.peakRssMb <= goal.rssMb)));
+    ok = ok && met;
+    const goalText = goal
+      ? `<= ${goal.ms} ms${goal.rssMb ? `, <= ${goal.rssMb} MB` : ''}: ${met ? 'OK' : 'OVER'}`
+      : row.findingsOk
+        ? 'OK'
+        : 'WRONG FINDINGS';
+    console.log(
+      `| ${row.resources} | ${row.wallMsMedian.toFixed(0)} ms | ${row.peakRssMb.toFixed(0)} MB | ` +
+        `${row.usPerResource.toFixed(1)} µs | ${row.findings}${row.findingsOk ? '' : ' (WRONG)'} | ${goalText} |`,
+    );
+  }
+  const r10 = s.rows.find((r) => nearest(r.resources) === 10_000);
+  const r100 = s.rows.find((r) => nearest(r.resources) === 100_000);
+  if (r10 && r100) {
+    const ratio = r100.usPerResource / r10.usPerResource;
+    ok = ok && ratio <= 1.5;
+    console.log(
+      `per-resource cost at 100k / at 10k: ${ratio.toFixed(2)} (goal <= 1.5) ${ratio <= 1.5 ? 'OK' : 'OVER'}`,
+    );
+  }
+  ok = figure('one policy of 10,000 statements', s.largePolicyMsMedian, 1000) && s.largePolicyOk && ok;
+  console.log(
+    `${'document nested 100,000 levels deep'.padEnd(40)} ${s.deepMs.toFixed(0).padStart(5)} ms  ` +
+      `exit 2 naming the file: ${s.deepOk ? 'OK' : 'NO'} (${s.deepMessage})`,
+  );
+  return ok && s.deepOk;
 }
 
 export function main(argv: readonly string[]): Promise<number> {

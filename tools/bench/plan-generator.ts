@@ -40,7 +40,8 @@ function unit(k: number, plant: string | undefined): { address: string; type: st
   const sgId = id('sg');
   const lbArn = `arn:aws:elasticloadbalancing:af-south-1:123456789012:loadbalancer/app/lb${k}/${k}`;
   const out: { address: string; type: string; name: string; values: Json }[] = [];
-  const add = (type: string, name: string, values: Json) => out.push({ address: `${type}.${name}`, type, name, values });
+  const add = (type: string, name: string, values: Json) =>
+    out.push({ address: `${type}.${name}`, type, name, values });
 
   add('aws_vpc', `vpc_${k}`, { id: vpcId, cidr_block: '10.0.0.0/16', tags: { environment: 'staging' } });
   if (plant !== 'CDX-NET-002')
