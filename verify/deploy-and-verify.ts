@@ -1,52 +1,98 @@
 /**
- * `npm run deploy-and-verify -- <stack> [verify options]`: `cdktf deploy <stack>` writing the outputs file, then
- * verify against it. Exit codes as verify's: 2 for usage errors (checked before anything is deployed), 1 when the
- * deploy or a check fails.
+ * `npm run deploy-and-verify -- <stack> [--yes] [verify options]`: the deploy path of CI, for a person at a terminal
+ * with their own credentials. Synthesize, `terraform init`, ONE saved plan, the policy gate on exactly that plan,
+ * (a confirmation at a terminal), `terraform apply` of exactly that plan (a plan made stale by another apply is
+ * refused), `terraform output -json`, then verify. Nothing plans a second time. Exit codes as verify's: 2 for usage
+ * errors (checked before anything runs), 1 when a step fails.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
 import { ExitCode } from '../lib/exit-codes';
 import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
 import { UsageError } from './errors';
 import { defaultOutputsPath } from './outputs';
 
+/** Exit code of .github/workflows/scripts/apply-saved-plan.sh when Terraform refuses a stale saved plan. */
+export const STALE_PLAN_EXIT = 3;
+
 export const DEPLOY_SPEC = {
   name: 'deploy-and-verify',
-  usage: 'npm run deploy-and-verify -- <stack> [verify options]',
+  usage: 'npm run deploy-and-verify -- <stack> [--yes] [verify options]',
   description:
-    'Runs `cdktf deploy <stack>` writing cdktf.out/outputs/<stack>.json (sensitive outputs included), then verify\n' +
-    'with that file and the remaining options. Usage errors are reported before anything is deployed.',
+    'Deploys one stack the way CI does, then verifies it: npm run synth; terraform init; terraform plan -out=\n' +
+    'cdktf.out/plans/<stack>.tfplan; the policy gate on `terraform show -json` of that plan (a deny finding stops\n' +
+    'here); at a terminal, a confirmation; terraform apply of exactly that plan (a plan made stale by another apply\n' +
+    'is refused, nothing is planned again); terraform output -json to cdktf.out/outputs/<stack>.json (mode 0600,\n' +
+    'sensitive outputs included); verify with that file and the remaining options.\n' +
+    '\n' +
+    'How it differs from CI (deploy.yml): it runs with YOUR credentials (no GitHub environment, so no required\n' +
+    'reviewers and no OIDC role); it neither builds nor pushes the image (CREDEX_IMAGE_TAG or config names one\n' +
+    'already in ECR) nor writes the app secrets; it asks before applying unless --yes; it has no step timeouts;\n' +
+    'and verify reaches Neo4j only through the --neo4j-address port forwards you start (see the deployer guide).',
   arguments: [['<stack>', 'the environment stack to deploy and verify (staging, production); comes first']],
   options: {
+    yes: { type: 'boolean', description: 'apply the judged plan without asking (also when not at a terminal)' },
     ...VERIFY_OPTIONS,
     // Set by deploy-and-verify itself; accepted only to say so.
     stack: { ...VERIFY_OPTIONS.stack, hidden: true },
     outputs: { ...VERIFY_OPTIONS.outputs, hidden: true },
   },
-  examples: ['npm run deploy-and-verify -- staging', 'npm run deploy-and-verify -- production --skip load'],
+  examples: [
+    'npm run deploy-and-verify -- staging',
+    'CREDEX_IMAGE_TAG=<tag> npm run deploy-and-verify -- production --skip load',
+  ],
   exitCodes: [
     [ExitCode.OK, 'deployed, and every selected verify step passed'],
-    [ExitCode.FAILED, 'the deploy failed (verify not run) or a verify check failed'],
+    [
+      ExitCode.FAILED,
+      'a step failed (synth, plan, a deny finding of the gate, declined, a stale plan, apply) and nothing after it ran, or a verify check failed',
+    ],
     ...VERIFY_EXIT_CODES.slice(2),
   ],
 } as const satisfies CommandSpec;
 
-/** The deploy command: cdktf writes every output (sensitive ones too, for verify) to `outputsFile`. */
-export function deployCommand(stack: string, outputsFile: string): { command: string; args: string[] } {
+/** Where the saved plan and its JSON go (cdktf.out is git-ignored; the JSON can hold sensitive values). */
+export function planPaths(stack: string): { stackDir: string; plan: string; planJson: string } {
+  const out = path.join(path.dirname(path.dirname(defaultOutputsPath(stack))));
   return {
-    command: 'npx',
-    args: [
-      'cdktf',
-      'deploy',
-      stack,
-      '--auto-approve',
-      '--outputs-file',
-      outputsFile,
-      '--outputs-file-include-sensitive-outputs',
-    ],
+    stackDir: path.join(out, 'stacks', stack),
+    plan: path.join(out, 'plans', `${stack}.tfplan`),
+    planJson: path.join(out, 'plans', `${stack}.plan.json`),
   };
+}
+
+/** Every command of the deploy, in order: each runs only when the one before it succeeded. */
+export function deploySteps(stack: string, outputsFile: string): { what: string; command: string; args: string[] }[] {
+  const { stackDir, plan, planJson } = planPaths(stack);
+  const sh = (script: string, ...args: string[]) => ['-c', `umask 077 && ${script}`, 'sh', ...args];
+  return [
+    { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] },
+    { what: 'terraform init', command: 'terraform', args: [`-chdir=${stackDir}`, 'init', '-input=false'] },
+    {
+      what: 'terraform plan',
+      command: 'terraform',
+      args: [`-chdir=${stackDir}`, 'plan', '-input=false', `-out=${plan}`],
+    },
+    {
+      what: 'terraform show -json',
+      command: 'sh',
+      args: sh('terraform -chdir="$1" show -json "$2" > "$3"', stackDir, plan, planJson),
+    },
+    { what: 'policy gate', command: 'npm', args: ['run', '-s', 'policy-check', '--', '--input', planJson] },
+    {
+      what: 'terraform apply of the judged plan',
+      command: 'bash',
+      args: [path.join('.github', 'workflows', 'scripts', 'apply-saved-plan.sh'), stackDir, plan],
+    },
+    {
+      what: 'terraform output -json',
+      command: 'sh',
+      args: sh('terraform -chdir="$1" output -json > "$2"', stackDir, outputsFile),
+    },
+  ];
 }
 
 export type CommandRunner = (command: string, args: readonly string[]) => Promise<number>;
@@ -62,6 +108,17 @@ export const spawnCommand: CommandRunner = (command, args) =>
 export interface DeployIo extends CliIo {
   readonly run: CommandRunner;
   readonly verify: (argv: readonly string[]) => Promise<number>;
+  /** Asks before applying; undefined when nobody can answer (not a terminal): then --yes is required. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+}
+
+async function askAtTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 const defaultIo: DeployIo = {
@@ -69,6 +126,7 @@ const defaultIo: DeployIo = {
   stderr: (line) => process.stderr.write(`${line}\n`),
   run: spawnCommand,
   verify: (argv) => runCli(argv),
+  confirm: process.stdin.isTTY ? askAtTerminal : undefined,
 };
 
 export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultIo): Promise<number> {
@@ -84,16 +142,35 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
       if (values.stack !== undefined || values.outputs !== undefined)
         throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
       stackConfig(stack);
-      const rest = argv.slice(1);
+      const rest = argv.slice(1).filter((a) => a !== '--yes');
       parseArgs(rest); // every verify option checked before anything is deployed
 
       const outputsFile = defaultOutputsPath(stack);
       mkdirSync(path.dirname(outputsFile), { recursive: true });
-      const { command, args } = deployCommand(stack, outputsFile);
-      io.stdout(`deploy-and-verify: ${command} ${args.join(' ')}`);
-      const code = await io.run(command, args);
-      if (code !== 0) {
-        io.stderr(`deploy-and-verify: cdktf deploy ${stack} failed (exit ${code}); verify not run`);
+      mkdirSync(path.dirname(planPaths(stack).plan), { recursive: true });
+      if (!values.yes && !io.confirm) {
+        throw new UsageError('not at a terminal: pass --yes to apply the judged plan without asking');
+      }
+      for (const step of deploySteps(stack, outputsFile)) {
+        if (step.what.startsWith('terraform apply') && !values.yes) {
+          const yes = await io.confirm!(`deploy-and-verify: apply this plan (judged by the gate) to ${stack}?`);
+          if (!yes) {
+            io.stderr(`deploy-and-verify: not applied (declined); the saved plan is ${planPaths(stack).plan}`);
+            return ExitCode.FAILED;
+          }
+        }
+        io.stdout(`deploy-and-verify: ${step.what}`);
+        const code = await io.run(step.command, step.args);
+        if (code === 0) continue;
+        if (step.what === 'policy gate') {
+          io.stderr(`deploy-and-verify: the policy gate judged the plan of ${stack} (exit ${code}); nothing applied`);
+        } else if (step.what.startsWith('terraform apply') && code === STALE_PLAN_EXIT) {
+          io.stderr(
+            `deploy-and-verify: the saved plan of ${stack} is stale (another apply changed the state after it was planned); nothing applied: run again to plan and judge afresh`,
+          );
+        } else {
+          io.stderr(`deploy-and-verify: ${step.what} of ${stack} failed (exit ${code}); verify not run`);
+        }
         return ExitCode.FAILED;
       }
       return io.verify(['--stack', stack, '--outputs', outputsFile, ...rest]);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { deployAndVerify, deployCommand, type DeployIo } from '../../verify/deploy-and-verify';
+import { deployAndVerify, planPaths, STALE_PLAN_EXIT, type DeployIo } from '../../verify/deploy-and-verify';
 import { defaultOutputsPath } from '../../verify/outputs';
 import { bundleForTest } from '../support/bundle';
 import { freePort } from '../support/ports';
@@ -239,45 +239,58 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     return { io: value, calls };
   }
 
-  test('the deploy command writes the outputs file verify reads, sensitive outputs included', () => {
-    expect(deployCommand('staging', '/x/o.json')).toEqual({
-      command: 'npx',
-      args: [
-        'cdktf',
-        'deploy',
-        'staging',
-        '--auto-approve',
-        '--outputs-file',
-        '/x/o.json',
-        '--outputs-file-include-sensitive-outputs',
-      ],
-    });
-  });
-
-  test('deploys, then verifies with that outputs file and the extra options', async () => {
+  test('one saved plan: synth, init, plan, the gate on that plan, apply of that plan, outputs, then verify', async () => {
     const { io: deps, calls } = io(0);
-    expect(await deployAndVerify(['staging', '--skip', 'load'], deps)).toBe(0);
+    expect(await deployAndVerify(['staging', '--yes', '--skip', 'load'], deps)).toBe(0);
     const file = defaultOutputsPath('staging');
-    expect(calls.run).toEqual([
-      [
-        'npx',
-        'cdktf',
-        'deploy',
-        'staging',
-        '--auto-approve',
-        '--outputs-file',
-        file,
-        '--outputs-file-include-sensitive-outputs',
-      ],
+    const { stackDir, plan, planJson } = planPaths('staging');
+    expect(calls.run.map((c) => c.join(' '))).toEqual([
+      'npm run -s synth',
+      `terraform -chdir=${stackDir} init -input=false`,
+      `terraform -chdir=${stackDir} plan -input=false -out=${plan}`,
+      `sh -c umask 077 && terraform -chdir="$1" show -json "$2" > "$3" sh ${stackDir} ${plan} ${planJson}`,
+      `npm run -s policy-check -- --input ${planJson}`,
+      `bash .github/workflows/scripts/apply-saved-plan.sh ${stackDir} ${plan}`,
+      `sh -c umask 077 && terraform -chdir="$1" output -json > "$2" sh ${stackDir} ${file}`,
     ]);
+    expect(calls.run.filter((c) => c.includes('plan') && c[0] === 'terraform')).toHaveLength(1);
+    expect(calls.run.flat().join(' ')).not.toMatch(/cdktf deploy|auto-approve/);
     expect(calls.verify).toEqual([['--stack', 'staging', '--outputs', file, '--skip', 'load']]);
   });
 
-  test('a failed deploy exits 1 and does not verify', async () => {
-    const { io: deps, calls } = io(3);
-    expect(await deployAndVerify(['production'], deps)).toBe(1);
+  test('a deny finding of the gate stops before apply; a stale plan says so; both exit 1 without verify', async () => {
+    const gate: DeployIo = { ...io(0).io, run: async (_command, args) => (args.includes('policy-check') ? 1 : 0) };
+    const errors: string[] = [];
+    expect(await deployAndVerify(['production', '--yes'], { ...gate, stderr: (l) => errors.push(l) })).toBe(1);
+    expect(errors).toEqual([
+      'deploy-and-verify: the policy gate judged the plan of production (exit 1); nothing applied',
+    ]);
+
+    const { io: stale, calls } = io(0);
+    const run: DeployIo['run'] = async (command, args) =>
+      command === 'bash' ? STALE_PLAN_EXIT : stale.run(command, args);
+    expect(await deployAndVerify(['production', '--yes'], { ...stale, run })).toBe(1);
+    expect(calls.err).toEqual([
+      'deploy-and-verify: the saved plan of production is stale (another apply changed the state after it was planned); nothing applied: run again to plan and judge afresh',
+    ]);
     expect(calls.verify).toEqual([]);
-    expect(calls.err).toEqual(['deploy-and-verify: cdktf deploy production failed (exit 3); verify not run']);
+  });
+
+  test('at a terminal it asks before applying; declined applies nothing; no terminal and no --yes is a usage error', async () => {
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(['staging'], { ...deps, confirm: async () => false })).toBe(1);
+    expect(calls.run.some((c) => c[0] === 'bash')).toBe(false);
+    expect(calls.err[0]).toMatch(/^deploy-and-verify: not applied \(declined\)/);
+    const { io: noTty, calls: c2 } = io(0);
+    expect(await deployAndVerify(['staging'], noTty)).toBe(2);
+    expect(c2.run).toEqual([]);
+  });
+
+  test('a failed step exits 1 and does not verify', async () => {
+    const { io: deps, calls } = io(3);
+    expect(await deployAndVerify(['production', '--yes'], deps)).toBe(1);
+    expect(calls.verify).toEqual([]);
+    expect(calls.err).toEqual(['deploy-and-verify: synth of production failed (exit 3); verify not run']);
   });
 
   test.each([
@@ -309,7 +322,9 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
       const r = await run(DEPLOY, argv);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
-      expect(r.stdout).toMatch(/^usage: npm run deploy-and-verify -- <stack> \[verify options\]/);
+      expect(r.stdout).toMatch(/^usage: npm run deploy-and-verify -- <stack> \[--yes\] \[verify options\]/);
+      expect(r.stdout).toContain('How it differs from CI (deploy.yml)');
+      expect(r.stdout).toContain('terraform apply of exactly that plan');
       expect(r.stdout).toContain('--skip STEP,...');
       expect(r.stdout).not.toContain('--outputs FILE'); // set by deploy-and-verify itself
       for (const code of ['0', '1', '2', '130']) expect(r.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
