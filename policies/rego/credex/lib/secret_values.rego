@@ -4,7 +4,7 @@
 # False-positive stance: a high-entropy token is 20 or more characters of [A-Za-z0-9+/=_-] mixing lower case, upper
 # case and digits with a Shannon entropy of at least 4.0 bits per character (measured on its first 64 characters).
 # Hex strings (commit SHAs, image digests), ARNs, URLs, UUIDs and words do not qualify; base64 blobs do, and so may
-# an unusual identifier: waive that one finding with waive(resource, { rule: 'CDX-SEC-003', reason }) next to the
+# an unusual identifier: waive that one finding with waive(resource, { rule: 'CDX-SEC-004', reason }) next to the
 # construct, rather than weakening the rule.
 package credex.lib
 

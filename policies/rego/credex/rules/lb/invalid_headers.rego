@@ -10,7 +10,7 @@ import data.credex.lib
 #   aws_alb alike.
 # scope: document
 # custom:
-#   id: CDX-LB-005
+#   id: CDX-LB-006
 #   severity: deny
 #   remediation: Set drop_invalid_header_fields = true on the application load balancer (dropInvalidHeaderFields).
 invalid_headers contains finding if {

@@ -12,12 +12,12 @@ import data.credex.lib
 #   character; hex digests, ARNs and words do not qualify.
 # scope: document
 # custom:
-#   id: CDX-SEC-003
+#   id: CDX-SEC-004
 #   severity: deny
 #   remediation: >-
 #     Remove the value, rotate the credential, and pass it by reference (a Secrets Manager secret read through
 #     valueFrom or at boot). A value that only looks random (a base64 blob that is not a secret) is waived with
-#     waive(resource, { rule: 'CDX-SEC-003', reason }) next to its construct.
+#     waive(resource, { rule: 'CDX-SEC-004', reason }) next to its construct.
 credential_value contains finding if {
 	some [addr, where, text] in lib.secret_carriers
 	kinds := lib.credential_kinds(text)
