@@ -51,6 +51,8 @@ export const ELBV2: ServiceActions = {
   },
   aws_lb_target_group: {
     note: 'target group named credex-<env>-*',
+    // the blue/green infrastructure role registers tasks in the environment's target groups
+    boundaryArns: tgArns,
     names: { attributes: ['name', 'name_prefix'], patterns: [ENV_NAMES] },
     grants: [
       {
@@ -75,6 +77,8 @@ export const ELBV2: ServiceActions = {
   },
   aws_lb_listener: {
     note: 'listeners of a credex-<env>-* load balancer forwarding to its target groups',
+    // the blue/green infrastructure role shifts traffic on the environment's listeners
+    boundaryArns: [listenerArns[0]],
     grants: [
       {
         sid: 'Listener',
@@ -99,6 +103,7 @@ export const ELBV2: ServiceActions = {
   },
   aws_lb_listener_rule: {
     note: 'rules of those listeners (the blue/green production and test rules, weighted over both target groups)',
+    boundaryArns: [listenerArns[1]],
     grants: [
       {
         sid: 'ListenerRule',
