@@ -54,10 +54,12 @@ describe('policy bundle', () => {
     expect(caps.features).toContain('rego_v1');
   });
 
-  test('the wasm loads in the SDK and answers an empty input with no findings', async () => {
+  test('the wasm loads in the SDK and answers an empty normalised input with no findings', async () => {
     const policy = await loadPolicy(readFileSync(policyPaths.wasm()));
     expect(Object.keys(policy.entrypoints)).toEqual([bundleMetadata().entrypoint]);
-    expect(policy.evaluate({ resources: {} })).toEqual([{ result: [] }]);
+    expect(policy.evaluate({ format: 'cdktf', stack: 's', environment: '', resources: {} })).toEqual([{ result: [] }]);
+    // Anything else is refused with a finding (CDX-GATE-001), never an empty, passing answer.
+    expect(policy.evaluate({ resources: {} })[0].result).toEqual([expect.objectContaining({ rule: 'gate.raw_input' })]);
   });
 
   test('the engine is loaded once per process', async () => {

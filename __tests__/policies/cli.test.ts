@@ -66,9 +66,9 @@ describe('policy-check CLI', () => {
   test('exit 0 and a text summary when there is no deny finding', () => {
     const r = run('--input', write('ok.json', cdktfDoc(compliant)));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/staging \(cdktf, 1 resources\): no findings/);
+    expect(r.stdout).toMatch(/ok\.json \(stack staging, cdktf, 1 resources\): no findings/);
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(
-      'policy-check: 1 stack(s), 1 resources, 0 deny, 0 warn, 0 waived: passed',
+      'policy-check: 1 document(s), 1 resources, 0 deny, 0 warn, 0 waived: passed',
     );
   });
 
@@ -98,6 +98,7 @@ describe('policy-check CLI', () => {
         address: 'aws_security_group.neo4j',
         message: expect.stringContaining('7687'),
         stack: file,
+        document: file,
       },
       {
         rule: 'CDX-LB-001',
@@ -105,10 +106,20 @@ describe('policy-check CLI', () => {
         address: 'aws_lb_listener.http',
         message: expect.any(String),
         stack: file,
+        document: file,
       },
     ]);
     expect(report.waivers).toEqual([]);
-    expect(report.summary).toEqual({ stacks: 1, resources: 4, deny: 1, warn: 1, waived: 0, waivers: 0, passed: false });
+    expect(report.summary).toEqual({
+      stacks: 1,
+      resources: 4,
+      deny: 1,
+      warn: 1,
+      waived: 0,
+      waivers: 0,
+      passed: false,
+      documents: [{ document: file, stack: file, format: 'plan', resources: 4 }],
+    });
   });
 
   test('--format sarif is SARIF 2.1.0 with rules and located results', () => {
@@ -234,7 +245,9 @@ describe('policy-check CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^usage: npm run -s policy-check/);
     for (const text of [
-      '--input FILE',
+      '--input PATH',
+      '(repeatable)',
+      'a folder of them',
       '--stacks DIR',
       '--format text|json|sarif',
       '--output FILE',
