@@ -14,7 +14,7 @@ import { environmentConfig } from '../../config';
 import { runApiHealth } from '../../verify/api-health';
 import { runEcsStable } from '../../verify/ecs-stable';
 import { httpRequest } from '../../verify/http';
-import { checkSpace } from '../../verify/neo4j';
+import { checkSpace, neo4jErrorKind } from '../../verify/neo4j';
 import { STEP_GRACE_MS, runVerify } from '../../verify/runner';
 import type { StepContext } from '../../verify/types';
 import { answer, selfSignedCert, startFaultServer, type FaultServer, type HttpFault } from '../faults/proxies';
@@ -143,6 +143,16 @@ describe('verdicts that mean what they say', () => {
     expect(failure.message).toMatch(/^tls: .*self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
   });
 
+  test('the driver\'s "Connection acquisition timed out" (code N/A, a frozen server) is transient, not an error', () => {
+    const err = Object.assign(
+      new Error(
+        'Connection acquisition timed out in 10000 ms. Pool status: Active conn count = 2, Idle conn count = 0.',
+      ),
+      { code: 'N/A' },
+    );
+    expect(neo4jErrorKind(err)).toBeUndefined(); // retried; the wait then ends as a timeout
+  });
+
   test('a Neo4j server frozen mid-connection (accepts, never answers) is a timeout', async () => {
     const sockets = new Set<Socket>();
     const frozen = createServer((socket) => {
@@ -153,7 +163,8 @@ describe('verdicts that mean what they say', () => {
     const port = (frozen.address() as { port: number }).port;
     try {
       const failure = await failureOf(
-        checkSpace({ name: 'LedgerSpace', url: `bolt://127.0.0.1:${port}`, user: 'neo4j', password: 'pw' }, {}, 2500),
+        // longer than the driver's 5 s connection timeout: its "timed out" error must not end the wait as an error
+        checkSpace({ name: 'LedgerSpace', url: `bolt://127.0.0.1:${port}`, user: 'neo4j', password: 'pw' }, {}, 7000),
       );
       expect(failure.kind).toBe('timeout');
       expect(failure.message).toMatch(
