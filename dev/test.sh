@@ -18,6 +18,8 @@ require() {
 if [ -f policies/build/test-rego.sh ]; then
   require opa
   bash policies/build/test-rego.sh
+  require regal
+  bash policies/build/regal.sh
 fi
 
 if compgen -G ".github/workflows/*.yml" >/dev/null; then

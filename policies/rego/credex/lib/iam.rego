@@ -54,7 +54,7 @@ policy_json[value] := doc if {
 }
 
 # The policy strings with their kind; a policy used as a permissions boundary is of kind "boundary".
-policy_strings contains [addr, attribute, policy_kind(addr, input.resources[addr], kind), value] if {
+policy_strings contains [addr, attribute, policy_kind(addr, kind), value] if {
 	some [addr, attribute, kind, value] in raw_policy_strings
 }
 
@@ -210,8 +210,8 @@ describe_value(v) := sprintf("a JSON %s", [type_name(v)]) if not is_string(v)
 opaque_statement(s) := {why |
 	some why in [
 		effect_unreadable(s),
-		list_unreadable(s, "actions", "Action"),
-		list_unreadable(s, "not_actions", "NotAction"),
+		unreadable_list(s, "actions", "Action"),
+		unreadable_list(s, "not_actions", "NotAction"),
 		principal_unreadable(s),
 		resource_unreadable(s),
 	]
@@ -219,7 +219,7 @@ opaque_statement(s) := {why |
 
 effect_unreadable(s) := sprintf("has the Effect %s", [s.effect]) if not s.effect in {"Allow", "Deny"}
 
-list_unreadable(s, key, name) := sprintf("has an %s that is an expression (%s)", [name, a]) if {
+unreadable_list(s, key, name) := sprintf("has an %s that is an expression (%s)", [name, a]) if {
 	some a in s[key]
 	is_ref(a)
 }
@@ -302,9 +302,9 @@ effect_or_allow(e) := e if is_string(e)
 
 effect_or_allow(e) := "Allow" if not is_string(e)
 
-policy_kind(addr, _, _) := "boundary" if addr in boundary_policies
+policy_kind(addr, _) := "boundary" if addr in boundary_policies
 
-policy_kind(addr, _, kind) := kind if not addr in boundary_policies
+policy_kind(addr, kind) := kind if not addr in boundary_policies
 
 # Allow statements of all documents except permissions boundaries, with their index, for the rules. The doc in
 # each entry is the document's header ({"address", "attribute", "kind", "via"}) without its statements, so that a
@@ -392,9 +392,9 @@ attachment_attributes := {
 
 # An AWS-managed admin policy, whatever the spelling of the partition ("arn:aws:", "arn:aws-cn:",
 # "arn:${data.aws_partition.current.partition}:") or a reference to a data.aws_iam_policy that looks it up.
-admin_policy(arn) if admin_policy_arn(arn)
-
 admin_policy_arn(arn) if regex.match(`^arn:(aws[a-z-]*|\$\{[^}]*\}):iam::aws:policy/(AdministratorAccess|AdministratorAccess-Amplify|PowerUserAccess|IAMFullAccess|job-function/SystemAdministrator)$`, arn)
+
+admin_policy(arn) if admin_policy_arn(arn)
 
 admin_policy(arn) if {
 	some key in ref_keys(arn)

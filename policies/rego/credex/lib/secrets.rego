@@ -16,8 +16,6 @@ secret_version_literals(s) := {"value"} if {
 	not json_object(s)
 }
 
-json_object(s) if is_object(json_value(s))
-
 secret_version_literals(s) := {sprintf("key %s", [k]) |
 	some k, v in json_value(s)
 	literal_value(v)
@@ -25,6 +23,8 @@ secret_version_literals(s) := {sprintf("key %s", [k]) |
 } if is_object(json_value(s))
 
 secret_version_literals(s) := set() if not literal_value(s)
+
+json_object(s) if is_object(json_value(s))
 
 # Literal strings the secrets rules read, with where they are: [address, where, text]. Container and Lambda
 # environments, user data, secret strings (whole or each value of a JSON object) and SSM parameter values.

@@ -33,7 +33,7 @@ test_http_02_redirect_ok if {
 # Every shape of "not a redirect to HTTPS": no type with a forward block or target_group_arn, fixed-response, a
 # redirect that keeps the request's protocol or names HTTP, a type that is an expression; aws_alb_listener too.
 test_http_03_action_shapes if {
-	http := listener("HTTP", "redirect")
+	plain := listener("HTTP", "redirect")
 	every a in [
 		{"forward": {"target_group": [{"arn": "${aws_lb_target_group.t.arn}"}]}},
 		{"target_group_arn": "${aws_lb_target_group.t.arn}"},
@@ -42,8 +42,8 @@ test_http_03_action_shapes if {
 		{"type": "redirect", "redirect": {"protocol": "HTTP", "port": "8080", "status_code": "HTTP_301"}},
 		{"type": "${var.action}"},
 	] {
-		count(lb.http_forward) == 1 with input as stack("staging", {"aws_lb_listener.http": with_action(http, [a])})
-		count(lb.http_forward) == 1 with input as stack("staging", {"aws_alb_listener.http": object.union(with_action(http, a), {"type": "aws_alb_listener"})})
+		count(lb.http_forward) == 1 with input as stack("staging", {"aws_lb_listener.http": with_action(plain, [a])})
+		count(lb.http_forward) == 1 with input as stack("staging", {"aws_alb_listener.http": object.union(with_action(plain, a), {"type": "aws_alb_listener"})})
 	}
 }
 
