@@ -26,6 +26,7 @@ credential_kinds(text) := {kind |
 	regex.match(pattern, text)
 } | {"a high-entropy token" |
 	is_string(text)
+	not regex.match(`^(arn:|https?://)`, text) # ARNs and URLs: paths of names, judged by format only
 	some token in candidate_tokens(text)
 	high_entropy(token)
 }

@@ -54,7 +54,7 @@ secret_carriers contains [addr, "secret_string", text] if {
 	some addr, r in resources("aws_secretsmanager_secret_version")
 	text := object.get(values(r), "secret_string", null)
 	literal_value(text)
-	not is_object(json_value(text))
+	not json_object(text) # (not is_object(json_value(text)) would hoist the call out of the negation)
 }
 
 secret_carriers contains [addr, sprintf("secret_string key %s", [k]), v] if {
