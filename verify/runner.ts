@@ -17,6 +17,7 @@ import { runNeo4j } from './neo4j';
 import { checkOutputs, defaultOutputsPath, readOutputsFile } from './outputs';
 import { silentProgress, type Progress } from './progress';
 import type { VerifyReport } from './report';
+import { runSecretAge } from './secret-age';
 import { runSmoke } from './smoke';
 import { runTargetHealth } from './target-health';
 import {
@@ -43,6 +44,7 @@ export const DEFAULT_TIMEOUTS: Record<StepName, number> = {
   'target-health': 300,
   'api-health': 120,
   neo4j: 60,
+  'secret-age': 30,
   smoke: 60,
   load: 120, // grace beyond the profile's duration
 };
@@ -193,7 +195,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
   const progress = opts.progress ?? silentProgress;
   const selected = selectSteps(opts.only, opts.skip);
   if (selected.length === 0) throw new UsageError('no step selected (check --only and --skip)');
-  for (const step of ['smoke', 'load'] as const) {
+  for (const step of ['secret-age', 'smoke', 'load'] as const) {
     if (selected.includes(step) && !opts.env)
       throw new UsageError(`step ${step} reads the environment's config: pass --stack NAME (or --skip ${step})`);
   }
@@ -224,6 +226,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
     'target-health': () => runTargetHealth(context('target-health')),
     'api-health': () => runApiHealth(context('api-health')),
     neo4j: () => runNeo4j(context('neo4j')),
+    'secret-age': () => runSecretAge(context('secret-age')),
     smoke: () => runSmoke(context('smoke'), opts.env?.verify.smoke ?? []),
     load: () => runLoad(context('load'), opts.env!.verify.load),
   };

@@ -2,7 +2,16 @@
 import type { EnvironmentConfig } from '../config';
 
 /** The checks, in the order the runner sequences them. */
-export const STEP_NAMES = ['outputs', 'ecs-stable', 'target-health', 'api-health', 'neo4j', 'smoke', 'load'] as const;
+export const STEP_NAMES = [
+  'outputs',
+  'ecs-stable',
+  'target-health',
+  'api-health',
+  'neo4j',
+  'secret-age',
+  'smoke',
+  'load',
+] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';

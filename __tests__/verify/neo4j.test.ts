@@ -148,6 +148,7 @@ test('full verify run over every step passes (moto + Neo4j + local API, embedded
     'target-health passed',
     'api-health passed',
     'neo4j passed',
+    'secret-age passed',
     'smoke passed',
     'load passed',
   ]);

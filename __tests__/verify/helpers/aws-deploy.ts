@@ -87,6 +87,10 @@ export async function deploy(endpoint: string, secret: Record<string, string> | 
       );
       neo4jSecretArn = created.ARN!;
     }
+    // The app secret as the deploy workflow leaves it (verify's secret-age step reads its LastChangedDate).
+    const app = await sm.send(
+      new CreateSecretCommand({ Name: 'credex-core/staging/app', SecretString: JSON.stringify({ JWT_SECRET: 'x' }) }),
+    );
     return {
       outputs: {
         region: MOTO_CLIENT_CONFIG.region,
@@ -96,6 +100,7 @@ export async function deploy(endpoint: string, secret: Record<string, string> | 
         image,
         target_group_arn: targetGroupArn,
         neo4j_secret_arn: neo4jSecretArn,
+        app_secret_arn: app.ARN!,
         health_path: '/health',
       },
       nextTaskDefinitionArn: next.taskDefinition!.taskDefinitionArn!,
