@@ -207,34 +207,27 @@ describe_value(v) := sprintf("the unresolved expression %s", [v]) if is_string(v
 
 describe_value(v) := sprintf("a JSON %s", [type_name(v)]) if not is_string(v)
 
-opaque_statement(s) := {why |
-	some why in [
-		effect_unreadable(s),
-		unreadable_list(s, "actions", "Action"),
-		unreadable_list(s, "not_actions", "NotAction"),
-		principal_unreadable(s),
-		resource_unreadable(s),
-	]
-}
+# Why a statement cannot be judged (each reason on its own: an array of calls would be undefined as a whole
+# when one of them is).
+opaque_statement(s) := ((({w | w := effect_unreadable(s)} | {w | w := unreadable_list(s, "actions", "Action")}) | {w | w := unreadable_list(s, "not_actions", "NotAction")}) | {w | w := principal_unreadable(s)}) | {w | w := resource_unreadable(s)}
 
 effect_unreadable(s) := sprintf("has the Effect %s", [s.effect]) if not s.effect in {"Allow", "Deny"}
 
-unreadable_list(s, key, name) := sprintf("has an %s that is an expression (%s)", [name, a]) if {
-	some a in s[key]
-	is_ref(a)
+unreadable_list(s, key, name) := sprintf("has an %s that is an expression (%s)", [name, concat(", ", refs)]) if {
+	refs := [a | some a in s[key]; is_ref(a)]
+	count(refs) > 0
 }
 
-principal_unreadable(s) := sprintf("has a Principal that is an expression (%s)", [id]) if {
-	some p in s.principals
-	some id in p.identifiers
-	opaque_ref(id)
+principal_unreadable(s) := sprintf("has a Principal that is an expression (%s)", [concat(", ", ids)]) if {
+	ids := [id | some p in s.principals; some id in p.identifiers; opaque_ref(id)]
+	count(ids) > 0
 }
 
 # A Resource list that is one expression standing for the whole list ("${var.resources}", "${local.arns}"); a
 # reference to a resource's attribute (an ARN the construct owns) is fine.
-resource_unreadable(s) := sprintf("has a Resource that is an expression (%s)", [r]) if {
-	some r in array.concat(s.resources, s.not_resources)
-	opaque_ref(r)
+resource_unreadable(s) := sprintf("has a Resource that is an expression (%s)", [concat(", ", refs)]) if {
+	refs := [r | some r in array.concat(s.resources, s.not_resources); opaque_ref(r)]
+	count(refs) > 0
 }
 
 # A whole "${...}" expression that is not one resource attribute: a variable, a local, a function call, a for

@@ -166,3 +166,10 @@ test_undecidable_02_inline_policy_judged if {
 	count(iam.wildcard_action) == 1 with input as {"resources": {"aws_iam_role.r": res("r", "aws_iam_role", {"inline_policy": [{"name": "i", "policy": doc}]})}}
 	count(iam.undecidable_policy) == 0 with input as {"resources": {"aws_iam_role.r": res("r", "aws_iam_role", {"inline_policy": [{"name": "i", "policy": doc}]})}}
 }
+
+# Two expressions in one statement give one reason each kind, not a conflict.
+test_undecidable_statement_two_expressions if {
+	doc := json.marshal({"Statement": [{"Effect": "Allow", "Action": ["${var.a}", "${var.b}"], "Resource": ["${local.x}", "${local.y}"]}]})
+	found := iam.undecidable_policy with input as {"resources": {"aws_iam_policy.p": {"type": "aws_iam_policy", "name": "p", "mode": "managed", "values": {"policy": doc}}}}
+	count(found) == 2
+}
