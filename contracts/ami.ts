@@ -87,5 +87,7 @@ export function amiCommand(opts: AmiCommandOptions): string {
     if (!AWS_ID.test(value) && !/^\$\{[^}]+\}$/.test(value)) throw new Error(`amiCommand: invalid ${flag} "${value}"`);
     args.push(flag, value);
   }
+  // Test the image before the hosts may use it: only a tested image carries TAG_IMAGE_TESTED.
+  args.push('--test-image');
   return `npm run -s ami -- ${args.join(' ')}`;
 }

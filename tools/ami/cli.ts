@@ -5,8 +5,9 @@
 // The SDK's multi-line Node-version advisory would break the one-line error contract; the docs carry it instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Deadline, within } from '../../lib/deadline';
+import { cleanUpInterruptedTest, IMAGE_TEST_DEFAULTS, testImage, TestImageResult } from './test-image';
 import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from '../../contracts/ami-arguments';
 import { globalConfig } from '../../config/global';
 import {
@@ -102,11 +103,22 @@ const BAKE = {
       value: 'SECONDS',
       description: `how long the builder gets to report ready (default ${DEFAULTS.timeoutSeconds})`,
     },
+    'test-image': {
+      type: 'boolean',
+      description:
+        'then boot a test instance from the image and tag the image Neo4jImageTested=passed only if Neo4j answers with this version and edition (a failed test deregisters it); the hosts boot tested images only',
+    },
+    'test-timeout': {
+      type: 'string',
+      value: 'SECONDS',
+      description: `how long the test instance gets to report (default ${IMAGE_TEST_DEFAULTS.timeoutSeconds})`,
+    },
     deadline: DEADLINE,
     json: JSON_OUT,
   },
   examples: [
     'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1',
+    'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --test-image',
     'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --endpoint-url http://127.0.0.1:5000 --json',
   ],
   exitCodes: [
@@ -224,6 +236,8 @@ export interface BakeRecord {
   builder?: Promise<string | undefined>;
   image?: { readonly id: Promise<string | undefined>; readonly runId: string };
   done?: boolean;
+  /** The image test after the bake (--test-image): its instance (id to come) and the image it tests. */
+  test?: { readonly imageId: string; instance?: Promise<string | undefined>; done?: boolean };
 }
 
 type Values<S extends { options: OptionSpecs }> = CommandLine<S['options']>['values'];
@@ -272,11 +286,39 @@ async function runBake(v: Values<typeof BAKE>, out: CliIo, record: BakeRecord): 
     log,
   }).finally(() => {
     record.done = true;
-    deadline.dispose();
+    if (!v['test-image']) deadline.dispose();
   });
-  if (v.json) out.stdout(JSON.stringify(result));
+  // The test phase (tools/ami/test-image.ts): only a tested image is ever tagged for the hosts.
+  const tested = v['test-image']
+    ? await runImageTest(ec2, result.imageId, v, { target, deadline, log, record }).finally(() => deadline.dispose())
+    : undefined;
+  if (v.json) out.stdout(JSON.stringify(tested ? { ...result, test: tested } : result));
   else out.stdout(`${result.action === 'built' ? 'built' : 'reused'} ${result.imageId}`);
   return EXIT.OK;
+}
+
+async function runImageTest(
+  ec2: EC2Client,
+  imageId: string,
+  v: Values<typeof BAKE>,
+  ctx: { target: AwsTarget; deadline: Deadline; log: (line: string) => void; record: BakeRecord },
+): Promise<TestImageResult> {
+  const test: NonNullable<BakeRecord['test']> = { imageId };
+  ctx.record.test = test;
+  return testImage(ec2, imageId, {
+    edition: v.edition as Edition,
+    version: v.version!,
+    endpoint: endpointLabel(ctx.target),
+    instanceType: v['instance-type'] ?? IMAGE_TEST_DEFAULTS.instanceType,
+    subnetId: v['subnet-id'],
+    securityGroupIds: v['security-group-id'] ?? [],
+    instanceProfile: v['instance-profile'],
+    timeoutSeconds: wholeNumber(v['test-timeout'], '--test-timeout', IMAGE_TEST_DEFAULTS.timeoutSeconds),
+    signal: ctx.deadline.signal,
+    onTestLaunch: (id) => (test.instance = id),
+    cleanupClient: () => ec2Client(ctx.target, new Deadline(CLEANUP_SECONDS * 1000).signal),
+    log: ctx.log,
+  }).finally(() => (test.done = true));
 }
 
 async function runPrune(v: Values<typeof PRUNE>, out: CliIo): Promise<number> {
@@ -349,6 +391,10 @@ export async function cleanUpInterruptedBake(
   signal: string,
   write: (line: string) => void,
 ): Promise<void> {
+  if (record.target && record.test && !record.test.done) {
+    await cleanUpInterruptedTest(record.target, record.test, signal, write);
+    return;
+  }
   if (!record.target || record.done || (!record.builder && !record.image)) {
     write(`ami: interrupted by ${signal}`);
     return;

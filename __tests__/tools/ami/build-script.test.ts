@@ -31,7 +31,7 @@ describe('build-script exports', () => {
 
   test('amiCommand is the exact command line for the null_resource', () => {
     expect(amiCommand({ edition: 'community', version: '5.26.19', region: 'af-south-1', keep: 3 })).toBe(
-      'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --keep 3',
+      'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --keep 3 --test-image',
     );
     expect(
       amiCommand({
@@ -44,7 +44,7 @@ describe('build-script exports', () => {
       }),
     ).toBe(
       'npm run -s ami -- bake --edition enterprise --version 5.26.19 --region af-south-1 --keep 2 ' +
-        '--subnet-id subnet-0abc --instance-profile ${aws_iam_instance_profile.builder.name}',
+        '--subnet-id subnet-0abc --instance-profile ${aws_iam_instance_profile.builder.name} --test-image',
     );
   });
 

@@ -3,7 +3,8 @@
  * null_resource holds, run the way Terraform runs it (bash, in cdktf.out/stacks/<stack>) against a real moto EC2
  * API (endpoint from AWS_ENDPOINT_URL_EC2, as any AWS SDK v3 client reads it).
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { IMAGE_TESTED_VALUE, TAG_IMAGE_TESTED } from '../../../contracts/ami';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -66,13 +67,17 @@ test("the command is the documented bake with the config's version and edition",
   const { version, edition } = environmentConfig('staging').neo4j;
   expect(command).toBe(
     `npm run -s ami -- bake --edition ${edition} --version ${version} --region af-south-1 --keep 3 ` +
-      '--subnet-id subnet-0123456789abcdef0 --instance-profile credex-staging-neo4j-ami-builder',
+      '--subnet-id subnet-0123456789abcdef0 --instance-profile credex-staging-neo4j-ami-builder --test-image',
   );
 });
 
 test('with the image already baked, the command reuses it: exit 0, nothing launched', async () => {
   const { version, edition } = environmentConfig('staging').neo4j;
   const imageId = await bakedImage(ec2, edition, version);
+  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/test-image.test.ts)
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_IMAGE_TESTED, Value: IMAGE_TESTED_VALUE }] }),
+  );
   const r = runAsTerraform();
   expect(r).toMatchObject({ code: 0, stderr: '' });
   expect(r.stdout.split('\n').pop()).toBe(`reused ${imageId}`);
