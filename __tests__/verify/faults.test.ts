@@ -57,12 +57,12 @@ describe('every wait has one deadline', () => {
       only: ['neo4j'],
       outputs: { source: 'test', region: 'af-south-1', neo4jSecretArn: 'arn:aws:secretsmanager:af-south-1:1:secret:x' },
       endpointUrl: aws.url,
-      timeoutSeconds: 2,
+      timeoutSeconds: 1,
       reportDir: '/tmp/verify-unused',
     });
     const step = report.steps.find((s) => s.step === 'neo4j')!;
     expect(step.failureKind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(2000 + STEP_GRACE_MS);
+    expect(Date.now() - started).toBeLessThan(1000 + STEP_GRACE_MS);
   }, 30_000);
 
   test('ecs-stable: the stopped-task lookup after the deadline is bounded too', async () => {
@@ -78,12 +78,12 @@ describe('every wait has one deadline', () => {
         ctx({
           outputs: { source: 'test', region: 'af-south-1', clusterName: 'credex-staging', serviceName: 'credex-api' },
           endpointUrl: ecs.url,
-          timeoutMs: 2000,
+          timeoutMs: 1000,
         }),
       ),
     );
     expect(failure.kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(2000 + STEP_GRACE_MS);
+    expect(Date.now() - started).toBeLessThan(1000 + STEP_GRACE_MS);
   }, 30_000);
 });
 
@@ -164,7 +164,7 @@ describe('verdicts that mean what they say', () => {
     try {
       const failure = await failureOf(
         // longer than the driver's 5 s connection timeout: its "timed out" error must not end the wait as an error
-        checkSpace({ name: 'LedgerSpace', url: `bolt://127.0.0.1:${port}`, user: 'neo4j', password: 'pw' }, {}, 7000),
+        checkSpace({ name: 'LedgerSpace', url: `bolt://127.0.0.1:${port}`, user: 'neo4j', password: 'pw' }, {}, 5500),
       );
       expect(failure.kind).toBe('timeout');
       expect(failure.message).toMatch(
