@@ -77,13 +77,13 @@ export class SecretReadAlerts extends Construct {
       inputTransformer: {
         inputPaths: {
           event: '$.detail.eventName',
-          secret: '$.detail.requestParameters.secretId',
+          secretId: '$.detail.requestParameters.secretId',
           who: '$.detail.userIdentity.arn',
           kind: '$.detail.userIdentity.type',
           ip: '$.detail.sourceIPAddress',
           time: '$.time',
         },
-        inputTemplate: `"credex ${props.environment}: unexpected secret read. <event> of <secret> by <who> (<kind>) from <ip> at <time>. If nobody expected it, see docs/deployer-guide.md, section Secret-read alerts."`,
+        inputTemplate: `"credex ${props.environment}: unexpected secret read. <event> of <secretId> by <who> (<kind>) from <ip> at <time>. If nobody expected it, see docs/deployer-guide.md, section Secret-read alerts."`,
       },
     });
     props.topic.allowEventRule(this.rule.arn);

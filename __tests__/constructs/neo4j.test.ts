@@ -75,8 +75,9 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
     );
   });
 
-  test('Bolt 7687 only from the API tasks group; nothing from CIDR blocks; one group per space', () => {
+  test('Bolt 7687 only from the API tasks and the rotation function groups; nothing from CIDR blocks; one group per space', () => {
     const taskSg = refId(resource(json, 'aws_ecs_service', 'service').network_configuration.security_groups[0]);
+    const rotationSg = refId(resource(json, 'aws_lambda_function', 'neo4j-rotation').vpc_config.security_group_ids[0]);
     const groups = SPACES.map(
       (space) => resources(json, 'aws_security_group').find(([, g]) => g.name === `credex-${env}-neo4j-${space}`)![0],
     );
@@ -85,10 +86,12 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
       const ingress = resources(json, 'aws_vpc_security_group_ingress_rule')
         .filter(([, r]) => refId(r.security_group_id) === group)
         .map(([, r]) => r);
-      expect(ingress).toHaveLength(1);
-      expect(ingress[0]).toMatchObject({ from_port: 7687, to_port: 7687, ip_protocol: 'tcp' });
-      expect(refId(ingress[0].referenced_security_group_id)).toBe(taskSg);
-      expect(ingress[0].cidr_ipv4).toBeUndefined();
+      expect(ingress).toHaveLength(2);
+      for (const rule of ingress) {
+        expect(rule).toMatchObject({ from_port: 7687, to_port: 7687, ip_protocol: 'tcp' });
+        expect(rule.cidr_ipv4).toBeUndefined();
+      }
+      expect(ingress.map((r) => refId(r.referenced_security_group_id)).sort()).toEqual([taskSg, rotationSg].sort());
     }
     // No rule anywhere opens 7474/7473 (the browser ports).
     for (const [, r] of resources(json, 'aws_vpc_security_group_ingress_rule')) {
@@ -112,15 +115,19 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
     }
   });
 
-  test('each instance role reads only its own password secret', () => {
+  test('each instance role reads only its own password secret (and decrypts it with the environment key)', () => {
     for (const space of SPACES) {
       const policy = resources(json, 'aws_iam_role_policy').find(([id]) => id.includes(`neo4j-${space}_role`))![1];
       const id = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(policy.policy)![1];
       const statements = (json.data!.aws_iam_policy_document[id] as any).statement;
-      expect(statements).toHaveLength(1);
+      expect(statements).toHaveLength(2);
       expect(statements[0].actions).toEqual(['secretsmanager:GetSecretValue']);
       const secret = resource(json, 'aws_secretsmanager_secret', refId(statements[0].resources[0]));
       expect(secret.name).toBe(`credex/${env}/neo4j/${space}`);
+      expect(statements[1]).toMatchObject({
+        actions: ['kms:Decrypt'],
+        resources: [expect.stringMatching(/^\$\{aws_kms_key\./)],
+      });
     }
   });
 

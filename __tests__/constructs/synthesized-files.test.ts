@@ -58,6 +58,7 @@ describe('the synthesized app', () => {
       expect(Object.keys(synth.stacks[env].output!).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
     }
     expect(Object.keys(synth.stacks.global.output!).sort()).toEqual([
+      'audit_trail_arn',
       'deploy_role_arn_production',
       'deploy_role_arn_staging',
       'ecr_repository_url',
@@ -143,18 +144,25 @@ describe('stable logical ids of stateful resources', () => {
       'neo4j-secret_93C51A5B',
     ],
     random_password: ['neo4j-ledgerspace_password_5AC64FAA', 'neo4j-searchspace_password_295352AB'],
-    aws_cloudwatch_log_group: ['api_logs_F993657F', 'network_flow-log-group_73759AFD'],
+    aws_cloudwatch_log_group: ['api_logs_F993657F', 'neo4j-rotation_logs_2E197EA1', 'network_flow-log-group_73759AFD'],
     aws_s3_bucket: ['load-balancer_access-logs_bucket_728549EA'],
     aws_ecr_repository: [],
+    // A replaced key would leave every secret, volume and log group it encrypts unreadable once it is deleted.
+    aws_kms_key: ['kms-key_0D3468B2'],
   };
   const pinned: Record<string, Record<string, string[]>> = {
     staging: environment,
-    production: environment,
+    production: {
+      ...environment,
+      aws_cloudwatch_log_group: [...environment.aws_cloudwatch_log_group, 'waf_logs_6B389A19'].sort(),
+    },
     global: {
       aws_ecr_repository: ['registry_repository_BAFE171E'],
       aws_ebs_volume: [],
       aws_secretsmanager_secret: [],
       aws_cloudwatch_log_group: [],
+      aws_kms_key: ['audit-trail_key_AB55BA0D'],
+      aws_s3_bucket: ['audit-trail_bucket_7172A606'],
     },
   };
 
