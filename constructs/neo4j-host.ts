@@ -154,6 +154,8 @@ export class Neo4jHost extends Construct {
       instanceType: props.instanceType,
       iamInstanceProfile: profile.name,
       monitoring: true,
+      // Every type in INSTANCE_MEMORY_GIB is EBS-optimized by default; said explicitly so a type without it fails the apply.
+      ebsOptimized: true,
       networkInterface: [{ networkInterfaceId: this.networkInterface.id, deviceIndex: 0 }],
       metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
       rootBlockDevice: {

@@ -138,6 +138,8 @@ export class Neo4jRotation extends Construct {
           ],
         },
         { sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] },
+        // X-Ray traces of each rotation step (trace upload has no resource type).
+        { sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
         ...(serviceArn
           ? [{ sid: 'RedeployApi', actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [serviceArn] }]
           : []),
@@ -167,6 +169,7 @@ export class Neo4jRotation extends Construct {
         },
       },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      tracingConfig: { mode: 'Active' },
       dependsOn: [logGroup],
     });
 
