@@ -7,7 +7,6 @@ import { repoRoot } from '../../lib/paths';
 
 /** dist/functions/neo4j-rotation.zip, built on demand. */
 export function neo4jRotationPackage(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const build = require(path.join(repoRoot(), 'dev', 'build.js')) as { bundleFunction(entry: string): string };
   return build.bundleFunction('functions/neo4j-rotation/index.ts');
 }
