@@ -36,4 +36,21 @@ describe('GitHub OIDC deploy roles through the gate (CDX-IAM-008)', () => {
     ]);
     expect(report.summary.passed).toBe(false);
   });
+
+  it.each(['*', 'sts:*', 'sts:AssumeRoleWith*', 'STS:ASSUMEROLEWITHWEBIDENTITY'])(
+    'a trust whose action is spelled %s is judged all the same (compiled bundle)',
+    async (action) => {
+      const seed = structuredClone(global) as any;
+      const role = Object.values(seed.resource.aws_iam_role).find((r: any) =>
+        /environment:production"/.test(r.assume_role_policy),
+      ) as any;
+      role.assume_role_policy = role.assume_role_policy
+        .replace(/"sts:AssumeRoleWithWebIdentity"/i, JSON.stringify(action))
+        .replace('environment:production', 'ref:refs/heads/prod');
+      const report = await check(seed, 'global');
+      expect(report.findings.filter((f) => f.rule === 'CDX-IAM-008').map((f) => f.message)).toEqual([
+        expect.stringMatching(/trusts sub "repo:Credex\/credex-core:ref:refs\/heads\/prod", a branch or tag ref/),
+      ]);
+    },
+  );
 });

@@ -30,8 +30,7 @@ github_oidc_trust contains finding if {
 		some i, s in lib.as_list(object.get(parsed, "Statement", []))
 		is_object(s)
 		object.get(s, "Effect", "Allow") == "Allow"
-		actions := lib.strings(object.get(s, "Action", null))
-		lib.web_identity(actions) # only role trusts are judged: filter before formatting anything
+		regex.match(`(?i)assumerolewithwebidentity|[*?]`, json.marshal(object.get(s, "Action", ""))) # judge role trusts only
 		principal := object.get(s, "Principal", {})
 		is_object(principal)
 		condition := object.get(s, "Condition", {})
@@ -39,7 +38,7 @@ github_oidc_trust contains finding if {
 			"address": addr,
 			"where": sprintf("%s statement %s", [attribute, lib.statement_name(i, {"sid": object.get(s, "Sid", "")})]),
 			"federated": lib.strings(object.get(principal, "Federated", null)),
-			"actions": actions,
+			"actions": lib.strings(object.get(s, "Action", null)),
 			"conditions": {[op, key, lib.strings(v)] |
 				is_object(condition)
 				some op, pairs in condition
@@ -61,14 +60,12 @@ github_oidc_trust contains finding if {
 		doc_values := lib.values(input.resources[ref])
 		some i, s in lib.blocks(doc_values, "statement")
 		object.get(s, "effect", "Allow") == "Allow"
-		actions := lib.attr_strings(s, "actions")
-		lib.web_identity(actions)
 		from := [sprintf(" (from %s)", [via]) | via != ""]
 		st := {
 			"address": addr,
 			"where": sprintf("%s%s statement %s", [attribute, concat("", from), lib.statement_name(i, {"sid": object.get(s, "sid", "")})]),
 			"federated": [id | some p in lib.blocks(s, "principals"); p.type == "Federated"; some id in lib.attr_strings(p, "identifiers")],
-			"actions": actions,
+			"actions": lib.attr_strings(s, "actions"),
 			"conditions": {[object.get(c, "test", ""), object.get(c, "variable", ""), lib.attr_strings(c, "values")] |
 				some c in lib.blocks(s, "condition")
 			},
@@ -78,12 +75,16 @@ github_oidc_trust contains finding if {
 
 	# A GitHub OIDC trust: a Federated principal that is GitHub's provider (its ARN, or a reference to an
 	# aws_iam_openid_connect_provider for GitHub's URL), or conditions on GitHub's token claims.
+	github_providers := {addr |
+		some addr, p in lib.resources("aws_iam_openid_connect_provider")
+		contains(lower(object.get(lib.values(p), "url", "")), "token.actions.githubusercontent.com")
+	}
 	github_signs := ({true |
 		some f in st.federated
 		contains(lower(f), "token.actions.githubusercontent.com")
 	} | {true |
 		some f in st.federated
-		some provider in lib.github_providers
+		some provider in github_providers
 		contains(f, sprintf("${%s.", [provider]))
 	}) | {true |
 		count(st.federated) > 0
@@ -91,6 +92,8 @@ github_oidc_trust contains finding if {
 		startswith(lower(key), "token.actions.githubusercontent.com")
 	}
 	count(github_signs) > 0
+	some action in st.actions
+	glob.match(lower(action), [], "sts:assumerolewithwebidentity") # IAM globs cross ":" ("*" is every action)
 
 	# The sub conditions that restrict who may assume the role (a negated operator restricts nothing).
 	subs := {[op, vals] |

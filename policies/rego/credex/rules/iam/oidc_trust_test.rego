@@ -107,3 +107,24 @@ test_oidc_trust_08_other_trusts_ignored if {
 	star := {"resources": {"aws_iam_role.r": {"type": "aws_iam_role", "name": "r", "mode": "managed", "values": {"assume_role_policy": json.marshal({"Statement": [{"Effect": "Allow", "Principal": {"Federated": oidc_provider_arn}, "Action": "sts:*"}]})}}}}
 	count(iam.github_oidc_trust) == 1 with input as star
 }
+
+# The action may be spelled as a glob (or a list): the trust is judged all the same.
+oidc_role_action(action) := {"resources": {"aws_iam_role.deploy": {
+	"type": "aws_iam_role", "name": "deploy", "mode": "managed",
+	"values": {"assume_role_policy": json.marshal({"Version": "2012-10-17", "Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Federated": oidc_provider_arn},
+		"Action": action,
+		"Condition": oidc_sub("repo:Credex/credex-core:ref:refs/heads/prod"),
+	}]})},
+}}}
+
+test_oidc_trust_20_action_spellings_denied if {
+	every action in ["sts:AssumeRoleWith*", "sts:*", "*", "STS:ASSUMEROLEWITHWEBIDENTITY", "sts:AssumeRoleWith?ebIdentity", ["sts:TagSession", "sts:AssumeRoleWithWebIdentity"]] {
+		count(iam.github_oidc_trust) == 1 with input as oidc_role_action(action)
+	}
+}
+
+test_oidc_trust_21_other_actions_not_judged if {
+	count(iam.github_oidc_trust) == 0 with input as oidc_role_action("sts:AssumeRole")
+}
