@@ -4,7 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { policyPaths } from '../../policies/engine/paths';
-import { renderUnscopableRego, REVIEWED_READ_PATTERNS, UNSCOPABLE_WRITES } from '../../policies/build/unscopable';
+import {
+  renderUnscopableRego,
+  REVIEWED_READ_PATTERNS,
+  UNSCOPABLE_PERMISSION_WRITES,
+  UNSCOPABLE_WRITES,
+} from '../../policies/build/unscopable';
 import { loadIamReference } from '../../lib/iam-reference';
 import { cdktfDoc, check, ruleIds } from './fixtures';
 
@@ -19,6 +24,14 @@ test.each(Object.keys(UNSCOPABLE_WRITES))(
   (action) => {
     expect(ref.resourceTypes(action)).toEqual([]);
     expect(ref.accessLevel(action)).toBe('Write');
+  },
+);
+
+test.each(Object.keys(UNSCOPABLE_PERMISSION_WRITES))(
+  'the reviewed permissions-management action %s exists and AWS defines no resource type for it',
+  (action) => {
+    expect(ref.resourceTypes(action)).toEqual([]);
+    expect(ref.accessLevel(action)).toBe('Permissions management');
   },
 );
 

@@ -24,11 +24,18 @@ export const UNSCOPABLE_WRITES: Readonly<Record<string, string>> = {
   'ec2messages:failmessage': 'SSM agent messaging (AmazonSSMManagedInstanceCore)',
   'ec2messages:sendreply': 'SSM agent messaging (AmazonSSMManagedInstanceCore)',
   'ecs:deregistertaskdefinition': 'AWS defines no resource type for it',
+  'logs:createlogdelivery': "log delivery (WAF's request logs) has no resource type",
+  'logs:deletelogdelivery': "log delivery (WAF's request logs) has no resource type",
+};
+
+/**
+ * Permissions-management actions AWS defines without a resource type, allowed on "*" after review. Kept apart from
+ * the writes so the exception stays visible: each lets its holder change who may write to the account's logs.
+ */
+export const UNSCOPABLE_PERMISSION_WRITES: Readonly<Record<string, string>> = {
   'logs:putresourcepolicy':
     "CloudWatch Logs resource policies are account-level (no resource type); WAF's log delivery to aws-waf-logs-credex-<env> needs one",
   'logs:deleteresourcepolicy': 'CloudWatch Logs resource policies are account-level (no resource type)',
-  'logs:createlogdelivery': "log delivery (WAF's request logs) has no resource type",
-  'logs:deletelogdelivery': "log delivery (WAF's request logs) has no resource type",
 };
 
 /** Action patterns allowed on "*" after review: each covers reads only (a test checks that against AWS's data). */
@@ -55,6 +62,7 @@ export function renderUnscopableRego(reference: IamReference): string {
   const entries = [
     ...reference.unscopedActions(['Read', 'List']),
     ...Object.keys(UNSCOPABLE_WRITES),
+    ...Object.keys(UNSCOPABLE_PERMISSION_WRITES),
     ...Object.keys(REVIEWED_READ_PATTERNS),
   ];
   const unique = [...new Set(entries)].sort();
