@@ -26,6 +26,16 @@ export const MOTO_CLIENT_CONFIG = {
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
   const bin = path.join(toolsDir(), 'venv', 'bin', 'moto_server');
   if (!existsSync(bin)) throw new Error(`moto_server not found at ${bin}: run "npm run setup" first`);
+  // Another test file may take the same free port between freePort() and moto's bind; then that file's moto would
+  // answer our readiness probe. So a start counts only when our process says it is listening, else a new port.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnFreePort(bin, env);
+    if (started) return started;
+    if (attempt === 3) throw new Error('moto_server could not bind a free port in 3 attempts');
+  }
+}
+
+async function startOnFreePort(bin: string, env: Record<string, string>): Promise<MotoServer | undefined> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
@@ -37,12 +47,18 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
 
   const deadline = Date.now() + 30_000;
   for (;;) {
+    if (/in use/i.test(stderr)) {
+      child.kill('SIGKILL');
+      return undefined;
+    }
     if (child.exitCode !== null) throw new Error(`moto_server exited early (${child.exitCode}): ${stderr}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/data.json`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
+    if (stderr.includes(`Running on ${endpoint}`)) {
+      try {
+        const res = await fetch(`${endpoint}/moto-api/data.json`);
+        if (res.ok) break;
+      } catch {
+        // not answering yet
+      }
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
