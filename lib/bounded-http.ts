@@ -102,6 +102,13 @@ export function classifyFetchError(err: unknown, url: string): HttpProblem {
     return new HttpProblem('timeout', 'no complete answer in time', url);
   const message = String((err as Error)?.message ?? err);
   const cause = (err as { cause?: { message?: string } })?.cause?.message;
+  // fetch never connects to the ports browsers block (1, 25, 6000, ...): name it rather than time out on retries.
+  if (/bad port/i.test(`${message} ${cause ?? ''}`))
+    return new HttpProblem(
+      'refused',
+      'fetch refuses this port (a blocked port such as 1 or 25): use another port',
+      url,
+    );
   if (/terminated|other side closed/i.test(`${message} ${cause ?? ''}`))
     return new HttpProblem('refused', 'connection closed before the answer was complete', url);
   return new HttpProblem('error', redactUrl(cause ? `${message}: ${cause}` : message).split('\n')[0], url);
