@@ -5,11 +5,11 @@
  * refused), `terraform output -json`, then verify. Nothing plans a second time. Exit codes as verify's: 2 for usage
  * errors (checked before anything runs), 1 when a step fails.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
 import { ExitCode } from '../lib/exit-codes';
 import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
 import { UsageError } from './errors';
@@ -97,12 +97,19 @@ export function deploySteps(stack: string, outputsFile: string): { what: string;
 
 export type CommandRunner = (command: string, args: readonly string[]) => Promise<number>;
 
+/** The command spawnCommand is running, so an interrupt can be passed on to it (terraform then releases its lock). */
+let running: ChildProcess | undefined;
+
 /** Runs a command with inherited stdio; resolves with its exit code (127 if it could not start). */
 export const spawnCommand: CommandRunner = (command, args) =>
   new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit' });
+    running = child;
     child.on('error', () => resolve(127));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('exit', (code, signal) => {
+      if (running === child) running = undefined;
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
 
 export interface DeployIo extends CliIo {
@@ -179,4 +186,21 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
   );
 }
 
-if (require.main === module) runMain(DEPLOY_SPEC.name, () => deployAndVerify(process.argv.slice(2)));
+/** How long an interrupt waits for the running command (terraform stopping cleanly) or verify's partial report. */
+const INTERRUPT_WAIT_MS = 30_000;
+
+if (require.main === module) {
+  // SIGINT/SIGTERM: passed on to the running command, or to verify, which writes the report of the steps done so far;
+  // then exit 130 (at most INTERRUPT_WAIT_MS later).
+  const interrupt = new AbortController();
+  let finished: Promise<number> | undefined;
+  const io: DeployIo = { ...defaultIo, verify: (argv) => runCli(argv, { ...processIo, signal: interrupt.signal }) };
+  runMain(DEPLOY_SPEC.name, () => (finished = deployAndVerify(process.argv.slice(2), io)), {
+    onInterrupt: async (signal) => {
+      process.stderr.write(`deploy-and-verify: interrupted by ${signal}\n`);
+      interrupt.abort(signal);
+      running?.kill(signal);
+      await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, INTERRUPT_WAIT_MS).unref())]);
+    },
+  });
+}

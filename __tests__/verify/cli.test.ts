@@ -338,3 +338,32 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     expect(await run(DEPLOY, ['--version'])).toEqual({ code: 0, stdout: `deploy-and-verify ${version}\n`, stderr: '' });
   });
 });
+
+describe('deploy-and-verify interrupted', () => {
+  test('SIGTERM is passed on to the running command (so terraform can release its lock), then exit 130', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dav-interrupt-'));
+    const marker = path.join(dir, 'marker');
+    // A stand-in for the first step's `npm run -s synth`: says it started, then waits; records the signal it gets.
+    writeFileSync(
+      path.join(dir, 'npm'),
+      `#!/bin/sh\ntrap 'echo got-TERM >> "${marker}"; exit 143' TERM\necho started >> "${marker}"\nwhile :; do sleep 0.1; done\n`,
+      { mode: 0o755 },
+    );
+    const child = spawn(process.execPath, [DEPLOY, 'staging', '--yes'], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (!(existsSync(marker) && readFileSync(marker, 'utf8').includes('started')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(readFileSync(marker, 'utf8')).toBe('started\ngot-TERM\n');
+    expect(stderr).toContain('deploy-and-verify: interrupted by SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
