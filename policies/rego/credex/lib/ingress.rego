@@ -27,7 +27,10 @@ ingress_rules contains rule if {
 	rule := ingress_entry(
 		addr, sprintf("ingress[%d]", [i]), addr,
 		b.protocol, object.get(b, "from_port", null), object.get(b, "to_port", null),
-		array.concat(attr_strings(b, "cidr_blocks"), attr_strings(b, "ipv6_cidr_blocks")),
+		array.concat(
+			array.concat(attr_strings(b, "cidr_blocks"), attr_strings(b, "ipv6_cidr_blocks")),
+			prefix_list_cidrs(attr_strings(b, "prefix_list_ids")),
+		),
 		count(attr_strings(b, "security_groups")) + count(attr_strings(b, "prefix_list_ids")),
 		is_true(b, "self"),
 	)
@@ -41,7 +44,10 @@ ingress_rules contains rule if {
 	rule := ingress_entry(
 		addr, "rule", rule_group(addr, v),
 		v.protocol, object.get(v, "from_port", null), object.get(v, "to_port", null),
-		array.concat(attr_strings(v, "cidr_blocks"), attr_strings(v, "ipv6_cidr_blocks")),
+		array.concat(
+			array.concat(attr_strings(v, "cidr_blocks"), attr_strings(v, "ipv6_cidr_blocks")),
+			prefix_list_cidrs(attr_strings(v, "prefix_list_ids")),
+		),
 		other, is_true(v, "self"),
 	)
 }
@@ -53,7 +59,10 @@ ingress_rules contains rule if {
 	rule := ingress_entry(
 		addr, "rule", rule_group(addr, v),
 		v.ip_protocol, object.get(v, "from_port", null), object.get(v, "to_port", null),
-		array.concat(attr_strings(v, "cidr_ipv4"), attr_strings(v, "cidr_ipv6")),
+		array.concat(
+			array.concat(attr_strings(v, "cidr_ipv4"), attr_strings(v, "cidr_ipv6")),
+			prefix_list_cidrs(attr_strings(v, "prefix_list_id")),
+		),
 		other, false,
 	)
 }
@@ -172,6 +181,28 @@ world_open(rule) if {
 	covers_world(group_cidrs_at(rule, p))
 }
 
+# Security groups add up on the resource that carries them: two groups that each open half the internet on a port
+# open all of it to an instance (or ENI, load balancer, ECS service, Lambda) that has both.
+world_open(rule) if {
+	not covers_world(rule.cidrs)
+	some members in attached_together
+	rule.group in members
+	some p in ({rule.from} | {o.from |
+		some g in members
+		some o in ingress_groups[g]
+		o.from > rule.from
+		o.from <= rule.to
+	})
+	covers_world({c |
+		some g in members
+		some o in ingress_groups[g]
+		same_protocol(rule, o)
+		o.from <= p
+		p <= o.to
+		some c in o.cidrs
+	})
+}
+
 candidate_ports(rule) := {rule.from} | {o.from |
 	some o in ingress_groups[rule.group]
 	o.from > rule.from
@@ -284,3 +315,56 @@ describe_sources(rule) := sprintf("CIDR source(s) %s", [concat(", ", rule.cidrs)
 describe_sources(rule) := "security-group or prefix-list sources" if {
 	count(rule.cidrs) == 0
 }
+
+# The CIDRs behind prefix-list sources, where the input holds the list (its entry blocks, or
+# aws_ec2_managed_prefix_list_entry resources): a prefix list of 0.0.0.0/1 + 128.0.0.0/1 is the whole internet.
+prefix_list_cidrs(ids) := [c |
+	some id in ids
+	some key in ref_keys(id)
+	some c in prefix_list_entries[key]
+]
+
+prefix_list_entries[key] contains c if {
+	some addr, r in resources("aws_ec2_managed_prefix_list")
+	some key in ({addr} | {id | some k in ["id", "arn"]; id := object.get(values(r), k, ""); is_string(id); id != ""})
+	some e in blocks(values(r), "entry")
+	some c in attr_strings(e, "cidr")
+}
+
+prefix_list_entries[key] contains c if {
+	some _, r in resources("aws_ec2_managed_prefix_list_entry")
+	some key in ref_keys(object.get(values(r), "prefix_list_id", null))
+	some c in attr_strings(values(r), "cidr")
+}
+
+# The attributes through which a resource carries security groups (top level or in one nested block).
+sg_attachment_keys := ["vpc_security_group_ids", "security_groups", "security_group_ids"]
+
+# Sets of two or more security groups that one resource carries together.
+attached_together contains members if {
+	some r in input.resources
+	not r.type in security_group_types
+	v := values(r)
+	members := attached_groups(v) | {g |
+		some _, b in v
+		some x in as_block_list(b)
+		some g in attached_groups(x)
+	}
+	count(members) > 1
+}
+
+security_group_types := {
+	"aws_security_group", "aws_default_security_group", "aws_security_group_rule",
+	"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
+}
+
+attached_groups(v) := {g |
+	some key in sg_attachment_keys
+	some s in attr_strings(v, key)
+	some k in ref_keys(s)
+	g := object.get(security_group_ids, k, k)
+}
+
+as_block_list(b) := [x | some x in b; is_object(x)] if is_array(b)
+
+as_block_list(b) := [b] if is_object(b)

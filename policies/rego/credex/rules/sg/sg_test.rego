@@ -111,3 +111,52 @@ test_default_security_group_judged if {
 	count(sg.all_traffic_ingress) == 1 with input as {"resources": {"aws_default_security_group.d": {"type": "aws_default_security_group", "name": "d", "mode": "managed", "values": {"ingress": [{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}]}}}}
 	count(sg.all_traffic_ingress) == 0 with input as {"resources": {"aws_default_security_group.d": {"type": "aws_default_security_group", "name": "d", "mode": "managed", "values": {"ingress": []}}}}
 }
+
+# Prefix lists: a source that names a list the input holds is judged by the list's CIDRs (entry blocks or entry
+# resources), in each of the three rule shapes.
+world_prefix_list := {
+	"aws_ec2_managed_prefix_list.world": {"type": "aws_ec2_managed_prefix_list", "name": "world", "mode": "managed", "values": {"entry": [{"cidr": "0.0.0.0/1"}, {"cidr": "128.0.0.0/1"}]}},
+	"aws_ec2_managed_prefix_list.office": {"type": "aws_ec2_managed_prefix_list", "name": "office", "mode": "managed", "values": {"entry": [{"cidr": "203.0.113.0/24"}]}},
+}
+
+with_prefix_lists(doc) := {"resources": object.union(doc.resources, world_prefix_list)}
+
+test_world_open_30_prefix_list_sources if {
+	pl := "${aws_ec2_managed_prefix_list.world.id}"
+	count(sg.admin_port_world_open) == 1 with input as with_prefix_lists(vpc_rule({"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "prefix_list_id": pl}))
+	count(sg.admin_port_world_open) == 1 with input as with_prefix_lists(rule({"type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22, "prefix_list_ids": [pl]}))
+	count(sg.admin_port_world_open) == 1 with input as with_prefix_lists(group([{"protocol": "tcp", "from_port": 22, "to_port": 22, "prefix_list_ids": [pl]}]))
+	office := "${aws_ec2_managed_prefix_list.office.id}"
+	count(sg.admin_port_world_open) == 0 with input as with_prefix_lists(vpc_rule({"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "prefix_list_id": office}))
+}
+
+test_world_open_31_prefix_list_entry_resources if {
+	doc := {"resources": {
+		"aws_ec2_managed_prefix_list.l": {"type": "aws_ec2_managed_prefix_list", "name": "l", "mode": "managed", "values": {}},
+		"aws_ec2_managed_prefix_list_entry.a": {"type": "aws_ec2_managed_prefix_list_entry", "name": "a", "mode": "managed", "values": {"prefix_list_id": "${aws_ec2_managed_prefix_list.l.id}", "cidr": "::/0"}},
+		"aws_vpc_security_group_ingress_rule.r": {"type": "aws_vpc_security_group_ingress_rule", "name": "r", "mode": "managed", "values": {"ip_protocol": "tcp", "from_port": 8080, "to_port": 8080, "prefix_list_id": "${aws_ec2_managed_prefix_list.l.id}"}},
+	}}
+	count(sg.world_open_ingress) == 1 with input as doc
+}
+
+# Groups add up on the resource that carries them: halves of the internet in two groups attached to one instance
+# (top-level list) or one ECS service (nested block) are world-open; the same groups on different resources are not.
+half_groups(carriers) := {"resources": object.union(
+	{
+		"aws_security_group.a": {"type": "aws_security_group", "name": "a", "mode": "managed", "values": {}},
+		"aws_security_group.b": {"type": "aws_security_group", "name": "b", "mode": "managed", "values": {}},
+		"aws_vpc_security_group_ingress_rule.a": {"type": "aws_vpc_security_group_ingress_rule", "name": "a", "mode": "managed", "values": {"security_group_id": "${aws_security_group.a.id}", "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "0.0.0.0/1"}},
+		"aws_vpc_security_group_ingress_rule.b": {"type": "aws_vpc_security_group_ingress_rule", "name": "b", "mode": "managed", "values": {"security_group_id": "${aws_security_group.b.id}", "ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "128.0.0.0/1"}},
+	},
+	carriers,
+)}
+
+test_world_open_32_groups_attached_together if {
+	both := ["${aws_security_group.a.id}", "${aws_security_group.b.id}"]
+	count(sg.admin_port_world_open) == 2 with input as half_groups({"aws_instance.i": {"type": "aws_instance", "name": "i", "mode": "managed", "values": {"vpc_security_group_ids": both}}})
+	count(sg.admin_port_world_open) == 2 with input as half_groups({"aws_ecs_service.s": {"type": "aws_ecs_service", "name": "s", "mode": "managed", "values": {"network_configuration": [{"security_groups": both}]}}})
+	count(sg.admin_port_world_open) == 0 with input as half_groups({
+		"aws_instance.i": {"type": "aws_instance", "name": "i", "mode": "managed", "values": {"vpc_security_group_ids": ["${aws_security_group.a.id}"]}},
+		"aws_instance.j": {"type": "aws_instance", "name": "j", "mode": "managed", "values": {"vpc_security_group_ids": ["${aws_security_group.b.id}"]}},
+	})
+}

@@ -5,9 +5,10 @@ import data.credex.lib
 # METADATA
 # title: World-open ingress only on 80 and 443
 # description: >-
-#   Ingress whose CIDR sources, together with the other rules of the same security group on that port, cover the
-#   whole IPv4 or IPv6 space (0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1, ...) exposes a port to the whole internet;
-#   only the load balancer's HTTP and HTTPS ports are meant to be public.
+#   Ingress whose CIDR sources, together with the other rules of the same security group on that port (and of the
+#   groups attached with it to one instance, ENI, load balancer, service or function), cover the whole IPv4 or IPv6
+#   space (0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1, a prefix list holding them, ...) exposes a port to the whole
+#   internet; only the load balancer's HTTP and HTTPS ports are meant to be public.
 # scope: document
 # custom:
 #   id: CDX-SG-001
