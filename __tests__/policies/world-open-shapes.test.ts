@@ -1,0 +1,68 @@
+/**
+ * World-open ingress in the shapes that passed the gate before: a prefix list that holds the internet, and two
+ * security groups that each open half of it on one resource. Through the compiled bundle, in both input shapes.
+ */
+import { cdktfDoc, check, planDoc, Resources } from './fixtures';
+
+const ssh = (extra: Record<string, unknown>) => ({ ip_protocol: 'tcp', from_port: 22, to_port: 22, ...extra });
+
+const prefixList: Resources = {
+  'aws_ec2_managed_prefix_list.world': {
+    name: 'world',
+    address_family: 'IPv4',
+    max_entries: 2,
+    entry: [{ cidr: '0.0.0.0/1' }, { cidr: '128.0.0.0/1' }],
+  },
+  'aws_security_group.sg': { name: 'credex-staging-x', vpc_id: 'vpc-1' },
+  'aws_vpc_security_group_ingress_rule.ssh': ssh({
+    security_group_id: '${aws_security_group.sg.id}',
+    prefix_list_id: '${aws_ec2_managed_prefix_list.world.id}',
+  }),
+};
+
+const halves = (carriers: Resources): Resources => ({
+  'aws_security_group.a': { name: 'credex-staging-a', vpc_id: 'vpc-1' },
+  'aws_security_group.b': { name: 'credex-staging-b', vpc_id: 'vpc-1' },
+  'aws_vpc_security_group_ingress_rule.a': ssh({
+    security_group_id: '${aws_security_group.a.id}',
+    cidr_ipv4: '0.0.0.0/1',
+  }),
+  'aws_vpc_security_group_ingress_rule.b': ssh({
+    security_group_id: '${aws_security_group.b.id}',
+    cidr_ipv4: '128.0.0.0/1',
+  }),
+  ...carriers,
+});
+
+const instance = (groups: string[]) => ({
+  ami: 'ami-1',
+  instance_type: 't3.micro',
+  vpc_security_group_ids: groups.map((g) => `\${aws_security_group.${g}.id}`),
+  metadata_options: { http_tokens: 'required' },
+  root_block_device: { encrypted: true },
+});
+
+const worldOpen = async (doc: unknown) =>
+  (await check(doc)).findings.filter((f) => f.rule === 'CDX-SG-005' || f.rule === 'CDX-SG-001').map((f) => f.address);
+
+describe.each([
+  ['cdktf config', cdktfDoc],
+  ['plan', planDoc],
+] as const)('%s', (_shape, doc) => {
+  test('a prefix list of 0.0.0.0/1 + 128.0.0.0/1 as the source of port 22 is world-open', async () => {
+    expect(await worldOpen(doc(prefixList))).toEqual(['aws_vpc_security_group_ingress_rule.ssh']);
+    const office = structuredClone(prefixList);
+    office['aws_ec2_managed_prefix_list.world'].entry = [{ cidr: '203.0.113.0/24' }];
+    expect(await worldOpen(doc(office))).toEqual([]);
+  });
+
+  test('two groups opening half the internet each, on one instance, are world-open together', async () => {
+    expect((await worldOpen(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })))).sort()).toEqual([
+      'aws_vpc_security_group_ingress_rule.a',
+      'aws_vpc_security_group_ingress_rule.b',
+    ]);
+    expect(
+      await worldOpen(doc(halves({ 'aws_instance.i': instance(['a']), 'aws_instance.j': instance(['b']) }))),
+    ).toEqual([]);
+  });
+});
