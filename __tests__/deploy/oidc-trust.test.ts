@@ -53,4 +53,20 @@ describe('GitHub OIDC deploy roles through the gate (CDX-IAM-008)', () => {
       ]);
     },
   );
+
+  it('a second statement that lets the account root assume the production role is denied', async () => {
+    const seed = structuredClone(global) as any;
+    const role = Object.values(seed.resource.aws_iam_role).find((r: any) =>
+      /environment:production"/.test(r.assume_role_policy),
+    ) as any;
+    expect(role.assume_role_policy).toMatch(/"Statement" = \[/);
+    role.assume_role_policy = role.assume_role_policy.replace(
+      /"Statement" = \[/,
+      '"Statement" = [{"Action" = "sts:AssumeRole", "Effect" = "Allow", "Principal" = {"AWS" = "arn:aws:iam::123456789012:root"}}, ',
+    );
+    const report = await check(seed, 'global');
+    expect(report.findings.filter((f) => f.rule === 'CDX-IAM-008').map((f) => f.message)).toEqual([
+      expect.stringMatching(/statement 0 also lets AWS arn:aws:iam::123456789012:root assume the role/),
+    ]);
+  });
 });

@@ -10,7 +10,8 @@ import data.credex.lib
 #   protection rules (required reviewers, deployment branches) passed. A branch or tag subject
 #   (repo:o/r:ref:refs/heads/prod) lets any job on that ref that names no environment skip the reviewers; a wildcard
 #   (StringLike repo:o/r:*) admits pull requests and every branch; a missing sub condition admits every repository
-#   on GitHub. A sub value that is an unresolved reference cannot be judged and is reported too.
+#   on GitHub. A sub value that is an unresolved reference cannot be judged and is reported too. The same trust
+#   policy must not also let another principal (the account root, a user, a service, "*") assume the role.
 # scope: document
 # custom:
 #   id: CDX-IAM-008
@@ -126,4 +127,51 @@ github_oidc_trust contains finding if {
 	}
 	some problem in problems
 	finding := {"address": st.address, "message": sprintf("%s %s", [st.where, problem])}
+}
+
+# A trust policy that admits GitHub's OIDC provider and also lets another principal assume the role (the account
+# root, a user, a service, "*") offers a path to the same permissions that no GitHub environment reviews.
+github_oidc_trust contains finding if {
+	some [addr, attribute, _, value] in lib.policy_strings
+	not lib.document_ref(value)
+	parsed := lib.policy_json[value]
+	is_object(parsed)
+	statements := lib.as_list(object.get(parsed, "Statement", []))
+	github := {f |
+		some addr, p in lib.resources("aws_iam_openid_connect_provider")
+		contains(lower(object.get(lib.values(p), "url", "")), "token.actions.githubusercontent.com")
+		f := sprintf("${%s.", [addr])
+	} | {"token.actions.githubusercontent.com"}
+	count({i |
+		some i, s in statements
+		is_object(s)
+		principal := object.get(s, "Principal", {})
+		is_object(principal)
+		some f in lib.strings(object.get(principal, "Federated", null))
+		some mark in github
+		contains(lower(f), lower(mark))
+	}) > 0
+	some i, o in statements
+	is_object(o)
+	object.get(o, "Effect", "Allow") == "Allow"
+	count({a |
+		some a in lib.strings(object.get(o, "Action", null))
+		some target in ["sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml"]
+		glob.match(lower(a), [], target)
+	}) > 0
+	principal := object.get(o, "Principal", {})
+	others := {"*" | principal == "*"} | {sprintf("%s %s", [k, v]) |
+		is_object(principal)
+		some k, vs in principal
+		some v in lib.strings(vs)
+		count({1 | k == "Federated"; some mark in github; contains(lower(v), lower(mark))}) == 0
+	}
+	count(others) > 0
+	finding := {
+		"address": addr,
+		"message": sprintf(
+			"%s statement %s also lets %s assume the role: a path to its permissions that no GitHub environment reviews",
+			[attribute, lib.statement_name(i, {"sid": object.get(o, "Sid", "")}), concat(", ", sort(others))],
+		),
+	}
 }

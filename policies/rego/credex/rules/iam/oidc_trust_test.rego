@@ -128,3 +128,33 @@ test_oidc_trust_20_action_spellings_denied if {
 test_oidc_trust_21_other_actions_not_judged if {
 	count(iam.github_oidc_trust) == 0 with input as oidc_role_action("sts:AssumeRole")
 }
+
+# A deploy role must trust nothing besides its GitHub environment.
+oidc_role_plus(other) := {"resources": {"aws_iam_role.deploy": {
+	"type": "aws_iam_role", "name": "deploy", "mode": "managed",
+	"values": {"assume_role_policy": json.marshal({"Version": "2012-10-17", "Statement": [
+		{
+			"Effect": "Allow",
+			"Principal": {"Federated": oidc_provider_arn},
+			"Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": oidc_sub(oidc_env),
+		},
+		other,
+	]})},
+}}}
+
+test_oidc_trust_22_other_principals_denied if {
+	every other in [
+		{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"},
+		{"Effect": "Allow", "Principal": "*", "Action": "sts:*"},
+		{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": ["sts:AssumeRole"]},
+	] {
+		some f in iam.github_oidc_trust with input as oidc_role_plus(other)
+		contains(f.message, "statement 1 also lets")
+	}
+}
+
+test_oidc_trust_23_only_github_ok if {
+	count(iam.github_oidc_trust) == 0 with input as oidc_role_plus({"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"})
+	count(iam.github_oidc_trust) == 0 with input as oidc_role_plus({"Effect": "Allow", "Principal": {"Federated": oidc_provider_arn}, "Action": "sts:TagSession"})
+}
