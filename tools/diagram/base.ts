@@ -45,11 +45,16 @@ export interface Worktree {
   remove(): void;
 }
 
-/** Checks `ref` out as a detached worktree of the repository at `repo` in a new temporary folder. */
-export function addWorktree(ref: string, repo = repoRoot()): Worktree {
+/** The commit `ref` names in the repository at `repo`, or a one-line input error. */
+export function resolveCommit(ref: string, repo = repoRoot()): string {
   const parsed = run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], repo);
   if (parsed.status !== 0) throw new InputError(`--base ${ref}: not a commit in ${repo} (fetch it first?)`);
-  const commit = parsed.stdout.trim();
+  return parsed.stdout.trim();
+}
+
+/** Checks `ref` out as a detached worktree of the repository at `repo` in a new temporary folder. */
+export function addWorktree(ref: string, repo = repoRoot()): Worktree {
+  const commit = resolveCommit(ref, repo);
   const dir = mkdtempSync(path.join(tmpdir(), 'credex-diagram-base-'));
   const added = run('git', ['worktree', 'add', '--detach', '--quiet', dir, commit], repo);
   if (added.status !== 0) {

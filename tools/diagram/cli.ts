@@ -9,7 +9,7 @@ import { runCommand, runMain, type CommandSpec } from '../../lib/cli';
 import { CliError, InputError, UsageError } from '../../lib/errors';
 import { ExitCode } from '../../lib/exit-codes';
 import { repoRoot } from '../../lib/paths';
-import { addWorktree, synthesizeTree } from './base';
+import { addWorktree, resolveCommit, synthesizeTree } from './base';
 import { changesMarkdown, diffResources, mergePictures, type ResourceChange } from './diff';
 import { toDot } from './dot';
 import { buildPicture } from './model';
@@ -170,6 +170,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
         `give one of --base, --base-dir, --base-stacks (got ${bases.map((b) => `--${b}`).join(', ')})`,
       );
     if (bases.length && values.check) throw new UsageError('--check compares the committed diagrams; it takes no base');
+    if (values.base !== undefined) resolveCommit(values.base); // a bad ref is named before anything is read
     const head = readStackDir(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
 
     if (bases.length) {
