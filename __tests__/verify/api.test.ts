@@ -155,6 +155,24 @@ describe('load (embedded engine)', () => {
     ]);
   });
 
+  test("the step's signal ends a long run early: a 30 s profile stops soon after the abort", async () => {
+    const api = await server((_req, res) => send(res, 200, 'ok'));
+    const abort = new AbortController();
+    const started = Date.now();
+    setTimeout(() => abort.abort('deadline'), 300);
+    const figures = await runLoad(
+      {
+        ...context(api.url, 30_000),
+        loadEngine: 'embedded',
+        signal: abort.signal,
+        reportDir: '/tmp/verify-test-abort',
+      },
+      { ...profile(), durationSeconds: 30 },
+    );
+    expect(Date.now() - started).toBeLessThan(5000); // the profile asks for 30 s
+    expect(Number(figures.figures.requests)).toBeGreaterThan(0);
+  });
+
   test('errors and slow answers fail the matching thresholds, and the step names them', async () => {
     // Every 4th request fails with 500; every answer takes ~30 ms.
     const api = await server((_req, res, n) => void setTimeout(() => send(res, n % 4 === 0 ? 500 : 200, 'x'), 30));

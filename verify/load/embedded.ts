@@ -14,6 +14,8 @@ export const MAX_REQUESTS = 2_000_000;
 export interface EmbeddedOptions {
   /** Per-request timeout in seconds. @default 10 */
   readonly requestTimeoutSeconds?: number;
+  /** Ends the run early (the step's deadline or an interrupt); the figures cover what ran. @default - none */
+  readonly signal?: AbortSignal;
 }
 
 export async function runEmbeddedLoad(
@@ -56,7 +58,10 @@ export async function runEmbeddedLoad(
     if (statusCode >= 200 && statusCode < 300) ok2xx++;
     if (statusCode >= 400) failedHttp++;
   });
-  const result = await done;
+  const stop = () => instance.stop();
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const result = await done.finally(() => options.signal?.removeEventListener('abort', stop));
 
   // Connection errors and timeouts count as failed requests and failed checks, as in k6.
   const networkErrors = result.errors;

@@ -36,9 +36,9 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   let figures: LoadFigures;
   if (engine === 'k6') {
     const grace = Math.max(30, Math.round(ctx.timeoutMs / 1000));
-    figures = (await runK6Load(k6!, ctx.apiUrl, profile, path.join(ctx.reportDir, 'k6'), grace)).figures;
+    figures = (await runK6Load(k6!, ctx.apiUrl, profile, path.join(ctx.reportDir, 'k6'), grace, ctx.signal)).figures;
   } else {
-    figures = await runEmbeddedLoad(ctx.apiUrl, profile);
+    figures = await runEmbeddedLoad(ctx.apiUrl, profile, { signal: ctx.signal });
   }
   if (figures.series) writeLoadSeries(ctx.reportDir, figures.series);
   const message = summarizeLoad(figures);

@@ -86,6 +86,7 @@ export async function runK6Load(
   profile: LoadProfile,
   workDir: string,
   graceSeconds = 60,
+  signal?: AbortSignal,
 ): Promise<{ figures: LoadFigures; exitCode: number }> {
   mkdirSync(workDir, { recursive: true });
   const profileFile = path.join(workDir, 'load-profile.json');
@@ -111,14 +112,21 @@ export async function runK6Load(
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), (profile.durationSeconds + graceSeconds) * 1000);
+    // The step's deadline or an interrupt stops k6 (SIGTERM: it ends the test and writes no summary).
+    const stop = () => child.kill('SIGTERM');
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     child.on('error', (err) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
       reject(err);
     });
-    child.on('exit', (code, signal) => {
+    child.on('exit', (code, exitSignal) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
       if (code === 0 || code === 99) resolve(code);
-      else reject(new Error(`k6 exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      else
+        reject(new Error(`k6 exited with ${code ?? exitSignal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
   const figures = parseK6Summary(JSON.parse(readFileSync(summaryFile, 'utf8')), profile);
