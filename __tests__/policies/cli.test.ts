@@ -3,41 +3,16 @@
  * esbuild options) with node --enable-source-maps. The gate judges synthesized files; it never builds the app.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
-import { bundleForTest } from '../support/bundle';
+import { policyCliFixture } from './cli-fixture';
 import { cdktfDoc, planDoc, Resources } from './fixtures';
 
 const root = repoRoot();
-const dir = mkdtempSync(path.join(tmpdir(), 'credex-cli-'));
-let cli: string;
-let bundled: string;
-beforeAll(() => {
-  bundled = bundleForTest(['policies/cli.ts', 'main.ts']);
-  cli = path.join(bundled, 'policies', 'cli.js');
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(bundled, { recursive: true, force: true });
-});
-
-function write(name: string, content: unknown): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return file;
-}
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--enable-source-maps', cli, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const policyCli = policyCliFixture('credex-cli-');
+const { dir, write } = policyCli;
+const run = (...args: string[]) => policyCli.run(args, { sourceMaps: true, timeoutMs: 60_000 });
 
 const compliant: Resources = { 'aws_cloudwatch_log_group.api': { name: '/ecs/api', retention_in_days: 30 } };
 const violating: Resources = {
@@ -271,7 +246,7 @@ describe('policy-check CLI', () => {
   test('without --input it judges every synthesized stack, and SARIF points at the TypeScript that created a resource', () => {
     // As npm run policy-check does: synthesize (a child process, stack traces on), then judge the files.
     const out = path.join(dir, 'cdktf.out');
-    const synth = spawnSync(process.execPath, ['--enable-source-maps', path.join(bundled, 'main.js')], {
+    const synth = spawnSync(process.execPath, ['--enable-source-maps', path.join(policyCli.bundled(), 'main.js')], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, CDKTF_OUTDIR: out, CREDEX_STACK_TRACES: '1' },

@@ -5,42 +5,21 @@
  * and folders; the report never overwrites an input; big documents evaluated in chunks judge the same as whole.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { repoRoot } from '../../lib/paths';
 import { checkDocuments } from '../../policies/engine/check';
 import { policyPaths } from '../../policies/engine/paths';
 import { generatePlan } from '../../tools/bench/plan-generator';
-import { bundleForTest } from '../support/bundle';
+import { policyCliFixture } from './cli-fixture';
 import { synthProject } from '../support/synth';
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
 
 const root = repoRoot();
-const dir = mkdtempSync(path.join(tmpdir(), 'credex-failclosed-'));
-let cli: string;
-let bundled: string;
-beforeAll(() => {
-  bundled = bundleForTest(['policies/cli.ts', 'main.ts']);
-  cli = path.join(bundled, 'policies', 'cli.js');
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(bundled, { recursive: true, force: true });
-});
-
-function write(name: string, content: unknown): string {
-  const file = path.join(dir, name);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return file;
-}
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const policyCli = policyCliFixture('credex-failclosed-');
+const { dir, write } = policyCli;
+const run = (...args: string[]) => policyCli.run(args);
 
 function expectOneLineError(stderr: string, pattern: RegExp) {
   const lines = stderr.trimEnd().split('\n');
