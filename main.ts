@@ -1,5 +1,5 @@
 import { App, TerraformStack } from 'cdktf';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environments, globalConfig, validateEnvironments } from './config';
 import { BUILD_SCRIPT_RELATIVE_PATH, buildScriptHashOf } from './contracts/ami';
@@ -44,8 +44,8 @@ function build(options: BuildOptions): App {
   const app = new App({ outdir: options.outdir ?? 'cdktf.out' });
   // The app reads the AMI install script once, here; constructs only receive its hash.
   const amiBuildScriptHash = buildScriptHashOf(readFileSync(path.join(repoRoot(), BUILD_SCRIPT_RELATIVE_PATH)));
-  // The Lambda bundles the stacks zip: dev/build.js builds them with main.ts; a missing or stale one is built here.
-  const neo4jRotationPackage = functionPackage(NEO4J_ROTATION_FUNCTION);
+  // The app only reads build outputs: the install script's bytes and the function package dev/build.js made.
+  const neo4jRotationPackage = functionPackage(NEO4J_ROTATION_PACKAGE);
   new GlobalStack(app, GLOBAL_STACK_NAME, {
     global: globalConfig,
     deployerPolicies: parseDeployerPolicySet(committedDeployerPolicies),
@@ -62,14 +62,15 @@ function build(options: BuildOptions): App {
   return app;
 }
 
-/** The rotation function's entry point (bundled by dev/build.js into dist/functions/neo4j-rotation/). */
-const NEO4J_ROTATION_FUNCTION = 'functions/neo4j-rotation/index.ts';
+/** The rotation function's package: dev/build.js zips it whenever it builds main.ts (npm run synth, cdktf's app). */
+const NEO4J_ROTATION_PACKAGE = 'dist/functions/neo4j-rotation.zip';
 
-/** A function's deployment package (a zip), built by dev/build.js when missing or older than its sources. */
-function functionPackage(entryPoint: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const build = require(path.join(repoRoot(), 'dev', 'build.js')) as { bundleFunction(entry: string): string };
-  return build.bundleFunction(entryPoint);
+/** The absolute path of a function package, or a one-line error saying how to build it. */
+function functionPackage(relative: string): string {
+  const file = path.join(repoRoot(), relative);
+  if (!existsSync(file))
+    throw new Error(`${relative} is missing: build it with "node dev/build.js main.ts" (npm run synth does)`);
+  return file;
 }
 
 /** Synthesizes every stack to `<outdir>/stacks/<name>/cdk.tf.json` (the `cdktf synth` layout). */
