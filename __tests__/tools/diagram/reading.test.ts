@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
-import { WORLD_OPEN_COLOUR } from '../../../tools/diagram/dot';
+import { VIOLATION_COLOUR } from '../../../tools/diagram/dot';
 import { buildPicture } from '../../../tools/diagram/model';
 import { displayName, readResources, type TerraformJson } from '../../../tools/diagram/terraform';
 import { bundleForTest } from '../../support/bundle';
@@ -58,7 +58,7 @@ beforeAll(() => {
 const copy = (name: string): any => structuredClone(projectStack(name));
 const key = (doc: any, type: string, prefix: string): string =>
   Object.keys(doc.resource[type]).find((k) => k.startsWith(prefix))!;
-const isRed = (e: SvgEdge): boolean => e.strokes.includes(WORLD_OPEN_COLOUR);
+const isRed = (e: SvgEdge): boolean => e.strokes.includes(VIOLATION_COLOUR);
 const PRIVATE = /^aws_(ecs_service|instance|lambda_function)\./;
 
 describe('egress leaves through the NAT gateway', () => {
@@ -209,7 +209,8 @@ describe('every resource is readable', () => {
     for (const row of rows) {
       const head = byAddress.get(row.id.replace(/^panel:/, ''))!;
       expect(text).toContain(displayName(head).replace(/\s+/g, ' '));
-      for (const a of row.addresses) expect(text).toContain(byAddress.get(a)!.type.replace(/^aws_/, '').replace(/_/g, ' '));
+      for (const a of row.addresses)
+        expect(text).toContain(byAddress.get(a)!.type.replace(/^aws_/, '').replace(/_/g, ' '));
     }
   });
 });

@@ -127,14 +127,26 @@ export function parseSvg(svg: string): ParsedSvg {
   return { nodes, clusters, edges, texts: texts(svg) };
 }
 
-/** The rows of the legend: the texts after the one that reads "Legend", in the group that holds it. */
+/** Whether a box holds a text's anchor. */
+function holds(b: Box, t: SvgText): boolean {
+  const midY = t.y - t.fontSize * 0.35;
+  return b.left <= t.x && t.x <= b.right && b.top <= midY && midY <= b.bottom;
+}
+
+/**
+ * The rows of the legend: the texts after the one that reads "Legend" inside the smallest drawn box (the legend's
+ * table) that holds it and more, one row per baseline (a coloured sample and its words are two texts on one line).
+ */
 export function legendRows(p: ParsedSvg): string[] {
   const holder = [...p.nodes, ...p.clusters].find((g) => g.texts.some((t) => t.content === 'Legend'));
   if (!holder) return [];
-  const at = holder.texts.findIndex((t) => t.content === 'Legend');
-  // A row may be drawn as several texts (a coloured run, then plain text) on one baseline: join them per line.
+  const title = holder.texts.find((t) => t.content === 'Legend')!;
+  const table = holder.boxes
+    .filter((b) => holds(b, title) && holder.texts.filter((t) => holds(b, t)).length > 1)
+    .sort((a, b) => (a.right - a.left) * (a.bottom - a.top) - (b.right - b.left) * (b.bottom - b.top))[0];
+  const inside = holder.texts.filter((t) => t.y > title.y && (!table || holds(table, t)));
   const lines = new Map<number, string[]>();
-  for (const t of holder.texts.slice(at + 1)) lines.set(t.y, [...(lines.get(t.y) ?? []), t.content]);
+  for (const t of inside) lines.set(t.y, [...(lines.get(t.y) ?? []), t.content]);
   return [...lines.values()].map((parts) => parts.join('').trim());
 }
 
@@ -172,9 +184,8 @@ export function overflowingTexts(p: ParsedSvg, tolerance = 0.5): { overflows: Ov
   let checked = 0;
   for (const g of [...p.nodes, ...p.clusters]) {
     for (const t of g.texts) {
-      const midY = t.y - t.fontSize * 0.35;
       const around = g.boxes
-        .filter((b) => b.left <= t.x && t.x <= b.right && b.top <= midY && midY <= b.bottom)
+        .filter((b) => holds(b, t))
         .sort((a, b) => (a.right - a.left) * (a.bottom - a.top) - (b.right - b.left) * (b.bottom - b.top))[0];
       if (!around) continue;
       checked++;
