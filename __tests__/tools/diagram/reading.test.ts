@@ -91,6 +91,19 @@ describe('egress leaves through the NAT gateway', () => {
     expect(ledger[0]).not.toBe(search[0]);
     expect(natsOf('aws_ecs_service.').sort()).toEqual([...ledger, ...search].sort());
   });
+
+  it('a private subnet without a default route: its host gets no way out drawn, and its box says so', () => {
+    const doc = copy('staging');
+    delete doc.resource.aws_route[key(doc, 'aws_route', 'network_private-0-default-route')];
+    const p = parseSvg(draw({ staging: doc }).get('staging')!);
+    const ledger = p.nodes.find((n) => n.title.startsWith('aws_instance.neo4j-ledgerspace'))!;
+    expect(p.edges.filter((e) => e.from === ledger.title && /^(aws_nat|aws_internet|internet)/.test(e.to))).toEqual([]);
+    expect(ledger.texts.map((t) => t.content).join(' ')).toContain('egress :443: no default route out of its subnets');
+    // The service also has a subnet in the other zone, whose route still leads to the NAT gateway.
+    expect(p.edges.some((e) => e.from.startsWith('aws_ecs_service.') && e.to.startsWith('aws_nat_gateway.'))).toBe(
+      true,
+    );
+  });
 });
 
 describe('CIDRs inside the VPC are inside', () => {
@@ -162,6 +175,49 @@ describe('intended exposure is not drawn as a violation', () => {
     expect(isRed(lb)).toBe(false);
     expect(lb.label).not.toContain('⚠');
     expect(legendRows(p).some((r) => r.includes('⚠') && /gate denies/.test(r))).toBe(true);
+    // The host the rule belongs to is framed red too; nothing else is.
+    const framed = p.nodes.filter((n) => n.strokes.includes(VIOLATION_COLOUR)).map((n) => n.title);
+    expect(framed).toEqual([expect.stringMatching(/^aws_instance\.neo4j-ledgerspace/)]);
+  });
+
+  it("a denied rule for the VPC's own range is a red ⚠ line with the rule id in the host's box", () => {
+    const doc = copy('staging');
+    const sg = key(doc, 'aws_security_group', 'neo4j-searchspace');
+    const vpc = key(doc, 'aws_vpc', 'network_vpc');
+    doc.resource.aws_vpc_security_group_ingress_rule.bolt_from_vpc = {
+      description: 'test',
+      from_port: 7687,
+      to_port: 7687,
+      ip_protocol: 'tcp',
+      cidr_ipv4: `\${aws_vpc.${vpc}.cidr_block}`,
+      security_group_id: `\${aws_security_group.${sg}.id}`,
+    };
+    const p = parseSvg(draw({ staging: doc }).get('staging')!);
+    const host = p.nodes.find((n) => n.title.startsWith('aws_instance.neo4j-searchspace'))!;
+    const text = host.texts.map((t) => t.content).join(' ');
+    expect(text).toMatch(/⚠ ingress :7687 from the VPC 10\.10\.0\.0\/16, denied by CDX-SG-\d{3}/);
+    expect(host.texts.some((t) => t.content.includes('⚠') && t.fill === VIOLATION_COLOUR)).toBe(true);
+    expect(host.strokes).toContain(VIOLATION_COLOUR);
+    expect(p.nodes.filter((n) => n.title.startsWith('cidr:'))).toEqual([]);
+  });
+
+  it('a world-open rule accepted under a waiver is public, not red, and names the waiver', () => {
+    const doc = copy('staging');
+    const sg = key(doc, 'aws_security_group', 'neo4j-ledgerspace');
+    doc.resource.aws_vpc_security_group_ingress_rule.ssh_waived = {
+      '//': { waivers: [{ rule: 'CDX-SG-005', reason: 'test: a reviewed exception' }] },
+      description: 'test',
+      from_port: 22,
+      to_port: 22,
+      ip_protocol: 'tcp',
+      cidr_ipv4: '0.0.0.0/0',
+      security_group_id: `\${aws_security_group.${sg}.id}`,
+    };
+    const p = parseSvg(draw({ staging: doc }).get('staging')!);
+    const open = p.edges.find((e) => e.from === 'internet' && e.to.startsWith('aws_instance.neo4j-ledgerspace'))!;
+    expect(open.label).toMatch(/^public :22 \(IPv4\) \(waived: CDX-SG-005\)$/);
+    expect(isRed(open)).toBe(false);
+    expect(p.edges.filter(isRed)).toEqual([]);
   });
 });
 
