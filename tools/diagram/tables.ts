@@ -177,8 +177,9 @@ export function panelLabel(
   out.push(`<TR><TD COLSPAN="${span}" ALIGN="LEFT">${legendTable(p, diff)}</TD></TR>`);
   if (options.changes) out.push(`<TR><TD COLSPAN="${span}" ALIGN="LEFT">${changeTable(options.changes)}</TD></TR>`);
   if (cols.length) {
+    const resources = p.panel.reduce((n, r) => n + r.addresses.length, 0);
     out.push(
-      `<TR><TD COLSPAN="${span}" ALIGN="LEFT"><B>Every other resource of the stack, by kind (${p.panel.length} rows)</B></TD></TR>`,
+      `<TR><TD COLSPAN="${span}" ALIGN="LEFT"><B>Every other resource of the stack, by kind: ${resources} resources in ${p.panel.length} rows</B></TD></TR>`,
     );
     out.push(`<TR>${cols.map((c) => `<TD VALIGN="TOP">${categoryTable(c, diff, statusOf)}</TD>`).join('')}</TR>`);
   }
