@@ -134,6 +134,7 @@ export async function drawChanges(
       out.push({ stack, changes });
       continue;
     }
+    // Both sides are judged by this checkout's gate: an arrow changes kind only when the stack changed.
     const { picture, status } = mergePictures(
       buildPicture(stack, before, await judgeStack(stack, before)),
       buildPicture(stack, after, await judgeStack(stack, after)),

@@ -23,9 +23,21 @@ function byAddress(findings: readonly { address: string; rule: string }[]): Map<
   return out;
 }
 
-/** The gate's verdict on one stack's synthesized JSON. */
+/** The types whose verdicts the drawing shows (security groups and their rules: arrows and lines in boxes). */
+const JUDGED_TYPES = [
+  'aws_security_group',
+  'aws_security_group_rule',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+];
+
+/**
+ * The gate's verdict on one stack's synthesized JSON (the whole stack is judged: a rule's verdict can depend on other
+ * resources, such as two groups attached to one host). A stack without security groups is not evaluated (global):
+ * nothing in its drawing reads a verdict.
+ */
 export async function judgeStack(stack: string, doc: TerraformJson): Promise<GateVerdict> {
-  if (Object.keys(doc.resource ?? {}).length === 0 && Object.keys(doc.data ?? {}).length === 0) return EMPTY_VERDICT;
+  if (!JUDGED_TYPES.some((t) => Object.keys(doc.resource?.[t] ?? {}).length > 0)) return EMPTY_VERDICT;
   const report = await checkDocuments([{ label: stack, doc }]);
   return {
     denied: byAddress(report.findings.filter((f) => f.severity === 'deny')),
