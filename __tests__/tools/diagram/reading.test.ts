@@ -271,6 +271,44 @@ describe('every resource is readable', () => {
   });
 });
 
+it('the change drawing too: every text whole and inside its box, a CIDR reference named in full', () => {
+  const doc = copy('staging');
+  const sg = key(doc, 'aws_security_group', 'neo4j-ledgerspace');
+  const vpc = key(doc, 'aws_vpc', 'network_vpc');
+  const rule =
+    doc.resource.aws_vpc_security_group_egress_rule[
+      key(doc, 'aws_vpc_security_group_egress_rule', 'neo4j-ledgerspace_https-out')
+    ];
+  rule.cidr_ipv4 = `\${aws_vpc.${vpc}.cidr_block}`;
+  doc.resource.aws_vpc_security_group_ingress_rule.ssh_from_anywhere = {
+    description: 'test',
+    from_port: 22,
+    to_port: 22,
+    ip_protocol: 'tcp',
+    cidr_ipv4: '0.0.0.0/0',
+    security_group_id: `\${aws_security_group.${sg}.id}`,
+  };
+  const dir = mkdtempSync(path.join(tmpdir(), 'diagram-read-diff-'));
+  mkdirSync(path.join(dir, 'stacks', 'staging'), { recursive: true });
+  writeFileSync(path.join(dir, 'stacks', 'staging', 'cdk.tf.json'), JSON.stringify(doc));
+  const base = mkdtempSync(path.join(tmpdir(), 'diagram-read-base-'));
+  mkdirSync(path.join(base, 'stacks', 'staging'), { recursive: true });
+  writeFileSync(path.join(base, 'stacks', 'staging', 'cdk.tf.json'), JSON.stringify(projectStack('staging')));
+  const out = path.join(dir, 'out');
+  const run = runCli(['--stacks', dir, '--base-stacks', base, '--out', out]);
+  expect(run.stderr).toBe('');
+  const md = readFileSync(path.join(out, 'changes.md'), 'utf8');
+  expect(md).toContain(`CIDRs: 0.0.0.0/0 → \${aws_vpc.${vpc}.cidr_block}`);
+  const p = parseSvg(readFileSync(path.join(out, 'staging.svg'), 'utf8'));
+  expect(p.texts.filter((t) => /…|\.\.\./.test(t.content)).map((t) => t.content)).toEqual([]);
+  const { overflows, checked } = overflowingTexts(p);
+  expect(overflows).toEqual([]);
+  expect(checked).toBeGreaterThan(40);
+  const text = p.texts.map((t) => t.content).join(' ');
+  expect(text).toContain(`\${aws_vpc.${vpc}.cidr_block}`);
+  expect(text).toMatch(/⚠ :22 \(IPv4\) denied by CDX-SG-\d{3} \(added\)/);
+});
+
 it('is deterministic: drawing the same stacks twice gives the same bytes', () => {
   const again = draw({ staging: projectStack('staging') });
   expect(again.get('staging')).toBe(raw.get('staging'));
