@@ -10,6 +10,8 @@ import { GLOBAL_STACK_NAME } from '../../contracts/stacks';
 import { COMMENT_KEY, WAIVERS_FIELD } from '../../contracts/waivers';
 import { InputError } from './errors';
 import { jsonencodeToJson } from './hcl';
+import { PlanReferences, withoutKeys } from './plan-references';
+import { ConfigResolver, moduleCalls, Unjudgeable } from './config-resolve';
 
 export type InputFormat = 'cdktf' | 'plan';
 
@@ -26,6 +28,8 @@ export interface PolicyInput {
   readonly stack: string;
   readonly environment: string;
   readonly resources: Record<string, PolicyResource>;
+  /** Parts of the document the rules cannot see into (module calls, dynamic blocks left unexpanded): CDX-GATE-002. */
+  readonly unjudgeable: readonly Unjudgeable[];
 }
 
 export interface RecordedWaiver {
@@ -89,9 +93,28 @@ function tagEnvironment(tags: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Construct metadata and waivers from a block's `//` comment. */
+function metaOf(comment: unknown): ResourceMeta {
+  const c = isObject(comment) ? comment : {};
+  const m = isObject(c.metadata) ? c.metadata : {};
+  return {
+    constructPath: typeof m.path === 'string' ? m.path : undefined,
+    stackTrace: Array.isArray(m.stackTrace)
+      ? m.stackTrace.filter((s): s is string => typeof s === 'string')
+      : undefined,
+    waivers: Array.isArray(c[WAIVERS_FIELD]) ? (c[WAIVERS_FIELD] as RecordedWaiver[]) : [],
+  };
+}
+
 function normaliseConfig(doc: Json, label: string): NormalisedDocument {
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
+  const resolver = new ConfigResolver(doc);
+  const unjudgeable: Unjudgeable[] = [];
+  for (const call of moduleCalls(doc)) {
+    unjudgeable.push(call.shape);
+    meta[call.shape.address] = metaOf(call.comment);
+  }
   for (const [section, mode] of [
     ['resource', 'managed'],
     ['data', 'data'],
@@ -106,16 +129,10 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
         if (!isObject(body)) throw new InputError(`${label}: ${section}.${type}.${name} must be an object`);
         const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
         const { [COMMENT_KEY]: comment, ...rest } = body;
-        resources[address] = { type, name, mode, values: decodeStrings(rest) as Json };
-        const c = isObject(comment) ? comment : {};
-        const m = isObject(c.metadata) ? c.metadata : {};
-        meta[address] = {
-          constructPath: typeof m.path === 'string' ? m.path : undefined,
-          stackTrace: Array.isArray(m.stackTrace)
-            ? m.stackTrace.filter((s): s is string => typeof s === 'string')
-            : undefined,
-          waivers: Array.isArray(c[WAIVERS_FIELD]) ? (c[WAIVERS_FIELD] as RecordedWaiver[]) : [],
-        };
+        const resolved = resolver.resolve(rest, address);
+        unjudgeable.push(...resolved.unjudgeable);
+        resources[address] = { type, name, mode, values: decodeStrings(resolved.values) as Json };
+        meta[address] = metaOf(comment);
       }
     }
   }
@@ -130,7 +147,10 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
       if (isObject(dt)) tagged = tagged ?? tagEnvironment(dt.tags);
     }
   }
-  return { input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources }, meta };
+  return {
+    input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources, unjudgeable },
+    meta,
+  };
 }
 
 interface PlanResource {
@@ -144,31 +164,6 @@ interface PlanResource {
 const UNKNOWN = '${(known after apply)}';
 const SENSITIVE = '${(sensitive)}';
 
-/** The configuration expressions of every resource, keyed by its address without instance keys. */
-function configExpressions(doc: Json): Map<string, Json> {
-  const out = new Map<string, Json>();
-  const walk = (mod: unknown, prefix: string): void => {
-    if (!isObject(mod)) return;
-    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
-      if (isObject(r) && typeof r.address === 'string' && isObject(r.expressions))
-        out.set(prefix + r.address, r.expressions);
-    }
-    if (isObject(mod.module_calls)) {
-      for (const [name, call] of Object.entries(mod.module_calls)) {
-        if (isObject(call)) walk(call.module, `${prefix}module.${name}.`);
-      }
-    }
-  };
-  walk(isObject(doc.configuration) ? doc.configuration.root_module : undefined, '');
-  return out;
-}
-
-function placeholder(expr: unknown): string {
-  if (isObject(expr) && Array.isArray(expr.references) && typeof expr.references[0] === 'string')
-    return '${' + expr.references[0] + '}';
-  return UNKNOWN;
-}
-
 /**
  * The configuration expression of a nested value: blocks nest expressions (lists of objects of expressions),
  * while an attribute holding an object has one expression for the whole value, whose references then apply.
@@ -179,20 +174,23 @@ function childExpr(expr: unknown, key: string | number): unknown {
   return undefined;
 }
 
-/** Fills values unknown until apply (after_unknown) with the configuration's reference, recursively. */
-function fillUnknown(value: unknown, unknown: unknown, expr: unknown): unknown {
-  if (unknown === true) return placeholder(expr);
+/**
+ * Fills values unknown until apply (after_unknown) with what the configuration says they come from (`name`:
+ * module-relative references, see plan-references.ts), recursively.
+ */
+function fillUnknown(value: unknown, unknown: unknown, expr: unknown, name: (expr: unknown) => string): unknown {
+  if (unknown === true) return name(expr);
   if (Array.isArray(unknown)) {
     const arr = Array.isArray(value) ? [...value] : [];
     unknown.forEach((u, i) => {
-      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i));
+      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i), name);
     });
     return arr;
   }
   if (isObject(unknown)) {
     const obj: Json = isObject(value) ? { ...value } : {};
     for (const [k, u] of Object.entries(unknown)) {
-      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k));
+      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k), name);
     }
     return obj;
   }
@@ -269,7 +267,7 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   checkPlanShape(doc, label);
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
-  const exprs = configExpressions(doc);
+  const refs = new PlanReferences(doc.configuration);
   const changes = new Map<string, Json>();
   for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
     if (isObject(rc) && typeof rc.address === 'string' && isObject(rc.change)) changes.set(rc.address, rc);
@@ -278,12 +276,12 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   const add = (r: PlanResource): void => {
     if (typeof r.address !== 'string' || typeof r.type !== 'string') return;
     const mode = r.mode === 'data' ? 'data' : 'managed';
-    const configAddress = r.address.replace(/\[[^\]]*\]/g, '');
-    const expr = exprs.get(configAddress);
-    const change = changes.get(r.address)?.change as Json | undefined;
+    const address = r.address;
+    const expr = refs.expressions.get(withoutKeys(address));
+    const change = changes.get(address)?.change as Json | undefined;
     let values: unknown = isObject(r.values) ? r.values : {};
     if (change) {
-      values = fillUnknown(values, change.after_unknown, expr);
+      values = fillUnknown(values, change.after_unknown, expr, (e) => refs.placeholder(e, address) ?? UNKNOWN);
       values = maskSensitive(values, change.after_sensitive, expr);
     }
     const v = values as Json;
@@ -316,5 +314,8 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     if (resources[address] || !isObject(change.after)) continue;
     add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
   }
-  return { input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources }, meta };
+  return {
+    input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources, unjudgeable: [] },
+    meta,
+  };
 }
