@@ -15,6 +15,8 @@ interface Case {
   readonly problem: RegExp;
   readonly bad: Resources;
   readonly good: Resources;
+  /** Top-level keys added to the violating document of each shape, for rules about the document itself. */
+  readonly badDocument?: { readonly cdktf: Record<string, unknown>; readonly plan: Record<string, unknown> };
 }
 
 const tcp = (from: number, to: number, extra: Record<string, unknown>) => ({
@@ -451,6 +453,32 @@ export const CASES: Record<string, Case> = {
       },
     },
   },
+  'CDX-GATE-002': {
+    // cdktf: a dynamic block over a variable; plan: the same group's change deferred to a later plan.
+    address: 'aws_security_group.web',
+    problem: /^cannot be judged: .+ — .+/,
+    bad: {},
+    badDocument: {
+      cdktf: {
+        resource: {
+          aws_security_group: {
+            web: {
+              dynamic: {
+                ingress: { for_each: '${var.rules}', content: tcp(22, 22, { cidr_blocks: ['${ingress.value}'] }) },
+              },
+            },
+          },
+        },
+      },
+      plan: {
+        complete: false,
+        deferred_changes: [
+          { reason: 'resource_config_unknown', resource_change: { address: 'aws_security_group.web', change: {} } },
+        ],
+      },
+    },
+    good: { 'aws_security_group.web': { ingress: [tcp(22, 22, { cidr_blocks: ['10.0.0.0/8'] })] } },
+  },
 };
 
 /**
@@ -472,8 +500,8 @@ describe('policy rules through the wasm bundle', () => {
   });
 
   const shapes = [
-    ['cdktf', (r: Resources, env: string) => cdktfDoc(r, env)],
-    ['plan', (r: Resources) => planDoc(r)],
+    ['cdktf', (r: Resources, env: string, extra?: Case['badDocument']) => ({ ...cdktfDoc(r, env), ...extra?.cdktf })],
+    ['plan', (r: Resources, _env: string, extra?: Case['badDocument']) => planDoc(r, extra?.plan)],
   ] as const;
 
   describe.each(Object.entries(CASES))('%s', (id, c) => {
@@ -481,7 +509,7 @@ describe('policy rules through the wasm bundle', () => {
     const severity = bundleMetadata().rules.find((r) => r.id === id)?.severity;
 
     test.each(shapes)('violating fixture is found (%s shape)', async (_shape, make) => {
-      const report = await check(make(c.bad, env), env);
+      const report = await check(make(c.bad, env, c.badDocument), env);
       const found = report.findings.filter((f) => f.rule === id);
       expect(found).toEqual([
         expect.objectContaining({

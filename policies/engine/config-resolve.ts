@@ -22,7 +22,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export interface Unjudgeable {
   /** "module.net" for a module call, else the resource's address. */
   readonly address: string;
-  readonly shape: 'module' | 'dynamic' | 'for-expression';
+  readonly shape: 'module' | 'dynamic' | 'for-expression' | 'deferred' | 'incomplete-plan';
   /** What it is and why it stays opaque, for the finding's message. */
   readonly detail: string;
 }

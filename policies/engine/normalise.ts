@@ -174,23 +174,36 @@ function childExpr(expr: unknown, key: string | number): unknown {
   return undefined;
 }
 
+/** Names a value unknown until apply, from its configuration expression; `collection` when Terraform marks it a list, set or map. */
+type UnknownNamer = (expr: unknown, path: readonly (string | number)[], collection: boolean) => unknown;
+
 /**
  * Fills values unknown until apply (after_unknown) with what the configuration says they come from (`name`:
- * module-relative references, see plan-references.ts), recursively.
+ * module-relative references, see plan-references.ts), recursively. after_sensitive, read alongside, marks every
+ * collection with [] or {} even when its content is unknown: that tells a list of references from one reference.
  */
-function fillUnknown(value: unknown, unknown: unknown, expr: unknown, name: (expr: unknown) => string): unknown {
-  if (unknown === true) return name(expr);
+function fillUnknown(
+  value: unknown,
+  unknown: unknown,
+  expr: unknown,
+  sensitive: unknown,
+  name: UnknownNamer,
+  path: (string | number)[] = [],
+): unknown {
+  if (unknown === true) return name(expr, path, Array.isArray(sensitive) || isObject(sensitive));
   if (Array.isArray(unknown)) {
     const arr = Array.isArray(value) ? [...value] : [];
+    const s = Array.isArray(sensitive) ? sensitive : [];
     unknown.forEach((u, i) => {
-      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i), name);
+      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i), s[i], name, [...path, i]);
     });
     return arr;
   }
   if (isObject(unknown)) {
     const obj: Json = isObject(value) ? { ...value } : {};
+    const s = isObject(sensitive) ? sensitive : {};
     for (const [k, u] of Object.entries(unknown)) {
-      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k), name);
+      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k), s[k], name, [...path, k]);
     }
     return obj;
   }
@@ -263,6 +276,35 @@ function checkPlanShape(doc: Json, label: string): void {
     throw new InputError(`${label}: a plan without planned_values, resource_changes or values has nothing to judge`);
 }
 
+/**
+ * Changes a plan does not hold: an incomplete plan (`complete: false`, Terraform 1.8+) defers some resources to a
+ * later plan (`deferred_changes`, each named), and an errored plan stopped before it planned everything.
+ */
+function planGaps(doc: Json): Unjudgeable[] {
+  const gaps: Unjudgeable[] = [];
+  if (doc.complete === false) {
+    for (const d of Array.isArray(doc.deferred_changes) ? doc.deferred_changes : []) {
+      const rc = isObject(d) && isObject(d.resource_change) ? d.resource_change : undefined;
+      if (!rc || typeof rc.address !== 'string') continue;
+      const reason = typeof (d as Json).reason === 'string' ? ` (${(d as Json).reason})` : '';
+      gaps.push({ address: rc.address, shape: 'deferred', detail: `its change is deferred to a later plan${reason}` });
+    }
+    if (gaps.length === 0)
+      gaps.push({
+        address: '(plan)',
+        shape: 'incomplete-plan',
+        detail: 'the plan is incomplete (complete is false): some changes are deferred to a later plan',
+      });
+  }
+  if (doc.errored === true)
+    gaps.push({
+      address: '(plan)',
+      shape: 'incomplete-plan',
+      detail: 'the plan errored (errored is true): Terraform stopped before it planned every change',
+    });
+  return gaps;
+}
+
 function normalisePlan(doc: Json, label: string): NormalisedDocument {
   checkPlanShape(doc, label);
   const resources: Record<string, PolicyResource> = {};
@@ -281,7 +323,14 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     const change = changes.get(address)?.change as Json | undefined;
     let values: unknown = isObject(r.values) ? r.values : {};
     if (change) {
-      values = fillUnknown(values, change.after_unknown, expr, (e) => refs.placeholder(e, address) ?? UNKNOWN);
+      values = fillUnknown(values, change.after_unknown, expr, change.after_sensitive, (e, path, collection) => {
+        const named = refs.placeholder(e, address, collection);
+        if (named !== undefined) return named;
+        // A resource's own id or ARN, unknown until it exists, is "this resource's id": unique per resource, and
+        // equal to what other resources' references to it become.
+        if (path.length === 1 && (path[0] === 'id' || path[0] === 'arn')) return '${' + `${address}.${path[0]}` + '}';
+        return UNKNOWN;
+      });
       values = maskSensitive(values, change.after_sensitive, expr);
     }
     const v = values as Json;
@@ -315,7 +364,13 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
   }
   return {
-    input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources, unjudgeable: [] },
+    input: {
+      format: 'plan',
+      stack: label,
+      environment: environmentOf(label, tagged),
+      resources,
+      unjudgeable: planGaps(doc),
+    },
     meta,
   };
 }

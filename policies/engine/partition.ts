@@ -75,7 +75,8 @@ export function partition(input: PolicyInput, maxResources = DEFAULT_CHUNK): Pol
   if (entries.length <= maxResources) return [input];
   const index = new Map<string, number>();
   const identity = (key: unknown, i: number) => {
-    if (typeof key !== 'string' || key.length < 3) return;
+    // An expression (a value unknown until apply) is not an identity: many resources share "${(known after apply)}".
+    if (typeof key !== 'string' || key.length < 3 || key.includes('${')) return;
     const known = index.get(key);
     if (known === undefined) index.set(key, i);
     else sets.union(known, i);

@@ -46,6 +46,10 @@ export function modulePrefix(address: string): string {
 /** An address or module prefix without instance keys: the configuration's name for it. */
 export const withoutKeys = (address: string): string => address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 
+/** The resource or data source a resolved reference starts with (module steps and instance keys included). */
+const RESOURCE =
+  /^((?:module\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?\.)*(?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?)/;
+
 /** The prefix of the parent module instance: 'module.a[0].module.b.' -> 'module.a[0].'. */
 function parentPrefix(prefix: string): string {
   let rest = prefix;
@@ -99,21 +103,33 @@ export class PlanReferences {
   }
 
   /**
-   * The reference an expression of the resource at `address` stands for, as a "${...}" string: the first of its
-   * references that leads to a resource or data source (module path and instance keys included), else its first
-   * reference as written (a variable or local the plan does not resolve), else undefined.
+   * What an expression of the resource at `address` stands for, as "${...}" references (module path and instance
+   * keys included): the resources and data sources its references lead to. A collection (a list or set of
+   * references) is one reference per resource, in order; a single value that may come from several resources (a
+   * conditional) cannot be named and is undefined, as is an expression without references. An expression that
+   * leads to no resource (a root variable or local, unknown only through them) keeps its first reference as written.
    */
-  placeholder(expr: unknown, address: string): string | undefined {
+  placeholder(expr: unknown, address: string, collection = false): string | string[] | undefined {
     if (!isObject(expr) || !Array.isArray(expr.references)) return undefined;
     const refs = expr.references.filter((r): r is string => typeof r === 'string');
     if (refs.length === 0) return undefined;
     const prefix = modulePrefix(address);
     const scope = this.scopes.get(withoutKeys(prefix));
+    const byResource = new Map<string, string>();
     for (const ref of refs) {
       const resolved = scope ? this.resolve(ref, scope, prefix, 0) : undefined;
-      if (resolved) return '${' + resolved + '}';
+      const resource = resolved === undefined ? undefined : RESOURCE.exec(resolved)?.[1];
+      if (resolved && resource && !byResource.has(resource)) byResource.set(resource, resolved);
     }
-    return '${' + refs[0] + '}';
+    // Terraform lists aws_vpc.main[1].id, aws_vpc.main[1] and aws_vpc.main for one use: the keyless form adds nothing.
+    for (const resource of [...byResource.keys()]) {
+      if (!resource.endsWith(']') && [...byResource.keys()].some((r) => r.startsWith(`${resource}[`)))
+        byResource.delete(resource);
+    }
+    const found = [...byResource.values()].map((r) => '${' + r + '}');
+    if (found.length === 0) return collection ? ['${' + refs[0] + '}'] : '${' + refs[0] + '}';
+    if (collection) return found;
+    return found.length === 1 ? found[0] : undefined;
   }
 
   /** A reference made in `scope` (whose instance prefix is `prefix`) as a resource address path, or undefined. */

@@ -10,6 +10,8 @@ import data.credex.lib
 #   collection the gate cannot read hides the blocks it would produce: judging the rest would pass whatever they
 #   contain. The normaliser expands what it can exactly (dynamic blocks and for expressions over a literal list, set
 #   or map, or a local that is one; locals everywhere); what stays opaque fails the gate instead of passing silently.
+#   A plan is opaque where it is incomplete: changes Terraform deferred to a later plan (complete is false) or did
+#   not reach (errored is true).
 # scope: document
 # custom:
 #   id: CDX-GATE-002
@@ -18,7 +20,8 @@ import data.credex.lib
 #     Judge the plan, where Terraform has expanded modules and dynamic blocks: terraform plan -out plan.tfplan &&
 #     terraform show -json plan.tfplan > plan.json && npm run -s policy-check -- --input plan.json. Or, in the
 #     config, iterate over a literal list or a local that is one, or write the blocks out; a module call that is
-#     reviewed elsewhere may carry a waiver with its reason.
+#     reviewed elsewhere may carry a waiver with its reason. An incomplete or errored plan: plan again until
+#     Terraform writes a complete plan, and judge that one.
 cannot_judge contains finding if {
 	some shape in object.get(input, "unjudgeable", [])
 	finding := {
