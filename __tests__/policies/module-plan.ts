@@ -23,9 +23,13 @@ function split(address: string): { mode: 'managed' | 'data'; type: string; name:
   return { mode: 'managed', type: parts[0], name: parts.slice(1).join('.') };
 }
 
+/** Values data sources have while planning (data.aws_partition.current.partition is "aws"). */
+const KNOWN_ATTRIBUTES: Record<string, string> = { partition: 'aws', account_id: '123456789012', region: 'af-south-1' };
+
 /** The known value Terraform would show for a referenced attribute. */
 const fake = (target: string, attr: string) =>
-  attr === 'arn' ? `arn:aws:fake:af-south-1:123456789012:${target}` : `${target}-${attr}`.replace(/[._]/g, '-');
+  KNOWN_ATTRIBUTES[attr] ??
+  (attr === 'arn' ? `arn:aws:fake:af-south-1:123456789012:${target}` : `${target}-${attr}`.replace(/[._]/g, '-'));
 
 interface Converted {
   readonly value?: unknown;

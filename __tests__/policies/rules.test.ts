@@ -1,10 +1,11 @@
 /**
  * Every rule, through the compiled wasm bundle: a violating fixture and its compliant twin, each in the cdktf
- * shape and the plan shape.
+ * shape and the plan shape, and in a plan as Terraform writes it (module-plan.ts) at the root and two modules deep.
  */
 import { bundleMetadata } from '../../policies/engine/metadata';
 import { renderSarif, renderText } from '../../policies/engine/report';
 import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
+import { modulePlan } from './module-plan';
 
 interface Case {
   /** The environment (stack name) the fixtures belong to. */
@@ -590,5 +591,24 @@ describe('references are edges, not strings', () => {
     const report = await check(cdktfDoc({ 'acme_widget.w': { size: 3 }, 'null_resource.n': {} }));
     expect(report.findings).toEqual([]);
     expect(report.summary.resources).toBe(2);
+  });
+});
+
+describe.each([
+  ['at the root', [] as string[]],
+  ['two modules deep', ['a', 'b']],
+])('every rule %s of a plan as Terraform writes it (references unknown until apply)', (_where, modules) => {
+  const prefix = modules.map((m) => `module.${m}.`).join('');
+  describe.each(Object.entries(CASES))('%s', (id, c) => {
+    const env = c.env ?? 'staging';
+    test('violating case found at its module address; compliant twin has no finding', async () => {
+      const bad = await check(modulePlan(c.bad, modules, c.badDocument?.plan), env);
+      // A document-level case names the address its document gives.
+      expect(bad.findings.filter((f) => f.rule === id).map((f) => f.address)).toEqual([
+        c.badDocument ? c.address : prefix + c.address,
+      ]);
+      const good = await check(modulePlan(c.good, modules), env);
+      expect(good.findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    });
   });
 });
