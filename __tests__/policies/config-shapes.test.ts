@@ -210,6 +210,65 @@ describe('dynamic blocks and for expressions', () => {
   });
 });
 
+test('a literal for_each is resolved too (a local inside it)', () => {
+  const d = doc(
+    {
+      'aws_security_group.web': {
+        dynamic: { ingress: { for_each: ['${local.admin}'], content: ssh(['${ingress.value}']) } },
+      },
+    },
+    { locals: { admin: '0.0.0.0/0' } },
+  );
+  expect(values(d, 'aws_security_group.web').ingress).toEqual([ssh(['0.0.0.0/0'])]);
+});
+
+describe('references with instance keys', () => {
+  test('in a config, aws_security_group.web[0] is the one body of aws_security_group.web', async () => {
+    const d = doc({
+      'aws_security_group.web': { ingress: [ssh(['0.0.0.0/1'])] },
+      'aws_security_group_rule.other': {
+        ...ssh(['128.0.0.0/1']),
+        type: 'ingress',
+        security_group_id: '${aws_security_group.web[0].id}',
+      },
+    });
+    expect((await findings(d)).sort()).toEqual([
+      'CDX-SG-005 aws_security_group.web',
+      'CDX-SG-005 aws_security_group_rule.other',
+    ]);
+  });
+
+  test('in a plan, web[0] and web[1] are two groups: a rule of web[0] adds up with web[0] only', async () => {
+    const resource = (address: string, type: string, values: Json) => ({
+      address,
+      type,
+      mode: 'managed',
+      name: 'x',
+      values,
+    });
+    const plan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            resource('aws_security_group.web[0]', 'aws_security_group', { ingress: [ssh(['0.0.0.0/1'])] }),
+            resource('aws_security_group.web[1]', 'aws_security_group', { ingress: [ssh(['0.0.0.0/1'])] }),
+            resource('aws_security_group_rule.other', 'aws_security_group_rule', {
+              ...ssh(['128.0.0.0/1']),
+              type: 'ingress',
+              security_group_id: '${aws_security_group.web[0].id}',
+            }),
+          ],
+        },
+      },
+    };
+    expect((await findings(plan)).sort()).toEqual([
+      'CDX-SG-005 aws_security_group.web[0]',
+      'CDX-SG-005 aws_security_group_rule.other',
+    ]);
+  });
+});
+
 describe('module calls', () => {
   const withModule = (comment: Json = {}) =>
     doc(
@@ -254,5 +313,15 @@ describe('through the CLI', () => {
     expect(r.stdout).toMatch(
       /CDX-SG-005 +aws_security_group\.web +ingress\[0\] allows port 22 from the whole internet/,
     );
+  });
+
+  test('a module call is located at its own line of the document (SARIF)', () => {
+    const document = doc({}, { module: { net: { source: './net' } } });
+    const r = cli.run(['--input', cli.write('module.json', document), '--format', 'sarif']);
+    expect(r.code).toBe(1);
+    const [result] = JSON.parse(r.stdout).runs[0].results;
+    expect(result.ruleId).toBe('CDX-GATE-002');
+    const lines = JSON.stringify(document, null, 2).split('\n');
+    expect(result.locations[0].physicalLocation.region.startLine).toBe(lines.indexOf('    "net": {') + 1);
   });
 });

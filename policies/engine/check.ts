@@ -104,7 +104,8 @@ function relative(file: string): string {
 
 /**
  * The line of each resource in the generated JSON, from one pass over the text (built only when a document has
- * findings): a plan's `"address": "..."` lines, or cdk.tf.json's section / type / name keys as cdktf indents them.
+ * findings): a plan's `"address": "..."` lines, or cdk.tf.json's section / type / name keys (and module calls) as cdktf
+ * indents them.
  * A resource not found (minified JSON) is at line 1.
  */
 function resourceLines(text: string, format: string): Map<string, number> {
@@ -125,7 +126,9 @@ function resourceLines(text: string, format: string): Map<string, number> {
     } else {
       const m = /^( +)"((?:[^"\\]|\\.)*)": \{$/.exec(text.slice(start, stop));
       if (m && m[1].length === 2) section = m[2];
-      else if (m && m[1].length === 4) type = m[2];
+      else if (m && m[1].length === 4 && section === 'module') {
+        if (!lines.has(`module.${m[2]}`)) lines.set(`module.${m[2]}`, line);
+      } else if (m && m[1].length === 4) type = m[2];
       else if (m && m[1].length === 6 && (section === 'resource' || section === 'data')) {
         const address = `${section === 'data' ? 'data.' : ''}${type}.${m[2]}`;
         if (!lines.has(address)) lines.set(address, line);

@@ -257,7 +257,7 @@ export class ConfigResolver {
   private expandDynamic(spec: unknown, type: string, scope: Scope, depth: number): unknown[] | undefined {
     if (!isObject(spec) || !isObject(spec.content)) return undefined;
     const iterator = typeof spec.iterator === 'string' ? spec.iterator : type;
-    const forEach = typeof spec.for_each === 'string' ? this.template(spec.for_each, scope, depth) : spec.for_each;
+    const forEach = this.value(spec.for_each, scope, depth);
     const setCall = typeof spec.for_each === 'string' && /^\$\{\s*toset\(/.test(spec.for_each);
     const items = elements(forEach, setCall);
     if (!items || items.length > MAX_EXPANSION) return undefined;

@@ -82,11 +82,10 @@ refers_to(value, addr, target) if named_by(addr, target, ref_keys(value))
 address_pattern := `((?:module\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|[0-9]+)\])?\.)*(?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|[0-9]+)\])?)`
 
 # What a value can name a resource by: the addresses its "${...}" references point at, or the value itself (a
-# resolved id or ARN in a plan). A reference to one instance ("aws_subnet.a[1]") also yields "aws_subnet.a[*]",
-# which names the resource in a cdktf config, where one body stands for all its instances.
-ref_keys(value) := {key |
+# resolved id or ARN in a plan). In a plan a reference keeps its instance keys ("aws_subnet.a[1]"), as the plan's
+# addresses do; in a cdktf config one body stands for every instance, so "aws_subnet.a[1]" names "aws_subnet.a".
+ref_keys(value) := {reference_key(m[1]) |
 	some m in regex.find_all_string_submatch_n(concat("", [`\$\{`, address_pattern]), value, -1)
-	some key in address_and_any_instance(m[1])
 } if is_ref(value)
 
 ref_keys(value) := {value} if {
@@ -99,9 +98,10 @@ ref_keys(value) := set() if not is_string(value)
 
 ref_keys(value) := set() if value == ""
 
-address_and_any_instance(a) := {a} if not endswith(a, "]")
-
-address_and_any_instance(a) := {a, concat("", [without_instance_keys(a), "[*]"])} if endswith(a, "]")
+reference_key(a) := without_instance_keys(a) if {
+	not input.format == "plan"
+	contains(a, "[")
+} else := a
 
 # An address without its instance keys: "module.net[0].aws_subnet.a[1]" -> "module.net.aws_subnet.a".
 # (The wasm SDK has no regex.replace: the parts outside the keys are matched and joined.)
@@ -109,19 +109,14 @@ without_instance_keys(a) := concat("", [m[1] |
 	some m in regex.find_all_string_submatch_n(`([^\["]+)|\[(?:"[^"]*"|[^\]]*)\]`, a, -1)
 ])
 
-# Whether the resource at addr is named by one of keys (from ref_keys): by its address (a reference to a counted
-# resource without an index names every instance of it; a reference to one instance names the resource of a cdktf
-# config, where addresses carry no instance keys), or by its id or ARN.
+# Whether the resource at addr is named by one of keys (from ref_keys): by its address (in a plan, a reference to a
+# counted resource without an index, as `aws_vpc.main[count.index]` leaves it, names every instance), or by its id
+# or ARN.
 named_by(addr, _, keys) if addr in keys
 
 named_by(addr, _, keys) if {
 	endswith(addr, "]")
 	without_instance_keys(addr) in keys
-}
-
-named_by(addr, _, keys) if {
-	not endswith(addr, "]")
-	concat("", [addr, "[*]"]) in keys
 }
 
 named_by(_, r, keys) if {

@@ -29,28 +29,25 @@ test_cannot_judge_03_unknown_shape_denied if {
 	contains(f.message, "judge the plan")
 }
 
-# References name resources at any module depth, with instance keys.
+# References name resources at any module depth; in a plan with their instance keys, in a config without.
 test_ref_keys_01_module_addresses if {
 	lib.ref_keys("${module.net.module.inner.aws_vpc.main.id}") == {"module.net.module.inner.aws_vpc.main"}
-	lib.ref_keys("${module.net[0].module.x[\"k\"].aws_subnet.a[1].id}") == {
-		"module.net[0].module.x[\"k\"].aws_subnet.a[1]",
-		"module.net.module.x.aws_subnet.a[*]",
-	}
 	lib.ref_keys("arn-${data.aws_x.y.arn}/${module.a.aws_s3_bucket.b.arn}/*") == {"data.aws_x.y", "module.a.aws_s3_bucket.b"}
+	ref := "${module.net[0].module.x[\"k\"].aws_subnet.a[1].id}"
+	lib.ref_keys(ref) == {"module.net[0].module.x[\"k\"].aws_subnet.a[1]"} with input as {"format": "plan"}
+	lib.ref_keys("${aws_subnet.a[1].id}") == {"aws_subnet.a"} with input as {"format": "cdktf"}
 }
 
-vpc(addr) := {addr: {"type": "aws_vpc", "name": "main", "mode": "managed", "values": {}}}
-
 test_named_by_01_instances if {
-	# A reference to one instance names that instance only.
-	lib.named_by("aws_vpc.main[0]", {}, lib.ref_keys("${aws_vpc.main[0].id}"))
-	not lib.named_by("aws_vpc.main[1]", {}, lib.ref_keys("${aws_vpc.main[0].id}"))
+	# In a plan, a reference to one instance names that instance only...
+	lib.named_by("aws_vpc.main[0]", {}, lib.ref_keys("${aws_vpc.main[0].id}")) with input as {"format": "plan"}
+	not lib.named_by("aws_vpc.main[1]", {}, lib.ref_keys("${aws_vpc.main[0].id}")) with input as {"format": "plan"}
 
-	# A reference without an index (aws_vpc.main[count.index] in the configuration) names every instance.
-	lib.named_by("aws_vpc.main[1]", {}, lib.ref_keys("${aws_vpc.main.id}"))
+	# ...and one without an index (aws_vpc.main[count.index] in the configuration) names every instance.
+	lib.named_by("aws_vpc.main[1]", {}, lib.ref_keys("${aws_vpc.main.id}")) with input as {"format": "plan"}
 
 	# In a cdktf config one body stands for every instance.
-	lib.named_by("aws_vpc.main", {}, lib.ref_keys("${aws_vpc.main[1].id}"))
+	lib.named_by("aws_vpc.main", {}, lib.ref_keys("${aws_vpc.main[1].id}")) with input as {"format": "cdktf"}
 
 	# Module paths are part of the address.
 	not lib.named_by("aws_vpc.main", {}, lib.ref_keys("${module.net.aws_vpc.main.id}"))
@@ -60,3 +57,5 @@ test_named_by_01_instances if {
 test_address_type_01_in_modules if {
 	lib.address_type("module.a.module.b.aws_vpc.main") == "aws_vpc" with input as {"resources": vpc("module.a.module.b.aws_vpc.main")}
 }
+
+vpc(addr) := {addr: {"type": "aws_vpc", "name": "main", "mode": "managed", "values": {}}}
