@@ -5,6 +5,7 @@
 import { bundleMetadata } from '../../policies/engine/metadata';
 import { renderSarif, renderText } from '../../policies/engine/report';
 import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
+import { cdktfViaLocals } from './locals-config';
 import { modulePlan } from './module-plan';
 
 interface Case {
@@ -608,6 +609,18 @@ describe.each([
         c.badDocument ? c.address : prefix + c.address,
       ]);
       const good = await check(modulePlan(c.good, modules), env);
+      expect(good.findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    });
+  });
+});
+
+describe('every rule in a config whose values all pass through locals', () => {
+  describe.each(Object.entries(CASES).filter(([, c]) => !c.badDocument))('%s', (id, c) => {
+    const env = c.env ?? 'staging';
+    test('violating case found; compliant twin has no finding', async () => {
+      const bad = await check(cdktfViaLocals(c.bad, env), env);
+      expect(bad.findings.filter((f) => f.rule === id).map((f) => f.address)).toEqual([c.address]);
+      const good = await check(cdktfViaLocals(c.good, env), env);
       expect(good.findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
     });
   });
