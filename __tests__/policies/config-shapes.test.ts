@@ -325,3 +325,20 @@ describe('through the CLI', () => {
     expect(result.locations[0].physicalLocation.region.startLine).toBe(lines.indexOf('    "net": {') + 1);
   });
 });
+
+test('locals that repeat each other do not grow without bound: past a budget they stay references', () => {
+  // l0 = [l1, l1], l1 = [l2, l2], ... l40 = "x": 2^40 values if expanded.
+  const locals: Json = { l40: 'x' };
+  for (let i = 0; i < 40; i++) locals[`l${i}`] = [`\${local.l${i + 1}}`, `\${local.l${i + 1}}`];
+  const started = Date.now();
+  const v = values(
+    doc({ 'aws_security_group.web': { description: '${local.l0}', name: '${local.l39}' } }, { locals }),
+    'aws_security_group.web',
+  );
+  // Resolved up to the budget (2,000,000 values added), the rest left as references the rules do not take for values.
+  const text = JSON.stringify(v.description);
+  expect(text).toContain('${local.l');
+  expect(text.length).toBeLessThan(100_000_000);
+  expect(v.name).toEqual(['x', 'x']);
+  expect(Date.now() - started).toBeLessThan(10_000);
+});

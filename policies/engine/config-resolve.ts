@@ -35,6 +35,24 @@ type Found = unknown | typeof NOT_FOUND;
 
 /** Most elements one dynamic block or for expression may expand to (the expansion copies its body per element). */
 const MAX_EXPANSION = 10_000;
+/**
+ * Most values (strings, numbers, list and object members) resolution may add to one document: locals that repeat
+ * each other (a = [b, b], b = [c, c], ...) or nested expansions would otherwise grow exponentially. Past it,
+ * references stay expressions (which the rules do not take for values).
+ */
+const MAX_ADDED_VALUES = 2_000_000;
+
+/** The number of values in a JSON value, counting shared parts each time they occur (memoised per object). */
+const sizes = new WeakMap<object, number>();
+function sizeOf(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 1;
+  const known = sizes.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) n += sizeOf(x);
+  sizes.set(v, n);
+  return n;
+}
 const MAX_DEPTH = 64;
 
 /** `name.attr[0]["key"]` as its steps, or undefined for any other expression (a call, an operator, a splat). */
@@ -115,6 +133,8 @@ export class ConfigResolver {
   private readonly resolvedLocals = new Map<string, Found>();
   private readonly inProgress = new Set<string>();
   private readonly scope: Map<string, unknown>;
+  /** What resolution may still add to the document (MAX_ADDED_VALUES). */
+  private budget = MAX_ADDED_VALUES;
 
   constructor(doc: Json) {
     const blocks = Array.isArray(doc.locals) ? doc.locals : [doc.locals];
@@ -138,6 +158,14 @@ export class ConfigResolver {
     const out = this.value(values, this.scope, 0) as Json;
     findOpaque(out, address, '', unjudgeable);
     return { values: out, unjudgeable };
+  }
+
+  /** `v` when the budget still covers its size (taken from the budget), else NOT_FOUND. */
+  private spend(v: unknown): Found {
+    const size = sizeOf(v);
+    if (size > this.budget) return NOT_FOUND;
+    this.budget -= size;
+    return v;
   }
 
   private local(name: string): Found {
@@ -165,7 +193,8 @@ export class ConfigResolver {
     if (steps[0] === 'local' && scope.get('local') === this.locals) {
       if (typeof steps[1] !== 'string') return NOT_FOUND;
       const local = this.local(steps[1]);
-      return local === NOT_FOUND ? NOT_FOUND : lookup(['x', ...steps.slice(2)], new Map([['x', local]]));
+      const v = local === NOT_FOUND ? NOT_FOUND : lookup(['x', ...steps.slice(2)], new Map([['x', local]]));
+      return v === NOT_FOUND ? v : this.spend(v);
     }
     return lookup(steps, scope);
   }
@@ -190,7 +219,7 @@ export class ConfigResolver {
       inner.set(valueName, item.value);
       if (keyName) inner.set(keyName, item.key);
       const v = this.value(body, inner, depth + 1);
-      if (mentions(v, names)) return NOT_FOUND;
+      if (mentions(v, names) || this.spend(v) === NOT_FOUND) return NOT_FOUND;
       out.push(v);
     }
     return out;
@@ -266,7 +295,7 @@ export class ConfigResolver {
       const inner = new Map(scope);
       inner.set(iterator, { key: item.key, value: item.value });
       const block = this.value(spec.content, inner, depth + 1);
-      if (mentions(block, [iterator])) return undefined;
+      if (mentions(block, [iterator]) || this.spend(block) === NOT_FOUND) return undefined;
       blocks.push(block);
     }
     return blocks;
