@@ -5,7 +5,8 @@
  * - the AWS provider version (production pins 6.x) and no backend (the copy keeps its state locally);
  * - the 6.x-only attributes of the reviewed schema-gap list, set aside;
  * - `null_resource` and `random_password` stood in by Terraform's built-in `terraform_data` (STAND_INS);
- * - against moto: the provider's endpoints and dummy credentials, and the reviewed exclusions with what depends on them.
+ * - against moto: the provider's endpoints and dummy credentials, the reviewed exclusions with what depends on them,
+ *   and the reviewed attributes moto cannot serve, set aside.
  */
 import { LOCAL_PROVIDER_SOURCE, LOCAL_PROVIDER_VERSION } from './local-provider';
 import { MotoExclusion, motoProviderSettings } from './moto';
@@ -13,7 +14,8 @@ import { SCHEMA_GAPS, SchemaGap } from './schema-gaps';
 import { TerraformError } from './errors';
 import type { Blocks, TerraformJson } from './terraform-json';
 
-export type LocalChangeKind = 'provider' | 'backend' | 'set-aside' | 'stand-in' | 'moto-endpoints' | 'excluded';
+export type LocalChangeKind =
+  'provider' | 'backend' | 'set-aside' | 'stand-in' | 'moto-endpoints' | 'excluded' | 'moto-set-aside';
 
 /** One difference between the product JSON and the copy. */
 export interface LocalChange {
@@ -64,8 +66,15 @@ export interface SecretVariable {
 export interface LocalCopyOptions {
   /** The reviewed 6.x-only attributes to set aside. @default SCHEMA_GAPS */
   readonly schemaGaps?: readonly SchemaGap[];
-  /** Point the copy at a moto server and leave out what it cannot serve. @default - no moto settings */
-  readonly moto?: { readonly endpoint: string; readonly exclusions: readonly MotoExclusion[] };
+  /**
+   * Point the copy at a moto server, leave out the resources it cannot serve (with what depends on them) and set aside
+   * the attributes it cannot serve. @default - no moto settings
+   */
+  readonly moto?: {
+    readonly endpoint: string;
+    readonly exclusions: readonly MotoExclusion[];
+    readonly setAside?: readonly SchemaGap[];
+  };
 }
 
 export interface LocalCopy {
@@ -92,6 +101,7 @@ export function localCopy(product: TerraformJson, options: LocalCopyOptions = {}
       reason: 'moto server stands in for AWS',
     });
     exclude(json, options.moto.exclusions, changes);
+    setAside(json, options.moto.setAside ?? [], changes, 'moto-set-aside');
   }
   return { json, changes, secretVariables };
 }
@@ -118,7 +128,12 @@ function providerAndBackend(json: TerraformJson, changes: LocalChange[]): void {
   }
 }
 
-function setAside(json: TerraformJson, gaps: readonly SchemaGap[], changes: LocalChange[]): void {
+function setAside(
+  json: TerraformJson,
+  gaps: readonly SchemaGap[],
+  changes: LocalChange[],
+  kind: 'set-aside' | 'moto-set-aside' = 'set-aside',
+): void {
   for (const gap of gaps) {
     const [first, ...rest] = gap.path.split('.');
     const isData = first === 'data';
@@ -127,7 +142,7 @@ function setAside(json: TerraformJson, gaps: readonly SchemaGap[], changes: Loca
     for (const [name, body] of Object.entries(blocks)) {
       if (removePath(body, rest))
         changes.push({
-          kind: 'set-aside',
+          kind,
           subject: `${isData ? 'data.' : ''}${type}.${name}: ${rest.join('.')}`,
           instead: '(removed)',
           reason: gap.reason,
@@ -163,6 +178,7 @@ function standIns(json: TerraformJson, changes: LocalChange[]): SecretVariable[]
     data[name] = { ...rest, ...(triggers === undefined ? {} : { triggers_replace: triggers }) };
     renames.push(
       [reference('null_resource', name, 'triggers'), `terraform_data.${name}.triggers_replace`],
+      [reference('null_resource', name, 'id'), `terraform_data.${name}.id`],
       [reference('null_resource', name), `terraform_data.${name}`],
     );
     changes.push({
@@ -229,7 +245,7 @@ function exclude(json: TerraformJson, exclusions: readonly MotoExclusion[], chan
     delete blocks[type][name];
     if (Object.keys(blocks[type]).length === 0) delete blocks[type];
     const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
-    removed.push({ address, pattern: reference(kind === 'data' ? `data.${type}` : type, name, undefined, '') });
+    removed.push({ address, pattern: reference(kind === 'data' ? `data.${type}` : type, name, undefined, '', true) });
     changes.push({ kind: 'excluded', subject: address, instead: '(removed)', reason });
   };
   for (const exclusion of exclusions)
@@ -267,13 +283,14 @@ function exclude(json: TerraformJson, exclusions: readonly MotoExclusion[], chan
 }
 
 /**
- * A reference to `<type>.<name>[.<attribute>]` inside an expression or a depends_on entry. `g` for replacing;
- * without it for testing (a global pattern's test() keeps a position between calls).
+ * A reference to `<type>.<name>.<attribute>`, or to `<type>.<name>` alone (a depends_on entry: nothing follows) inside
+ * an expression or a depends_on entry. `g` for replacing; without it for testing (a global pattern's test() keeps a
+ * position between calls); `anyTail` also matches `<type>.<name>` followed by an attribute.
  */
-function reference(type: string, name: string, attribute?: string, flags = 'g'): RegExp {
+function reference(type: string, name: string, attribute?: string, flags = 'g', anyTail = false): RegExp {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const tail = attribute ? `\\.${escape(attribute)}` : '';
-  return new RegExp(`(?<![\\w.-])${escape(type)}\\.${escape(name)}${tail}(?![\\w-])`, flags);
+  const tail = attribute ? `\\.${escape(attribute)}(?![\\w-])` : anyTail ? '(?![\\w-])' : '(?![\\w.-])';
+  return new RegExp(`(?<![\\w.-])${escape(type)}\\.${escape(name)}${tail}`, flags);
 }
 
 /** Applies `rewrite` to every string value of the document (keys stay). */

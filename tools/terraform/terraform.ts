@@ -8,6 +8,7 @@
  * then SIGKILL for the whole process group (terraform and its provider plugins) after a grace period.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { oneLine } from '../../lib/errors';
 import { TerraformError } from './errors';
@@ -153,13 +154,11 @@ export class Terraform {
     return this.applying('apply', args, opts.timeoutMs ?? LONG_MS);
   }
 
-  /** `terraform destroy -auto-approve`. */
-  async destroy(opts: RunBound = {}): Promise<ApplyResult> {
-    return this.applying(
-      'destroy',
-      ['destroy', '-json', '-input=false', '-auto-approve', '-lock-timeout=60s'],
-      opts.timeoutMs ?? LONG_MS,
-    );
+  /** `terraform destroy -auto-approve`; `refresh: false` trusts the state (fresh from an apply or plan). */
+  async destroy(opts: RunBound & { readonly refresh?: boolean } = {}): Promise<ApplyResult> {
+    const args = ['destroy', '-json', '-input=false', '-auto-approve', '-lock-timeout=60s'];
+    if (opts.refresh === false) args.push('-refresh=false');
+    return this.applying('destroy', args, opts.timeoutMs ?? LONG_MS);
   }
 
   /** `terraform show -json` of the state, or of a saved plan file. */
@@ -188,6 +187,16 @@ export class Terraform {
       throw this.failure('state list', textError(ran));
     }
     return ran.stdout.split('\n').filter((l) => l.trim() !== '');
+  }
+
+  /** `terraform state rm`: forgets resources without destroying them. */
+  async stateRemove(addresses: readonly string[], opts: RunBound = {}): Promise<void> {
+    if (addresses.length === 0) return;
+    const ran = await this.run(
+      ['state', 'rm', '-no-color', '-lock-timeout=60s', ...addresses],
+      opts.timeoutMs ?? SHORT_MS,
+    );
+    if (ran.code !== 0) throw this.failure('state rm', textError(ran));
   }
 
   /** `terraform providers schema -json` (needs init). */
@@ -241,6 +250,9 @@ export class Terraform {
     const signal = this.options.signal;
     if (signal?.aborted)
       return Promise.reject(new TerraformError('interrupted', `terraform ${command}: interrupted before it started`));
+    // spawn reports a missing working directory as ENOENT, as if terraform were missing: say which it is.
+    if (!existsSync(this.dir))
+      return Promise.reject(new TerraformError('input', `terraform ${command}: no folder ${this.dir}`));
     const started = Date.now();
     return new Promise<Ran>((resolve, reject) => {
       // Its own process group: a stop reaches the provider plugins terraform started too.
@@ -403,13 +415,25 @@ function firstError(ui: MachineReadable, ran: Ran): string {
   return error ? describeDiagnostic(error) : textError(ran);
 }
 
-/** The first `Error: ...` of terraform's human output (with its next line of detail), else its last line. */
+/**
+ * The first `Error: ...` of terraform's output (with its next line of detail), else its last line. Lines of the
+ * machine-readable UI count by their message.
+ */
 function textError(ran: Ran): string {
   const lines = `${ran.stderr}\n${ran.stdout}`
     .split('\n')
+    .flatMap((line) => (line.startsWith('{') ? uiMessage(line).split('\n') : [line]))
     .map((l) => l.replace(/^[│╷╵\s]+/, '').trim())
     .filter((l) => l !== '');
   const at = lines.findIndex((l) => l.startsWith('Error:'));
   if (at >= 0) return [lines[at], lines[at + 1]].filter(Boolean).join(' ').slice(0, 400);
   return (lines.at(-1) ?? `exit ${ran.code}`).slice(0, 400);
+}
+
+function uiMessage(line: string): string {
+  try {
+    return String((JSON.parse(line) as { '@message'?: unknown })['@message'] ?? '');
+  } catch {
+    return line;
+  }
 }
