@@ -28,7 +28,7 @@ const stop = new AbortController();
 let running: Promise<unknown> | undefined;
 let reports: Record<string, LifecycleReport> = {};
 let rotationEnvironment: Record<string, string> | undefined;
-let hostSecretArns: Record<string, string> = {};
+const hostSecretArns: Record<string, string> = {};
 
 beforeAll(async () => {
   scratch = repoTempDir();
