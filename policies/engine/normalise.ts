@@ -25,6 +25,8 @@ export interface PolicyInput {
   readonly format: InputFormat;
   readonly stack: string;
   readonly environment: string;
+  /** The aws provider's literal region, when the document gives one (rules model ARNs in it). */
+  readonly region?: string;
   readonly resources: Record<string, PolicyResource>;
 }
 
@@ -130,7 +132,8 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
       if (isObject(dt)) tagged = tagged ?? tagEnvironment(dt.tags);
     }
   }
-  return { input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources }, meta };
+  const region = providerRegion(providers);
+  return { input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), ...region, resources }, meta };
 }
 
 interface PlanResource {
@@ -316,5 +319,20 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     if (resources[address] || !isObject(change.after)) continue;
     add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
   }
-  return { input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources }, meta };
+  const config = isObject(doc.configuration) ? doc.configuration : {};
+  const providerConfig = isObject(config.provider_config) ? config.provider_config.aws : undefined;
+  const expressions = isObject(providerConfig) ? providerConfig.expressions : undefined;
+  const regionExpr = isObject(expressions) ? expressions.region : undefined;
+  const region = providerRegion({ region: isObject(regionExpr) ? regionExpr.constant_value : undefined });
+  return {
+    input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), ...region, resources },
+    meta,
+  };
+}
+
+/** The aws provider's region when it is a literal (the first provider block of cdktf JSON, a plan's provider config). */
+function providerRegion(providers: unknown): { region?: string } {
+  const first = Array.isArray(providers) ? providers[0] : providers;
+  const region = isObject(first) ? first.region : undefined;
+  return typeof region === 'string' && region !== '' && !region.includes('${') ? { region } : {};
 }
