@@ -221,9 +221,7 @@ boundary_state(allows) := sprintf("allows (%s)", [concat(", ", allows)]) if coun
 boundary_state(allows) := "does not allow" if count(allows) == 0
 
 # The resource policy: the strongest grant it gives the principal ("direct", "account" or "none"), and its denies.
-resource_view(req) := {"grant": "none", "state": "none", "denied_by": [], "problems": []} if {
-	not req.target in resource_policy_targets
-}
+resource_view(req) := {"grant": "none", "state": "none", "denied_by": [], "problems": []} if not resource_policy_applies(req)
 
 resource_view(req) := {
 	"grant": grant,
@@ -234,13 +232,24 @@ resource_view(req) := {
 		statement_problems(sources),
 	),
 } if {
-	req.target in resource_policy_targets
+	resource_policy_applies(req)
 	sources := resource_sources(req.target)
 	grants := {principal_grant(s, req.principal) | some [_, sts] in sources; sts != null; some s in sts; s.effect == "Allow"; statement_applies(s, req.action, req.arn, req.context)}
 	grant := strongest(grants)
 }
 
 resource_policy_targets := {addr | some addr, r in input.resources; r.type in resource_policy_types}
+
+# A role's trust policy decides who may assume it (sts:*), nothing else done to the role (iam:PassRole).
+resource_policy_applies(req) if {
+	req.target in resource_policy_targets
+	type_of(req.target) != "aws_iam_role"
+}
+
+resource_policy_applies(req) if {
+	type_of(req.target) == "aws_iam_role"
+	startswith(lower(req.action), "sts:")
+}
 
 strongest(grants) := "direct" if "direct" in grants
 

@@ -34,7 +34,14 @@ as_list(x) := x if is_array(x)
 
 as_list(x) := [x] if not is_array(x)
 
-json_statements(doc) := [json_statement(s) | some s in as_list(object.get(doc, "Statement", []))]
+json_statements(doc) := [indexed(json_statement(s)) | some s in as_list(object.get(doc, "Statement", []))]
+
+# A statement with its literal actions as a lower-case set and its wildcard actions apart, so that matching a
+# request against a long Action list is one lookup.
+indexed(s) := object.union(s, {
+	"action_set": {lower(a) | some a in lib.string_list(s.actions); not wildcard(a)},
+	"action_patterns": [lower(a) | some a in lib.string_list(s.actions); wildcard(a)],
+})
 
 json_statement(s) := {
 	"sid": object.get(s, "Sid", ""),
@@ -64,7 +71,7 @@ json_principals(p) := [] if {
 	not is_object(p)
 }
 
-data_statements(v) := [data_statement(s) | some s in lib.blocks(v, "statement")]
+data_statements(v) := [indexed(data_statement(s)) | some s in lib.blocks(v, "statement")]
 
 data_statement(s) := {
 	"sid": object.get(s, "sid", ""),
@@ -164,7 +171,10 @@ boundary_arn(role) := res(pb) if {
 	pb != null
 }
 
-boundary_statements(role) := managed_statements(boundary_arn(role))
+boundary_statements(role) := role_boundaries[role]
+
+# Each role's boundary statements, read once per evaluation (functions are not cached, rules are).
+role_boundaries[role] := managed_statements(boundary_arn(role)) if some role, _ in lib.resources("aws_iam_role")
 
 # ---- resource policies -------------------------------------------------------------------------------------------
 
@@ -198,7 +208,7 @@ resource_policies contains [target, addr, document_statements_or_null(lib.values
 }
 
 # A Lambda permission is one statement of the function's resource policy.
-resource_policies contains [target, addr, [lambda_permission_statement(target, lib.values(r))]] if {
+resource_policies contains [target, addr, [indexed(lambda_permission_statement(target, lib.values(r)))]] if {
 	some addr, r in lib.resources("aws_lambda_permission")
 	target := attached_to(lib.values(r).function_name)
 }
@@ -233,7 +243,7 @@ principal_type(p) := "Service" if endswith(p, ".amazonaws.com")
 principal_type(p) := "AWS" if not endswith(p, ".amazonaws.com")
 
 # The default key policy of a key created without one: the account (IAM policies decide).
-default_key_policy := [{
+default_key_policy := [indexed({
 	"sid": "default",
 	"effect": "Allow",
 	"actions": ["kms:*"],
@@ -243,7 +253,7 @@ default_key_policy := [{
 	"principals": [["AWS", sprintf("arn:%s:iam::%s:root", [partition, account])]],
 	"not_principals": [],
 	"conditions": [],
-}]
+})]
 
 # The resource-policy sources of a target: [[source, statements]], the default key policy for a key without one.
 resource_sources(target) := [[source, sts] | some [t, source, sts] in resource_policies; t == target] if {

@@ -5,12 +5,35 @@
 # The request context is an object of lower-case condition keys to lists of strings.
 package credex.effective
 
-# IAM's wildcard match: * any run of characters, ? one character, everything else literal.
+# IAM's wildcard match: * any run of characters, ? one character, everything else literal. Literal patterns and
+# prefix patterns ("arn:aws:s3:::b/*") are compared as strings; only the others become regular expressions.
 wild_match(pattern, _) if pattern == "*"
 
 wild_match(pattern, value) if {
+	not wildcard(pattern)
+	pattern == value
+}
+
+wild_match(pattern, value) if {
+	prefix_pattern(pattern)
+	startswith(value, trim_suffix(pattern, "*"))
+}
+
+wild_match(pattern, value) if {
+	wildcard(pattern)
 	pattern != "*"
+	not prefix_pattern(pattern)
 	regex.match(wild_regex(pattern), value)
+}
+
+wildcard(p) if contains(p, "*")
+
+wildcard(p) if contains(p, "?")
+
+# One "*" at the end and no other wildcard.
+prefix_pattern(p) if {
+	endswith(p, "*")
+	not wildcard(trim_suffix(p, "*"))
 }
 
 wild_regex(pattern) := concat("", ["^", concat("", [wild_char(c) | some c in split(pattern, "")]), "$"])
@@ -64,9 +87,11 @@ statement_applies(s, action, arn, ctx) if {
 	conditions_hold(s, ctx)
 }
 
+action_matches(s, action) if lower(action) in s.action_set
+
 action_matches(s, action) if {
-	some p in s.actions
-	wild_match(lower(p), lower(action))
+	some p in s.action_patterns
+	wild_match(p, lower(action))
 }
 
 action_matches(s, action) if {
