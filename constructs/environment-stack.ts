@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig, GlobalConfig } from '../config';
 import { STACK_OUTPUTS } from '../contracts/outputs';
 import {
+  alarmTopicName,
   appSecretName,
   clusterName,
   coreFamily,
@@ -96,6 +97,7 @@ export class EnvironmentStack extends StackBase {
       accountId: account.accountId,
       partition: partition.partition,
       aliasName: kmsAliasName(env.name),
+      alarmTopicArn: `arn:${partition.partition}:sns:${env.region}:${account.accountId}:${alarmTopicName(env.name)}`,
       deletionWindowDays: security.keyDeletionWindowDays,
       logGroupNames: [
         ecsLogGroupName(coreFamily(env.name)),

@@ -68,7 +68,8 @@ function roleReferences(value: unknown, path: string, out: [string, string][]): 
     for (const m of value.matchAll(/\$\{(aws_iam_(?:role|instance_profile)\.[A-Za-z0-9_-]+)\.(?:arn|name|id)\}/g))
       out.push([path, m[1]]);
   } else if (Array.isArray(value)) value.forEach((v, i) => roleReferences(v, `${path}[${i}]`, out));
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) roleReferences(v, path ? `${path}.${k}` : k, out);
+  else if (isObject(value))
+    for (const [k, v] of Object.entries(value)) roleReferences(v, path ? `${path}.${k}` : k, out);
 }
 
 /**
@@ -127,7 +128,12 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   const assumedBy = (workload: string, role: string, service: string): void =>
     add(
       workload,
-      { principal: { service }, action: 'sts:AssumeRole', resource: { address: role }, context: { 'aws:SourceAccount': account } },
+      {
+        principal: { service },
+        action: 'sts:AssumeRole',
+        resource: { address: role },
+        context: { 'aws:SourceAccount': account },
+      },
       role,
     );
   const logWrites = (workload: string, role: string, logGroup: string, stream: string, extra: string[] = []): void => {
@@ -159,9 +165,17 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
         secretCalls('API execution role', execution, secret, ['GetSecretValue']);
     }
     const repository = refAddress(c.image)!;
-    add('API execution role', { principal: { role: execution }, action: 'ecr:GetAuthorizationToken', resource: { arn: '*' } }, 'of the registry');
+    add(
+      'API execution role',
+      { principal: { role: execution }, action: 'ecr:GetAuthorizationToken', resource: { arn: '*' } },
+      'of the registry',
+    );
     for (const a of ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'])
-      add('API execution role', { principal: { role: execution }, action: a, resource: { address: repository } }, repository);
+      add(
+        'API execution role',
+        { principal: { role: execution }, action: a, resource: { address: repository } },
+        repository,
+      );
     const logGroup = refAddress(c.logConfiguration?.options?.['awslogs-group']);
     if (logGroup) logWrites('API execution role', execution, logGroup, 'ecs/api/0123456789abcdef');
   }
@@ -206,7 +220,8 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   const connection = refAddress(variables.CONNECTION_SECRET_ID)!;
   secretCalls('rotation', rotation, connection, ROTATION_SDK_CALLS.connectionSecret);
   const service = ofType('aws_ecs_service').find((s) => values(s).name === variables.ECS_SERVICE);
-  if (!service) throw new Error(`workload-calls: the rotation's ECS_SERVICE ${variables.ECS_SERVICE} is not a service of ${env}`);
+  if (!service)
+    throw new Error(`workload-calls: the rotation's ECS_SERVICE ${variables.ECS_SERVICE} is not a service of ${env}`);
   for (const a of ROTATION_SDK_CALLS.service)
     add('rotation', { principal: { role: rotation }, action: `ecs:${a}`, resource: { address: service } }, service);
   // What Lambda does with the function's role: its logs, its network interfaces in the VPC, its traces.
@@ -214,12 +229,25 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   logWrites('rotation', rotation, fnLogGroup, '2025/01/01/[$LATEST]0123456789abcdef');
   const vpc = (values(fn).vpc_config ?? {}) as { subnet_ids?: string[]; security_group_ids?: string[] };
   const eni = `arn:aws:ec2:${region}:${account}:network-interface/eni-0123456789abcdef0`;
-  add('rotation', { principal: { role: rotation }, action: 'ec2:CreateNetworkInterface', resource: { arn: eni } }, 'network-interface');
+  add(
+    'rotation',
+    { principal: { role: rotation }, action: 'ec2:CreateNetworkInterface', resource: { arn: eni } },
+    'network-interface',
+  );
   for (const x of [...(vpc.subnet_ids ?? []), ...(vpc.security_group_ids ?? [])])
-    add('rotation', { principal: { role: rotation }, action: 'ec2:CreateNetworkInterface', resource: { address: refAddress(x)! } }, refAddress(x)!);
+    add(
+      'rotation',
+      { principal: { role: rotation }, action: 'ec2:CreateNetworkInterface', resource: { address: refAddress(x)! } },
+      refAddress(x)!,
+    );
   for (const a of ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'])
     add('rotation', { principal: { role: rotation }, action: a, resource: { arn: eni } }, 'network-interface');
-  for (const a of ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'])
+  for (const a of [
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSubnets',
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+  ])
     add('rotation', { principal: { role: rotation }, action: a, resource: { arn: '*' } }, '*');
 
   // ---- the Neo4j hosts ----------------------------------------------------------------------------------------
@@ -232,8 +260,13 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
     // The boot script reads the host's own password (HOST_BOOT_CLI_CALLS).
     secretCalls(workload, role, secret, ['GetSecretValue']);
     // Session Manager (no SSH): the agent registers the instance and opens the session channels.
-    add(workload, { principal: { role }, action: 'ssm:UpdateInstanceInformation', resource: { address: instance } }, instance);
-    for (const a of SESSION_MANAGER_CALLS) add(workload, { principal: { role }, action: a, resource: { arn: '*' } }, '*');
+    add(
+      workload,
+      { principal: { role }, action: 'ssm:UpdateInstanceInformation', resource: { address: instance } },
+      instance,
+    );
+    for (const a of SESSION_MANAGER_CALLS)
+      add(workload, { principal: { role }, action: a, resource: { arn: '*' } }, '*');
   }
 
   // ---- the AMI builder instance (signs its own CreateTags: build state) ------------------------------------------
@@ -256,15 +289,32 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   const snapshot = `arn:aws:ec2:${region}::snapshot/snap-0123456789abcdef0`;
   const volumeTags = { 'aws:ResourceTag/environment': env };
   for (const volume of ofType('aws_ebs_volume')) {
-    add('DLM backups', { principal: { role: dlm }, action: 'ec2:CreateSnapshot', resource: { address: volume } }, volume);
+    add(
+      'DLM backups',
+      { principal: { role: dlm }, action: 'ec2:CreateSnapshot', resource: { address: volume } },
+      volume,
+    );
   }
-  add('DLM backups', { principal: { role: dlm }, action: 'ec2:CreateSnapshot', resource: { arn: snapshot } }, 'snapshot');
   add(
     'DLM backups',
-    { principal: { role: dlm }, action: 'ec2:CreateTags', resource: { arn: snapshot }, context: { 'ec2:CreateAction': 'CreateSnapshot' } },
+    { principal: { role: dlm }, action: 'ec2:CreateSnapshot', resource: { arn: snapshot } },
     'snapshot',
   );
-  add('DLM backups', { principal: { role: dlm }, action: 'ec2:DeleteSnapshot', resource: { arn: snapshot }, context: volumeTags }, 'snapshot');
+  add(
+    'DLM backups',
+    {
+      principal: { role: dlm },
+      action: 'ec2:CreateTags',
+      resource: { arn: snapshot },
+      context: { 'ec2:CreateAction': 'CreateSnapshot' },
+    },
+    'snapshot',
+  );
+  add(
+    'DLM backups',
+    { principal: { role: dlm }, action: 'ec2:DeleteSnapshot', resource: { arn: snapshot }, context: volumeTags },
+    'snapshot',
+  );
   for (const a of ['ec2:DescribeVolumes', 'ec2:DescribeSnapshots', 'ec2:DescribeInstances'])
     add('DLM backups', { principal: { role: dlm }, action: a, resource: { arn: '*' } }, '*');
 
@@ -284,9 +334,18 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
     assumedBy('blue/green role', role, 'ecs.amazonaws.com');
     const rules = [advanced.production_listener_rule, advanced.test_listener_rule].map((r) => refAddress(r)!);
     const listeners = rules.map((r) => refAddress(values(r).listener_arn)!);
-    for (const r of rules) add('blue/green role', { principal: { role }, action: 'elasticloadbalancing:ModifyRule', resource: { address: r } }, r);
+    for (const r of rules)
+      add(
+        'blue/green role',
+        { principal: { role }, action: 'elasticloadbalancing:ModifyRule', resource: { address: r } },
+        r,
+      );
     for (const l of listeners)
-      add('blue/green role', { principal: { role }, action: 'elasticloadbalancing:ModifyListener', resource: { address: l } }, l);
+      add(
+        'blue/green role',
+        { principal: { role }, action: 'elasticloadbalancing:ModifyListener', resource: { address: l } },
+        l,
+      );
     for (const tg of [lb.target_group_arn as string, advanced.alternate_target_group_arn].map((t) => refAddress(t)!))
       for (const a of ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'])
         add('blue/green role', { principal: { role }, action: a, resource: { address: tg } }, tg);
@@ -336,7 +395,16 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   if (alarm) {
     const topic = refAddress([values(alarm).alarm_actions].flat()[0])!;
     const source = { 'aws:SourceArn': ref(alarm), 'aws:SourceAccount': account };
-    add('CloudWatch alarms', { principal: { service: 'cloudwatch.amazonaws.com' }, action: 'sns:Publish', resource: { address: topic }, context: source }, topic);
+    add(
+      'CloudWatch alarms',
+      {
+        principal: { service: 'cloudwatch.amazonaws.com' },
+        action: 'sns:Publish',
+        resource: { address: topic },
+        context: source,
+      },
+      topic,
+    );
     topicKms('CloudWatch alarms', 'cloudwatch.amazonaws.com', topic, source);
   }
 
@@ -412,7 +480,11 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
     'aws:RequestTag/environment': env,
     'aws:TagKeys': ['project', 'environment', 'managed-by'],
   };
-  add('deploy role', { principal: { role: deployer }, action: 'kms:CreateKey', resource: { arn: '*' }, context: requestTags }, 'environment key');
+  add(
+    'deploy role',
+    { principal: { role: deployer }, action: 'kms:CreateKey', resource: { arn: '*' }, context: requestTags },
+    'environment key',
+  );
   for (const a of [
     'kms:DescribeKey',
     'kms:GetKeyPolicy',
@@ -424,12 +496,21 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
     'kms:CreateAlias',
   ])
     add('deploy role', { principal: { role: deployer }, action: a, resource: { address: envKey } }, envKey);
-  add('deploy role', { principal: { role: deployer }, action: 'kms:TagResource', resource: { address: envKey }, context: requestTags }, envKey);
+  add(
+    'deploy role',
+    { principal: { role: deployer }, action: 'kms:TagResource', resource: { address: envKey }, context: requestTags },
+    envKey,
+  );
   // Secrets: created under the key, their Terraform-owned versions written and read back at every refresh.
   for (const secret of ofType('aws_secretsmanager_secret').filter((s) => values(s).kms_key_id)) {
     add(
       'deploy role',
-      { principal: { role: deployer }, action: 'kms:DescribeKey', resource: { address: keyOf(secret) }, context: viaSecretsManager(secret) },
+      {
+        principal: { role: deployer },
+        action: 'kms:DescribeKey',
+        resource: { address: keyOf(secret) },
+        context: viaSecretsManager(secret),
+      },
       `for ${secret}`,
     );
   }
@@ -439,8 +520,18 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   }
   // Encrypted EBS volumes (data volumes, the hosts' root volumes): EC2 uses the key on the deployer's behalf.
   const viaEc2 = { 'kms:ViaService': `ec2.${region}.amazonaws.com`, 'aws:CalledVia': ['ec2.amazonaws.com'] };
-  for (const a of ['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'])
-    add('deploy role', { principal: { role: deployer }, action: a, resource: { address: envKey }, context: viaEc2 }, 'for EBS volumes');
+  for (const a of [
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    'kms:ReEncryptFrom',
+    'kms:ReEncryptTo',
+  ])
+    add(
+      'deploy role',
+      { principal: { role: deployer }, action: a, resource: { address: envKey }, context: viaEc2 },
+      'for EBS volumes',
+    );
   add(
     'deploy role',
     {
@@ -452,7 +543,9 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
     'for EBS volumes',
   );
   // The AMI bake (null_resource local-exec, AMI_BAKE_EC2_CALLS): builder instance, image, cleanup.
-  const subnet = refAddress(/--subnet-id (\$\{[^}]+\})/.exec(JSON.stringify(values(at(`${env}/neo4j-ami/neo4j_ami_management`))))?.[1])!;
+  const subnet = refAddress(
+    /--subnet-id (\$\{[^}]+\})/.exec(JSON.stringify(values(at(`${env}/neo4j-ami/neo4j_ami_management`))))?.[1],
+  )!;
   const ec2Arn = (type: string, id: string): string => `arn:aws:ec2:${region}:${account}:${type}/${id}`;
   const image = `arn:aws:ec2:${region}::image/ami-0123456789abcdef0`;
   const marker = { [`aws:RequestTag/${AMI_MARKER_TAG}`]: AMI_MARKER };
@@ -462,10 +555,25 @@ export function workloadCalls(estate: EstateInput, env: string): Call[] {
   bake('RunInstances', { arn: ec2Arn('instance', 'i-0123456789abcdef0') }, marker, 'instance');
   bake('RunInstances', { arn: ec2Arn('volume', 'vol-0123456789abcdef0') }, marker, 'volume');
   bake('RunInstances', { address: subnet }, {}, subnet);
-  bake('RunInstances', { arn: ec2Arn('network-interface', 'eni-0123456789abcdef0') }, { 'ec2:AssociatePublicIpAddress': 'false' }, 'network-interface');
-  bake('RunInstances', { arn: ec2Arn('security-group', 'sg-0123456789abcdef0') }, { 'aws:ResourceTag/project': 'credex' }, 'security-group');
+  bake(
+    'RunInstances',
+    { arn: ec2Arn('network-interface', 'eni-0123456789abcdef0') },
+    { 'ec2:AssociatePublicIpAddress': 'false' },
+    'network-interface',
+  );
+  bake(
+    'RunInstances',
+    { arn: ec2Arn('security-group', 'sg-0123456789abcdef0') },
+    { 'aws:ResourceTag/project': 'credex' },
+    'security-group',
+  );
   bake('RunInstances', { arn: image }, { 'ec2:Owner': CANONICAL }, 'base image');
-  bake('CreateTags', { arn: ec2Arn('instance', 'i-0123456789abcdef0') }, { 'ec2:CreateAction': 'RunInstances' }, 'instance at launch');
+  bake(
+    'CreateTags',
+    { arn: ec2Arn('instance', 'i-0123456789abcdef0') },
+    { 'ec2:CreateAction': 'RunInstances' },
+    'instance at launch',
+  );
   bake('CreateImage', { arn: ec2Arn('instance', 'i-0123456789abcdef0') }, managed, 'builder instance');
   bake('CreateImage', { arn: image }, marker, 'image');
   bake('CreateTags', { arn: image }, { 'ec2:CreateAction': 'CreateImage' }, 'image at creation');

@@ -38,7 +38,10 @@ function managedPolicies(): Record<string, unknown> {
   return Object.fromEntries(Object.entries(MANAGED).map(([arn, name]) => [arn, docs[name]]));
 }
 
-const stack = (name: string): StackDocument => ({ name, json: projectStack(name) as unknown as Record<string, unknown> });
+const stack = (name: string): StackDocument => ({
+  name,
+  json: projectStack(name) as unknown as Record<string, unknown>,
+});
 
 let managed: Record<string, unknown>;
 const estates: Record<string, EstateInput> = {};
@@ -164,7 +167,9 @@ describe('the calls are the code’s calls', () => {
 
   test("the hosts' boot script and the builder instance's own calls", () => {
     const userData = JSON.stringify(projectStack('staging'));
-    const cli = [...userData.matchAll(/\baws (secretsmanager|ec2|ssm|s3|kms) ([a-z-]+)/g)].map((m) => `${m[1]} ${m[2]}`);
+    const cli = [...userData.matchAll(/\baws (secretsmanager|ec2|ssm|s3|kms) ([a-z-]+)/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
     expect([...new Set(cli)].sort()).toEqual([...HOST_BOOT_CLI_CALLS]);
     const signed = [...read('tools/ami/install-neo4j.sh').matchAll(/Action=([A-Za-z]+)/g)].map((m) => m[1]);
     expect([...new Set(signed)]).toEqual([...BUILDER_INSTANCE_CALLS]);
