@@ -58,6 +58,7 @@ describe('generated deployer policies', () => {
 
   it('leaves headroom in every part: one more action never breaks the global apply (issue 17, item l)', () => {
     expect(MANAGED_POLICY_HEADROOM).toBeGreaterThanOrEqual(512);
+    expect(MANAGED_POLICY_SPLIT_TARGET).toBe(MANAGED_POLICY_SIZE_LIMIT - MANAGED_POLICY_HEADROOM);
     for (const p of all())
       expect({ [p.name]: MANAGED_POLICY_SIZE_LIMIT - p.size >= MANAGED_POLICY_HEADROOM }).toEqual({ [p.name]: true });
     // The margin holds for a change: ten more actions in the fullest part still fit IAM's limit.
