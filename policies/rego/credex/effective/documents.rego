@@ -49,6 +49,7 @@ json_statement(s) := {
 	"actions": optional_list(s, "Action"),
 	"not_actions": optional_list(s, "NotAction"),
 	"resources": optional_list(s, "Resource"),
+	"raw_resources": lib.string_list(object.get(s, "Resource", null)),
 	"not_resources": optional_list(s, "NotResource"),
 	"principals": json_principals(object.get(s, "Principal", null)),
 	"not_principals": json_principals(object.get(s, "NotPrincipal", null)),
@@ -79,6 +80,7 @@ data_statement(s) := {
 	"actions": data_list(s, "actions"),
 	"not_actions": data_list(s, "not_actions"),
 	"resources": data_list(s, "resources"),
+	"raw_resources": lib.string_list(object.get(s, "resources", null)),
 	"not_resources": data_list(s, "not_resources"),
 	"principals": [[p.type, res(id)] | some p in lib.blocks(s, "principals"); some id in lib.string_list(p.identifiers)],
 	"not_principals": [[p.type, res(id)] | some p in lib.blocks(s, "not_principals"); some id in lib.string_list(p.identifiers)],
@@ -142,22 +144,41 @@ document_statements_or_null(v) := null if not document_statements(v)
 # The statements of a managed policy by ARN: a customer-managed aws_iam_policy of the input, or an AWS-managed
 # policy whose document the caller supplied (input.managed_policies); null when neither is known.
 managed_statements(arn) := document_statements_or_null(lib.values(input.resources[addr]).policy) if {
-	addr := policy_by_arn[arn]
+	addr := policy_of(arn)
 }
 
 managed_statements(arn) := document_statements(input.managed_policies[arn]) if {
-	not policy_by_arn[arn]
+	not policy_of(arn)
 	input.managed_policies[arn]
 }
 
 managed_statements(arn) := null if {
-	not policy_by_arn[arn]
+	not policy_of(arn)
 	not input.managed_policies[arn]
+}
+
+# The customer-managed policy of the input an ARN names: by its modelled ARN, or by its path and name (a literal
+# ARN with the real account id names a policy of the same document).
+policy_of(arn) := policy_by_arn[arn]
+
+policy_of(arn) := addr if {
+	not policy_by_arn[arn]
+	addr := policy_by_path[customer_policy_path(arn)]
 }
 
 policy_by_arn[arn] := addr if {
 	some addr, _ in lib.resources("aws_iam_policy")
 	arn := arn_of(addr)
+}
+
+policy_by_path[path] := addr if {
+	some addr, _ in lib.resources("aws_iam_policy")
+	path := sprintf("%s%s", [iam_path(addr), name_of(addr)])
+}
+
+customer_policy_path(arn) := m[0][1] if {
+	m := regex.find_all_string_submatch_n(`^arn:[^:]+:iam::[0-9]{12}:policy(/.*)$`, arn, 1)
+	count(m) == 1
 }
 
 identity_sources(role) := [[source, sts] | some [r, source, sts] in role_policies; r == role]

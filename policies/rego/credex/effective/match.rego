@@ -294,15 +294,15 @@ any_value_matches(test, patterns, values, ctx) if {
 
 value_matches(test, patterns, v, ctx) if {
 	some p in patterns
-	test_matches(test, subst(p, ctx), v)
+	compares(test, subst(p, ctx), v)
 }
 
-test_matches("StringEquals", p, v) if p == v
+compares("StringEquals", p, v) if p == v
 
-test_matches("StringEqualsIgnoreCase", p, v) if lower(p) == lower(v)
+compares("StringEqualsIgnoreCase", p, v) if lower(p) == lower(v)
 
-test_matches("StringLike", p, v) if wild_match(p, v)
+compares("StringLike", p, v) if wild_match(p, v)
 
-test_matches("ArnLike", p, v) if arn_match(p, v)
+compares("ArnLike", p, v) if arn_match(p, v)
 
-test_matches("Bool", p, v) if lower(p) == lower(v)
+compares("Bool", p, v) if lower(p) == lower(v)

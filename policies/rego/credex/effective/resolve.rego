@@ -40,7 +40,7 @@ resolve(s) := out if {
 }
 
 # The resolved string, or the original behind the unresolved mark.
-res(s) := r if r := resolve(s)
+res(s) := resolve(s)
 
 res(s) := concat("", [unresolved_mark, s]) if {
 	is_string(s)
