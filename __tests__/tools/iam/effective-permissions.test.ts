@@ -19,6 +19,7 @@ import {
   ROTATION_SDK_CALLS,
   workloadCalls,
 } from '../../../tools/iam/workload-calls';
+import { loadEngine } from '../../../policies/engine/evaluate';
 import { projectStack } from '../../support/synth';
 
 const MANAGED = {
@@ -98,6 +99,14 @@ describe.each(['staging', 'production'])('%s: every workload call is allowed by 
     expect(refused).toEqual([]);
     expect(decisions.filter((d) => d.allowed)).toHaveLength(calls.length);
   }, 60_000);
+});
+
+describe.each(['staging', 'production'])('%s with the global stack: the gate finds no dead grant', (env) => {
+  test('CDX-IAM-020 over the estate (the boundary lives in the global stack)', async () => {
+    const engine = await loadEngine();
+    const dead = engine.evaluate(estates[env].input).filter((f) => f.rule === 'iam.boundary_blocked');
+    expect(dead).toEqual([]);
+  });
 });
 
 describe('the evaluator refuses what AWS refuses (so the test above can fail)', () => {
