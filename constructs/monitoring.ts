@@ -70,7 +70,9 @@ export class Monitoring extends Construct {
       comparisonOperator: 'LessThanThreshold',
       threshold: 0,
       evaluationPeriods: 5,
-      treatMissingData: 'breaching',
+      // A deployment rollback alarm: Container Insights publishes nothing until the service's first tasks run, so
+      // "breaching" would fail the very first deployment. A running service always reports its counts.
+      treatMissingData: 'notBreaching',
       metricQuery: [
         { id: 'shortfall', expression: 'running - desired', label: 'running - desired', returnData: true },
         {
