@@ -195,8 +195,16 @@ export interface GlobalConfig {
   readonly project: string;
   readonly region: string;
   readonly state: StateConfig;
-  /** The ECR repository both environments pull from. */
-  readonly ecr: { readonly repositoryName: string; readonly keepImages: number };
+  /**
+   * The ECR repository both environments pull from: the newest `keepImages` images of any tag are kept, and
+   * besides them each environment's newest `keepDeployedPerEnvironment` deployed images (the one running and the
+   * ones a rollback may return to), whatever the other environment pushes.
+   */
+  readonly ecr: {
+    readonly repositoryName: string;
+    readonly keepImages: number;
+    readonly keepDeployedPerEnvironment: number;
+  };
   /** GitHub repository (owner/name) whose workflows may assume the deploy roles. */
   readonly githubRepository: string;
   /** Neo4j AMIs kept per edition by the AMI command. */
