@@ -17,6 +17,11 @@ export interface NetworkConfig {
   readonly natGateways: 1 | 2;
   /** Retention of VPC flow logs in CloudWatch Logs, in days. */
   readonly flowLogRetentionDays: number;
+  /**
+   * Daily flow-log ingestion (GiB) above which the flow-log alarm notifies: the bill grows with the number of flows
+   * (scans, a DDoS, a chatty new client), not with the API's traffic volume (docs/deployer-guide.md, flow logs).
+   */
+  readonly flowLogDailyIngestAlarmGiB: number;
 }
 
 export interface ServiceConfig {

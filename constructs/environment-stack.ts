@@ -292,6 +292,10 @@ export class EnvironmentStack extends StackBase {
       targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
       alternateTargetGroupArnSuffix: blueGreen?.alternateTargetGroup.arnSuffix,
       alarmTopicArn,
+      flowLogs: {
+        logGroupName: vpcLogGroupName(prefix, 'flow-logs'),
+        dailyIngestBytes: Math.round(env.network.flowLogDailyIngestAlarmGiB * 2 ** 30),
+      },
     });
     this.service.rollBackOnAlarms(this.monitoring.deploymentAlarms.map((a) => a.alarmName));
 

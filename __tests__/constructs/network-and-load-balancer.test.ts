@@ -41,6 +41,21 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
     expect(refId(flow.vpc_id)).toBe(resources(json, 'aws_vpc')[0][0]);
     const group = resource(json, 'aws_cloudwatch_log_group', refId(flow.log_destination));
     expect(group.retention_in_days).toBe(config.network.flowLogRetentionDays);
+    // Ten-minute aggregation (issue 17, item k): one record per long-lived connection per ten minutes, not per minute.
+    expect(flow.max_aggregation_interval).toBe(600);
+    // What they cost follows the number of flows: a day's ingestion above the configured size notifies the topic.
+    const alarms = resources(json, 'aws_cloudwatch_metric_alarm')
+      .map(([, a]) => a)
+      .filter((a) => a.metric_name === 'IncomingBytes' && a.namespace === 'AWS/Logs');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      dimensions: { LogGroupName: group.name },
+      statistic: 'Sum',
+      period: 86400,
+      threshold: Math.round(config.network.flowLogDailyIngestAlarmGiB * 2 ** 30),
+      comparison_operator: 'GreaterThanThreshold',
+    });
+    expect(alarms[0].alarm_actions).toHaveLength(1);
   });
 
   test('the default security group is left with no rules', () => {
