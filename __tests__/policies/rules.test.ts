@@ -258,6 +258,34 @@ export const CASES: Record<string, Case> = {
     bad: { 'aws_iam_policy.p': { policy: '${file("policy.json")}' } },
     good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }) } },
   },
+  'CDX-GATE-010': {
+    address: 'aws_lambda_function.rotation',
+    problem:
+      /^environment\.variables\.SECRET_SPACES holds an expression with a JavaScript undefined in it: Terraform rejects it \(Invalid reference\)$/,
+    bad: {
+      'aws_lambda_function.rotation': {
+        function_name: 'rotation',
+        environment: {
+          variables: { SECRET_SPACES: '${jsonencode({"aws_secretsmanager_secret.s.arn" = undefined})}' },
+        },
+      },
+    },
+    good: {
+      'aws_lambda_function.rotation': {
+        function_name: 'rotation',
+        environment: {
+          variables: { SPACE_SECRETS: '${jsonencode({"ledgerspace" = aws_secretsmanager_secret.s.arn})}' },
+        },
+      },
+    },
+  },
+  'CDX-GATE-011': {
+    address: 'aws_dlm_lifecycle_policy.backups',
+    problem:
+      /^description "credex staging Neo4j data volumes, daily" is not what the AWS provider accepts \(letters, digits, spaces, _ and -, at most 500\)$/,
+    bad: { 'aws_dlm_lifecycle_policy.backups': { description: 'credex staging Neo4j data volumes, daily' } },
+    good: { 'aws_dlm_lifecycle_policy.backups': { description: 'credex staging Neo4j data volumes daily' } },
+  },
   'CDX-IAM-020': {
     address: 'aws_iam_role_policy.worker',
     problem:
