@@ -4,7 +4,7 @@ export const globalConfig: GlobalConfig = {
   project: 'credex',
   region: 'af-south-1',
   state: { bucket: 'credex-terraform-state', region: 'af-south-1' },
-  ecr: { repositoryName: 'credex-core', keepImages: 30 },
+  ecr: { repositoryName: 'credex-core', keepImages: 30, keepDeployedPerEnvironment: 10 },
   githubRepository: 'Credex/credex-core',
   amiRetention: 3,
   permissionsBoundaryName: 'credex-permissions-boundary',

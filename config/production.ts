@@ -11,6 +11,7 @@ export const production: EnvironmentConfig = {
     privateSubnetCidrs: ['10.20.10.0/24', '10.20.11.0/24'],
     natGateways: 2,
     flowLogRetentionDays: 365,
+    flowLogDailyIngestAlarmGiB: 1,
   },
   service: {
     imageTag: 'latest-production',

@@ -11,6 +11,7 @@ export const staging: EnvironmentConfig = {
     privateSubnetCidrs: ['10.10.10.0/24', '10.10.11.0/24'],
     natGateways: 1,
     flowLogRetentionDays: 30,
+    flowLogDailyIngestAlarmGiB: 0.5,
   },
   service: {
     imageTag: 'latest-staging',

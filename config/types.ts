@@ -17,6 +17,11 @@ export interface NetworkConfig {
   readonly natGateways: 1 | 2;
   /** Retention of VPC flow logs in CloudWatch Logs, in days. */
   readonly flowLogRetentionDays: number;
+  /**
+   * Daily flow-log ingestion (GiB) above which the flow-log alarm notifies: the bill grows with the number of flows
+   * (scans, a DDoS, a chatty new client), not with the API's traffic volume (docs/deployer-guide.md, flow logs).
+   */
+  readonly flowLogDailyIngestAlarmGiB: number;
 }
 
 export interface ServiceConfig {
@@ -195,8 +200,16 @@ export interface GlobalConfig {
   readonly project: string;
   readonly region: string;
   readonly state: StateConfig;
-  /** The ECR repository both environments pull from. */
-  readonly ecr: { readonly repositoryName: string; readonly keepImages: number };
+  /**
+   * The ECR repository both environments pull from: the newest `keepImages` images of any tag are kept, and
+   * besides them each environment's newest `keepDeployedPerEnvironment` deployed images (the one running and the
+   * ones a rollback may return to), whatever the other environment pushes.
+   */
+  readonly ecr: {
+    readonly repositoryName: string;
+    readonly keepImages: number;
+    readonly keepDeployedPerEnvironment: number;
+  };
   /** GitHub repository (owner/name) whose workflows may assume the deploy roles. */
   readonly githubRepository: string;
   /** Neo4j AMIs kept per edition by the AMI command. */

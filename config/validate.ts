@@ -49,6 +49,11 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): void {
       if (!az.startsWith(env.region))
         throw new Error(`${where('network.availabilityZones')}: ${az} is not in region ${env.region}`);
     }
+    const ingest = net.flowLogDailyIngestAlarmGiB;
+    if (!(typeof ingest === 'number' && ingest > 0 && ingest <= 1024))
+      throw new Error(
+        `${where('network.flowLogDailyIngestAlarmGiB')}: must be a number of GiB in (0, 1024], got ${ingest}`,
+      );
     const sec = env.security;
     const within = (field: string, value: number, min: number, max: number) => {
       if (!(Number.isInteger(value) && value >= min && value <= max))

@@ -59,11 +59,23 @@ export class AuditTrail extends Construct {
             Action: [...KEY_ADMIN_ACTIONS],
             Resource: '*',
           },
+          // DescribeKey (CreateTrail and UpdateTrail check the key with it) carries no encryption context, so it
+          // has a statement of its own: under the encryption-context condition below it would never be allowed and
+          // CreateTrail would fail with InsufficientEncryptionPolicyException (AWS's CloudTrail key policy does
+          // the same).
+          {
+            Sid: 'CloudTrailDescribesTheKey',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 'kms:DescribeKey',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+          },
           {
             Sid: 'CloudTrailEncryptsThisTrail',
             Effect: 'Allow',
             Principal: { Service: 'cloudtrail.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:DescribeKey'],
+            Action: 'kms:GenerateDataKey',
             Resource: '*',
             Condition: {
               StringEquals: { 'aws:SourceArn': trailArn },

@@ -8,14 +8,18 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig, GlobalConfig } from '../config';
 import { STACK_OUTPUTS } from '../contracts/outputs';
 import {
+  alarmTopicName,
   appSecretName,
   clusterName,
   coreFamily,
   coreName,
   coreSecretName,
+  DEPLOYER_PATH,
+  deployerName,
   ecsLogGroupName,
   envPrefix,
   envSecretName,
+  githubDeployRoleName,
   kmsAliasName,
   lambdaLogGroupName,
   neo4jRotationName,
@@ -96,6 +100,7 @@ export class EnvironmentStack extends StackBase {
       accountId: account.accountId,
       partition: partition.partition,
       aliasName: kmsAliasName(env.name),
+      alarmTopicArn: `arn:${partition.partition}:sns:${env.region}:${account.accountId}:${alarmTopicName(env.name)}`,
       deletionWindowDays: security.keyDeletionWindowDays,
       logGroupNames: [
         ecsLogGroupName(coreFamily(env.name)),
@@ -238,14 +243,14 @@ export class EnvironmentStack extends StackBase {
     // Who may decrypt the secrets they read: the execution role, each host's role (its own password at boot).
     const readers = [this.service.executionRoleArn, ...hosts.map((h) => h.roleArn)];
     readers.forEach((arn) => this.key.allowSecretRead(arn));
-    const secretArnPrefix = `arn:${partition.partition}:secretsmanager:${env.region}:${account.accountId}:secret:`;
+    const iamArnPrefix = `arn:${partition.partition}:iam::${account.accountId}:`;
     const watched = [coreSecretName('', env.name), envSecretName('', env.name), env.neo4j.secretName];
     this.secretReadAlerts = new SecretReadAlerts(this, 'secret-read-alerts', {
       name: secretReadRuleName(env.name),
       environment: env.name,
       topic: this.alarms,
       pattern: {
-        secretIdPrefixes: [...watched, ...watched.map((name) => `${secretArnPrefix}${name}`)],
+        secretNames: watched,
         expectedRoleArns: [
           ...readers,
           this.neo4jRotation.role.role.arn,
@@ -253,6 +258,13 @@ export class EnvironmentStack extends StackBase {
             (name) => `arn:${partition.partition}:iam::${account.accountId}:role/${name}`,
           ),
         ],
+        // Every plan reads back the secret versions Terraform owns, as this environment's deployer (the global
+        // stack's OIDC role or the seed's user); the app secret has no such version, so their reads of it alert.
+        deployers: {
+          roleArns: [`${iamArnPrefix}role${DEPLOYER_PATH}${githubDeployRoleName(env.name)}`],
+          userArns: [`${iamArnPrefix}user${DEPLOYER_PATH}${deployerName(env.name)}`],
+          unexpectedSecretNames: [coreSecretName('', env.name)],
+        },
       },
     });
     if (security.waf.enabled) {
@@ -280,6 +292,10 @@ export class EnvironmentStack extends StackBase {
       targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
       alternateTargetGroupArnSuffix: blueGreen?.alternateTargetGroup.arnSuffix,
       alarmTopicArn,
+      flowLogs: {
+        logGroupName: vpcLogGroupName(prefix, 'flow-logs'),
+        dailyIngestBytes: Math.round(env.network.flowLogDailyIngestAlarmGiB * 2 ** 30),
+      },
     });
     this.service.rollBackOnAlarms(this.monitoring.deploymentAlarms.map((a) => a.alarmName));
 

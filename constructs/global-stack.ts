@@ -40,6 +40,8 @@ export class GlobalStack extends StackBase {
     this.registry = new Registry(this, 'registry', {
       repositoryName: g.ecr.repositoryName,
       keepImages: g.ecr.keepImages,
+      environments: props.deployerPolicies.environments,
+      keepDeployedPerEnvironment: g.ecr.keepDeployedPerEnvironment,
     });
     new TerraformOutput(this, 'ecr_repository_url', { value: this.registry.repository.repositoryUrl });
 

@@ -55,6 +55,8 @@ export function policyDocument(
 /** An IAM role assumed by one AWS service, with a permissions boundary and least-privilege inline policy. */
 export class ServiceRole extends Construct {
   public readonly role: IamRole;
+  /** The inline policy. @default - none when the role has no statements */
+  public readonly policy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -73,7 +75,7 @@ export class ServiceRole extends Construct {
       permissionsBoundary: props.permissionsBoundaryArn,
     });
     if (props.statements && props.statements.length > 0) {
-      new IamRolePolicy(this, 'policy', {
+      this.policy = new IamRolePolicy(this, 'policy', {
         name: inlinePolicyName(props.name),
         role: this.role.id,
         policy: policyDocument(this, 'permissions', props.statements).json,

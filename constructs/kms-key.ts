@@ -23,6 +23,9 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ] as const;
 
+/** The encryption context SNS gives KMS for a topic's messages. */
+const SNS_TOPIC_CONTEXT = 'kms:EncryptionContext:aws:sns:topicArn';
+
 /** What a principal that writes and reads data under the key through a service needs. */
 const USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
@@ -39,6 +42,11 @@ export interface EnvironmentKeyProps {
    * encryption context, so no other log group of the account can use it.
    */
   readonly logGroupNames: readonly string[];
+  /**
+   * ARN of the environment's alarm topic (built from its name: the topic refers to the key, so the key policy
+   * cannot refer to the topic), the only topic CloudWatch alarms and EventBridge may encrypt messages for.
+   */
+  readonly alarmTopicArn: string;
   /** @default 30 */
   readonly deletionWindowDays?: number;
 }
@@ -52,7 +60,7 @@ export interface EnvironmentKeyProps {
  *   (kms:ViaService + kms:CallerAccount): the deployers writing secret versions and launching encrypted volumes;
  * - Decrypt through Secrets Manager to the roles named with `allowSecretRead` (execution role, Neo4j instance roles),
  *   and Decrypt + GenerateDataKey to those named with `allowSecretWrite` (the rotation function);
- * - CloudWatch alarms and EventBridge, from this account, to publish to the encrypted alarm topic.
+ * - CloudWatch alarms (from this account) and EventBridge to publish to the encrypted alarm topic, for that topic only.
  */
 export class EnvironmentKey extends Construct {
   public readonly key: KmsKey;
@@ -150,13 +158,25 @@ export class EnvironmentKey extends Construct {
             },
           ]
         : []),
+      // Publishing to the encrypted alarm topic: SNS calls KMS with the topic's ARN as encryption context.
       {
-        Sid: 'AlarmAndEventPublishingToTheTopic',
+        Sid: 'AlarmsPublishToTheTopic',
         Effect: 'Allow',
-        Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: '*',
-        Condition: { StringEquals: sourceAccount },
+        Condition: { StringEquals: { ...sourceAccount, [SNS_TOPIC_CONTEXT]: props.alarmTopicArn } },
+      },
+      // EventBridge's KMS requests for an encrypted topic target carry no aws:SourceAccount / aws:SourceArn (AWS
+      // documents those keys as unsupported there): under such a condition every secret-read alert would be
+      // dropped silently. The topic's encryption context scopes it instead.
+      {
+        Sid: 'EventsPublishToTheTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: { StringEquals: { [SNS_TOPIC_CONTEXT]: props.alarmTopicArn } },
       },
     ];
 

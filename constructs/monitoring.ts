@@ -20,6 +20,11 @@ export interface MonitoringProps {
   readonly alternateTargetGroupArnSuffix?: string;
   /** Where the alarms notify. */
   readonly alarmTopicArn: string;
+  /**
+   * The VPC flow-log group and the daily ingestion (bytes) above which its alarm notifies.
+   * @default - no flow-log ingestion alarm
+   */
+  readonly flowLogs?: { readonly logGroupName: string; readonly dailyIngestBytes: number };
 }
 
 /** The API's alarms (CPU, memory, running < desired, 5xx, unhealthy targets) and a small dashboard. */
@@ -70,7 +75,9 @@ export class Monitoring extends Construct {
       comparisonOperator: 'LessThanThreshold',
       threshold: 0,
       evaluationPeriods: 5,
-      treatMissingData: 'breaching',
+      // A deployment rollback alarm: Container Insights publishes nothing until the service's first tasks run, so
+      // "breaching" would fail the very first deployment. A running service always reports its counts.
+      treatMissingData: 'notBreaching',
       metricQuery: [
         { id: 'shortfall', expression: 'running - desired', label: 'running - desired', returnData: true },
         {
@@ -168,6 +175,23 @@ export class Monitoring extends Construct {
           comparisonOperator: 'GreaterThanThreshold',
         });
     this.deploymentAlarms = [errors5xx, unhealthyTargets, runningBelowDesired];
+
+    // What flow logs cost grows with the number of flows (internet scans, a DDoS, a chatty client), not with the
+    // API's requests: a day's ingestion above the configured size notifies before the bill does.
+    if (props.flowLogs) {
+      alarm('flow-log-ingest-high', {
+        alarmDescription: `VPC flow logs ingested more than ${props.flowLogs.dailyIngestBytes} bytes in a day`,
+        namespace: 'AWS/Logs',
+        metricName: 'IncomingBytes',
+        dimensions: { LogGroupName: props.flowLogs.logGroupName },
+        statistic: 'Sum',
+        period: 86400,
+        evaluationPeriods: 1,
+        threshold: props.flowLogs.dailyIngestBytes,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+      });
+    }
 
     const widget = (title: string, metrics: unknown[][], x: number, y: number) => ({
       type: 'metric',

@@ -186,7 +186,9 @@ export class Neo4jRotation extends Construct {
         secretId: host.passwordSecret.id,
         rotationLambdaArn: this.function.arn,
         rotationRules: { automaticallyAfterDays: props.rotationDays },
-        // The first rotation waits for the schedule: at create time the host may still be booting.
+        // The first rotation waits for the schedule: at create time the host may still be booting. Secrets Manager
+        // then only tests the configuration (testSecret on a pending copy), which the function answers without
+        // reaching the host (functions/neo4j-rotation/rotation.ts, testSecret).
         rotateImmediately: false,
         dependsOn: [permission],
       });

@@ -6,40 +6,82 @@ import { AlarmTopic } from './alarm-topic';
 
 export interface SecretReadPatternInput {
   /**
-   * How callers may name the watched secrets: names or name prefixes (`credex-core/staging/`) and ARN prefixes
-   * (`arn:aws:secretsmanager:af-south-1:123456789012:secret:credex-core/staging/`).
+   * The watched secrets by name or name prefix (`credex-core/staging/`, `neo4j_stage_secrets`): a caller may name a
+   * secret by name or by ARN, so each matches anywhere in the secret id (a wildcard, one entry for both forms).
    */
-  readonly secretIdPrefixes: readonly string[];
-  /** Roles (ARNs, no path) whose reads are expected: the execution role, the Neo4j instance roles, the rotation. */
+  readonly secretNames: readonly string[];
+  /** Roles (ARNs, with their path) whose reads are expected: the execution role, the Neo4j instance roles, the rotation. */
   readonly expectedRoleArns: readonly string[];
+  /**
+   * This environment's deployers, whose plans read back the secret versions Terraform owns (the Neo4j passwords,
+   * the connection secret): those reads are expected; their reads of the secrets named here (which hold no
+   * Terraform-owned version, e.g. the app secret) and any batch read still alert.
+   * @default - deployers are unexpected readers like anyone else
+   */
+  readonly deployers?: {
+    /** Deploy roles (ARNs with their path, as CloudTrail's sessionIssuer.arn gives them). */
+    readonly roleArns: readonly string[];
+    /** Key-based deployer users (ARNs with their path). */
+    readonly userArns: readonly string[];
+    /** Names or name prefixes of the secrets they never read (no Terraform-owned version), as secretNames. */
+    readonly unexpectedSecretNames: readonly string[];
+  };
 }
 
 /**
  * The EventBridge pattern of an unexpected secret read, on CloudTrail's "AWS API Call via CloudTrail" events:
  * GetSecretValue of a watched secret (by name or ARN), or any BatchGetSecretValue (the stack's principals never
- * batch), by anything but an expected role: an IAM user, the root user, a federated or AWS-service identity
- * (userIdentity.type other than AssumedRole), or a role session issued by another role.
+ * batch), by anything but an expected role or, for the secrets Terraform reads at every plan, this environment's
+ * deployers: an IAM user, the root user, a federated or AWS-service identity, a role session issued by another role.
+ * Each list appears once (EventBridge's default quota is 2,048 characters per pattern): a branch per call, each
+ * with the readers that make it unexpected.
  */
 export function secretReadPattern(input: SecretReadPatternInput): Record<string, unknown> {
-  if (input.secretIdPrefixes.length === 0) throw new Error('secretReadPattern: no secret to watch');
+  if (input.secretNames.length === 0) throw new Error('secretReadPattern: no secret to watch');
   if (input.expectedRoleArns.length === 0) throw new Error('secretReadPattern: no expected role');
+  const d = input.deployers ?? { roleArns: [], userArns: [], unexpectedSecretNames: [] };
+  for (const name of [...input.secretNames, ...d.unexpectedSecretNames])
+    if (/[*\\]/.test(name)) throw new Error(`secretReadPattern: secret name "${name}" holds a wildcard character`);
+  const secretIds = (names: readonly string[]) => ({ secretId: names.map((n) => ({ wildcard: `*${n}*` })) });
+  const otherKind = { type: [{ 'anything-but': ['AssumedRole', 'IAMUser'] }] };
+  const roleNotIn = (arns: readonly string[]) => ({
+    type: ['AssumedRole'],
+    sessionContext: { sessionIssuer: { arn: [{ 'anything-but': [...arns] }] } },
+  });
+  const userNotIn = (arns: readonly string[]) => ({
+    type: ['IAMUser'],
+    ...(arns.length > 0 ? { arn: [{ 'anything-but': [...arns] }] } : {}),
+  });
+  const branches: Record<string, unknown>[] = [
+    // A watched secret read by anyone but the workload roles and this environment's deployers.
+    {
+      eventName: ['GetSecretValue'],
+      requestParameters: secretIds(input.secretNames),
+      userIdentity: { $or: [otherKind, roleNotIn([...input.expectedRoleArns, ...d.roleArns]), userNotIn(d.userArns)] },
+    },
+    // Any batch read but a workload role's (no principal of the stacks batches; Terraform does not either).
+    {
+      eventName: ['BatchGetSecretValue'],
+      userIdentity: { $or: [otherKind, roleNotIn(input.expectedRoleArns), { type: ['IAMUser'] }] },
+    },
+  ];
+  const deployers = [
+    ...(d.roleArns.length > 0
+      ? [{ type: ['AssumedRole'], sessionContext: { sessionIssuer: { arn: [...d.roleArns] } } }]
+      : []),
+    ...(d.userArns.length > 0 ? [{ type: ['IAMUser'], arn: [...d.userArns] }] : []),
+  ];
+  // The deployers reading a secret Terraform holds no version of (their plans never do).
+  if (d.unexpectedSecretNames.length > 0 && deployers.length > 0)
+    branches.push({
+      eventName: ['GetSecretValue'],
+      requestParameters: secretIds(d.unexpectedSecretNames),
+      userIdentity: { $or: deployers },
+    });
   return {
     source: ['aws.secretsmanager'],
     'detail-type': ['AWS API Call via CloudTrail'],
-    detail: {
-      eventSource: ['secretsmanager.amazonaws.com'],
-      eventName: ['GetSecretValue', 'BatchGetSecretValue'],
-      $or: [
-        { requestParameters: { secretId: input.secretIdPrefixes.map((p) => ({ prefix: p })) } },
-        { eventName: ['BatchGetSecretValue'] },
-      ],
-      userIdentity: {
-        $or: [
-          { type: [{ 'anything-but': ['AssumedRole'] }] },
-          { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': [...input.expectedRoleArns] }] } } },
-        ],
-      },
-    },
+    detail: { eventSource: ['secretsmanager.amazonaws.com'], $or: branches },
   };
 }
 

@@ -337,7 +337,9 @@ export class ApiService extends Construct {
       ],
       // Auto scaling owns the running count after the first deploy.
       lifecycle: { ignoreChanges: ['desired_count'] },
-      dependsOn: [props.listener],
+      // The blue/green infrastructure role's policy outlives the service: destroyed first, ECS could no longer
+      // deregister targets or restore listener rules and the service would stick in DRAINING (the provider's note).
+      dependsOn: [props.listener, ...(bgRole?.policy ? [bgRole.policy] : [])],
     });
 
     const scaling = new AppautoscalingTarget(this, 'scaling-target', {

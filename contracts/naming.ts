@@ -68,6 +68,17 @@ export const neo4jPasswordSecretName = (env: string, space: string): string => e
 
 // ---- secrets, keys and alerts (issue 11) ---------------------------------------------------------------------------
 
+// ---- container images (the shared ECR repository) -------------------------------------------------------------------
+
+/**
+ * `deployed-<env>-`: the prefix of the extra tag the deploy workflow gives the image it deploys to an environment
+ * (.github/workflows/scripts/tag-deployed-image.sh); the repository's lifecycle rule keeps each environment's
+ * newest deployed images whatever the other environment pushes (constructs/registry.ts).
+ */
+export const deployedImageTagPrefix = (env: string): string => `deployed-${env}-`;
+/** The deployed tag of `tag` in `env`, e.g. deployed-production-3f2c...; ECR tags are at most 128 characters. */
+export const deployedImageTag = (env: string, tag: string): string => `${deployedImageTagPrefix(env)}${tag}`;
+
 /** `alias/credex-<env>`: the environment's customer-managed KMS key. */
 export const kmsAliasName = (env: string): string => `alias/${envPrefix(env)}`;
 /** `credex-<env>-neo4j-rotation`: the Lambda function (and its role) that rotates the Neo4j passwords. */

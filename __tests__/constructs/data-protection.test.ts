@@ -53,7 +53,8 @@ describe.each(ENVS)('%s: the customer-managed key', (env) => {
       'EbsGrantsForAttachedVolumes',
       'SecretReaders',
       'SecretRotation',
-      'AlarmAndEventPublishingToTheTopic',
+      'AlarmsPublishToTheTopic',
+      'EventsPublishToTheTopic',
     ])
       expect(raw).toContain(`"Sid" = "${sid}"`);
     // Readers: the execution role and the two instance roles; the rotation role writes.
@@ -226,6 +227,7 @@ describe('props validation names the construct and the prop', () => {
       partition: 'aws',
       aliasName: 'alias/x',
       logGroupNames: ['/x'],
+      alarmTopicArn: 'arn:aws:sns:af-south-1:1:credex-alarms-x',
       deletionWindowDays: 3,
     });
   test.each([

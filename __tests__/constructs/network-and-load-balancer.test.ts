@@ -41,6 +41,21 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
     expect(refId(flow.vpc_id)).toBe(resources(json, 'aws_vpc')[0][0]);
     const group = resource(json, 'aws_cloudwatch_log_group', refId(flow.log_destination));
     expect(group.retention_in_days).toBe(config.network.flowLogRetentionDays);
+    // Ten-minute aggregation (issue 17, item k): one record per long-lived connection per ten minutes, not per minute.
+    expect(flow.max_aggregation_interval).toBe(600);
+    // What they cost follows the number of flows: a day's ingestion above the configured size notifies the topic.
+    const alarms = resources(json, 'aws_cloudwatch_metric_alarm')
+      .map(([, a]) => a)
+      .filter((a) => a.metric_name === 'IncomingBytes' && a.namespace === 'AWS/Logs');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      dimensions: { LogGroupName: group.name },
+      statistic: 'Sum',
+      period: 86400,
+      threshold: Math.round(config.network.flowLogDailyIngestAlarmGiB * 2 ** 30),
+      comparison_operator: 'GreaterThanThreshold',
+    });
+    expect(alarms[0].alarm_actions).toHaveLength(1);
   });
 
   test('the default security group is left with no rules', () => {
@@ -120,9 +135,9 @@ test("production serves HTTPS on 443 (TLS 1.3/1.2 policy, the domain's ACM certi
     { type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', status_code: 'HTTP_301' } },
   ]);
   // The service waits for the HTTPS listener, so its target group is attached before tasks register.
-  expect(resource(p, 'aws_ecs_service', 'service').depends_on).toEqual([
+  expect(resource(p, 'aws_ecs_service', 'service').depends_on).toContain(
     `aws_lb_listener.${resources(p, 'aws_lb_listener').find(([, l]) => l.port === 443)![0]}`,
-  ]);
+  );
   expect(resource(p, 'aws_lb', 'alb').enable_deletion_protection).toBe(true);
 });
 

@@ -4,6 +4,7 @@
  * a rule on moto's default event bus: the expected roles' reads do not match, every other principal's do. And the synthesized rule carries that pattern.
  */
 import { secretReadPattern } from '../../constructs/secret-read-alerts';
+import { jsonencodeToJson } from '../../policies/engine/hcl';
 import { startMoto, type MotoServer } from '../support/moto';
 import { projectStack as synthStack } from '../support/synth';
 
@@ -24,10 +25,25 @@ const EXPECTED = [
 ];
 const SECRET_ARN = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
 const watched = ['credex-core/staging/', 'credex/staging/', 'neo4j_stage_secrets'];
+/** This environment's deployers: the OIDC deploy role and the seed's key-based user (their IAM path included). */
+const DEPLOY_ROLE = role('credex-deployers/credex-github-deploy-staging');
+const DEPLOY_USER = `arn:aws:iam::${ACCOUNT}:user/credex-deployers/credex-core-staging-deployment`;
 const pattern = secretReadPattern({
-  secretIdPrefixes: [...watched, ...watched.map((w) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${w}`)],
+  secretNames: watched,
   expectedRoleArns: EXPECTED,
+  deployers: {
+    roleArns: [DEPLOY_ROLE],
+    userArns: [DEPLOY_USER],
+    // Terraform reads back the versions it owns (the Neo4j passwords, the connection secret) at every plan; the
+    // app secret holds no Terraform-owned version, so a deployer never needs to read it.
+    unexpectedSecretNames: ['credex-core/staging/'],
+  },
 });
+const deployUser = {
+  ...{ type: 'IAMUser', principalId: 'AIDAEXAMPLE', accountId: ACCOUNT, accessKeyId: 'AKIAEXAMPLE' },
+  arn: DEPLOY_USER,
+  userName: 'credex-core-staging-deployment',
+};
 
 /** A CloudTrail management event as EventBridge delivers it. */
 function cloudTrailEvent(
@@ -154,8 +170,30 @@ describe("the secret-read event pattern (a rule on moto's EventBridge)", () => {
     expect(await matches(cloudTrailEvent(assumedRole(arn)))).toBe(false);
   });
 
+  // Every plan and refresh reads the secret versions Terraform owns as the deployer: expected, not an alert each
+  // deploy (issue 17, item i).
+  test.each([
+    ['the deploy role', assumedRole(DEPLOY_ROLE, 'GitHubActions')],
+    ["the seed's deployer user", deployUser],
+  ])('%s reading a Terraform-owned secret (a plan) does not alert', async (_who, identity) => {
+    for (const secretId of ['neo4j_stage_secrets', SECRET_ARN('credex/staging/neo4j/ledgerspace')])
+      expect(await matches(cloudTrailEvent(identity, 'GetSecretValue', { secretId }))).toBe(false);
+  });
+
+  test.each([
+    ['the deploy role', assumedRole(DEPLOY_ROLE, 'GitHubActions')],
+    ["the seed's deployer user", deployUser],
+  ])('%s reading the app secret, or batch-reading, alerts (Terraform never does)', async (_who, identity) => {
+    expect(await matches(cloudTrailEvent(identity, 'GetSecretValue', { secretId: 'credex-core/staging/app' }))).toBe(
+      true,
+    );
+    const batch = { secretIdList: ['neo4j_stage_secrets'] };
+    expect(await matches(cloudTrailEvent(identity, 'BatchGetSecretValue', batch))).toBe(true);
+  });
+
   const unexpected: [string, Record<string, unknown>][] = [
-    ['a deployer role session', assumedRole(role('credex-github-deploy-staging'), 'GitHubActions')],
+    ["the other environment's deploy role", assumedRole(role('credex-deployers/credex-github-deploy-production'))],
+    ['a role named like the deploy role outside its path', assumedRole(role('credex-github-deploy-staging'))],
     ['a role of the other environment', assumedRole(role('credex-core-execution-production'))],
     ['an IAM user', iamUser('alice')],
     ['the root user', rootUser],
@@ -191,6 +229,28 @@ describe("the secret-read event pattern (a rule on moto's EventBridge)", () => {
 });
 
 describe('the synthesized rule', () => {
+  test.each(['staging', 'production'])(
+    "%s: the pattern, as deployed, fits EventBridge's default 2,048-character quota",
+    (name) => {
+      // The provider accepts up to 4,096 characters at plan time; the account's default quota is 2,048 (adjustable):
+      // a longer pattern fails PutRule at apply. References become what AWS stores: ARNs with a 12-digit account.
+      const stack = synthStack(name);
+      const roles = stack.resource.aws_iam_role;
+      const json = jsonencodeToJson(String(Object.values(stack.resource.aws_cloudwatch_event_rule)[0].event_pattern))!;
+      const deployed = JSON.stringify(JSON.parse(json))
+        .replace(
+          /\$\{aws_iam_role\.([^.}]+)\.arn\}/g,
+          (_m, id: string) => `arn:aws:iam::${ACCOUNT}:role/${roles[id].name}`,
+        )
+        .split('${data.aws_caller_identity.account.account_id}')
+        .join(ACCOUNT)
+        .split('${data.aws_partition.partition.partition}')
+        .join('aws');
+      expect(deployed).not.toContain('${');
+      expect(deployed.length).toBeLessThanOrEqual(2048);
+    },
+  );
+
   test.each(['staging', 'production'])(
     '%s: matches read-only CloudTrail events and names exactly the expected roles',
     (name) => {

@@ -128,6 +128,21 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
       if (s.sid !== 'EcrLogin' && s.sid !== 'EcsExecChannel') expect(s.resources).not.toContain('*');
   });
 
+  test('the service is destroyed before the policy of the role ECS calls the load balancer with (issue 17, item m)', () => {
+    // Provider docs (aws_ecs_service): depends_on the related aws_iam_role_policy, or the service can stick in
+    // DRAINING on destroy. With awsvpc ECS uses its service-linked role, except blue/green's infrastructure role.
+    const service = resource(json, 'aws_ecs_service', 'service');
+    const advanced = service.load_balancer[0].advanced_configuration;
+    if (!advanced) {
+      expect(environmentConfig(env).service.deployment.strategy).toBe('ROLLING');
+      return;
+    }
+    const role = refId(advanced.role_arn);
+    const policies = resources(json, 'aws_iam_role_policy').filter(([, p]) => refId(p.role) === role);
+    expect(policies).toHaveLength(1);
+    expect(service.depends_on).toContain(`aws_iam_role_policy.${policies[0][0]}`);
+  });
+
   test('every role carries the permissions boundary', () => {
     const roles = resources(json, 'aws_iam_role').map(([, role]) => role);
     expect(roles.map((r) => r.name)).toEqual(

@@ -103,6 +103,17 @@ describe.each([
     );
   });
 
+  it('no rollback alarm treats missing data as breaching (issue 17, item h)', () => {
+    // Container Insights publishes RunningTaskCount only once the service runs: during the very first deployment
+    // (and after a pause in metrics) "breaching" would put the alarm in ALARM and roll the deployment back.
+    for (const n of service(json).alarms.alarm_names as string[]) {
+      const id = /aws_cloudwatch_metric_alarm\.([^.]+)\.alarm_name/.exec(n)![1];
+      const alarm = json.resource.aws_cloudwatch_metric_alarm[id] as any;
+      const treat = alarm.treat_missing_data ?? 'missing'; // CloudWatch's default
+      expect({ [alarm.alarm_name]: treat }).not.toEqual({ [alarm.alarm_name]: 'breaching' });
+    }
+  });
+
   it('the alarms name the service rather than refer to it (no dependency cycle)', () => {
     for (const alarm of Object.values(json.resource.aws_cloudwatch_metric_alarm) as any[]) {
       expect(JSON.stringify(alarm)).not.toMatch(/aws_ecs_service\.|aws_ecs_cluster\./);

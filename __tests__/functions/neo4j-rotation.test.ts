@@ -7,6 +7,7 @@ import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import {
@@ -300,6 +301,50 @@ describe('a rotation', () => {
     );
     const ids = after.services![0].deployments!.map((d) => d.id);
     expect(ids.some((id) => !deploymentsBefore.includes(id))).toBe(true);
+  });
+});
+
+describe("Secrets Manager's configuration test (RotateSecret with RotateImmediately false, issue 17 item g)", () => {
+  // RotateSecret without an immediate rotation "tests the rotation configuration by running the testSecret step":
+  // it labels a new version AWSPENDING (moto copies the current value into it, as modelled here) and invokes
+  // testSecret with that token. Terraform creates the rotation right after the hosts, which may still be booting.
+  const unreachable = {
+    connect: (_url: string, c: Credentials) =>
+      neo4j.driver('bolt://127.0.0.1:9', neo4j.auth.basic(c.username, c.password), { connectionTimeout: 2000 }),
+  };
+  async function configurationTest(s: Setup): Promise<string> {
+    const token = randomUUID();
+    await sm.send(
+      new PutSecretValueCommand({
+        SecretId: s.hostSecretArn,
+        ClientRequestToken: token,
+        SecretString: JSON.stringify(await value(s.hostSecretArn)),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
+    return token;
+  }
+
+  test('passes while the host is still booting (unreachable), without touching either secret', async () => {
+    const s = await setup();
+    const before = [await value(s.hostSecretArn), await value(s.connectionSecretArn)];
+    const token = await configurationTest(s);
+    await step(s, 'testSecret', token, { ...s.deps, ...unreachable });
+    expect([await value(s.hostSecretArn), await value(s.connectionSecretArn)]).toEqual(before);
+    expect(output.some((l) => l.includes(`testSecret credex/staging/neo4j/ledgerspace: configuration test`))).toBe(
+      true,
+    );
+  });
+
+  test('a real rotation still tests the pending user against Neo4j: unreachable fails', async () => {
+    const s = await setup();
+    const token = await startRotation();
+    await step(s, 'createSecret', token);
+    await step(s, 'setSecret', token);
+    await expect(step(s, 'testSecret', token, { ...s.deps, ...unreachable })).rejects.toThrow(/unreachable/);
+    await step(s, 'testSecret', token);
+    await step(s, 'finishSecret', token);
+    known.push(creds(await value(s.hostSecretArn)));
   });
 });
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { renderPolicyDocs, renderReadmeRules } from '../../policies/build/docs';
 import { loadEngine } from '../../policies/engine/evaluate';
 import { bundleMetadata, bundleSources, sourceHash } from '../../policies/engine/metadata';
-import { policyPaths } from '../../policies/engine/paths';
+import { EFFECTIVE_ENTRYPOINT, policyPaths } from '../../policies/engine/paths';
 import { repoRoot } from '../../lib/paths';
 
 describe('policy bundle', () => {
@@ -56,7 +56,8 @@ describe('policy bundle', () => {
 
   test('the wasm loads in the SDK and answers an empty normalised input with no findings', async () => {
     const policy = await loadPolicy(readFileSync(policyPaths.wasm()));
-    expect(Object.keys(policy.entrypoints)).toEqual([bundleMetadata().entrypoint]);
+    // The findings first (the SDK's default entrypoint), then the effective-permissions query (tools/iam/effective.ts).
+    expect(Object.keys(policy.entrypoints)).toEqual([bundleMetadata().entrypoint, EFFECTIVE_ENTRYPOINT]);
     expect(policy.evaluate({ format: 'cdktf', stack: 's', environment: '', resources: {} })).toEqual([{ result: [] }]);
     // Anything else is refused with a finding (CDX-GATE-001), never an empty, passing answer.
     expect(policy.evaluate({ resources: {} })[0].result).toEqual([expect.objectContaining({ rule: 'gate.raw_input' })]);

@@ -45,6 +45,8 @@ describe('normalise: cdktf config', () => {
       format: 'cdktf',
       stack: 'production',
       environment: 'production',
+      // The provider's literal region (rules that model ARNs need it).
+      region: 'af-south-1',
       resources: {
         'aws_vpc.main': { type: 'aws_vpc', name: 'main', mode: 'managed', values: { cidr_block: '10.0.0.0/16' } },
         'data.aws_iam_policy_document.d': {

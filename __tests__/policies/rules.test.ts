@@ -262,6 +262,85 @@ export const CASES: Record<string, Case> = {
     bad: { 'aws_iam_policy.p': { policy: '${file("policy.json")}' } },
     good: { 'aws_iam_policy.p': { policy: doc({ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }) } },
   },
+  'CDX-GATE-010': {
+    address: 'aws_lambda_function.rotation',
+    problem:
+      /^environment\.variables\.SECRET_SPACES holds an expression with a JavaScript undefined in it: Terraform rejects it \(Invalid reference\)$/,
+    bad: {
+      'aws_lambda_function.rotation': {
+        function_name: 'rotation',
+        environment: {
+          variables: { SECRET_SPACES: '${jsonencode({"aws_secretsmanager_secret.s.arn" = undefined})}' },
+        },
+      },
+    },
+    good: {
+      'aws_lambda_function.rotation': {
+        function_name: 'rotation',
+        environment: {
+          variables: { SPACE_SECRETS: '${jsonencode({"ledgerspace" = aws_secretsmanager_secret.s.arn})}' },
+        },
+      },
+    },
+  },
+  'CDX-GATE-011': {
+    address: 'aws_dlm_lifecycle_policy.backups',
+    problem:
+      /^description "credex staging Neo4j data volumes, daily" is not what the AWS provider accepts \(letters, digits, spaces, _ and -, at most 500\)$/,
+    bad: { 'aws_dlm_lifecycle_policy.backups': { description: 'credex staging Neo4j data volumes, daily' } },
+    good: { 'aws_dlm_lifecycle_policy.backups': { description: 'credex staging Neo4j data volumes daily' } },
+  },
+  'CDX-IAM-020': {
+    address: 'aws_iam_role_policy.worker',
+    problem:
+      /^statement 0 of the policy of role worker grants secretsmanager:PutSecretValue on arn:aws:secretsmanager:af-south-1:123456789012:secret:app-AbCdEf, which its permissions boundary arn:aws:iam::123456789012:policy\/workloads never allows: the grant is dead$/,
+    bad: {
+      'aws_iam_policy.boundary': {
+        name: 'workloads',
+        policy: doc({
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: 'arn:aws:secretsmanager:af-south-1:123456789012:secret:app-*',
+        }),
+      },
+      'aws_iam_role.worker': {
+        name: 'worker',
+        assume_role_policy: trust({ Service: 'lambda.amazonaws.com' }),
+        permissions_boundary: 'arn:aws:iam::123456789012:policy/workloads',
+      },
+      'aws_iam_role_policy.worker': {
+        role: 'worker',
+        policy: doc({
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: 'arn:aws:secretsmanager:af-south-1:123456789012:secret:app-AbCdEf',
+        }),
+      },
+    },
+    good: {
+      'aws_iam_policy.boundary': {
+        name: 'workloads',
+        policy: doc({
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: 'arn:aws:secretsmanager:af-south-1:123456789012:secret:app-*',
+        }),
+      },
+      'aws_iam_role.worker': {
+        name: 'worker',
+        assume_role_policy: trust({ Service: 'lambda.amazonaws.com' }),
+        permissions_boundary: 'arn:aws:iam::123456789012:policy/workloads',
+      },
+      'aws_iam_role_policy.worker': {
+        role: 'worker',
+        policy: doc({
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: 'arn:aws:secretsmanager:af-south-1:123456789012:secret:app-AbCdEf',
+        }),
+      },
+    },
+  },
   'CDX-IAM-008': {
     address: 'aws_iam_role.deploy',
     problem:

@@ -347,7 +347,20 @@ class Context {
   // ---- testSecret -------------------------------------------------------------------------------------------------
 
   async testSecret(): Promise<void> {
-    const pending = await this.required({ stage: PENDING, versionId: this.token });
+    const pending = await this.credentials({ stage: PENDING, versionId: this.token });
+    const current = await this.required({ stage: CURRENT });
+    // Secrets Manager's check of the rotation configuration (RotateSecret without an immediate rotation, which
+    // Terraform does when it creates the rotation, while the hosts may still be booting): it labels a version
+    // AWSPENDING that createSecret never wrote (no value, or a copy of the current one: a rotation's pending user is
+    // always the other user) and runs testSecret alone. What the function needs is checked without the host:
+    // both secrets are readable and name this space's server. Each real rotation still tests the pending user.
+    if (!pending || (pending.username === current.username && pending.password === current.password)) {
+      await this.boltUrl();
+      this.log(
+        `testSecret ${this.metaName}: configuration test (version ${this.token} is no rotation's); Neo4j is tested at each rotation`,
+      );
+      return;
+    }
     const url = await this.boltUrl();
     if (!(await this.canLogIn(url, pending)))
       this.fail(`user ${pending.username} cannot log in with the pending password`);

@@ -13,7 +13,7 @@ import { loadIamReference } from '../../lib/iam-reference';
 import { repoRoot } from '../../lib/paths';
 import { renderPolicyDocs, renderReadmeRules } from './docs';
 import { BundleMetadata, RuleMetadata, Severity, sourceHash } from '../engine/metadata';
-import { ENTRYPOINT, policyPaths } from '../engine/paths';
+import { EFFECTIVE_ENTRYPOINT, ENTRYPOINT, policyPaths } from '../engine/paths';
 import { renderUnscopableRego } from './unscopable';
 import { estateSecretsFile, renderEstateSecretsRego } from './estate-secrets';
 
@@ -137,6 +137,8 @@ export function buildPolicies(): BundleMetadata {
       'wasm',
       '-e',
       ENTRYPOINT,
+      '-e',
+      EFFECTIVE_ENTRYPOINT,
       '--capabilities',
       policyPaths.capabilities(),
       '--ignore',

@@ -2,7 +2,7 @@ import { loadPolicy, LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { readFileSync } from 'node:fs';
 import { BundleMetadata, bundleMetadata } from './metadata';
 import { PolicyInput } from './normalise';
-import { policyPaths } from './paths';
+import { ENTRYPOINT, policyPaths } from './paths';
 
 /** A finding as the compiled policy reports it: rule is "<area>.<rule>" (see RuleMetadata.key). */
 export interface RawFinding {
@@ -27,7 +27,7 @@ export function loadEngine(): Promise<PolicyEngine> {
       return {
         metadata,
         evaluate(input: PolicyInput): RawFinding[] {
-          const result = policy.evaluate(input) as { result?: unknown }[];
+          const result = policy.evaluate(input, ENTRYPOINT) as { result?: unknown }[];
           const findings = result?.[0]?.result;
           return Array.isArray(findings) ? (findings as RawFinding[]) : [];
         },

@@ -27,6 +27,8 @@ export interface PolicyInput {
   readonly format: InputFormat;
   readonly stack: string;
   readonly environment: string;
+  /** The aws provider's literal region, when the document gives one (rules model ARNs in it). */
+  readonly region?: string;
   readonly resources: Record<string, PolicyResource>;
   /** Parts of the document the rules cannot see into (module calls, dynamic blocks left unexpanded): CDX-GATE-002. */
   readonly unjudgeable: readonly Unjudgeable[];
@@ -147,8 +149,9 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
       if (isObject(dt)) tagged = tagged ?? tagEnvironment(dt.tags);
     }
   }
+  const region = providerRegion(providers);
   return {
-    input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources, unjudgeable },
+    input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), ...region, resources, unjudgeable },
     meta,
   };
 }
@@ -363,14 +366,27 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     if (resources[address] || !isObject(change.after)) continue;
     add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
   }
+  const config = isObject(doc.configuration) ? doc.configuration : {};
+  const providerConfig = isObject(config.provider_config) ? config.provider_config.aws : undefined;
+  const expressions = isObject(providerConfig) ? providerConfig.expressions : undefined;
+  const regionExpr = isObject(expressions) ? expressions.region : undefined;
+  const region = providerRegion({ region: isObject(regionExpr) ? regionExpr.constant_value : undefined });
   return {
     input: {
       format: 'plan',
       stack: label,
       environment: environmentOf(label, tagged),
+      ...region,
       resources,
       unjudgeable: planGaps(doc),
     },
     meta,
   };
+}
+
+/** The aws provider's region when it is a literal (the first provider block of cdktf JSON, a plan's provider config). */
+function providerRegion(providers: unknown): { region?: string } {
+  const first = Array.isArray(providers) ? providers[0] : providers;
+  const region = isObject(first) ? first.region : undefined;
+  return typeof region === 'string' && region !== '' && !region.includes('${') ? { region } : {};
 }

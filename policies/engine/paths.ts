@@ -15,3 +15,9 @@ export const policyPaths = {
 
 /** The entry point compiled to WebAssembly (data.credex.findings). */
 export const ENTRYPOINT = 'credex/findings';
+
+/**
+ * The effective-permissions query compiled into the same bundle (data.credex.effective.decisions): the decision
+ * AWS makes on each call of the input (tools/iam/effective.ts).
+ */
+export const EFFECTIVE_ENTRYPOINT = 'credex/effective/decisions';

@@ -71,6 +71,14 @@ import { InputError } from '../../lib/errors';
 export class IamPolicyError extends InputError {} // kind 'input', exit 2 (lib/errors.ts)
 
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
+/**
+ * Characters each generated part keeps free under IAM's limit: parts are filled to at most LIMIT - HEADROOM, so a
+ * change of the stacks that adds a few actions, or a few characters of a rendering the estimate does not foresee,
+ * still fits the policy it lands in (a part filled to 6,140 of 6,144 breaks the global apply at the next action).
+ */
+export const MANAGED_POLICY_HEADROOM = 512;
+/** The size a part is filled to. */
+export const MANAGED_POLICY_SPLIT_TARGET = MANAGED_POLICY_SIZE_LIMIT - MANAGED_POLICY_HEADROOM;
 /** In the boundary, an environment is the tag of the role that is using it. */
 export const PRINCIPAL_ENV_VARIABLE = '${aws:PrincipalTag/environment}';
 
@@ -266,8 +274,25 @@ interface StackNeeds {
   readonly serviceLinkedRoles: Map<string, string>;
   readonly tagOnCreate: TagOnCreate[];
   readonly exactNames: { readonly name: string; readonly rule: ExactNames }[];
+  /** Address of a block with an exact name -> that name and its rule (role statements refer to it by address). */
+  readonly exactByAddress: Map<string, { readonly name: string; readonly rule: ExactNames }>;
   /** statements of the role policies (for the boundary) */
   readonly roleStatements: { statement: Record<string, unknown>; where: string }[];
+}
+
+/**
+ * The values at a dotted attribute path (`load_balancer.advanced_configuration.role_arn`), through nested blocks,
+ * which cdktf writes as an object or as an array of objects.
+ */
+function valuesAt(body: unknown, path: string): unknown[] {
+  let level: unknown[] = [body];
+  for (const key of path.split('.')) {
+    level = level
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .map((v) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined))
+      .filter((v) => v !== undefined);
+  }
+  return level.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -283,6 +308,7 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
     serviceLinkedRoles: new Map(),
     tagOnCreate: [],
     exactNames: [],
+    exactByAddress: new Map(),
     roleStatements: [],
   };
   // Fail first on unknown types, naming every one of them.
@@ -313,12 +339,16 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
     needs.grants.push(...entry.grants);
     needs.tagOnCreate.push(...(entry.tagOnCreate ?? []));
     for (const s of entry.serviceLinkedRoles ?? []) needs.serviceLinkedRoles.set(s.service, s.roleName);
-    for (const name of exactNames(b, entry.names)) needs.exactNames.push({ name, rule: entry.names!.exact! });
+    for (const name of exactNames(b, entry.names)) {
+      needs.exactNames.push({ name, rule: entry.names!.exact! });
+      needs.exactByAddress.set(b.address, { name, rule: entry.names!.exact! });
+    }
 
     for (const p of entry.passesRoles ?? []) {
-      const ref = b.body[p.attribute];
-      if (ref === undefined && !p.required) continue;
-      pass(p.service, index.role(ref, p.via ?? 'role', `${b.address}.${p.attribute}`, b.address));
+      const refs = valuesAt(b.body, p.attribute);
+      if (refs.length === 0 && p.required) refs.push(undefined);
+      for (const ref of refs)
+        pass(p.service, index.role(ref, p.via ?? 'role', `${b.address}.${p.attribute}`, b.address));
     }
 
     if (entry.managedPolicies) {
@@ -486,13 +516,19 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[], checkStar
       if (actions.some((a) => isRef(a) || a.endsWith(':*') || a === '*'))
         throw new IamPolicyError(`iam:policy: ${where}: role policy actions must be literal and not wildcards`);
       const resources: string[] = [];
+      const exact: { name: string; rule: ExactNames }[] = [];
       for (const r of (statement.resources as string[] | undefined) ?? []) {
         if (r === '*') {
           checkStar(actions, where);
           resources.push('*');
           continue;
         }
-        const m = /^\$\{((?:data\.)?[a-z0-9_]+)\.[A-Za-z0-9_-]+\.arn\}(.*)$/.exec(r);
+        const m = /^\$\{((?:data\.)?[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.arn\}(.*)$/.exec(r);
+        const seed = m ? needs.exactByAddress.get(`${m[1]}.${m[2]}`) : undefined;
+        if (seed) {
+          exact.push(seed);
+          continue;
+        }
         if (m) {
           const arns = ACTION_MAP[m[1]]?.boundaryArns;
           if (!arns)
@@ -512,13 +548,14 @@ function boundaryDocument(allNeeds: { needs: StackNeeds; ctx: Ctx }[], checkStar
         condition[c.test] ??= {};
         condition[c.test][c.variable] = [...c.values];
       }
-      addDraft(drafts, 'WorkloadRoles', actions, resources, condition);
-    }
-    // Exact names (the seed's secret names) are usable only by roles of their own environment.
-    for (const { name, rule } of needs.exactNames) {
-      addDraft(drafts, rule.boundary.sid, rule.boundary.actions, [fill(rule.arn.split('{name}').join(name), ctx)], {
-        StringEquals: { 'aws:PrincipalTag/environment': ctx.env },
-      });
+      if (resources.length > 0) addDraft(drafts, 'WorkloadRoles', actions, resources, condition);
+      // An exact (seed) name: the statement's actions on exactly that ARN, for roles of the stack's environment only.
+      for (const { name, rule } of exact) {
+        addDraft(drafts, rule.boundary.sid, actions, [fill(rule.arn.split('{name}').join(name), ctx)], {
+          ...(condition ?? {}),
+          StringEquals: { ...(condition?.StringEquals ?? {}), 'aws:PrincipalTag/environment': ctx.env },
+        });
+      }
     }
     for (const arn of [...needs.managedPolicies.keys()].sort()) {
       for (const g of needs.managedPolicies.get(arn)!) {
@@ -563,9 +600,9 @@ function policy(
 ): GeneratedPolicy {
   const document: PolicyDocument = { Version: '2012-10-17', Statement: statements };
   const size = deployedSize(document);
-  if (size > MANAGED_POLICY_SIZE_LIMIT) {
+  if (size > MANAGED_POLICY_SPLIT_TARGET) {
     throw new IamPolicyError(
-      `iam:policy: ${name} would be ${size} characters, over IAM's ${MANAGED_POLICY_SIZE_LIMIT}-character managed-policy limit`,
+      `iam:policy: ${name} would be ${size} characters, over ${MANAGED_POLICY_SPLIT_TARGET} (IAM's ${MANAGED_POLICY_SIZE_LIMIT}-character managed-policy limit less ${MANAGED_POLICY_HEADROOM} of headroom); one statement is too large to split`,
     );
   }
   const actionCount = new Set(statements.flatMap((s) => s.Action)).size;
@@ -576,8 +613,8 @@ function policy(
 export const MAX_PARTS = 8;
 
 /**
- * Splits statements into as few managed policies as fit the size limit (first fit, in statement order, so the
- * split is deterministic): <name>, <name>-2, <name>-3 ...
+ * Splits statements into as few managed policies as fit the split target, the size limit less its headroom (first
+ * fit, in statement order, so the split is deterministic): <name>, <name>-2, <name>-3 ...
  */
 function policies(
   name: string,
@@ -588,7 +625,7 @@ function policies(
   const parts: PolicyStatement[][] = [];
   for (const st of statements) {
     const fits = parts.find(
-      (p) => deployedSize({ Version: '2012-10-17', Statement: [...p, st] }) <= MANAGED_POLICY_SIZE_LIMIT,
+      (p) => deployedSize({ Version: '2012-10-17', Statement: [...p, st] }) <= MANAGED_POLICY_SPLIT_TARGET,
     );
     if (fits) fits.push(st);
     else parts.push([st]);

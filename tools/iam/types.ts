@@ -70,8 +70,11 @@ export interface ExactNames {
   /** The deployer's statement: the actions the stack's grants of sid `actionsOf` have, on the exact ARN. */
   readonly sid: string;
   readonly actionsOf: string;
-  /** The boundary's statement: roles tagged with the stack's environment may use these actions on it. */
-  readonly boundary: { readonly sid: string; readonly actions: readonly string[] };
+  /**
+   * The boundary's statement: roles tagged with the stack's environment may use on it what their inline policies
+   * name it for (a role policy's reference to the block carrying the name).
+   */
+  readonly boundary: { readonly sid: string };
 }
 
 /** Naming rule of a type: every literal name in the stack must match one pattern (a glob with {env}). */
@@ -91,7 +94,7 @@ export type RoleReference =
 
 /** A role a resource hands to an AWS service: the deployer gets iam:PassRole for that role, to that service only. */
 export interface PassedRole {
-  /** The attribute holding the reference. */
+  /** The attribute holding the reference: a dotted path into nested blocks (load_balancer.advanced_configuration.role_arn). */
   readonly attribute: string;
   /** Service principal the role is passed to; the role's trust policy must name it. */
   readonly service: string;

@@ -47,6 +47,21 @@ describe('global stack', () => {
     );
   });
 
+  it("deploys every managed policy with at least 512 characters of headroom under IAM's 6,144 (issue 17, item l)", () => {
+    // What IAM counts: the rendered document without whitespace, the account id (a 12-digit token at apply) in
+    // place of the caller-identity reference, and Terraform's $${ escapes as the ${ IAM receives.
+    const deployed = values(r, 'aws_iam_policy').map((p) => ({
+      name: p.name as string,
+      size: String(p.policy)
+        .split('${data.aws_caller_identity.account.account_id}')
+        .join('123456789012')
+        .split('$${')
+        .join('${').length,
+    }));
+    expect(deployed.length).toBe(committedDeployerPolicies.policies.length);
+    for (const p of deployed) expect({ [p.name]: 6144 - p.size >= 512 }).toEqual({ [p.name]: true });
+  });
+
   it('keeps the ECR repository', () => {
     expect(byName(r, 'aws_ecr_repository', 'credex-core')).toBeDefined();
   });

@@ -16,7 +16,9 @@ import {
   deployedSize,
   generateDeployerPolicies,
   IamPolicyError,
+  MANAGED_POLICY_HEADROOM,
   MANAGED_POLICY_SIZE_LIMIT,
+  MANAGED_POLICY_SPLIT_TARGET,
 } from '../../../tools/iam/generate';
 import { conditionValues, synthesized } from './helpers';
 
@@ -52,6 +54,20 @@ describe('generated deployer policies', () => {
       expect(p.size).toBeLessThanOrEqual(MANAGED_POLICY_SIZE_LIMIT);
       expect(new Set(p.document.Statement.map((s) => s.Sid)).size).toBe(p.document.Statement.length);
     }
+  });
+
+  it('leaves headroom in every part: one more action never breaks the global apply (issue 17, item l)', () => {
+    expect(MANAGED_POLICY_HEADROOM).toBeGreaterThanOrEqual(512);
+    expect(MANAGED_POLICY_SPLIT_TARGET).toBe(MANAGED_POLICY_SIZE_LIMIT - MANAGED_POLICY_HEADROOM);
+    for (const p of all())
+      expect({ [p.name]: MANAGED_POLICY_SIZE_LIMIT - p.size >= MANAGED_POLICY_HEADROOM }).toEqual({ [p.name]: true });
+    // The margin holds for a change: ten more actions in the fullest part still fit IAM's limit.
+    const fullest = [...all()].sort((a, b) => b.size - a.size)[0];
+    const grown = structuredClone(fullest.document);
+    grown.Statement[0].Action.push(
+      ...Array.from({ length: 10 }, (_, i) => `elasticloadbalancing:DescribeSomething${i}`),
+    );
+    expect(deployedSize(grown)).toBeLessThanOrEqual(MANAGED_POLICY_SIZE_LIMIT);
   });
 
   it('never allows a wildcard action or NotAction', () => {
@@ -163,9 +179,16 @@ describe('generated deployer policies', () => {
       'dlm.amazonaws.com',
       'ec2.amazonaws.com',
       'ecs-tasks.amazonaws.com',
+      'ecs.amazonaws.com',
       'lambda.amazonaws.com',
       'vpc-flow-logs.amazonaws.com',
     ]);
+    // The blue/green infrastructure role ECS shifts traffic with (production's load_balancer.advanced_configuration):
+    // CreateService refuses a role the caller may not pass (issue 17, item c).
+    const toEcs = passed
+      .filter((s) => conditionValues(s, 'iam:PassedToService')[0] === 'ecs.amazonaws.com')
+      .flatMap((s) => s.Resource);
+    expect(toEcs).toEqual(['arn:aws:iam::${aws:PrincipalAccount}:role/credex-core-blue-green-production']);
     const ecs = passed
       .filter((s) => conditionValues(s, 'iam:PassedToService')[0] === 'ecs-tasks.amazonaws.com')
       .flatMap((s) => s.Resource);
@@ -242,6 +265,23 @@ describe('generated deployer policies', () => {
       expect(scoped).toBe(true);
     }
     expect(JSON.stringify(boundary)).not.toMatch(/credex-core\/(staging|production)\//);
+  });
+
+  it('lets each role use the seed-named connection secret as its inline policy says, in its own environment only', () => {
+    // The rotation's finishSecret writes the connection secret (PutSecretValue): a boundary that allows only
+    // GetSecretValue there leaves the API on the old user and loses Neo4j at the second rotation (issue 17, item d).
+    for (const [env, name] of [
+      ['staging', 'neo4j_stage_secrets'],
+      ['production', 'neo4j_prod_secrets'],
+    ]) {
+      const arn = `arn:aws:secretsmanager:af-south-1:\${aws:PrincipalAccount}:secret:${name}-??????`;
+      const onIt = of('boundary').filter((s) => s.Resource.includes(arn));
+      expect(onIt.flatMap((s) => s.Action).sort()).toEqual([
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+      ]);
+      for (const st of onIt) expect(conditionValues(st, 'aws:PrincipalTag/environment')).toEqual([env]);
+    }
   });
 
   it('covers the workflow: ECR push to the one repository, its own state key, the app secret write', () => {

@@ -122,6 +122,13 @@ describe('workflows', () => {
     expect(text.indexOf('AWS-StartPortForwardingSession')).toBeLessThan(text.indexOf('npm run -s verify'));
   });
 
+  it('the deploy marks the image it runs as deployed to its environment before it applies (issue 17, item j)', () => {
+    const text = read('deploy.yml');
+    const mark = text.indexOf('scripts/tag-deployed-image.sh "$ECR_REPOSITORY" "$TAG" "$STACK"');
+    expect(mark).toBeGreaterThan(0);
+    expect(mark).toBeLessThan(text.indexOf('apply-saved-plan.sh'));
+  });
+
   it('the deploy saves ONE plan, judges exactly that file and applies exactly that file', () => {
     const text = read('deploy.yml');
     const scripts = runScripts(text).join('\n');

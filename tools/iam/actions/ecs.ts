@@ -75,5 +75,7 @@ export const ECS: ServiceActions = {
       },
     ],
     serviceLinkedRoles: [ecsServiceLinkedRole],
+    // Blue/green (ECS native): the infrastructure role ECS shifts listener rules and target groups with.
+    passesRoles: [{ attribute: 'load_balancer.advanced_configuration.role_arn', service: 'ecs.amazonaws.com' }],
   },
 };

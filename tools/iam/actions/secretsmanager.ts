@@ -18,13 +18,14 @@ export const SECRETSMANAGER: ServiceActions = {
       attributes: ['name', 'name_prefix'],
       patterns: secretPatterns,
       // The seed's names: the deployer gets the secret actions on exactly that name; in the boundary, only
-      // roles of the stack's own environment may read it.
+      // roles of the stack's own environment may use it, for what their inline policies name it (read; the
+      // rotation function also writes it).
       exact: {
         pattern: /^neo4j_[a-z]+_secrets$/,
         arn: arn('secretsmanager', 'secret:{name}-??????'),
         sid: 'SecretSeedName',
         actionsOf: 'Secret',
-        boundary: { sid: 'WorkloadSeedSecret', actions: ['secretsmanager:GetSecretValue'] },
+        boundary: { sid: 'WorkloadSeedSecret' },
       },
     },
     grants: [
