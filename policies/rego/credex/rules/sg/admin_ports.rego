@@ -18,9 +18,30 @@ admin_port_world_open contains finding if {
 	not rule.all_traffic
 	rule.from == rule.to
 	rule.from in lib.admin_ports
-	lib.world_open(rule)
+	lib.alone_world(rule)
 	finding := {
 		"address": rule.address,
 		"message": sprintf("%s allows port %d from the whole internet", [rule.where, rule.from]),
 	}
+}
+
+# Several rules that add up to the whole internet on the port: one finding, where the exposure is, naming them.
+admin_port_world_open contains finding if {
+	some e in lib.exposures
+	e.from == e.to
+	e.from in lib.admin_ports
+	finding := {
+		"address": e.address,
+		"message": sprintf("%s open port %d to the whole internet: %s", [e.who, e.from, e.openers]),
+	}
+}
+
+# A source the gate cannot see on the port could be the whole internet.
+admin_port_world_open contains finding if {
+	some rule in lib.ingress_rules
+	not rule.all_traffic
+	rule.from == rule.to
+	rule.from in lib.admin_ports
+	count(rule.unjudged) > 0
+	finding := {"address": rule.address, "message": lib.unjudged_message(rule)}
 }

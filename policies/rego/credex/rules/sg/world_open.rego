@@ -19,7 +19,7 @@ import data.credex.lib
 world_open_ingress contains finding if {
 	some rule in lib.ingress_rules
 	not rule.all_traffic
-	lib.world_open(rule)
+	lib.alone_world(rule)
 	count(lib.covered_sensitive(rule)) == 0
 	rule.has_ports
 	not lib.only_web_ports(rule)
@@ -27,4 +27,28 @@ world_open_ingress contains finding if {
 		"address": rule.address,
 		"message": sprintf("%s allows %s from the whole internet%s; only 80 and 443 may be world-open", [rule.where, lib.describe_ports(rule), lib.unresolved_note(rule)]),
 	}
+}
+
+# Several rules that add up to the whole internet: one finding, where the exposure is, naming them.
+world_open_ingress contains finding if {
+	some e in lib.exposures
+	not e.all_traffic
+	e.has_ports
+	count(lib.covered_sensitive(e)) == 0
+	not lib.only_web_ports(e)
+	finding := {
+		"address": e.address,
+		"message": sprintf("%s open %s to the whole internet: %s; only 80 and 443 may be world-open", [e.who, lib.describe_ports(e), e.openers]),
+	}
+}
+
+# A source the gate cannot see could be the whole internet.
+world_open_ingress contains finding if {
+	some rule in lib.ingress_rules
+	not rule.all_traffic
+	count(rule.unjudged) > 0
+	count(lib.covered_sensitive(rule)) == 0
+	rule.has_ports
+	not lib.only_web_ports(rule)
+	finding := {"address": rule.address, "message": lib.unjudged_message(rule)}
 }
