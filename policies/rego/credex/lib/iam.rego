@@ -2,22 +2,32 @@
 # with ${...} references inside, or a reference to a data.aws_iam_policy_document), and every policy-document
 # data source no resource refers to, as {"address", "attribute", "kind", "via", "statements"} with statements
 # normalised to {"effect", "actions", "not_actions", "resources", "not_resources", "principals",
-# "has_condition", "condition_keys", "sid"}. Policies used as permissions boundaries are of kind "boundary".
+# "not_principals", "has_condition", "condition_keys", "conditions", "sid"} (conditions as [operator, key, values]).
+# Policies used as permissions boundaries are of kind "boundary".
 package credex.lib
 
 # Resource types and the attributes that hold a policy document, with the document's kind:
-# permissions (identity policies), trust (who may assume a role) or resource (resource-based policies).
+# permissions (identity policies), trust (who may assume a role) or resource (resource-based policies). A resource
+# policy has two carriers for most services: its own resource and an argument of the resource it protects.
 policy_attributes := {
 	"aws_iam_policy": {"policy": "permissions"},
 	"aws_iam_role_policy": {"policy": "permissions"},
 	"aws_iam_user_policy": {"policy": "permissions"},
 	"aws_iam_group_policy": {"policy": "permissions"},
+	"aws_ssoadmin_permission_set_inline_policy": {"inline_policy": "permissions"},
 	"aws_iam_role": {"assume_role_policy": "trust"},
 	"aws_ecr_repository_policy": {"policy": "resource"},
+	"aws_ecr_registry_policy": {"policy": "resource"},
 	"aws_secretsmanager_secret_policy": {"policy": "resource"},
+	"aws_secretsmanager_secret": {"policy": "resource"},
 	"aws_sns_topic_policy": {"policy": "resource"},
+	"aws_sns_topic": {"policy": "resource"},
 	"aws_s3_bucket_policy": {"policy": "resource"},
+	"aws_s3_bucket": {"policy": "resource"},
 	"aws_kms_key": {"policy": "resource"},
+	"aws_kms_key_policy": {"policy": "resource"},
+	"aws_sqs_queue_policy": {"policy": "resource"},
+	"aws_sqs_queue": {"policy": "resource"},
 }
 
 policy_document_type := "aws_iam_policy_document"
@@ -254,14 +264,21 @@ normal_json_statement(s) := {
 	"resources": string_list(object.get(s, "Resource", null)),
 	"not_resources": string_list(object.get(s, "NotResource", null)),
 	"principals": json_principals(object.get(s, "Principal", null)),
+	"not_principals": json_principals(object.get(s, "NotPrincipal", null)),
 	"has_condition": object.get(s, "Condition", null) != null,
 	"condition_keys": [k | some [k, _] in json_conditions(object.get(s, "Condition", null))],
+	"conditions": json_operator_conditions(object.get(s, "Condition", null)),
 }
 
 # [key, values] pairs of a JSON Condition block.
 json_conditions(c) := [[k, string_list(v)] | some ops in c; some k, v in ops] if is_object(c)
 
 json_conditions(c) := [] if not is_object(c)
+
+# [operator, key, values] of a JSON Condition block.
+json_operator_conditions(c) := [[op, k, string_list(v)] | some op, ops in c; is_object(ops); some k, v in ops] if is_object(c)
+
+json_operator_conditions(c) := [] if not is_object(c)
 
 json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
 
@@ -287,8 +304,10 @@ normal_data_statement(s) := {
 	"resources": attr_strings(s, "resources"),
 	"not_resources": attr_strings(s, "not_resources"),
 	"principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "principals")],
+	"not_principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "not_principals")],
 	"has_condition": count(blocks(s, "condition")) > 0,
 	"condition_keys": [k | some c in blocks(s, "condition"); k := object.get(c, "variable", "")],
+	"conditions": [[object.get(c, "test", ""), object.get(c, "variable", ""), attr_strings(c, "values")] | some c in blocks(s, "condition")],
 }
 
 effect_or_allow(e) := e if is_string(e)
@@ -331,7 +350,8 @@ wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$`, r)
 # resource needs such an ARN, so this only matters for the sensitive actions below.
 type_wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:[A-Za-z0-9-]+[/:]\*$`, r)
 
-# Actions that hand out credentials or data: on every resource of their type they are as broad as "*".
+# Actions that hand out credentials or data: on every resource of their type they are as broad as "*". An action
+# pattern that can match one of them ("iam:Pass*", "secretsmanager:GetSecret*") is that action.
 sensitive_actions := {
 	"iam:passrole",
 	"sts:assumerole",
@@ -341,6 +361,14 @@ sensitive_actions := {
 	"ssm:getparameters",
 	"ssm:getparametersbypath",
 	"iam:createaccesskey",
+}
+
+sensitive_action(a) if lower(a) in sensitive_actions
+
+sensitive_action(a) if {
+	regex.match(`[*?]`, a)
+	some action in sensitive_actions
+	glob.match(lower(a), [], action)
 }
 
 wildcard_action(a) if a == "*"
@@ -372,7 +400,12 @@ broad_resource(r) if wildcard_resource(r)
 
 broad_resource(r) if type_wildcard_resource(r)
 
+scopable(a) if not unscopable(a)
+
+scopable(a) if sensitive_action(a)
+
 attachment_attributes := {
+	"aws_ssoadmin_managed_policy_attachment": ["managed_policy_arn"],
 	"aws_iam_role_policy_attachment": ["policy_arn"],
 	"aws_iam_user_policy_attachment": ["policy_arn"],
 	"aws_iam_group_policy_attachment": ["policy_arn"],
@@ -401,10 +434,95 @@ admin_policy_lookup(v) if object.get(v, "name", "") in admin_policy_names
 
 admin_policy_names := {"AdministratorAccess", "AdministratorAccess-Amplify", "PowerUserAccess", "IAMFullAccess", "SystemAdministrator"}
 
-# A resource policy may name "*" when a condition narrows it (e.g. aws:SourceArn, aws:PrincipalOrgID).
+# A resource policy may name "*" when a condition narrows who can use it to one account, organisation, principal,
+# source resource or network (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount, ...). A
+# condition on something else (aws:SecureTransport, aws:CurrentTime, a tag the caller sets) narrows nothing: any
+# AWS account can still meet it.
 tolerated(doc, s) if {
 	doc.kind == "resource"
-	s.has_condition
+	narrowing_condition(s)
+}
+
+narrowing_keys := {
+	"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+	"aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths", "aws:userid",
+	"aws:sourcevpc", "aws:sourcevpce", "kms:calleraccount",
+}
+
+account_condition_keys := {"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount"}
+
+arn_condition_keys := {"aws:sourcearn", "aws:principalarn"}
+
+narrowing_condition(s) if {
+	some [op, key, vals] in s.conditions
+	lower(key) in narrowing_keys
+	positive_operator(op)
+	count(vals) > 0
+	every v in vals {
+		narrowing_value(lower(key), v)
+	}
+}
+
+# Operators that require the key to match (an ...IfExists operator passes when the key is absent, Null and the
+# negated operators do not say who may call).
+positive_operator(op) if regex.match(`^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$`, op)
+
+# A literal value that is not a wildcard where it matters (the whole value, an account id, an ARN's account or
+# resource), or a reference to a resource or data source (the caller's account, an organisation, a resource's ARN).
+narrowing_value(key, v) if {
+	is_string(v)
+	not is_ref(v)
+	not regex.match(`^[*?]*$`, v)
+	not wildcard_account(key, v)
+}
+
+narrowing_value(_, v) if {
+	is_ref(v)
+	every ref in interpolations(v) {
+		reference_term(ref)
+	}
+}
+
+wildcard_account(key, v) if {
+	key in account_condition_keys
+	regex.match(`[*?]`, v)
+}
+
+wildcard_account(key, v) if {
+	key in arn_condition_keys
+	not arn_names_one_owner(v)
+}
+
+# An ARN whose account is literal and whose resource part is not only wildcards; an ARN without an account (an S3
+# bucket) names one owner only when its resource has no wildcard at all.
+arn_names_one_owner(v) if {
+	parts := split(v, ":")
+	count(parts) >= 6
+	parts[4] != ""
+	not regex.match(`[*?]`, parts[4])
+	not regex.match(`^[*?/]*$`, concat(":", array.slice(parts, 5, count(parts))))
+}
+
+arn_names_one_owner(v) if {
+	parts := split(v, ":")
+	count(parts) >= 6
+	parts[4] == ""
+	not regex.match(`[*?]`, concat(":", array.slice(parts, 5, count(parts))))
+}
+
+reference_term(ref) if managed_reference(ref)
+
+reference_term(ref) if regex.match(`^(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)*data\.[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[A-Za-z0-9_]+$`, ref)
+
+# The principals a statement grants: "*", or everyone but the listed ones (Allow with NotPrincipal).
+wildcard_grant(s) := sprintf("the wildcard principal %s \"*\"", [p.type]) if {
+	some p in s.principals
+	"*" in p.identifiers
+}
+
+wildcard_grant(s) := sprintf("every principal except %s (NotPrincipal)", [concat(", ", ids)]) if {
+	count(s.not_principals) > 0
+	ids := [id | some p in s.not_principals; some id in p.identifiers]
 }
 
 # A condition that narrows the statement to tagged resources (attribute-based access control), to resources
@@ -415,11 +533,25 @@ resource_scoping_condition(s) if {
 	regex.match(`(?i)^([a-z0-9-]+:(ResourceTag|RequestTag)/.+|ec2:CreateAction|ec2:Owner)$`, k)
 }
 
-# Actions on "*" that AWS could scope, and sensitive actions on every resource of a type.
-too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); not unscopable(a)] if all_resources(s)
+# Actions on "*" that AWS could scope (a pattern that can match a sensitive action never counts as unscopable), and
+# sensitive actions on every resource of a type.
+too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); scopable(a)] if all_resources(s)
 
-too_broad_actions(s) := [a | some a in s.actions; lower(a) in sensitive_actions] if {
+too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); sensitive_action(a)] if {
 	not all_resources(s)
 	some r in s.resources
 	type_wildcard_resource(r)
 }
+
+# Why the conditions of a resource-policy statement did not narrow its wildcard principal, for the message.
+condition_note(doc, s) := sprintf("; its condition(s) on %s do not narrow who may use it (only a matching aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount or similar does)", [concat(", ", sort({k | some [_, k, _] in s.conditions}))]) if {
+	doc.kind == "resource"
+	count(s.conditions) > 0
+}
+
+condition_note(doc, s) := "" if {
+	doc.kind == "resource"
+	count(s.conditions) == 0
+}
+
+condition_note(doc, _) := "" if doc.kind != "resource"

@@ -63,6 +63,7 @@ has_web_acl(addr, lb) if {
 
 internet_facing(v) if not is_true(v, "internal")
 
-# A KMS key's own policy: there Resource "*" means this key and nothing else (a key policy applies only to its key,
-# and AWS requires "*" in it), so "on every resource" does not apply.
-key_policy_document(doc) if startswith(doc.address, "aws_kms_key.")
+# A resource policy (a key, secret, bucket, topic, queue or repository policy) applies only to its own resource:
+# there Resource "*" means this resource and nothing else (a key policy requires "*"), so "on every resource" does
+# not apply.
+resource_policy_document(doc) if doc.kind == "resource"

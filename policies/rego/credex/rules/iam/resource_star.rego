@@ -21,7 +21,7 @@ import data.credex.lib
 resource_star contains finding if {
 	some [doc, i, s] in lib.allow_statements
 	doc.kind != "trust"
-	not lib.key_policy_document(doc)
+	not lib.resource_policy_document(doc)
 	not lib.resource_scoping_condition(s)
 	scoped := lib.too_broad_actions(s)
 	count(scoped) > 0

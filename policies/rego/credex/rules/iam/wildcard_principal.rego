@@ -15,11 +15,10 @@ import data.credex.lib
 #     Name the trusted principals (account, role, service or the GitHub OIDC provider with sub/aud conditions).
 wildcard_principal contains finding if {
 	some [doc, i, s] in lib.allow_statements
-	some p in s.principals
-	"*" in p.identifiers
+	some grant in {g | g := lib.wildcard_grant(s)}
 	not lib.tolerated(doc, s)
 	finding := {
 		"address": doc.address,
-		"message": sprintf("%s allows the wildcard principal %s \"*\"", [lib.describe_statement(doc, i, s), p.type]),
+		"message": sprintf("%s allows %s%s", [lib.describe_statement(doc, i, s), grant, lib.condition_note(doc, s)]),
 	}
 }
