@@ -20,15 +20,17 @@ customer_managed_keys contains finding if {
 	lib.environment == "production"
 	some type, attr in lib.cmk_attributes
 	some addr, r in lib.resources(type)
-	not lib.covered_by_default_key(type)
-	not lib.customer_managed_key(lib.values(r), attr)
-	finding := {"address": addr, "message": sprintf("%s names no customer-managed key: the data is under an AWS-managed key", [attr])}
+	not lib.covered_by_default_key(type, r)
+	problem := lib.key_problem(attr, object.get(lib.values(r), attr, null))
+	finding := {"address": addr, "message": problem}
 }
 
+# Instances, launch templates and launch configurations: every volume they launch.
 customer_managed_keys contains finding if {
 	lib.environment == "production"
-	not lib.default_ebs_cmk
-	some addr, r in lib.resources("aws_instance")
-	some where in lib.instance_volumes_without_cmk(lib.values(r))
-	finding := {"address": addr, "message": sprintf("%s names no customer-managed key (kms_key_id): the volume is under an AWS-managed key", [where])}
+	some type in ["aws_instance", "aws_spot_instance_request", "aws_launch_template", "aws_launch_configuration"]
+	some addr, r in lib.resources(type)
+	not lib.default_ebs_cmk(r)
+	some [_, problem] in lib.instance_volume_key_problems(lib.values(r))
+	finding := {"address": addr, "message": problem}
 }
