@@ -14,6 +14,6 @@ import data.credex.lib
 #   remediation: Set retention_in_days on every aws_cloudwatch_log_group (from the environment's config).
 log_retention contains finding if {
 	some addr, r in lib.resources("aws_cloudwatch_log_group")
-	not lib.retention_set(lib.values(r))
-	finding := {"address": addr, "message": "retention_in_days is not set: logs are kept forever"}
+	problem := lib.retention_problem(lib.values(r))
+	finding := {"address": addr, "message": problem}
 }
