@@ -1,6 +1,7 @@
 /**
  * World-open ingress in the shapes that passed the gate before: a prefix list that holds the internet, and two
- * security groups that each open half of it on one resource. Through the compiled bundle, in both input shapes.
+ * security groups that each open half of it on one resource (reported once, at that resource, naming both rules).
+ * Through the compiled bundle, in both input shapes.
  */
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
 
@@ -56,10 +57,15 @@ describe.each([
     expect(await worldOpen(doc(office))).toEqual([]);
   });
 
-  test('two groups opening half the internet each, on one instance, are world-open together', async () => {
-    expect((await worldOpen(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })))).sort()).toEqual([
-      'aws_vpc_security_group_ingress_rule.a',
-      'aws_vpc_security_group_ingress_rule.b',
+  test('two groups opening half the internet each, on one instance, are world-open together: one finding there', async () => {
+    const report = await check(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })));
+    const found = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    expect(found.map((f) => [f.address, f.message])).toEqual([
+      [
+        'aws_instance.i',
+        'security groups aws_security_group.a, aws_security_group.b attached here together open port 22 to the whole internet: ' +
+          'aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)',
+      ],
     ]);
     expect(
       await worldOpen(doc(halves({ 'aws_instance.i': instance(['a']), 'aws_instance.j': instance(['b']) }))),

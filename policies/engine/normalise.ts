@@ -10,6 +10,7 @@ import { GLOBAL_STACK_NAME } from '../../contracts/stacks';
 import { COMMENT_KEY, WAIVERS_FIELD } from '../../contracts/waivers';
 import { InputError } from './errors';
 import { jsonencodeToJson } from './hcl';
+import { configProviders, planProviders } from './providers';
 
 export type InputFormat = 'cdktf' | 'plan';
 
@@ -18,6 +19,8 @@ export interface PolicyResource {
   readonly name: string;
   readonly mode: 'managed' | 'data';
   readonly values: Record<string, unknown>;
+  /** The provider configuration ("aws.eu") when a plan's resource uses another than the default (see providers.ts). */
+  readonly provider?: string;
 }
 
 /** What is sent to the compiled policy. */
@@ -26,6 +29,8 @@ export interface PolicyInput {
   readonly stack: string;
   readonly environment: string;
   readonly resources: Record<string, PolicyResource>;
+  /** Provider configuration key → region, when the document has several AWS provider configurations. */
+  readonly providers?: Record<string, string>;
 }
 
 export interface RecordedWaiver {
@@ -130,7 +135,17 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
       if (isObject(dt)) tagged = tagged ?? tagEnvironment(dt.tags);
     }
   }
-  return { input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources }, meta };
+  const regions = configProviders(doc);
+  return {
+    input: {
+      format: 'cdktf',
+      stack,
+      environment: environmentOf(stack, tagged),
+      resources,
+      ...(regions ? { providers: regions } : {}),
+    },
+    meta,
+  };
 }
 
 interface PlanResource {
@@ -270,6 +285,7 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
   const exprs = configExpressions(doc);
+  const providerKeys = planProviders(doc);
   const changes = new Map<string, Json>();
   for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
     if (isObject(rc) && typeof rc.address === 'string' && isObject(rc.change)) changes.set(rc.address, rc);
@@ -288,7 +304,14 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     }
     const v = values as Json;
     tagged = tagged ?? tagEnvironment(v.tags_all) ?? tagEnvironment(v.tags);
-    resources[r.address] = { type: r.type, name: typeof r.name === 'string' ? r.name : r.address, mode, values: v };
+    const provider = providerKeys.byResource.get(configAddress);
+    resources[r.address] = {
+      type: r.type,
+      name: typeof r.name === 'string' ? r.name : r.address,
+      mode,
+      values: v,
+      ...(provider ? { provider } : {}),
+    };
     meta[r.address] = { waivers: [] };
   };
   const walk = (mod: unknown): void => {
@@ -316,5 +339,15 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     if (resources[address] || !isObject(change.after)) continue;
     add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
   }
-  return { input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources }, meta };
+  const regions = providerKeys.regions;
+  return {
+    input: {
+      format: 'plan',
+      stack: label,
+      environment: environmentOf(label, tagged),
+      resources,
+      ...(regions ? { providers: regions } : {}),
+    },
+    meta,
+  };
 }
