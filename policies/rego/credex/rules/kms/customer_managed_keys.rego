@@ -8,7 +8,10 @@ import data.credex.lib
 #   Under AWS-managed keys (aws/logs, aws/secretsmanager, aws/ebs, aws/sns) anyone in the account whose IAM policy
 #   allows the service call can read the data, the key policy cannot be narrowed and key use cannot be cut off
 #   separately. In production every log group, secret, EBS volume (root and data) and SNS topic names the
-#   environment's customer-managed key, whose policy says exactly who may use it.
+#   environment's customer-managed key, whose policy says exactly who may use it (so do the volumes of launch
+#   templates and launch configurations). An AWS-managed key looked up through data.aws_kms_key or
+#   data.aws_kms_alias is still AWS-managed; a key id the gate cannot see (a variable, a local, a lookup not in the
+#   input) cannot be judged and is reported; EBS default keys count in their provider's region only.
 # scope: document
 # custom:
 #   id: CDX-KMS-001

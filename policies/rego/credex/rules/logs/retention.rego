@@ -6,7 +6,8 @@ import data.credex.lib
 # title: Log groups have a retention period
 # description: >-
 #   Without retention_in_days CloudWatch keeps logs forever: costs grow without bound and personal data in
-#   logs is never deleted.
+#   logs is never deleted. A retention that is an unresolved expression (it could be 0, never expire) cannot be
+#   judged and is reported.
 # scope: document
 # custom:
 #   id: CDX-LOG-001

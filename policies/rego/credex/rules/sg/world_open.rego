@@ -8,7 +8,10 @@ import data.credex.lib
 #   Ingress whose CIDR sources, together with the other rules of the same security group on that port (and of the
 #   groups attached with it to one instance, ENI, load balancer, service or function), cover the whole IPv4 or IPv6
 #   space (0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1, a prefix list holding them, ...) exposes a port to the whole
-#   internet; only the load balancer's HTTP and HTTPS ports are meant to be public.
+#   internet; only the load balancer's HTTP and HTTPS ports are meant to be public. Protocols count by meaning
+#   ("6" is tcp). One finding per exposure, where it is: at the rule that opens it alone, else at the group (or the
+#   resource carrying the groups) naming the rules that add up; rules admitting only security groups, self or
+#   private ranges are never blamed. A source the gate cannot see cannot be judged and is reported.
 # scope: document
 # custom:
 #   id: CDX-SG-001
