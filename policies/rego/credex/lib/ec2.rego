@@ -38,13 +38,13 @@ instance_launch_template(v) := addr if {
 	some k in ["id", "name"]
 	keys := ref_keys(object.get(b, k, null))
 	count(keys) > 0
-	some addr, lt in resources("aws_launch_template")
-	launch_template_named(addr, lt, keys)
+	some addr, template in resources("aws_launch_template")
+	launch_template_named(addr, template, keys)
 }
 
-launch_template_named(addr, lt, keys) if named_by(addr, lt, keys)
+launch_template_named(addr, template, keys) if named_by(addr, template, keys)
 
-launch_template_named(_, lt, keys) if object.get(values(lt), "name", null) in keys
+launch_template_named(_, template, keys) if object.get(values(template), "name", null) in keys
 
 # The region's instance metadata defaults require IMDSv2 for launches that do not say otherwise.
 region_requires_imdsv2(r) if {
@@ -69,10 +69,10 @@ imdsv2_problem(r) := sprintf("%s does not require IMDSv2 (metadata_options.http_
 	not region_requires_imdsv2(r)
 }
 
-imdsv2_problem(r) := sprintf("%s does not require IMDSv2: it sets no metadata_options and its launch template %s does not require it either", [r.type, lt]) if {
+imdsv2_problem(r) := sprintf("%s does not require IMDSv2: it sets no metadata_options and its launch template %s does not require it either", [r.type, template]) if {
 	imds_state(values(r)) == "unset"
-	lt := instance_launch_template(values(r))
-	not imds_state(values(input.resources[lt])) == "required"
+	template := instance_launch_template(values(r))
+	not imds_state(values(input.resources[template])) == "required"
 	not region_requires_imdsv2(r)
 }
 

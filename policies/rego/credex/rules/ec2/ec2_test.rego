@@ -45,11 +45,11 @@ res(type, name, values) := {"type": type, "name": name, "mode": "managed", "valu
 # An instance launched from a launch template that requires IMDSv2 passes (cross-resource); by reference, by name
 # and by a plan's resolved id. The instance's own setting wins over the template's.
 test_imdsv2_03_launch_template_decides if {
-	lt := res("aws_launch_template", "lt", {"name": "hosts", "id": "lt-0abc", "metadata_options": {"http_tokens": "required"}})
+	template := res("aws_launch_template", "lt", {"name": "hosts", "id": "lt-0abc", "metadata_options": {"http_tokens": "required"}})
 	every ref in [{"id": "${aws_launch_template.lt.id}"}, {"name": "hosts"}, {"id": "lt-0abc", "version": "$Latest"}] {
-		count(ec2.imdsv2_required) == 0 with input as {"resources": {"aws_launch_template.lt": lt, "aws_instance.i": res("aws_instance", "i", {"launch_template": ref})}}
+		count(ec2.imdsv2_required) == 0 with input as {"resources": {"aws_launch_template.lt": template, "aws_instance.i": res("aws_instance", "i", {"launch_template": ref})}}
 	}
-	count(ec2.imdsv2_required) == 1 with input as {"resources": {"aws_launch_template.lt": lt, "aws_instance.i": res("aws_instance", "i", {"launch_template": {"id": "${aws_launch_template.lt.id}"}, "metadata_options": {"http_tokens": "optional"}})}}
+	count(ec2.imdsv2_required) == 1 with input as {"resources": {"aws_launch_template.lt": template, "aws_instance.i": res("aws_instance", "i", {"launch_template": {"id": "${aws_launch_template.lt.id}"}, "metadata_options": {"http_tokens": "optional"}})}}
 	weak := res("aws_launch_template", "lt", {"metadata_options": {"http_tokens": "optional"}})
 	some f in ec2.imdsv2_required with input as {"resources": {"aws_launch_template.lt": weak, "aws_instance.i": res("aws_instance", "i", {"launch_template": {"id": "${aws_launch_template.lt.id}"}})}}
 	f.address == "aws_instance.i"
