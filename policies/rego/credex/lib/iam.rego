@@ -47,6 +47,15 @@ raw_policy_strings contains [addr, attribute, kind, value] if {
 	value := object.get(values(r), attribute, null)
 	is_string(value)
 	value != ""
+	not provider_default_policy(r.type, value)
+}
+
+# Where a resource's own policy argument is not set, a plan shows the policy AWS applies by default as known only
+# after apply (a key's default key policy, a topic's owner-only policy, none for secrets, buckets and queues): that
+# is no policy the configuration wrote, and nothing to judge.
+provider_default_policy(type, value) if {
+	type in {"aws_kms_key", "aws_secretsmanager_secret", "aws_s3_bucket", "aws_sns_topic", "aws_sqs_queue"}
+	value == after_apply
 }
 
 raw_policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "permissions", value] if {

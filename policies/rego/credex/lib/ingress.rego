@@ -95,9 +95,12 @@ inline_ingress(v) := [] if {
 	not is_object(b)
 }
 
+# (A plan shows an ingress list the configuration did not write, computed from standalone rules, as known only
+# after apply: no inline rules.)
 unresolved_ingress(v) := {"ingress": b} if {
 	b := object.get(v, "ingress", null)
 	is_string(b)
+	b != after_apply
 }
 
 unresolved_ingress(v) := {sprintf("ingress[%d]", [i]): b |
@@ -110,7 +113,11 @@ unresolved_ingress(v) := {} if {
 	not is_array(object.get(v, "ingress", null))
 }
 
-ingress_entry(e) := {
+# A source field a plan shows as known only after apply, without a configuration reference, was not written: the
+# provider computes it. It is no source.
+written(values) := [v | some v in values; v != after_apply]
+
+ingress_entry(raw) := {
 	"address": e.address,
 	"where": e.where,
 	"name": entry_name(e),
@@ -127,6 +134,7 @@ ingress_entry(e) := {
 	"other_sources": count(e.groups) + count(e.prefix_lists),
 	"self": e.self,
 } if {
+	e := object.union(raw, {"cidrs": written(raw.cidrs), "prefix_lists": written(raw.prefix_lists), "groups": written(raw.groups)})
 	range := port_range(e.protocol, e.from, e.to)
 }
 
@@ -227,7 +235,8 @@ rule_group(addr, v) := g if {
 	g := object.get(security_group_ids, key, key)
 } else := addr
 
-# Security groups by their id or ARN as a plan resolves them, to match standalone rules to their group.
+# Security groups by their id or ARN as a plan resolves them, to match standalone rules to their group (an id a
+# plan knows only after apply names no group: every new group has that placeholder).
 security_group_ids[id] := addr if {
 	some type in ["aws_security_group", "aws_default_security_group"]
 	some addr, r in resources(type)
@@ -235,6 +244,7 @@ security_group_ids[id] := addr if {
 	id := object.get(values(r), key, null)
 	is_string(id)
 	id != ""
+	not is_ref(id)
 }
 
 # The ingress rules of each group.
@@ -450,6 +460,7 @@ resource_keys(addr, r) := {addr} | {id |
 	id := object.get(values(r), k, "")
 	is_string(id)
 	id != ""
+	not is_ref(id)
 }
 
 # Prefix lists whose contents the gate knows: managed lists in the input, lists with entry resources, and AWS's own

@@ -261,3 +261,19 @@ test_unjudged_06_protocol if {
 	some f in sg.all_traffic_ingress with input as group([{"protocol": "${var.protocol}", "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8"]}])
 	contains(f.message, "the protocol is an unresolved expression, judged as all protocols")
 }
+
+# A plan shows what the configuration did not write (an SG's inline list computed from standalone rules, an unset
+# source) as known only after apply: no rule, no source, nothing to judge.
+test_plan_placeholders_01_not_expressions if {
+	count(sg.all_traffic_ingress) == 0 with input as group("${(known after apply)}")
+	count(sg.admin_port_world_open) == 0 with input as group([{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/8"], "prefix_list_ids": ["${(known after apply)}"]}])
+}
+
+# Two new groups in one plan share the placeholder id "(known after apply)": neither is named by it.
+test_plan_placeholders_02_unknown_ids if {
+	doc := {"resources": {
+		"aws_security_group.a": {"type": "aws_security_group", "name": "a", "mode": "managed", "values": {"id": "${(known after apply)}", "ingress": "${(known after apply)}"}},
+		"aws_security_group.b": {"type": "aws_security_group", "name": "b", "mode": "managed", "values": {"id": "${(known after apply)}", "ingress": [{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]}},
+	}}
+	{f.address | some f in sg.admin_port_world_open} == {"aws_security_group.b"} with input as doc
+}
