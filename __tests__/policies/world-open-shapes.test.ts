@@ -3,6 +3,7 @@
  * security groups that each open half of it on one resource (reported once, at that resource, naming both rules).
  * Through the compiled bundle, in both input shapes.
  */
+import { generatePlan } from '../../tools/bench/plan-generator';
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
 
 const ssh = (extra: Record<string, unknown>) => ({ ip_protocol: 'tcp', from_port: 22, to_port: 22, ...extra });
@@ -70,5 +71,15 @@ describe.each([
     expect(
       await worldOpen(doc(halves({ 'aws_instance.i': instance(['a']), 'aws_instance.j': instance(['b']) }))),
     ).toEqual([]);
+  });
+});
+
+describe("the bench's generated plan", () => {
+  test('world-open findings only where a rule opens something (groups also hold SSH from a bastion group and 10/8)', async () => {
+    const { plan, expected } = generatePlan(2_000);
+    const report = await check(plan);
+    const ssh = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    expect(ssh).toHaveLength(expected['CDX-SG-005']);
+    for (const f of ssh) expect(f.message).toMatch(/^ingress\[3\] allows port 22 from the whole internet$/);
   });
 });
