@@ -10,8 +10,8 @@ import data.credex.lib
 #   ec2:CreateAction) narrows them. Only actions AWS cannot scope by resource may use "*": the Read and List
 #   actions its service authorization reference defines without a resource type (generated into
 #   policies/rego/credex/lib/unscopable_actions.rego) and the reviewed entries in policies/build/unscopable.ts.
-#   An action pattern that can match a sensitive action is that action (iam:Pass* on role/*, secretsmanager:
-#   GetSecret* on secret:*). In a resource policy Resource "*" is that resource, not every resource.
+#   An action pattern that can match a sensitive action is that action (iam:Pass* on role/*,
+#   secretsmanager:GetSecret* on secret:*). In a resource policy Resource "*" is that resource, not every resource.
 # scope: document
 # custom:
 #   id: CDX-IAM-003
