@@ -6,6 +6,10 @@
 # filter matches not at all); one configuration does not excuse a repository its filters miss.
 package credex.lib
 
+mutability_problem(m) := sprintf("image_tag_mutability is the unresolved expression %s and cannot be judged; %s", [m, judgeable_hint]) if unresolved(m)
+
+mutability_problem(m) := sprintf("image_tag_mutability is %v", [m]) if not unresolved(m)
+
 scans(v) if {
 	some b in blocks(v, "image_scanning_configuration")
 	is_true(b, "scan_on_push")

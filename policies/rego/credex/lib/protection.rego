@@ -149,11 +149,18 @@ cmk_attributes := {
 	"aws_sns_topic": "kms_master_key_id",
 }
 
-# Key specs AWS cannot rotate automatically (asymmetric and HMAC keys).
+# Key specs AWS cannot rotate automatically (asymmetric and HMAC keys); a spec that is an expression could be
+# SYMMETRIC_DEFAULT and does not excuse the key.
 non_rotatable_key(v) if {
 	spec := object.get(v, "customer_master_key_spec", object.get(v, "key_spec", "SYMMETRIC_DEFAULT"))
+	is_string(spec)
+	not is_ref(spec)
 	spec != "SYMMETRIC_DEFAULT"
 }
+
+rotation_problem(v) := switch_unresolved_note(v, "enable_key_rotation") if {
+	switch_state(v, "enable_key_rotation") == "unresolved"
+} else := "enable_key_rotation is not true: the key material never changes"
 
 web_acl_associations := object.union(resources("aws_wafv2_web_acl_association"), resources("aws_wafregional_web_acl_association"))
 

@@ -55,3 +55,8 @@ test_scan_04_registry_region if {
 	count(ecr.scan_on_push) == 1 with input as registry({"name": "credex-core"}, elsewhere)
 	count(ecr.scan_on_push) == 0 with input as registry({"name": "credex-core", "image_scanning_configuration": {"scan_on_push": true}}, elsewhere)
 }
+
+test_immutable_03_unresolved if {
+	some f in ecr.immutable_tags with input as repo({"image_tag_mutability": "${var.mutability}"})
+	contains(f.message, "cannot be judged")
+}

@@ -25,3 +25,8 @@ test_privileged_03_meaning_and_unresolved if {
 	count(ecs.privileged_container) == 1 with input as task(["${var.sidecar}", {"name": "api"}])
 	count(ecs.privileged_container) == 1 with input as {"resources": {"aws_ecs_task_definition.t": {"type": "aws_ecs_task_definition", "name": "t", "mode": "managed", "values": {"container_definitions": "{\"name\": \"api\"}"}}}}
 }
+
+test_insights_01_unresolved if {
+	some f in ecs.container_insights with input as {"resources": {"aws_ecs_cluster.c": {"type": "aws_ecs_cluster", "name": "c", "mode": "managed", "values": {"setting": {"name": "containerInsights", "value": "${var.insights}"}}}}}
+	contains(f.message, "cannot be judged")
+}

@@ -91,3 +91,9 @@ test_cmk_07_launch_carriers_and_regions if {
 	}
 	count(kms.customer_managed_keys) == 1 with input as {"environment": "production", "resources": elsewhere, "providers": {"aws": "af-south-1", "aws.eu": "eu-west-1"}}
 }
+
+test_rotation_03_unresolved if {
+	some f in kms.key_rotation with input as doc("staging", {"aws_kms_key.x": res("aws_kms_key", {"enable_key_rotation": "${var.rotate}"})})
+	contains(f.message, "cannot be judged")
+	count(kms.key_rotation) == 1 with input as doc("staging", {"aws_kms_key.x": res("aws_kms_key", {"customer_master_key_spec": "${var.spec}"})})
+}
