@@ -50,20 +50,20 @@ raw_policy_strings contains [addr, attribute, kind, value] if {
 	not provider_default_policy(r.type, value)
 }
 
-# Where a resource's own policy argument is not set, a plan shows the policy AWS applies by default as known only
-# after apply (a key's default key policy, a topic's owner-only policy, none for secrets, buckets and queues): that
-# is no policy the configuration wrote, and nothing to judge.
-provider_default_policy(type, value) if {
-	type in {"aws_kms_key", "aws_secretsmanager_secret", "aws_s3_bucket", "aws_sns_topic", "aws_sqs_queue"}
-	value == after_apply
-}
-
 raw_policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "permissions", value] if {
 	some addr, r in resources("aws_iam_role")
 	some i, b in blocks(values(r), "inline_policy")
 	value := object.get(b, "policy", null)
 	is_string(value)
 	value != ""
+}
+
+# Where a resource's own policy argument is not set, a plan shows the policy AWS applies by default as known only
+# after apply (a key's default key policy, a topic's owner-only policy, none for secrets, buckets and queues): that
+# is no policy the configuration wrote, and nothing to judge.
+provider_default_policy(type, value) if {
+	type in {"aws_kms_key", "aws_secretsmanager_secret", "aws_s3_bucket", "aws_sns_topic", "aws_sqs_queue"}
+	value == after_apply
 }
 
 # Each policy string parsed once per evaluation (functions are not cached, rules are).
