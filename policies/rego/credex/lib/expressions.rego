@@ -23,20 +23,6 @@ managed_reference(ref) if {
 	not regex.match(`^(module\.[^.]+\.)*(var|local|data|path|terraform|count|each|self)\.`, ref)
 }
 
-# An unresolved expression the gate cannot see through: anything but managed-resource references and a plan's
-# after-apply placeholder.
-opaque(v) if {
-	is_ref(v)
-	v != after_apply
-	some ref in interpolations(v)
-	not managed_reference(ref)
-}
-
-opaque(v) if {
-	is_ref(v)
-	count(interpolations(v)) == 0
-}
-
 # An expression the gate cannot read, whatever it refers to (for switches and numbers: a reference to another
 # resource's attribute is as unknown as a variable).
 unresolved(v) if {
