@@ -69,6 +69,7 @@ kms_resource_reference := `^(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)*(aws_kms_key
 
 # The address of the data.aws_kms_key / data.aws_kms_alias a reference reads.
 kms_lookup_address(ref) := m[0][1] if {
+	contains(ref, "data.aws_kms_") # (cheap test first: most references name a key resource)
 	m := regex.find_all_string_submatch_n(`^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*data\.aws_kms_(?:key|alias)\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[A-Za-z0-9_]+$`, ref, 1)
 	count(m) == 1
 }
