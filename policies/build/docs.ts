@@ -174,6 +174,19 @@ Whatever the gate cannot decide is a finding or exit 2, never a pass:
   the wasm), raw Terraform JSON is refused with CDX-GATE-001 instead of an empty, passing answer: the rules read the
   gate's normalised input, which only the CLI builds.
 
+### What the gate still cannot judge (and does not pretend to)
+
+- User data written as an expression in cdktf config (\`file()\`, \`templatefile()\`, \`base64encode(...)\`) is not read
+  there; a plan holds a launch template's rendered \`user_data\`, but only a hash of an \`aws_instance\`'s.
+- A CIDR source that references a VPC's, subnet's or host's address is taken as bounded (never the whole internet)
+  without reading the address; a data source or module output in that place cannot be judged.
+- Resource-policy conditions count as narrowing only for the keys listed above with positive operators;
+  \`aws:SourceIp\`, tags and a value computed by a function are not accepted, so such a policy is reported.
+- Secrets by name: a value under a credential's name that is a lower-case slash path (\`team/app/key\`) is taken for a
+  secret's name; a credential of that shape is still found if it matches a known format or is high-entropy.
+- Registry scanning filters of type \`WILDCARD\` only (the one type AWS has); a provider region that is an expression
+  is compared by provider key, so a switch under another key counts as another region.
+
 ## Scale
 
 Large documents are split into chunks of at most 500 resources for evaluation (\`policies/engine/partition.ts\`):
