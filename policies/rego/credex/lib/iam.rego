@@ -2,7 +2,8 @@
 # with ${...} references inside, or a reference to a data.aws_iam_policy_document), and every policy-document
 # data source no resource refers to, as {"address", "attribute", "kind", "via", "statements"} with statements
 # normalised to {"effect", "actions", "not_actions", "resources", "not_resources", "principals",
-# "not_principals", "has_condition", "condition_keys", "conditions", "sid"} (conditions as [operator, key, values]).
+# "has_condition", "condition_keys", "sid"} and, read only where a rule needs them (statement_conditions,
+# statement_not_principals), the raw NotPrincipal and Condition ("not_principal", "condition") or their blocks.
 # Policies used as permissions boundaries are of kind "boundary".
 package credex.lib
 
@@ -273,10 +274,10 @@ normal_json_statement(s) := {
 	"resources": string_list(object.get(s, "Resource", null)),
 	"not_resources": string_list(object.get(s, "NotResource", null)),
 	"principals": json_principals(object.get(s, "Principal", null)),
-	"not_principals": json_principals(object.get(s, "NotPrincipal", null)),
+	"not_principal": object.get(s, "NotPrincipal", null),
 	"has_condition": object.get(s, "Condition", null) != null,
 	"condition_keys": [k | some [k, _] in json_conditions(object.get(s, "Condition", null))],
-	"conditions": json_operator_conditions(object.get(s, "Condition", null)),
+	"condition": object.get(s, "Condition", null),
 }
 
 # [key, values] pairs of a JSON Condition block.
@@ -284,10 +285,18 @@ json_conditions(c) := [[k, string_list(v)] | some ops in c; some k, v in ops] if
 
 json_conditions(c) := [] if not is_object(c)
 
-# [operator, key, values] of a JSON Condition block.
-json_operator_conditions(c) := [[op, k, string_list(v)] | some op, ops in c; is_object(ops); some k, v in ops] if is_object(c)
+# A statement's conditions as [operator, key, values], from a JSON Condition block or a data source's condition
+# blocks (computed where a rule asks, not for every statement of a large document).
+statement_conditions(s) := [[op, k, string_list(v)] | some op, ops in s.condition; is_object(ops); some k, v in ops] if {
+	is_object(object.get(s, "condition", null))
+} else := [[object.get(c, "test", ""), object.get(c, "variable", ""), attr_strings(c, "values")] | some c in s.condition_blocks] if {
+	is_array(object.get(s, "condition_blocks", null))
+} else := []
 
-json_operator_conditions(c) := [] if not is_object(c)
+# A statement's NotPrincipal as principals ([] when it has none).
+statement_not_principals(s) := json_principals(s.not_principal) if {
+	object.get(s, "not_principal", null) != null
+} else := object.get(s, "not_principal_blocks", [])
 
 json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
 
@@ -313,10 +322,10 @@ normal_data_statement(s) := {
 	"resources": attr_strings(s, "resources"),
 	"not_resources": attr_strings(s, "not_resources"),
 	"principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "principals")],
-	"not_principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "not_principals")],
+	"not_principal_blocks": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "not_principals")],
 	"has_condition": count(blocks(s, "condition")) > 0,
 	"condition_keys": [k | some c in blocks(s, "condition"); k := object.get(c, "variable", "")],
-	"conditions": [[object.get(c, "test", ""), object.get(c, "variable", ""), attr_strings(c, "values")] | some c in blocks(s, "condition")],
+	"condition_blocks": blocks(s, "condition"),
 }
 
 effect_or_allow(e) := e if is_string(e)
@@ -337,6 +346,34 @@ allow_statements contains [header, i, s] if {
 	some i, s in doc.statements
 	s.effect == "Allow"
 }
+
+# Allow statements with NotPrincipal, found through the few documents that mention it (a text search per policy
+# string, a look at each data source's statements) rather than a second pass over every statement.
+not_principal_allows contains [header, i, s] if {
+	some doc in documents
+	doc.kind != "boundary"
+	mentions_not_principal(doc)
+	header := object.remove(doc, ["statements"])
+	some i, s in doc.statements
+	s.effect == "Allow"
+	count(statement_not_principals(s)) > 0
+}
+
+mentions_not_principal(doc) if {
+	doc.via == ""
+	some [addr, attribute, _, value] in policy_strings
+	addr == doc.address
+	attribute == doc.attribute
+	contains(value, "NotPrincipal")
+}
+
+mentions_not_principal(doc) if {
+	doc.via == ""
+	startswith(doc.address, "data.")
+	doc.attribute == "statement"
+}
+
+mentions_not_principal(doc) if doc.via != ""
 
 # "aws_iam_policy.deploy (policy, statement 2)" or "... via data.aws_iam_policy_document.x".
 describe_statement(doc, i, s) := sprintf("%s statement %s", [where(doc), statement_name(i, s)])
@@ -372,13 +409,17 @@ sensitive_actions := {
 	"iam:createaccesskey",
 }
 
-sensitive_action(a) if lower(a) in sensitive_actions
-
 sensitive_action(a) if {
-	regex.match(`[*?]`, a)
+	lower(a) in sensitive_actions
+} else if {
+	action_pattern(a)
 	some action in sensitive_actions
 	glob.match(lower(a), [], action)
 }
+
+action_pattern(a) if contains(a, "*")
+
+action_pattern(a) if contains(a, "?")
 
 wildcard_action(a) if a == "*"
 
@@ -463,7 +504,7 @@ account_condition_keys := {"aws:sourceaccount", "aws:sourceowner", "aws:principa
 arn_condition_keys := {"aws:sourcearn", "aws:principalarn"}
 
 narrowing_condition(s) if {
-	some [op, key, vals] in s.conditions
+	some [op, key, vals] in statement_conditions(s)
 	lower(key) in narrowing_keys
 	positive_operator(op)
 	count(vals) > 0
@@ -523,17 +564,6 @@ reference_term(ref) if managed_reference(ref)
 
 reference_term(ref) if regex.match(`^(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)*data\.[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[A-Za-z0-9_]+$`, ref)
 
-# The principals a statement grants: "*", or everyone but the listed ones (Allow with NotPrincipal).
-wildcard_grant(s) := sprintf("the wildcard principal %s \"*\"", [p.type]) if {
-	some p in s.principals
-	"*" in p.identifiers
-}
-
-wildcard_grant(s) := sprintf("every principal except %s (NotPrincipal)", [concat(", ", ids)]) if {
-	count(s.not_principals) > 0
-	ids := [id | some p in s.not_principals; some id in p.identifiers]
-}
-
 # A condition that narrows the statement to tagged resources (attribute-based access control), to resources
 # created with given tags, or to images of an owner: a wildcard resource under it is scoped after all.
 resource_scoping_condition(s) if {
@@ -546,21 +576,21 @@ resource_scoping_condition(s) if {
 # sensitive actions on every resource of a type.
 too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); scopable(a)] if all_resources(s)
 
-too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); sensitive_action(a)] if {
+too_broad_actions(s) := [a | some a in s.actions; sensitive_action(a); not wildcard_action(a)] if {
 	not all_resources(s)
 	some r in s.resources
 	type_wildcard_resource(r)
 }
 
 # Why the conditions of a resource-policy statement did not narrow its wildcard principal, for the message.
-condition_note(doc, s) := sprintf("; its condition(s) on %s do not narrow who may use it (only a matching aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount or similar does)", [concat(", ", sort({k | some [_, k, _] in s.conditions}))]) if {
+condition_note(doc, s) := sprintf("; its condition(s) on %s do not narrow who may use it (only a matching aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount or similar does)", [concat(", ", sort({k | some [_, k, _] in statement_conditions(s)}))]) if {
 	doc.kind == "resource"
-	count(s.conditions) > 0
+	count(statement_conditions(s)) > 0
 }
 
 condition_note(doc, s) := "" if {
 	doc.kind == "resource"
-	count(s.conditions) == 0
+	count(statement_conditions(s)) == 0
 }
 
 condition_note(doc, _) := "" if doc.kind != "resource"

@@ -20,10 +20,22 @@ import data.credex.lib
 #     narrow a resource policy's "*" with aws:SourceAccount / aws:SourceArn / aws:PrincipalOrgID.
 wildcard_principal contains finding if {
 	some [doc, i, s] in lib.allow_statements
-	some grant in {g | g := lib.wildcard_grant(s)}
+	some p in s.principals
+	"*" in p.identifiers
 	not lib.tolerated(doc, s)
 	finding := {
 		"address": doc.address,
-		"message": sprintf("%s allows %s%s", [lib.describe_statement(doc, i, s), grant, lib.condition_note(doc, s)]),
+		"message": sprintf("%s allows the wildcard principal %s \"*\"%s", [lib.describe_statement(doc, i, s), p.type, lib.condition_note(doc, s)]),
+	}
+}
+
+# Allow with NotPrincipal grants everyone but the listed principals.
+wildcard_principal contains finding if {
+	some [doc, i, s] in lib.not_principal_allows
+	not lib.tolerated(doc, s)
+	ids := [id | some p in lib.statement_not_principals(s); some id in p.identifiers]
+	finding := {
+		"address": doc.address,
+		"message": sprintf("%s allows every principal except %s (NotPrincipal)%s", [lib.describe_statement(doc, i, s), concat(", ", ids), lib.condition_note(doc, s)]),
 	}
 }
