@@ -1,8 +1,9 @@
 /**
  * World-open ingress in the shapes that passed the gate before: a prefix list that holds the internet, and two
- * security groups that each open half of it on one resource. Through the compiled bundle, in both input shapes and
- * in a plan with the resources two modules deep.
+ * security groups that each open half of it on one resource (reported once, at that resource, naming both rules).
+ * Through the compiled bundle, in both input shapes and in a plan with the resources two modules deep.
  */
+import { generatePlan } from '../../tools/bench/plan-generator';
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
 import { modulePlan } from './module-plan';
 
@@ -62,13 +63,28 @@ describe.each([
     expect(await worldOpen(doc(office))).toEqual([]);
   });
 
-  test('two groups opening half the internet each, on one instance, are world-open together', async () => {
-    expect((await worldOpen(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })))).sort()).toEqual([
-      'aws_vpc_security_group_ingress_rule.a',
-      'aws_vpc_security_group_ingress_rule.b',
+  test('two groups opening half the internet each, on one instance, are world-open together: one finding there', async () => {
+    const report = await check(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })));
+    const found = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    expect(found.map((f) => [f.address, f.message])).toEqual([
+      [
+        'aws_instance.i',
+        'security groups aws_security_group.a, aws_security_group.b attached here together open port 22 to the whole internet: ' +
+          'aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)',
+      ],
     ]);
     expect(
       await worldOpen(doc(halves({ 'aws_instance.i': instance(['a']), 'aws_instance.j': instance(['b']) }))),
     ).toEqual([]);
+  });
+});
+
+describe("the bench's generated plan", () => {
+  test('world-open findings only where a rule opens something (groups also hold SSH from a bastion group and 10/8)', async () => {
+    const { plan, expected } = generatePlan(2_000);
+    const report = await check(plan);
+    const ssh = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    expect(ssh).toHaveLength(expected['CDX-SG-005']);
+    for (const f of ssh) expect(f.message).toMatch(/^ingress\[3\] allows port 22 from the whole internet$/);
   });
 });
