@@ -13,6 +13,8 @@ const ssh = (cidrs: unknown) => ({ protocol: 'tcp', from_port: 22, to_port: 22, 
 /** A cdktf document with extra top-level sections (locals, variable, module). */
 const doc = (resources: Record<string, Json>, extra: Json = {}) => ({ ...cdktfDoc(resources), ...extra });
 const findings = async (d: unknown) => (await check(d)).findings.map((f) => `${f.rule} ${f.address}`);
+const messages = async (d: unknown) =>
+  (await check(d)).findings.map((f) => `${f.rule} ${f.address}: ${f.message}`).sort();
 const gateMessages = async (d: unknown) =>
   (await check(d)).findings.filter((f) => f.rule === 'CDX-GATE-002').map((f) => f.message);
 const values = (d: unknown, address: string) => normalise(d, 'd').input.resources[address].values;
@@ -232,9 +234,10 @@ describe('references with instance keys', () => {
         security_group_id: '${aws_security_group.web[0].id}',
       },
     });
-    expect((await findings(d)).sort()).toEqual([
-      'CDX-SG-005 aws_security_group.web',
-      'CDX-SG-005 aws_security_group_rule.other',
+    // One finding at the group, naming both halves (the rule's half joined the group through web[0]).
+    expect(await messages(d)).toEqual([
+      'CDX-SG-005 aws_security_group.web: rules of aws_security_group.web together open port 22 to the whole ' +
+        'internet: aws_security_group.web ingress[0] (0.0.0.0/1), aws_security_group_rule.other (128.0.0.0/1)',
     ]);
   });
 
@@ -262,9 +265,10 @@ describe('references with instance keys', () => {
         },
       },
     };
-    expect((await findings(plan)).sort()).toEqual([
-      'CDX-SG-005 aws_security_group.web[0]',
-      'CDX-SG-005 aws_security_group_rule.other',
+    // One finding at web[0], naming both halves; web[1] alone opens half the internet: nothing there.
+    expect(await messages(plan)).toEqual([
+      'CDX-SG-005 aws_security_group.web[0]: rules of aws_security_group.web[0] together open port 22 to the whole ' +
+        'internet: aws_security_group.web[0] ingress[0] (0.0.0.0/1), aws_security_group_rule.other (128.0.0.0/1)',
     ]);
   });
 });

@@ -52,10 +52,10 @@ const worldOpen = async (doc: unknown) =>
     .map((f) => f.address.replace(/^module\.a\.module\.b\./, ''));
 
 describe.each([
-  ['cdktf config', (r: Resources) => cdktfDoc(r)],
-  ['plan', (r: Resources) => planDoc(r)],
-  ['plan, two modules deep', (r: Resources) => modulePlan(r, ['a', 'b'])],
-] as const)('%s', (_shape, doc) => {
+  ['cdktf config', (r: Resources) => cdktfDoc(r), ''],
+  ['plan', (r: Resources) => planDoc(r), ''],
+  ['plan, two modules deep', (r: Resources) => modulePlan(r, ['a', 'b']), 'module.a.module.b.'],
+] as const)('%s', (_shape, doc, p) => {
   test('a prefix list of 0.0.0.0/1 + 128.0.0.0/1 as the source of port 22 is world-open', async () => {
     expect(await worldOpen(doc(prefixList))).toEqual(['aws_vpc_security_group_ingress_rule.ssh']);
     const office = structuredClone(prefixList);
@@ -66,11 +66,12 @@ describe.each([
   test('two groups opening half the internet each, on one instance, are world-open together: one finding there', async () => {
     const report = await check(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })));
     const found = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    // Every address in the finding is the full address (with the module path, when the resources are in a module).
     expect(found.map((f) => [f.address, f.message])).toEqual([
       [
-        'aws_instance.i',
-        'security groups aws_security_group.a, aws_security_group.b attached here together open port 22 to the whole internet: ' +
-          'aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)',
+        `${p}aws_instance.i`,
+        `security groups ${p}aws_security_group.a, ${p}aws_security_group.b attached here together open port 22 to the whole internet: ` +
+          `${p}aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), ${p}aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)`,
       ],
     ]);
     expect(

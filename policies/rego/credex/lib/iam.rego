@@ -369,9 +369,10 @@ mentions_not_principal(doc) if {
 	contains(value, "NotPrincipal")
 }
 
+# A policy-document data source judged where it is (at any module depth: "module.a.data.aws_iam_policy_document.x").
 mentions_not_principal(doc) if {
 	doc.via == ""
-	startswith(doc.address, "data.")
+	input.resources[doc.address].mode == "data"
 	doc.attribute == "statement"
 }
 

@@ -34,6 +34,11 @@ test_resource_policy_02_not_principal_with_allow if {
 		"data.aws_iam_policy_document.d": {"type": "aws_iam_policy_document", "name": "d", "mode": "data", "values": {"statement": [{"actions": ["secretsmanager:GetSecretValue"], "resources": ["*"], "not_principals": [{"type": "AWS", "identifiers": ["arn:aws:iam::1:root"]}]}]}},
 	}}
 	count(iam.wildcard_principal) == 1 with input as doc
+
+	# A data source no resource uses is judged where it is, at any module depth.
+	lone := {"type": "aws_iam_policy_document", "name": "d", "mode": "data", "values": doc.resources["data.aws_iam_policy_document.d"].values}
+	some g in iam.wildcard_principal with input as {"resources": {"module.a.module.b.data.aws_iam_policy_document.d": lone}}
+	g.address == "module.a.module.b.data.aws_iam_policy_document.d"
 }
 
 test_resource_policy_03_transport_condition_does_not_narrow if {
