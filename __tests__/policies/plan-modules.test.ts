@@ -363,6 +363,9 @@ describe('plans the real Terraform wrote (fixtures/terraform: module.platform.mo
         'CDX-NET-002 module.platform.aws_vpc.main',
         // One inline half and one standalone half of one group: one finding at the group.
         `CDX-SG-005 ${edge}aws_security_group.web`,
+        // Counted groups, each completed by a counted rule (aws_security_group.counted[count.index]).
+        `CDX-SG-005 ${edge}aws_security_group.counted[0]`,
+        `CDX-SG-005 ${edge}aws_security_group.counted[1]`,
         // Two groups with half each, carried together by a launch template: one finding there.
         `CDX-SG-005 ${edge}aws_launch_template.workers`,
       ].sort(),

@@ -168,6 +168,9 @@ planned values, and \`after_unknown\` for values known only after apply. Such a 
   resource, and equal to what references to it become.
 - The rules match references at any module depth and with instance keys (\`lib.ref_keys\`, \`lib.named_by\`): a
   reference without an index names every instance; the partitioner keeps module-prefixed resources linked.
+  Terraform writes \`aws_security_group.web[count.index].id\` of a new group as \`aws_security_group.web\`: a rule of
+  it belongs to every instance of the group, and a resource carrying it carries every instance, when the gate adds
+  up world-open halves (\`lib.group_names\`).
 - An incomplete plan (\`complete: false\`, changes deferred to a later plan) or an errored one is CDX-GATE-002 for what
   it leaves out.
 
@@ -231,6 +234,8 @@ Whatever the gate cannot decide is a finding or exit 2, never a pass:
   \`aws:SourceIp\`, tags and a value computed by a function are not accepted, so such a policy is reported.
 - Secrets by name: a value under a credential's name that is a lower-case slash path (\`team/app/key\`) is taken for a
   secret's name; a credential of that shape is still found if it matches a known format or is high-entropy.
+- Which instance of a counted security group a reference with a computed index means (\`web[count.index]\`): the
+  gate judges it with every instance, so a world-open finding there can also name the rules of other instances.
 - Registry scanning filters of type \`WILDCARD\` only (the one type AWS has); a provider region that is an expression
   is compared by provider key, so a switch under another key counts as another region.
 

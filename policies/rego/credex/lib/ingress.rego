@@ -250,7 +250,30 @@ security_group_ids[id] := addr if {
 # The ingress rules of each group.
 ingress_groups[group] contains rule if {
 	some rule in ingress_rules
-	group := rule.group
+	some group in group_names(rule.group)
+}
+
+# The groups a group name stands for: itself, or in a plan every instance of a counted group the name leaves
+# without its key. Terraform writes a reference whose index it cannot know while configuring
+# (aws_security_group.web[count.index].id, for a group not yet created) as "aws_security_group.web", which names every
+# instance: a rule that refers to it belongs to each of them, and a resource that carries it carries each of them
+# (the gate cannot tell which one; it judges every one, failing closed).
+group_names(g) := object.get(group_instances, g, {g})
+
+group_instances[group] contains addr if {
+	input.format == "plan"
+	some type in ["aws_security_group", "aws_default_security_group"]
+	some addr, _ in resources(type)
+	endswith(addr, "]")
+	group := without_own_key(addr)
+	not input.resources[group]
+}
+
+# An address without the instance key of its resource (its modules keep theirs, as resolved references do):
+# "module.a[0].aws_security_group.web[1]" -> "module.a[0].aws_security_group.web".
+without_own_key(addr) := m[0][1] if {
+	m := regex.find_all_string_submatch_n(`^(.*[^\]])\[(?:"[^"]*"|[0-9]+)\]$`, addr, 1)
+	count(m) == 1
 }
 
 # ---- Who opens what (blame) ----------------------------------------------------------------------------------
@@ -300,14 +323,15 @@ group_exposures contains exposure if {
 	some rule in ingress_rules
 	opens(rule)
 	not alone_world(rule)
-	rules := ingress_groups[rule.group]
+	some group in group_names(rule.group)
+	rules := ingress_groups[group]
 	some p in candidate_ports(rule, rules)
 	cover := rules_at(rule, rules, p)
 	every o in cover {
 		not alone_world(o)
 	}
 	covers_world(cidrs_of(cover))
-	exposure := exposure_of(group_address(rule.group, cover), cover, sprintf("rules of %s together", [rule.group]))
+	exposure := exposure_of(group_address(group, cover), cover, sprintf("rules of %s together", [group]))
 }
 
 # Rules of two or more groups one resource carries that together, and no group alone, admit the whole internet.
@@ -324,7 +348,7 @@ carrier_exposures contains exposure if {
 	}
 	covers_world(cidrs_of(cover))
 	every g in members {
-		not covers_world(cidrs_of({o | some o in cover; o.group == g}))
+		not covers_world(cidrs_of({o | some o in cover; g in group_names(o.group)}))
 	}
 	groups := sort({o.group | some o in cover; opens(o)})
 	exposure := exposure_of(carrier, cover, sprintf("security groups %s attached here together", [concat(", ", groups)]))
@@ -517,7 +541,7 @@ attached_groups(v) := {g |
 	some key in sg_attachment_keys
 	some s in attr_strings(v, key)
 	some k in ref_keys(s)
-	g := object.get(security_group_ids, k, k)
+	some g in group_names(object.get(security_group_ids, k, k))
 }
 
 as_block_list(b) := [x | some x in b; is_object(x)] if is_array(b)

@@ -277,3 +277,31 @@ test_plan_placeholders_02_unknown_ids if {
 	}}
 	{f.address | some f in sg.admin_port_world_open} == {"aws_security_group.b"} with input as doc
 }
+
+# In a plan, a reference with a computed index (aws_security_group.web[count.index]) arrives without the key and names
+# every instance of the counted group, inside a module instance too: a rule of it adds up with each instance, and a
+# resource that carries it carries each. In a config the same unkeyed name is the one body of the group.
+counted(prefix, format, extra) := {"format": format, "resources": object.union(
+	{sprintf("%saws_security_group.web[%d]", [prefix, i]): {"type": "aws_security_group", "name": "web", "mode": "managed", "values": {"ingress": [tcp(22, 22, ["0.0.0.0/1"])]}} | some i in [0, 1]},
+	extra,
+)}
+
+counted_rule(prefix, cidr) := {sprintf("%saws_security_group_rule.other", [prefix]): {"type": "aws_security_group_rule", "name": "other", "mode": "managed", "values": object.union(tcp(22, 22, [cidr]), {"type": "ingress", "security_group_id": sprintf("${%saws_security_group.web}", [prefix])})}}
+
+test_counted_01_rule_of_every_instance if {
+	every prefix in ["", "module.a[0].module.b[\"k\"]."] {
+		findings := sg.admin_port_world_open with input as counted(prefix, "plan", counted_rule(prefix, "128.0.0.0/1"))
+		{f.address | some f in findings} == {sprintf("%saws_security_group.web[0]", [prefix]), sprintf("%saws_security_group.web[1]", [prefix])}
+		count(sg.admin_port_world_open) == 0 with input as counted(prefix, "plan", counted_rule(prefix, "10.0.0.0/9"))
+	}
+}
+
+test_counted_02_carrier_of_every_instance if {
+	b := {
+		"aws_security_group.b": {"type": "aws_security_group", "name": "b", "mode": "managed", "values": {"ingress": [tcp(22, 22, ["128.0.0.0/1"])]}},
+		"aws_instance.x": {"type": "aws_instance", "name": "x", "mode": "managed", "values": {"vpc_security_group_ids": ["${aws_security_group.web}", "${aws_security_group.b.id}"]}},
+	}
+	[f] := [f | some f in sg.admin_port_world_open] with input as counted("", "plan", b)
+	f.address == "aws_instance.x"
+	contains(f.message, "aws_security_group.b ingress[0] (128.0.0.0/1), aws_security_group.web[0] ingress[0] (0.0.0.0/1), aws_security_group.web[1] ingress[0] (0.0.0.0/1)")
+}
