@@ -13,6 +13,8 @@ const ssh = (cidrs: unknown) => ({ protocol: 'tcp', from_port: 22, to_port: 22, 
 /** A cdktf document with extra top-level sections (locals, variable, module). */
 const doc = (resources: Record<string, Json>, extra: Json = {}) => ({ ...cdktfDoc(resources), ...extra });
 const findings = async (d: unknown) => (await check(d)).findings.map((f) => `${f.rule} ${f.address}`);
+const messages = async (d: unknown) =>
+  (await check(d)).findings.map((f) => `${f.rule} ${f.address}: ${f.message}`).sort();
 const gateMessages = async (d: unknown) =>
   (await check(d)).findings.filter((f) => f.rule === 'CDX-GATE-002').map((f) => f.message);
 const values = (d: unknown, address: string) => normalise(d, 'd').input.resources[address].values;
@@ -232,9 +234,10 @@ describe('references with instance keys', () => {
         security_group_id: '${aws_security_group.web[0].id}',
       },
     });
-    expect((await findings(d)).sort()).toEqual([
-      'CDX-SG-005 aws_security_group.web',
-      'CDX-SG-005 aws_security_group_rule.other',
+    // One finding at the group, naming both halves (the rule's half joined the group through web[0]).
+    expect(await messages(d)).toEqual([
+      'CDX-SG-005 aws_security_group.web: rules of aws_security_group.web together open port 22 to the whole ' +
+        'internet: aws_security_group.web ingress[0] (0.0.0.0/1), aws_security_group_rule.other (128.0.0.0/1)',
     ]);
   });
 
@@ -262,10 +265,123 @@ describe('references with instance keys', () => {
         },
       },
     };
-    expect((await findings(plan)).sort()).toEqual([
-      'CDX-SG-005 aws_security_group.web[0]',
-      'CDX-SG-005 aws_security_group_rule.other',
+    // One finding at web[0], naming both halves; web[1] alone opens half the internet: nothing there.
+    expect(await messages(plan)).toEqual([
+      'CDX-SG-005 aws_security_group.web[0]: rules of aws_security_group.web[0] together open port 22 to the whole ' +
+        'internet: aws_security_group.web[0] ingress[0] (0.0.0.0/1), aws_security_group_rule.other (128.0.0.0/1)',
     ]);
+  });
+
+  // Terraform writes the reference aws_security_group.web[count.index].id of a new group as the references
+  // ["aws_security_group.web", "count.index"] (the index is not known while configuring; checked against
+  // Terraform 1.11 in fixtures/terraform), and the value as known only after apply: it names every instance.
+  describe('in a plan, a reference with a computed index names every instance', () => {
+    const unknownRef = (ref: string) => ({ references: [ref, 'count.index'] });
+    /** A plan of new resources; `unknown` maps an address to its attributes known only after apply, with their expressions. */
+    const plan = (resources: [string, Json, Record<string, unknown>][]) => {
+      const type = (a: string) => a.split('.')[0];
+      const name = (a: string) => a.split('.')[1].replace(/\[.*$/, '');
+      const configured = new Map<string, Json>();
+      for (const [address, , unknown] of resources) configured.set(address.replace(/\[.*$/, ''), unknown);
+      return {
+        format_version: '1.2',
+        planned_values: {
+          root_module: {
+            resources: resources.map(([address, values]) => ({
+              address,
+              type: type(address),
+              mode: 'managed',
+              name: name(address),
+              values,
+            })),
+          },
+        },
+        resource_changes: resources.map(([address, values, unknown]) => ({
+          address,
+          type: type(address),
+          mode: 'managed',
+          name: name(address),
+          change: {
+            actions: ['create'],
+            before: null,
+            after: values,
+            after_unknown: Object.fromEntries(Object.keys(unknown).map((k) => [k, true])),
+            after_sensitive: Object.fromEntries(
+              Object.entries(unknown)
+                .filter(([, e]) => Array.isArray(e))
+                .map(([k]) => [k, []]),
+            ),
+          },
+        })),
+        configuration: {
+          root_module: {
+            resources: [...configured].map(([address, unknown]) => ({
+              address,
+              type: type(address),
+              mode: 'managed',
+              name: name(address),
+              expressions: Object.fromEntries(
+                Object.entries(unknown).map(([k, e]) => [
+                  k,
+                  // A list of references is one expression listing them all, as Terraform writes it.
+                  Array.isArray(e) ? { references: e.flatMap((x: { references: string[] }) => x.references) } : e,
+                ]),
+              ),
+            })),
+          },
+        },
+      };
+    };
+    const group = (i: number, cidr: string): [string, Json, Record<string, unknown>] => [
+      `aws_security_group.web[${i}]`,
+      { ingress: [ssh([cidr])] },
+      {},
+    ];
+
+    test('a counted rule of web[count.index] adds up with each instance of web', async () => {
+      const rule = (i: number): [string, Json, Record<string, unknown>] => [
+        `aws_security_group_rule.other[${i}]`,
+        { ...ssh(['128.0.0.0/1']), type: 'ingress' },
+        { security_group_id: unknownRef('aws_security_group.web') },
+      ];
+      const found = await messages(plan([group(0, '0.0.0.0/1'), group(1, '0.0.0.0/1'), rule(0), rule(1)]));
+      expect(found.map((m) => m.split(':')[0])).toEqual([
+        'CDX-SG-005 aws_security_group.web[0]',
+        'CDX-SG-005 aws_security_group.web[1]',
+      ]);
+      expect(found[0]).toContain('aws_security_group.web[0] ingress[0] (0.0.0.0/1), aws_security_group_rule.other[0]');
+      // Private halves open nothing.
+      expect(await messages(plan([group(0, '10.0.0.0/9'), group(1, '10.0.0.0/9'), rule(0), rule(1)]))).toEqual([]);
+    });
+
+    test('an instance that carries web[count.index] with another group adds up with each instance of web', async () => {
+      const instance = (i: number): [string, Json, Record<string, unknown>] => [
+        `aws_instance.x[${i}]`,
+        { ami: 'ami-1', metadata_options: { http_tokens: 'required' }, root_block_device: { encrypted: true } },
+        {
+          vpc_security_group_ids: [
+            unknownRef('aws_security_group.web'),
+            { references: ['aws_security_group.b.id', 'aws_security_group.b'] },
+          ],
+        },
+      ];
+      const b: [string, Json, Record<string, unknown>] = [
+        'aws_security_group.b',
+        { ingress: [ssh(['128.0.0.0/1'])] },
+        {},
+      ];
+      const found = await messages(plan([group(0, '0.0.0.0/1'), group(1, '0.0.0.0/1'), b, instance(0), instance(1)]));
+      expect(found.map((m) => m.split(':')[0])).toEqual([
+        'CDX-SG-005 aws_instance.x[0]',
+        'CDX-SG-005 aws_instance.x[1]',
+      ]);
+      expect(found[0]).toContain(
+        'aws_security_group.b ingress[0] (128.0.0.0/1), aws_security_group.web[0] ingress[0] (0.0.0.0/1)',
+      );
+      expect(
+        await messages(plan([group(0, '10.0.0.0/9'), group(1, '10.0.0.0/9'), b, instance(0), instance(1)])),
+      ).toEqual([]);
+    });
   });
 });
 

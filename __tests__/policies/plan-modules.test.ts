@@ -21,6 +21,8 @@ interface Link {
   readonly env?: string;
   /** Where the violating case has a finding (before the module prefix). */
   readonly address: string;
+  /** What that finding's message names (before the module prefix): the rules an exposure adds up from. */
+  readonly names?: readonly string[];
   readonly bad: Resources;
   readonly good: Resources;
 }
@@ -36,7 +38,9 @@ const httpsListener = (lb: string) => ({
 const LINKS: Record<string, Link> = {
   'world-open: inline half + standalone rule half of one group': {
     rule: 'CDX-SG-005',
-    address: 'aws_security_group_rule.other_half',
+    // One finding, at the group, naming both halves.
+    address: 'aws_security_group.web',
+    names: ['aws_security_group.web ingress[0] (0.0.0.0/1)', 'aws_security_group_rule.other_half (128.0.0.0/1)'],
     bad: {
       'aws_security_group.web': { ingress: [ssh({ cidr_blocks: ['0.0.0.0/1'] })] },
       'aws_security_group_rule.other_half': ssh({
@@ -56,7 +60,14 @@ const LINKS: Record<string, Link> = {
   },
   'world-open: two groups with half each, carried by one instance': {
     rule: 'CDX-SG-005',
-    address: 'aws_vpc_security_group_ingress_rule.b',
+    // One finding, at the instance that carries both groups, naming both groups and both rules.
+    address: 'aws_instance.i',
+    names: [
+      'aws_security_group.a',
+      'aws_security_group.b',
+      'aws_vpc_security_group_ingress_rule.a (0.0.0.0/1)',
+      'aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)',
+    ],
     bad: {
       'aws_security_group.a': {},
       'aws_security_group.b': {},
@@ -136,18 +147,15 @@ const LINKS: Record<string, Link> = {
       },
     },
   },
-  "key policy: Resource '*' in a key's own policy is that key, elsewhere every key": {
+  // A resource policy applies only to its resource: there Resource '*' is that resource (a key's own policy, a topic
+  // policy); in an identity policy it is every key of the account.
+  "key policy: Resource '*' in a resource policy is that resource, in an identity policy every key": {
     rule: 'CDX-IAM-003',
-    address: 'aws_sns_topic_policy.t',
+    address: 'aws_iam_role_policy.t',
     bad: {
-      'aws_sns_topic_policy.t': {
-        arn: 'arn:aws:sns:af-south-1:123456789012:t',
-        policy: policy({
-          Effect: 'Allow',
-          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
-          Action: 'kms:Decrypt',
-          Resource: '*',
-        }),
+      'aws_iam_role_policy.t': {
+        role: 'r',
+        policy: policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }),
       },
     },
     good: {
@@ -159,6 +167,43 @@ const LINKS: Record<string, Link> = {
           Action: 'kms:Decrypt',
           Resource: '*',
         }),
+      },
+      'aws_sns_topic_policy.t': {
+        arn: 'arn:aws:sns:af-south-1:123456789012:t',
+        policy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+        }),
+      },
+    },
+  },
+  'policy documents: one no resource uses is judged where it is (Allow with NotPrincipal)': {
+    rule: 'CDX-IAM-005',
+    address: 'data.aws_iam_policy_document.d',
+    bad: {
+      'data.aws_iam_policy_document.d': {
+        statement: [
+          {
+            effect: 'Allow',
+            actions: ['s3:GetObject'],
+            resources: ['arn:aws:s3:::b/*'],
+            not_principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::123456789012:root'] }],
+          },
+        ],
+      },
+    },
+    good: {
+      'data.aws_iam_policy_document.d': {
+        statement: [
+          {
+            effect: 'Allow',
+            actions: ['s3:GetObject'],
+            resources: ['arn:aws:s3:::b/*'],
+            principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::123456789012:root'] }],
+          },
+        ],
       },
     },
   },
@@ -252,9 +297,11 @@ describe.each(DEPTHS)('links between resources, %s of a plan Terraform writes', 
   test.each(Object.entries(LINKS))('%s', async (_name, link) => {
     const env = link.env ?? 'staging';
     const bad = await check(modulePlan(link.bad, modules), env);
-    // Only this rule, at the resource the link makes wrong (a union may also name the other rules it adds up from).
+    // Only this rule, at the resource the link makes wrong, naming what it adds up from.
     expect([...new Set(bad.findings.map((f) => f.rule))]).toEqual([link.rule]);
     expect(shown(bad)).toContain(`${link.rule} ${prefix}${link.address}`);
+    const at = bad.findings.find((f) => f.address === prefix + link.address);
+    for (const name of link.names ?? []) expect(at?.message).toContain(prefix + name);
     expect(bad.findings.every((f) => f.address.startsWith(prefix))).toBe(true);
     const good = await check(modulePlan(link.good, modules), env);
     expect(shown(good)).toEqual([]);
@@ -307,17 +354,31 @@ describe('plans the real Terraform wrote (fixtures/terraform: module.platform.mo
     const edge = 'module.platform.module.edge.';
     expect(report.findings.map((f) => `${f.rule} ${f.address}`).sort()).toEqual(
       [
-        `CDX-IAM-003 ${edge}aws_sns_topic_policy.alarms[0]`,
+        // Resource "*" in a role's policy is every key; in the topic policy beside it, that topic (no finding).
+        `CDX-IAM-003 ${edge}aws_iam_role_policy.decrypt_any[0]`,
+        // A policy document no resource uses, judged where it is.
+        `CDX-IAM-005 ${edge}data.aws_iam_policy_document.all_but_root[0]`,
         `CDX-LB-005 ${edge}aws_lb.api`,
         // The root's aws_vpc.main has its flow log; module.platform's has none.
         'CDX-NET-002 module.platform.aws_vpc.main',
-        // One inline half and one standalone half of one group.
+        // One inline half and one standalone half of one group: one finding at the group.
         `CDX-SG-005 ${edge}aws_security_group.web`,
-        `CDX-SG-005 ${edge}aws_security_group_rule.other_half`,
-        // Two groups with half each, carried together by a launch template.
-        `CDX-SG-005 ${edge}aws_vpc_security_group_ingress_rule.a`,
-        `CDX-SG-005 ${edge}aws_vpc_security_group_ingress_rule.b`,
+        // Counted groups, each completed by a counted rule (aws_security_group.counted[count.index]).
+        `CDX-SG-005 ${edge}aws_security_group.counted[0]`,
+        `CDX-SG-005 ${edge}aws_security_group.counted[1]`,
+        // Two groups with half each, carried together by a launch template: one finding there.
+        `CDX-SG-005 ${edge}aws_launch_template.workers`,
       ].sort(),
+    );
+    const message = (address: string) => report.findings.find((f) => f.address === edge + address)?.message;
+    expect(message('aws_security_group.web')).toBe(
+      `rules of ${edge}aws_security_group.web together open port 22 to the whole internet: ` +
+        `${edge}aws_security_group.web ingress[0] (0.0.0.0/1), ${edge}aws_security_group_rule.other_half (128.0.0.0/1)`,
+    );
+    expect(message('aws_launch_template.workers')).toBe(
+      `security groups ${edge}aws_security_group.a, ${edge}aws_security_group.b attached here together open port 22 ` +
+        `to the whole internet: ${edge}aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), ` +
+        `${edge}aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)`,
     );
   });
 });

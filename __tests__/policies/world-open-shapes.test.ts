@@ -1,8 +1,9 @@
 /**
  * World-open ingress in the shapes that passed the gate before: a prefix list that holds the internet, and two
- * security groups that each open half of it on one resource. Through the compiled bundle, in both input shapes and
- * in a plan with the resources two modules deep.
+ * security groups that each open half of it on one resource (reported once, at that resource, naming both rules).
+ * Through the compiled bundle, in both input shapes and in a plan with the resources two modules deep.
  */
+import { generatePlan } from '../../tools/bench/plan-generator';
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
 import { modulePlan } from './module-plan';
 
@@ -51,10 +52,10 @@ const worldOpen = async (doc: unknown) =>
     .map((f) => f.address.replace(/^module\.a\.module\.b\./, ''));
 
 describe.each([
-  ['cdktf config', (r: Resources) => cdktfDoc(r)],
-  ['plan', (r: Resources) => planDoc(r)],
-  ['plan, two modules deep', (r: Resources) => modulePlan(r, ['a', 'b'])],
-] as const)('%s', (_shape, doc) => {
+  ['cdktf config', (r: Resources) => cdktfDoc(r), ''],
+  ['plan', (r: Resources) => planDoc(r), ''],
+  ['plan, two modules deep', (r: Resources) => modulePlan(r, ['a', 'b']), 'module.a.module.b.'],
+] as const)('%s', (_shape, doc, p) => {
   test('a prefix list of 0.0.0.0/1 + 128.0.0.0/1 as the source of port 22 is world-open', async () => {
     expect(await worldOpen(doc(prefixList))).toEqual(['aws_vpc_security_group_ingress_rule.ssh']);
     const office = structuredClone(prefixList);
@@ -62,13 +63,29 @@ describe.each([
     expect(await worldOpen(doc(office))).toEqual([]);
   });
 
-  test('two groups opening half the internet each, on one instance, are world-open together', async () => {
-    expect((await worldOpen(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })))).sort()).toEqual([
-      'aws_vpc_security_group_ingress_rule.a',
-      'aws_vpc_security_group_ingress_rule.b',
+  test('two groups opening half the internet each, on one instance, are world-open together: one finding there', async () => {
+    const report = await check(doc(halves({ 'aws_instance.i': instance(['a', 'b']) })));
+    const found = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    // Every address in the finding is the full address (with the module path, when the resources are in a module).
+    expect(found.map((f) => [f.address, f.message])).toEqual([
+      [
+        `${p}aws_instance.i`,
+        `security groups ${p}aws_security_group.a, ${p}aws_security_group.b attached here together open port 22 to the whole internet: ` +
+          `${p}aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), ${p}aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)`,
+      ],
     ]);
     expect(
       await worldOpen(doc(halves({ 'aws_instance.i': instance(['a']), 'aws_instance.j': instance(['b']) }))),
     ).toEqual([]);
+  });
+});
+
+describe("the bench's generated plan", () => {
+  test('world-open findings only where a rule opens something (groups also hold SSH from a bastion group and 10/8)', async () => {
+    const { plan, expected } = generatePlan(2_000);
+    const report = await check(plan);
+    const ssh = report.findings.filter((f) => f.rule === 'CDX-SG-005');
+    expect(ssh).toHaveLength(expected['CDX-SG-005']);
+    for (const f of ssh) expect(f.message).toMatch(/^ingress\[3\] allows port 22 from the whole internet$/);
   });
 });

@@ -90,6 +90,34 @@ every JSON finding and in \`summary.documents\`, \`properties.document\` in SARI
   security groups) that admit the same port and protocol. Coverage counts the outermost blocks' sizes; a gap
   smaller than 2^-40 of the space (never for IPv4; a /40 for IPv6) still counts as world-open, and blocks longer
   than /62 count for nothing. A CIDR on a database port is a finding whatever hosts it admits (CDX-SG-002).
+  Protocols count by meaning: \`"6"\` is \`tcp\`, \`"17"\` \`udp\`, \`"-1"\` and \`"all"\` all protocols.
+- **Blame** lands where the exposure is: a rule that alone admits the whole internet is reported at that rule; rules
+  that only add up to it are one finding naming them all, at their security group (or at the instance, ENI, load
+  balancer, service or function that carries their groups together). A rule that admits only security groups,
+  \`self\` or private ranges (RFC 1918, CGNAT, link-local, unique-local IPv6) opens nothing and is never named.
+- **Resource policies** are judged in every carrier: key policies (\`aws_kms_key\`, \`aws_kms_key_policy\`), secret
+  policies (\`aws_secretsmanager_secret\`, \`aws_secretsmanager_secret_policy\`), bucket, topic, queue and repository
+  policies (their own resources and the \`policy\` argument). \`Principal "*"\` and Allow with \`NotPrincipal\` are
+  CDX-IAM-005 unless a condition narrows who may call: a positive match (\`StringEquals\`, \`StringLike\`, \`ArnEquals\`,
+  \`ArnLike\`, not \`...IfExists\`, \`Null\` or a negation) on \`aws:SourceAccount\`, \`aws:SourceArn\`, \`aws:PrincipalOrgID\`,
+  \`aws:PrincipalAccount\`, \`aws:PrincipalArn\`, \`aws:SourceVpc(e)\` or \`kms:CallerAccount\` with a value that is not a
+  wildcard (a literal, or a reference to a resource or data source). \`aws:SecureTransport\` and the like narrow
+  nothing. \`Resource: "*"\` inside a resource policy is that resource, not every resource (CDX-IAM-003 does not apply).
+- **IAM action patterns** are judged against the sensitive set: \`iam:Pass*\` on \`role/*\` is \`iam:PassRole\` on every
+  role, \`secretsmanager:GetSecret*\` on \`secret:*\` is \`GetSecretValue\` on every secret (CDX-IAM-003).
+- **Booleans** \`"true"\` / \`"false"\` are \`true\` / \`false\`. **Regions**: EBS encryption by default, the default EBS
+  key, registry scanning and instance metadata defaults count only for resources of their provider's region
+  (\`provider = aws.eu\` elsewhere does nothing here; two aliases of one region are one region).
+- **Older and default types** carry the same exposures: \`aws_launch_configuration\` and \`aws_spot_instance_request\`
+  (IMDSv2, volumes, public IPs, user data), \`aws_default_subnet\` (public unless \`map_public_ip_on_launch = false\`),
+  \`aws_default_vpc\` (flow logs), \`aws_ssoadmin_permission_set_inline_policy\` and
+  \`aws_ssoadmin_managed_policy_attachment\`. An instance launched from a launch template in the input that requires
+  IMDSv2 (and sets no metadata options of its own) passes CDX-EC2-001.
+- **Keys**: \`kms_key_id\` naming an AWS-managed key, directly or through \`data.aws_kms_key\` / \`data.aws_kms_alias\`
+  (its \`alias/aws/...\` name, or \`key_manager = "AWS"\` in a plan), fails CDX-KMS-001.
+- **Registry scanning** (\`aws_ecr_registry_scanning_configuration\`) takes over from the repositories' own
+  \`scan_on_push\` in its region: a repository is scanned only when a \`SCAN_ON_PUSH\` or \`CONTINUOUS_SCAN\` rule has
+  a filter matching its name (AWS's semantics: no wildcard means "contains", \`*\` any characters).
 - **Aliases**: \`aws_alb\`, \`aws_alb_listener\`, \`aws_alb_listener_rule\` are the \`aws_lb*\` resources.
 - **IAM carriers**: \`aws_iam_policy\`, role / user / group inline policies, \`inline_policy\` blocks of \`aws_iam_role\`,
   \`aws_iam_policy_document\` data sources by reference, \`Fn.jsonencode\`; attachments through the role / user / group
@@ -100,17 +128,23 @@ every JSON finding and in \`summary.documents\`, \`properties.document\` in SARI
   protocol are all findings.
 - **Secrets** are judged by name (the usual credential words, a \`PASS\` part, and the estate's own key names from
   \`contracts/neo4j.ts\`, generated into \`policies/rego/credex/lib/estate_secrets.rego\`) and by value (CDX-SEC-004) in
-  container and Lambda environments, user data, secret strings and SSM parameters.
+  container and Lambda environments, user data, secret strings and SSM parameters. A name says "this may be a
+  secret" only when the value looks like one: a number, a duration, a boolean, an ARN, a secret's name or path, or a
+  name that says it describes a secret (\`..._NAME\`, \`..._ARN\`, \`..._TTL_SECONDS\`, \`..._LENGTH\`) is not a secret
+  (\`JWT_TOKEN_TTL_SECONDS=3600\`, \`PASSWORD_MIN_LENGTH=12\`). \`user_data_base64\` and a launch template's \`user_data\`
+  are read decoded; gzip-compressed user data cannot be read and is reported.
 
 ### Credential-shaped values: the false-positive stance
 
 CDX-SEC-004 reports known credential formats (AWS access key ids and secret keys next to their name, private keys,
-JSON web tokens, GitHub, Slack, Stripe and Google API tokens) and high-entropy tokens: 20 or more characters of
+JSON web tokens, GitHub, Slack, Stripe and Google API tokens, URIs with a password such as
+\`neo4j+s://user:password@host\`, \`NEO4J_AUTH=neo4j/<password>\`) and high-entropy tokens: 20 or more characters of
 \`[A-Za-z0-9+/=_-]\` that mix lower case, upper case and digits at 4.0 or more bits per character (Shannon entropy of
 the first 64 characters). Hex strings (commit SHAs, image digests), ARNs, URLs, UUIDs, words and hyphenated
-identifiers do not qualify. The rule prefers a false positive to a leaked key: a value that only looks random (a
-base64 blob that is not a secret) is waived next to its construct, with the reason, rather than by weakening the
-rule:
+identifiers do not qualify; a base64 token of text is judged by the text it decodes to (a base64 script is not a
+secret, a base64 private key is). The rule prefers a false positive to a leaked key: a value that only looks random
+(base64 of binary that is not key material) is waived next to its construct, with the reason, rather than by
+weakening the rule:
 
 \`\`\`ts
 waive(task, { rule: 'CDX-SEC-004', reason: 'the public JWKS key id, not a secret', expires: '2027-01-31' });
@@ -134,6 +168,9 @@ planned values, and \`after_unknown\` for values known only after apply. Such a 
   resource, and equal to what references to it become.
 - The rules match references at any module depth and with instance keys (\`lib.ref_keys\`, \`lib.named_by\`): a
   reference without an index names every instance; the partitioner keeps module-prefixed resources linked.
+  Terraform writes \`aws_security_group.web[count.index].id\` of a new group as \`aws_security_group.web\`: a rule of
+  it belongs to every instance of the group, and a resource carrying it carries every instance, when the gate adds
+  up world-open halves (\`lib.group_names\`).
 - An incomplete plan (\`complete: false\`, changes deferred to a later plan) or an errored one is CDX-GATE-002 for what
   it leaves out.
 
@@ -172,6 +209,14 @@ Whatever the gate cannot decide is a finding or exit 2, never a pass:
   expression is CDX-LB-004;
 - a module call, an unexpandable dynamic block or block-building for expression in a config, an incomplete or
   errored plan: CDX-GATE-002 (above);
+- a value another rule needs that is an unresolved expression is that rule's deny, "cannot be judged", with how to
+  make it judgeable: a security-group CIDR source or an ingress list that is a local, variable, module output,
+  function call or data source the gate cannot see, or a prefix list not in the input (CDX-SG-001 / -003 / -005; a
+  reference to a VPC's, subnet's or host's address, or to a security group, stays an edge); a protocol or ports that
+  are expressions (judged as all); a public-IP switch, \`encrypted\`, \`privileged\`, \`retention_in_days\`, IMDS
+  settings, container definitions or a key id that are expressions; a repository name a registry filter must match.
+  A plan's "known after apply" without a configuration reference is a value the provider computes: the attribute
+  was not set, and its default is judged;
 - a plan or config whose sections have the wrong type (\`planned_values\` a string, \`resource_changes\` null, resources
   that are not objects or have no address), empty input, invalid JSON, a key repeated in one object, JSON nested
   deeper than 512 levels, a folder with nothing to judge: exit 2 with one line naming the file;
@@ -179,11 +224,27 @@ Whatever the gate cannot decide is a finding or exit 2, never a pass:
   the wasm), raw Terraform JSON is refused with CDX-GATE-001 instead of an empty, passing answer: the rules read the
   gate's normalised input, which only the CLI builds.
 
+### What the gate still cannot judge (and does not pretend to)
+
+- User data written as an expression in cdktf config (\`file()\`, \`templatefile()\`, \`base64encode(...)\`) is not read
+  there; a plan holds a launch template's rendered \`user_data\`, but only a hash of an \`aws_instance\`'s.
+- A CIDR source that references a VPC's, subnet's or host's address is taken as bounded (never the whole internet)
+  without reading the address; a data source or module output in that place cannot be judged.
+- Resource-policy conditions count as narrowing only for the keys listed above with positive operators;
+  \`aws:SourceIp\`, tags and a value computed by a function are not accepted, so such a policy is reported.
+- Secrets by name: a value under a credential's name that is a lower-case slash path (\`team/app/key\`) is taken for a
+  secret's name; a credential of that shape is still found if it matches a known format or is high-entropy.
+- Which instance of a counted security group a reference with a computed index means (\`web[count.index]\`): the
+  gate judges it with every instance, so a world-open finding there can also name the rules of other instances.
+- Registry scanning filters of type \`WILDCARD\` only (the one type AWS has); a provider region that is an expression
+  is compared by provider key, so a switch under another key counts as another region.
+
 ## Scale
 
 Large documents are split into chunks of at most 500 resources for evaluation (\`policies/engine/partition.ts\`):
 resources that refer to each other (a \`\${...}\` reference, a resolved id, ARN or name) always share a chunk, and
-account-wide switches (EBS encryption by default, registry scanning) go into every chunk; the chunks are evaluated
+account-wide switches (EBS encryption by default and its key, instance metadata defaults, registry scanning) go into
+every chunk; the chunks are evaluated
 on the main thread and worker threads at once. A test checks that chunked and whole evaluation agree on every
 synthesized stack (chunks of 5) and on generated plans: a new rule that judges the document as a whole must add
 its type to \`CONTEXT_TYPES\` there.

@@ -30,11 +30,13 @@ fi
 rm -rf "$probe_dir"
 echo "capabilities: unsupported builtins rejected"
 
-"$OPA" test "$REGO"
+# opa test's --timeout bounds the whole run (5 s by default): with coverage on a shared 2-core machine the suite
+# takes longer than that, so give it room while still stopping a test that never ends.
+"$OPA" test --timeout 120s "$REGO"
 
 coverage_json="$(mktemp)"
 trap 'rm -f "$coverage_json"' EXIT
-"$OPA" test --coverage --format json "$REGO" >"$coverage_json"
+"$OPA" test --timeout 120s --coverage --format json "$REGO" >"$coverage_json"
 # shellcheck disable=SC2016 # the single-quoted text is JavaScript, not shell
 node -e '
 const report = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -12,6 +12,7 @@ import { InputError } from './errors';
 import { jsonencodeToJson } from './hcl';
 import { PlanReferences, withoutKeys } from './plan-references';
 import { ConfigResolver, moduleCalls, Unjudgeable } from './config-resolve';
+import { configProviders, planProviders } from './providers';
 
 export type InputFormat = 'cdktf' | 'plan';
 
@@ -20,6 +21,8 @@ export interface PolicyResource {
   readonly name: string;
   readonly mode: 'managed' | 'data';
   readonly values: Record<string, unknown>;
+  /** The provider configuration ("aws.eu") when a plan's resource uses another than the default (see providers.ts). */
+  readonly provider?: string;
 }
 
 /** What is sent to the compiled policy. */
@@ -32,6 +35,8 @@ export interface PolicyInput {
   readonly resources: Record<string, PolicyResource>;
   /** Parts of the document the rules cannot see into (module calls, dynamic blocks left unexpanded): CDX-GATE-002. */
   readonly unjudgeable: readonly Unjudgeable[];
+  /** Provider configuration key → region, when the document has several AWS provider configurations. */
+  readonly providers?: Record<string, string>;
 }
 
 export interface RecordedWaiver {
@@ -150,8 +155,17 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
     }
   }
   const region = providerRegion(providers);
+  const regions = configProviders(doc);
   return {
-    input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), ...region, resources, unjudgeable },
+    input: {
+      format: 'cdktf',
+      stack,
+      environment: environmentOf(stack, tagged),
+      ...region,
+      resources,
+      unjudgeable,
+      ...(regions ? { providers: regions } : {}),
+    },
     meta,
   };
 }
@@ -313,6 +327,7 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
   const refs = new PlanReferences(doc.configuration);
+  const providerKeys = planProviders(doc);
   const changes = new Map<string, Json>();
   for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
     if (isObject(rc) && typeof rc.address === 'string' && isObject(rc.change)) changes.set(rc.address, rc);
@@ -338,7 +353,14 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     }
     const v = values as Json;
     tagged = tagged ?? tagEnvironment(v.tags_all) ?? tagEnvironment(v.tags);
-    resources[r.address] = { type: r.type, name: typeof r.name === 'string' ? r.name : r.address, mode, values: v };
+    const provider = providerKeys.byResource.get(withoutKeys(address));
+    resources[r.address] = {
+      type: r.type,
+      name: typeof r.name === 'string' ? r.name : r.address,
+      mode,
+      values: v,
+      ...(provider ? { provider } : {}),
+    };
     meta[r.address] = { waivers: [] };
   };
   const walk = (mod: unknown): void => {
@@ -371,6 +393,7 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   const expressions = isObject(providerConfig) ? providerConfig.expressions : undefined;
   const regionExpr = isObject(expressions) ? expressions.region : undefined;
   const region = providerRegion({ region: isObject(regionExpr) ? regionExpr.constant_value : undefined });
+  const regions = providerKeys.regions;
   return {
     input: {
       format: 'plan',
@@ -379,6 +402,7 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
       ...region,
       resources,
       unjudgeable: planGaps(doc),
+      ...(regions ? { providers: regions } : {}),
     },
     meta,
   };

@@ -17,6 +17,8 @@ import { withoutKeys } from './plan-references';
 /** Types every chunk receives, because rules read them as switches for the whole document. */
 export const CONTEXT_TYPES: ReadonlySet<string> = new Set([
   'aws_ebs_encryption_by_default',
+  'aws_ebs_default_kms_key',
+  'aws_ec2_instance_metadata_defaults',
   'aws_ecr_registry_scanning_configuration',
 ]);
 

@@ -52,6 +52,10 @@ function unit(k: number, plant: string | undefined): { address: string; type: st
     vpc_id: vpcId,
     ingress: [
       { protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [] },
+      // SSH from a bastion group and from the private network open nothing to the internet: never blamed, even in
+      // the group where the planted rule opens port 22.
+      { protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: [], security_groups: [id('sg-bastion')] },
+      { protocol: '6', from_port: 22, to_port: 22, cidr_blocks: ['10.0.0.0/8'] },
       ...(plant === 'CDX-SG-005'
         ? [{ protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['0.0.0.0/1', '128.0.0.0/1'] }]
         : []),

@@ -7,7 +7,11 @@ insights_on(v) if {
 	s.value in {"enabled", "enhanced"}
 }
 
-insights_value(v) := sprintf("%v", [s.value]) if {
+insights_value(v) := sprintf("the unresolved expression %s: whether it is on cannot be judged; %s", [s.value, judgeable_hint]) if {
+	some s in blocks(v, "setting")
+	s.name == "containerInsights"
+	unresolved(s.value)
+} else := sprintf("%v", [s.value]) if {
 	some s in blocks(v, "setting")
 	s.name == "containerInsights"
 } else := "not set"

@@ -2,22 +2,33 @@
 # with ${...} references inside, or a reference to a data.aws_iam_policy_document), and every policy-document
 # data source no resource refers to, as {"address", "attribute", "kind", "via", "statements"} with statements
 # normalised to {"effect", "actions", "not_actions", "resources", "not_resources", "principals",
-# "has_condition", "condition_keys", "sid"}. Policies used as permissions boundaries are of kind "boundary".
+# "has_condition", "condition_keys", "sid"} and, read only where a rule needs them (statement_conditions,
+# statement_not_principals), the raw NotPrincipal and Condition ("not_principal", "condition") or their blocks.
+# Policies used as permissions boundaries are of kind "boundary".
 package credex.lib
 
 # Resource types and the attributes that hold a policy document, with the document's kind:
-# permissions (identity policies), trust (who may assume a role) or resource (resource-based policies).
+# permissions (identity policies), trust (who may assume a role) or resource (resource-based policies). A resource
+# policy has two carriers for most services: its own resource and an argument of the resource it protects.
 policy_attributes := {
 	"aws_iam_policy": {"policy": "permissions"},
 	"aws_iam_role_policy": {"policy": "permissions"},
 	"aws_iam_user_policy": {"policy": "permissions"},
 	"aws_iam_group_policy": {"policy": "permissions"},
+	"aws_ssoadmin_permission_set_inline_policy": {"inline_policy": "permissions"},
 	"aws_iam_role": {"assume_role_policy": "trust"},
 	"aws_ecr_repository_policy": {"policy": "resource"},
+	"aws_ecr_registry_policy": {"policy": "resource"},
 	"aws_secretsmanager_secret_policy": {"policy": "resource"},
+	"aws_secretsmanager_secret": {"policy": "resource"},
 	"aws_sns_topic_policy": {"policy": "resource"},
+	"aws_sns_topic": {"policy": "resource"},
 	"aws_s3_bucket_policy": {"policy": "resource"},
+	"aws_s3_bucket": {"policy": "resource"},
 	"aws_kms_key": {"policy": "resource"},
+	"aws_kms_key_policy": {"policy": "resource"},
+	"aws_sqs_queue_policy": {"policy": "resource"},
+	"aws_sqs_queue": {"policy": "resource"},
 }
 
 policy_document_type := "aws_iam_policy_document"
@@ -37,6 +48,7 @@ raw_policy_strings contains [addr, attribute, kind, value] if {
 	value := object.get(values(r), attribute, null)
 	is_string(value)
 	value != ""
+	not provider_default_policy(r.type, value)
 }
 
 raw_policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "permissions", value] if {
@@ -45,6 +57,14 @@ raw_policy_strings contains [addr, sprintf("inline_policy[%d].policy", [i]), "pe
 	value := object.get(b, "policy", null)
 	is_string(value)
 	value != ""
+}
+
+# Where a resource's own policy argument is not set, a plan shows the policy AWS applies by default as known only
+# after apply (a key's default key policy, a topic's owner-only policy, none for secrets, buckets and queues): that
+# is no policy the configuration wrote, and nothing to judge.
+provider_default_policy(type, value) if {
+	type in {"aws_kms_key", "aws_secretsmanager_secret", "aws_s3_bucket", "aws_sns_topic", "aws_sqs_queue"}
+	value == after_apply
 }
 
 # Each policy string parsed once per evaluation (functions are not cached, rules are).
@@ -256,14 +276,29 @@ normal_json_statement(s) := {
 	"resources": string_list(object.get(s, "Resource", null)),
 	"not_resources": string_list(object.get(s, "NotResource", null)),
 	"principals": json_principals(object.get(s, "Principal", null)),
+	"not_principal": object.get(s, "NotPrincipal", null),
 	"has_condition": object.get(s, "Condition", null) != null,
 	"condition_keys": [k | some [k, _] in json_conditions(object.get(s, "Condition", null))],
+	"condition": object.get(s, "Condition", null),
 }
 
 # [key, values] pairs of a JSON Condition block.
 json_conditions(c) := [[k, string_list(v)] | some ops in c; some k, v in ops] if is_object(c)
 
 json_conditions(c) := [] if not is_object(c)
+
+# A statement's conditions as [operator, key, values], from a JSON Condition block or a data source's condition
+# blocks (computed where a rule asks, not for every statement of a large document).
+statement_conditions(s) := [[op, k, string_list(v)] | some op, ops in s.condition; is_object(ops); some k, v in ops] if {
+	is_object(object.get(s, "condition", null))
+} else := [[object.get(c, "test", ""), object.get(c, "variable", ""), attr_strings(c, "values")] | some c in s.condition_blocks] if {
+	is_array(object.get(s, "condition_blocks", null))
+} else := []
+
+# A statement's NotPrincipal as principals ([] when it has none).
+statement_not_principals(s) := json_principals(s.not_principal) if {
+	object.get(s, "not_principal", null) != null
+} else := object.get(s, "not_principal_blocks", [])
 
 json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
 
@@ -289,8 +324,10 @@ normal_data_statement(s) := {
 	"resources": attr_strings(s, "resources"),
 	"not_resources": attr_strings(s, "not_resources"),
 	"principals": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "principals")],
+	"not_principal_blocks": [{"type": p.type, "identifiers": attr_strings(p, "identifiers")} | some p in blocks(s, "not_principals")],
 	"has_condition": count(blocks(s, "condition")) > 0,
 	"condition_keys": [k | some c in blocks(s, "condition"); k := object.get(c, "variable", "")],
+	"condition_blocks": blocks(s, "condition"),
 }
 
 effect_or_allow(e) := e if is_string(e)
@@ -311,6 +348,35 @@ allow_statements contains [header, i, s] if {
 	some i, s in doc.statements
 	s.effect == "Allow"
 }
+
+# Allow statements with NotPrincipal, found through the few documents that mention it (a text search per policy
+# string, a look at each data source's statements) rather than a second pass over every statement.
+not_principal_allows contains [header, i, s] if {
+	some doc in documents
+	doc.kind != "boundary"
+	mentions_not_principal(doc)
+	header := object.remove(doc, ["statements"])
+	some i, s in doc.statements
+	s.effect == "Allow"
+	count(statement_not_principals(s)) > 0
+}
+
+mentions_not_principal(doc) if {
+	doc.via == ""
+	some [addr, attribute, _, value] in policy_strings
+	addr == doc.address
+	attribute == doc.attribute
+	contains(value, "NotPrincipal")
+}
+
+# A policy-document data source judged where it is (at any module depth: "module.a.data.aws_iam_policy_document.x").
+mentions_not_principal(doc) if {
+	doc.via == ""
+	input.resources[doc.address].mode == "data"
+	doc.attribute == "statement"
+}
+
+mentions_not_principal(doc) if doc.via != ""
 
 # "aws_iam_policy.deploy (policy, statement 2)" or "... via data.aws_iam_policy_document.x".
 describe_statement(doc, i, s) := sprintf("%s statement %s", [where(doc), statement_name(i, s)])
@@ -333,7 +399,8 @@ wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$`, r)
 # resource needs such an ARN, so this only matters for the sensitive actions below.
 type_wildcard_resource(r) if regex.match(`^arn:[^:]*:[^:]*:[^:]*:[^:]*:[A-Za-z0-9-]+[/:]\*$`, r)
 
-# Actions that hand out credentials or data: on every resource of their type they are as broad as "*".
+# Actions that hand out credentials or data: on every resource of their type they are as broad as "*". An action
+# pattern that can match one of them ("iam:Pass*", "secretsmanager:GetSecret*") is that action.
 sensitive_actions := {
 	"iam:passrole",
 	"sts:assumerole",
@@ -344,6 +411,18 @@ sensitive_actions := {
 	"ssm:getparametersbypath",
 	"iam:createaccesskey",
 }
+
+sensitive_action(a) if {
+	lower(a) in sensitive_actions
+} else if {
+	action_pattern(a)
+	some action in sensitive_actions
+	glob.match(lower(a), [], action)
+}
+
+action_pattern(a) if contains(a, "*")
+
+action_pattern(a) if contains(a, "?")
 
 wildcard_action(a) if a == "*"
 
@@ -374,7 +453,12 @@ broad_resource(r) if wildcard_resource(r)
 
 broad_resource(r) if type_wildcard_resource(r)
 
+scopable(a) if not unscopable(a)
+
+scopable(a) if sensitive_action(a)
+
 attachment_attributes := {
+	"aws_ssoadmin_managed_policy_attachment": ["managed_policy_arn"],
 	"aws_iam_role_policy_attachment": ["policy_arn"],
 	"aws_iam_user_policy_attachment": ["policy_arn"],
 	"aws_iam_group_policy_attachment": ["policy_arn"],
@@ -403,11 +487,85 @@ admin_policy_lookup(v) if object.get(v, "name", "") in admin_policy_names
 
 admin_policy_names := {"AdministratorAccess", "AdministratorAccess-Amplify", "PowerUserAccess", "IAMFullAccess", "SystemAdministrator"}
 
-# A resource policy may name "*" when a condition narrows it (e.g. aws:SourceArn, aws:PrincipalOrgID).
+# A resource policy may name "*" when a condition narrows who can use it to one account, organisation, principal,
+# source resource or network (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount, ...). A
+# condition on something else (aws:SecureTransport, aws:CurrentTime, a tag the caller sets) narrows nothing: any
+# AWS account can still meet it.
 tolerated(doc, s) if {
 	doc.kind == "resource"
-	s.has_condition
+	narrowing_condition(s)
 }
+
+narrowing_keys := {
+	"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+	"aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths", "aws:userid",
+	"aws:sourcevpc", "aws:sourcevpce", "kms:calleraccount",
+}
+
+account_condition_keys := {"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount"}
+
+arn_condition_keys := {"aws:sourcearn", "aws:principalarn"}
+
+narrowing_condition(s) if {
+	some [op, key, vals] in statement_conditions(s)
+	lower(key) in narrowing_keys
+	positive_operator(op)
+	count(vals) > 0
+	every v in vals {
+		narrowing_value(lower(key), v)
+	}
+}
+
+# Operators that require the key to match (an ...IfExists operator passes when the key is absent, Null and the
+# negated operators do not say who may call).
+positive_operator(op) if regex.match(`^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$`, op)
+
+# A literal value that is not a wildcard where it matters (the whole value, an account id, an ARN's account or
+# resource), or a reference to a resource or data source (the caller's account, an organisation, a resource's ARN).
+narrowing_value(key, v) if {
+	is_string(v)
+	not is_ref(v)
+	not regex.match(`^[*?]*$`, v)
+	not wildcard_account(key, v)
+}
+
+narrowing_value(_, v) if {
+	is_ref(v)
+	every ref in interpolations(v) {
+		reference_term(ref)
+	}
+}
+
+wildcard_account(key, v) if {
+	key in account_condition_keys
+	regex.match(`[*?]`, v)
+}
+
+wildcard_account(key, v) if {
+	key in arn_condition_keys
+	not arn_names_one_owner(v)
+}
+
+# An ARN whose account is literal and whose resource part is not only wildcards; an ARN without an account (an S3
+# bucket) names one owner only when its resource has no wildcard at all.
+arn_names_one_owner(v) if {
+	parts := split(v, ":")
+	count(parts) >= 6
+	parts[4] != ""
+	not regex.match(`[*?]`, parts[4])
+	not regex.match(`^[*?/]*$`, concat(":", array.slice(parts, 5, count(parts))))
+}
+
+arn_names_one_owner(v) if {
+	parts := split(v, ":")
+	count(parts) >= 6
+	parts[4] == ""
+	not regex.match(`[*?]`, concat(":", array.slice(parts, 5, count(parts))))
+}
+
+reference_term(ref) if managed_reference(ref)
+
+reference_term(ref) if regex.match(`^(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)*data\.[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[A-Za-z0-9_]+$`, ref)
 
 # A condition that narrows the statement to tagged resources (attribute-based access control), to resources
 # created with given tags, or to images of an owner: a wildcard resource under it is scoped after all.
@@ -417,11 +575,25 @@ resource_scoping_condition(s) if {
 	regex.match(`(?i)^([a-z0-9-]+:(ResourceTag|RequestTag)/.+|ec2:CreateAction|ec2:Owner)$`, k)
 }
 
-# Actions on "*" that AWS could scope, and sensitive actions on every resource of a type.
-too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); not unscopable(a)] if all_resources(s)
+# Actions on "*" that AWS could scope (a pattern that can match a sensitive action never counts as unscopable), and
+# sensitive actions on every resource of a type.
+too_broad_actions(s) := [a | some a in s.actions; not wildcard_action(a); scopable(a)] if all_resources(s)
 
-too_broad_actions(s) := [a | some a in s.actions; lower(a) in sensitive_actions] if {
+too_broad_actions(s) := [a | some a in s.actions; sensitive_action(a); not wildcard_action(a)] if {
 	not all_resources(s)
 	some r in s.resources
 	type_wildcard_resource(r)
 }
+
+# Why the conditions of a resource-policy statement did not narrow its wildcard principal, for the message.
+condition_note(doc, s) := sprintf("; its condition(s) on %s do not narrow who may use it (only a matching aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, aws:PrincipalAccount or similar does)", [concat(", ", sort({k | some [_, k, _] in statement_conditions(s)}))]) if {
+	doc.kind == "resource"
+	count(statement_conditions(s)) > 0
+}
+
+condition_note(doc, s) := "" if {
+	doc.kind == "resource"
+	count(statement_conditions(s)) == 0
+}
+
+condition_note(doc, _) := "" if doc.kind != "resource"

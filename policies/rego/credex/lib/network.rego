@@ -21,3 +21,37 @@ unmatched_flow_logs_note := "" if count(unmatched_flow_logs) == 0
 unmatched_flow_logs_note := sprintf(" (could not decide for %s: vpc_id is known only after apply)", [concat(", ", unmatched_flow_logs)]) if {
 	count(unmatched_flow_logs) > 0
 }
+
+# Resource types and the switch that gives them (or what they launch) a public IP.
+public_ip_switches := {
+	"aws_instance": "associate_public_ip_address",
+	"aws_spot_instance_request": "associate_public_ip_address",
+	"aws_launch_configuration": "associate_public_ip_address",
+	"aws_subnet": "map_public_ip_on_launch",
+}
+
+# What is wrong with a public-IP switch: true, or an expression the gate cannot see.
+public_ip_problems(obj, key) := {sprintf("%s is true%s", [key, public_ip_note(key)])} if {
+	switch_state(obj, key) == "true"
+}
+
+public_ip_problems(obj, key) := {switch_unresolved_note(obj, key)} if {
+	switch_state(obj, key) == "unresolved"
+}
+
+public_ip_problems(obj, key) := set() if {
+	not switch_state(obj, key) in {"true", "unresolved"}
+}
+
+default_subnet_problem(v) := "map_public_ip_on_launch is not false: a default subnet gives every instance launched in it a public IP" if {
+	switch_state(v, "map_public_ip_on_launch") in {"true", "unset"}
+}
+
+default_subnet_problem(v) := switch_unresolved_note(v, "map_public_ip_on_launch")
+
+public_ip_note("map_public_ip_on_launch") := ": every instance launched here gets a public IP"
+
+public_ip_note(key) := "" if key != "map_public_ip_on_launch"
+
+# VPCs, including the region's default VPC when the configuration adopts it.
+vpcs := object.union(resources("aws_vpc"), resources("aws_default_vpc"))

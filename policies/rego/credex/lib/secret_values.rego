@@ -3,9 +3,10 @@
 #
 # False-positive stance: a high-entropy token is 20 or more characters of [A-Za-z0-9+/=_-] mixing lower case, upper
 # case and digits with a Shannon entropy of at least 4.0 bits per character (measured on its first 64 characters).
-# Hex strings (commit SHAs, image digests), ARNs, URLs, UUIDs and words do not qualify; base64 blobs do, and so may
-# an unusual identifier: waive that one finding with waive(resource, { rule: 'CDX-SEC-004', reason }) next to the
-# construct, rather than weakening the rule.
+# Hex strings (commit SHAs, image digests), ARNs, URLs, UUIDs and words do not qualify. A token that is base64 of
+# text is judged by the text it decodes to (a base64 script is not a secret, a base64 private key is); base64 of
+# binary (key material) is judged by its entropy, and so may an unusual identifier be: waive that one finding with
+# waive(resource, { rule: 'CDX-SEC-004', reason }) next to the construct, rather than weakening the rule.
 package credex.lib
 
 credential_formats := {
@@ -17,17 +18,39 @@ credential_formats := {
 	"a Slack token": `\bxox[abposr]-[A-Za-z0-9-]{10,}`,
 	"a Stripe secret key": `\b[rs]k_live_[A-Za-z0-9]{20,}`,
 	"a Google API key": `\bAIza[A-Za-z0-9_-]{35}\b`,
+	"a URI with a password": `\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@'"]*:[^\s/?#@'"$<{%][^\s/?#@'"]*@[^\s/?#'"]+`,
+	"a NEO4J_AUTH user/password": `NEO4J_AUTH["']?\s*[=:]\s*["']?[^/\s"'$]+/[^\s"'$][^\s"']*`,
 }
 
-# What kind of credential a literal text holds, by format or entropy.
-credential_kinds(text) := {kind |
+# Formats that need the name the value is held under: NEO4J_AUTH=neo4j/<password>, an AWS secret key under its name.
+named_credential_kinds(name, value) := {"a NEO4J_AUTH user/password" |
+	upper(name) == "NEO4J_AUTH"
+	regex.match(`^[^/\s]+/[^\s$]\S*$`, value)
+} | {"an AWS secret access key" |
+	regex.match(`(?i)aws.{0,20}(secret|sk)`, name)
+	regex.match(`^[A-Za-z0-9/+=]{40}$`, value)
+}
+
+# What kind of credential a literal text holds, by format or entropy; base64 tokens of text are judged by the text
+# they decode to (one level).
+credential_kinds(text) := (format_kinds(text) | entropy_kinds(text)) | {kind |
+	is_string(text)
+	some token in candidate_tokens(text)
+	decoded := base64_text(token)
+	some kind in (format_kinds(decoded) | entropy_kinds(decoded))
+}
+
+format_kinds(text) := {kind |
 	is_string(text)
 	some kind, pattern in credential_formats
 	regex.match(pattern, text)
-} | {"a high-entropy token" |
+}
+
+entropy_kinds(text) := {"a high-entropy token" |
 	is_string(text)
 	not regex.match(`^(arn:|https?://)`, text) # ARNs and URLs: paths of names, judged by format only
 	some token in candidate_tokens(text)
+	not base64_text(token)
 	high_entropy(token)
 }
 

@@ -16,5 +16,5 @@ immutable_tags contains finding if {
 	some addr, r in lib.resources("aws_ecr_repository")
 	mutability := object.get(lib.values(r), "image_tag_mutability", "MUTABLE")
 	not startswith(mutability, "IMMUTABLE")
-	finding := {"address": addr, "message": sprintf("image_tag_mutability is %v", [mutability])}
+	finding := {"address": addr, "message": lib.mutability_problem(mutability)}
 }

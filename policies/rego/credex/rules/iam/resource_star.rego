@@ -10,6 +10,8 @@ import data.credex.lib
 #   ec2:CreateAction) narrows them. Only actions AWS cannot scope by resource may use "*": the Read and List
 #   actions its service authorization reference defines without a resource type (generated into
 #   policies/rego/credex/lib/unscopable_actions.rego) and the reviewed entries in policies/build/unscopable.ts.
+#   An action pattern that can match a sensitive action is that action (iam:Pass* on role/*,
+#   secretsmanager:GetSecret* on secret:*). In a resource policy Resource "*" is that resource, not every resource.
 # scope: document
 # custom:
 #   id: CDX-IAM-003
@@ -21,7 +23,7 @@ import data.credex.lib
 resource_star contains finding if {
 	some [doc, i, s] in lib.allow_statements
 	doc.kind != "trust"
-	not lib.key_policy_document(doc)
+	not lib.resource_policy_document(doc)
 	not lib.resource_scoping_condition(s)
 	scoped := lib.too_broad_actions(s)
 	count(scoped) > 0

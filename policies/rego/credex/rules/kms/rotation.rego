@@ -17,5 +17,5 @@ key_rotation contains finding if {
 	v := lib.values(r)
 	not lib.non_rotatable_key(v)
 	not lib.is_true(v, "enable_key_rotation")
-	finding := {"address": addr, "message": "enable_key_rotation is not true: the key material never changes"}
+	finding := {"address": addr, "message": lib.rotation_problem(v)}
 }

@@ -6,14 +6,14 @@ import data.credex.lib
 # title: VPCs have flow logs
 # description: >-
 #   Without flow logs there is no record of which hosts talked to the database or the internet during an
-#   incident.
+#   incident. Judged on aws_vpc and on aws_default_vpc (a configuration that adopts the default VPC).
 # scope: document
 # custom:
 #   id: CDX-NET-002
 #   severity: deny
 #   remediation: Add an aws_flow_log with vpc_id set to the VPC (traffic_type ALL) and a log group with retention.
 vpc_flow_logs contains finding if {
-	some addr, vpc in lib.resources("aws_vpc")
+	some addr, vpc in lib.vpcs
 	not lib.has_flow_log(addr, vpc)
 	finding := {"address": addr, "message": sprintf("no aws_flow_log refers to this VPC%s", [lib.unmatched_flow_logs_note])}
 }

@@ -41,3 +41,25 @@ test_flow_logs_04_unknown_vpc_id_said if {
 	some f in network.vpc_flow_logs with input as {"resources": {"aws_vpc.main": vpc, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "${(known after apply)}"}}}}
 	contains(f.message, "could not decide for aws_flow_log.f")
 }
+
+# Spellings of the same exposure: the older and spot carriers, a default subnet (public unless told otherwise),
+# booleans as strings, and switches the gate cannot see.
+test_public_ip_03_meaning_not_spelling if {
+	count(network.public_ip) == 1 with input as one("aws_launch_configuration", {"associate_public_ip_address": "true"})
+	count(network.public_ip) == 1 with input as one("aws_spot_instance_request", {"associate_public_ip_address": true})
+	count(network.public_ip) == 1 with input as one("aws_default_subnet", {"availability_zone": "af-south-1a"})
+	count(network.public_ip) == 1 with input as one("aws_default_subnet", {"map_public_ip_on_launch": true})
+	count(network.public_ip) == 0 with input as one("aws_default_subnet", {"map_public_ip_on_launch": "false"})
+	count(network.public_ip) == 0 with input as one("aws_instance", {"associate_public_ip_address": "false"})
+	count(network.public_ip) == 0 with input as one("aws_instance", {"associate_public_ip_address": "${(known after apply)}"})
+	some f in network.public_ip with input as one("aws_instance", {"associate_public_ip_address": "${var.public}"})
+	contains(f.message, "associate_public_ip_address is the unresolved expression ${var.public} and cannot be judged")
+	count(network.public_ip) == 1 with input as one("aws_subnet", {"map_public_ip_on_launch": "${local.public}"})
+	count(network.public_ip) == 1 with input as one("aws_ecs_service", {"network_configuration": {"assign_public_ip": "${var.x}"}})
+}
+
+test_flow_logs_05_default_vpc if {
+	default_vpc := {"type": "aws_default_vpc", "name": "d", "mode": "managed", "values": {}}
+	count(network.vpc_flow_logs) == 1 with input as {"resources": {"aws_default_vpc.d": default_vpc}}
+	count(network.vpc_flow_logs) == 0 with input as {"resources": {"aws_default_vpc.d": default_vpc, "aws_flow_log.f": {"type": "aws_flow_log", "name": "f", "mode": "managed", "values": {"vpc_id": "${aws_default_vpc.d.id}"}}}}
+}

@@ -6,7 +6,9 @@ import data.credex.lib
 # title: No public IPs on instances, subnets, network interfaces or ECS services
 # description: >-
 #   Only the load balancer faces the internet; tasks and Neo4j hosts live in private subnets and reach out
-#   through NAT, so a public IP only widens the attack surface.
+#   through NAT, so a public IP only widens the attack surface. Judged on instances, spot requests, launch
+#   templates and launch configurations, subnets (a default subnet maps public IPs unless told not to), ECS services
+#   and Elastic IPs; "true" is true, and a switch that is an unresolved expression cannot be judged and is reported.
 # scope: document
 # custom:
 #   id: CDX-NET-001
@@ -16,29 +18,31 @@ import data.credex.lib
 #     network_configuration.assign_public_ip = false, attach Elastic IPs only to NAT gateways; place the
 #     resource in a private subnet.
 public_ip contains finding if {
-	some addr, r in lib.resources("aws_instance")
-	lib.is_true(lib.values(r), "associate_public_ip_address")
-	finding := {"address": addr, "message": "associate_public_ip_address is true"}
+	some type, key in lib.public_ip_switches
+	some addr, r in lib.resources(type)
+	some message in lib.public_ip_problems(lib.values(r), key)
+	finding := {"address": addr, "message": message}
 }
 
+# A default subnet maps public IPs on launch unless told otherwise: AWS creates default subnets that way.
 public_ip contains finding if {
-	some addr, r in lib.resources("aws_subnet")
-	lib.is_true(lib.values(r), "map_public_ip_on_launch")
-	finding := {"address": addr, "message": "map_public_ip_on_launch is true: every instance launched here gets a public IP"}
+	some addr, r in lib.resources("aws_default_subnet")
+	message := lib.default_subnet_problem(lib.values(r))
+	finding := {"address": addr, "message": message}
 }
 
 public_ip contains finding if {
 	some addr, r in lib.resources("aws_ecs_service")
 	some b in lib.blocks(lib.values(r), "network_configuration")
-	lib.is_true(b, "assign_public_ip")
-	finding := {"address": addr, "message": "network_configuration.assign_public_ip is true"}
+	some message in lib.public_ip_problems(b, "assign_public_ip")
+	finding := {"address": addr, "message": sprintf("network_configuration.%s", [message])}
 }
 
 public_ip contains finding if {
 	some addr, r in lib.resources("aws_launch_template")
 	some i, b in lib.blocks(lib.values(r), "network_interfaces")
-	lib.is_true(b, "associate_public_ip_address")
-	finding := {"address": addr, "message": sprintf("network_interfaces[%d].associate_public_ip_address is true", [i])}
+	some message in lib.public_ip_problems(b, "associate_public_ip_address")
+	finding := {"address": addr, "message": sprintf("network_interfaces[%d].%s", [i, message])}
 }
 
 public_ip contains finding if {

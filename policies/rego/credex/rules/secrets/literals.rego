@@ -7,7 +7,9 @@ import data.credex.lib
 # description: >-
 #   A password, token or key written as a literal under a credential's name (PASSWORD, TOKEN, API_KEY, the estate's
 #   own ledgerspacepass / NEO4J_*_PASS) in a container or Lambda environment, user data or a secret version ends
-#   up in the synthesized JSON, the Terraform state, the git history and the console.
+#   up in the synthesized JSON, the Terraform state, the git history and the console. The name says "maybe" only
+#   when the value looks like a secret: a number, a duration, a boolean, an ARN or a secret's name or path is not one
+#   (JWT_TOKEN_TTL_SECONDS=3600, PASSWORD_MIN_LENGTH=12); user_data_base64 is read decoded.
 # scope: document
 # custom:
 #   id: CDX-SEC-001
@@ -36,13 +38,9 @@ secret_literal contains finding if {
 }
 
 secret_literal contains finding if {
-	some addr, r in input.resources
-	r.mode != "data"
-	r.type in {"aws_instance", "aws_launch_template", "aws_launch_configuration"}
-	text := object.get(lib.values(r), "user_data", null)
-	is_string(text)
+	some [addr, where, text] in lib.user_data_texts
 	lib.secret_in_script(text)
-	finding := {"address": addr, "message": "user_data contains a secret-like literal (a credential assignment, private key or access key)"}
+	finding := {"address": addr, "message": sprintf("%s contains a secret-like literal (a credential assignment, private key or access key)", [where])}
 }
 
 secret_literal contains finding if {

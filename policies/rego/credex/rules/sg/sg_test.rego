@@ -151,12 +151,157 @@ half_groups(carriers) := {"resources": object.union(
 	carriers,
 )}
 
+# One finding, at the resource that carries both groups, naming the two rules that add up.
 test_world_open_32_groups_attached_together if {
 	both := ["${aws_security_group.a.id}", "${aws_security_group.b.id}"]
-	count(sg.admin_port_world_open) == 2 with input as half_groups({"aws_instance.i": {"type": "aws_instance", "name": "i", "mode": "managed", "values": {"vpc_security_group_ids": both}}})
-	count(sg.admin_port_world_open) == 2 with input as half_groups({"aws_ecs_service.s": {"type": "aws_ecs_service", "name": "s", "mode": "managed", "values": {"network_configuration": [{"security_groups": both}]}}})
+	findings := sg.admin_port_world_open with input as half_groups({"aws_instance.i": {"type": "aws_instance", "name": "i", "mode": "managed", "values": {"vpc_security_group_ids": both}}})
+	[f] := [f | some f in findings]
+	f.address == "aws_instance.i"
+	contains(f.message, "aws_vpc_security_group_ingress_rule.a (0.0.0.0/1), aws_vpc_security_group_ingress_rule.b (128.0.0.0/1)")
+	contains(f.message, "security groups aws_security_group.a, aws_security_group.b attached here together open port 22")
+	count(sg.admin_port_world_open) == 1 with input as half_groups({"aws_ecs_service.s": {"type": "aws_ecs_service", "name": "s", "mode": "managed", "values": {"network_configuration": [{"security_groups": both}]}}})
 	count(sg.admin_port_world_open) == 0 with input as half_groups({
 		"aws_instance.i": {"type": "aws_instance", "name": "i", "mode": "managed", "values": {"vpc_security_group_ids": ["${aws_security_group.a.id}"]}},
 		"aws_instance.j": {"type": "aws_instance", "name": "j", "mode": "managed", "values": {"vpc_security_group_ids": ["${aws_security_group.b.id}"]}},
 	})
+}
+
+# Blame: a group where one rule opens port 22 to the world and others admit a private range, a source security group
+# or the group itself (checkov's own passing fixtures for CKV_AWS_24 share such a group): only the opener is reported.
+group_rules(rules) := {"resources": object.union(
+	{"aws_security_group.bar": {"type": "aws_security_group", "name": "bar", "mode": "managed", "values": {}}},
+	{sprintf("aws_security_group_rule.%s", [name]): {"type": "aws_security_group_rule", "name": name, "mode": "managed", "values": object.union({"type": "ingress", "security_group_id": "${aws_security_group.bar.id}", "protocol": "tcp", "from_port": 22, "to_port": 22}, v)} | some name, v in rules},
+)}
+
+test_blame_01_only_the_opener if {
+	doc := group_rules({
+		"fail": {"cidr_blocks": ["192.168.0.0/16", "0.0.0.0/0"]},
+		"private": {"cidr_blocks": ["192.168.0.0/16"]},
+		"source_sg": {"source_security_group_id": "sg-123456"},
+		"self": {"self": true},
+	})
+	findings := sg.admin_port_world_open with input as doc
+	{f.address | some f in findings} == {"aws_security_group_rule.fail"}
+}
+
+test_blame_02_halves_one_finding_naming_both if {
+	doc := group_rules({
+		"low": {"cidr_blocks": ["0.0.0.0/1"]},
+		"high": {"cidr_blocks": ["128.0.0.0/1"]},
+		"private": {"cidr_blocks": ["10.0.0.0/8"]},
+		"source_sg": {"source_security_group_id": "${aws_security_group.task.id}"},
+	})
+	findings := sg.admin_port_world_open with input as doc
+	[f] := [f | some f in findings]
+	f.address == "aws_security_group.bar"
+	f.message == "rules of aws_security_group.bar together open port 22 to the whole internet: aws_security_group_rule.high (128.0.0.0/1), aws_security_group_rule.low (0.0.0.0/1)"
+}
+
+# A private range that closes the gap is part of the union but never blamed.
+test_blame_03_private_part_not_named if {
+	doc := group_rules({
+		"public": {"cidr_blocks": ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"]},
+		"private": {"cidr_blocks": ["10.0.0.0/8"]},
+	})
+	[f] := [f | some f in sg.admin_port_world_open] with input as doc
+	contains(f.message, "aws_security_group_rule.public (")
+	not contains(f.message, "aws_security_group_rule.private")
+}
+
+# Protocols by meaning: "6" is tcp, so halves over tcp and "6" add up; "17" (udp) and tcp do not.
+test_protocol_01_numbers_and_names if {
+	count(sg.admin_port_world_open) == 1 with input as group_rules({"low": {"cidr_blocks": ["0.0.0.0/1"]}, "high": {"cidr_blocks": ["128.0.0.0/1"], "protocol": "6"}})
+	count(sg.admin_port_world_open) == 1 with input as group_rules({"low": {"cidr_blocks": ["0.0.0.0/1"], "protocol": "TCP"}, "high": {"cidr_blocks": ["128.0.0.0/1"], "protocol": 6}})
+	count(sg.admin_port_world_open) == 0 with input as group_rules({"low": {"cidr_blocks": ["0.0.0.0/1"]}, "high": {"cidr_blocks": ["128.0.0.0/1"], "protocol": "17"}})
+	count(sg.all_traffic_ingress) == 1 with input as group([{"protocol": "all", "from_port": 0, "to_port": 0, "cidr_blocks": ["10.0.0.0/8"]}])
+	count(sg.all_traffic_ingress) == 1 with input as group([{"protocol": -1, "from_port": 0, "to_port": 0, "cidr_blocks": ["10.0.0.0/8"]}])
+}
+
+# Fail closed: a CIDR source the gate cannot see is a finding on the ports world-open would be one; a reference to
+# a VPC's or subnet's CIDR (bounded by AWS) is an edge, and an SG reference is never a CIDR.
+test_unjudged_01_local_on_ssh if {
+	some f in sg.admin_port_world_open with input as group([tcp(22, 22, ["${local.admin_cidr}"])])
+	contains(f.message, "ingress[0] cannot be judged: it admits port 22 from ${local.admin_cidr}")
+	count(sg.admin_port_world_open) == 1 with input as rule({"type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": "${var.admin_cidrs}"})
+	count(sg.admin_port_world_open) == 1 with input as vpc_rule({"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_ipv4": "${module.net.admin_cidr}"})
+	count(sg.admin_port_world_open) == 1 with input as group([tcp(22, 22, ["${cidrsubnet(var.base, 8, 1)}"])])
+	count(sg.admin_port_world_open) == 1 with input as group([tcp(22, 22, ["${data.external.cidr.result}"])])
+}
+
+test_unjudged_02_other_ports if {
+	count(sg.world_open_ingress) == 1 with input as group([tcp(8080, 8080, ["${local.cidr}"])])
+	count(sg.world_open_ingress) == 0 with input as group([tcp(443, 443, ["${local.cidr}"])])
+}
+
+test_unjudged_03_edges_ok if {
+	count(sg.admin_port_world_open) == 0 with input as group([tcp(22, 22, ["${aws_vpc.main.cidr_block}"])])
+	count(sg.admin_port_world_open) == 0 with input as group([tcp(22, 22, ["${data.aws_vpc.main.cidr_block}", "${module.net.aws_subnet.a[0].ipv6_cidr_block}"])])
+	count(sg.admin_port_world_open) == 0 with input as group([tcp(22, 22, ["${aws_eip.bastion.public_ip}/32"])])
+	count(sg.admin_port_world_open) == 0 with input as group([{"protocol": "tcp", "from_port": 22, "to_port": 22, "security_groups": ["${var.bastion_sg}"]}])
+}
+
+test_unjudged_04_prefix_lists if {
+	some f in sg.admin_port_world_open with input as vpc_rule({"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "prefix_list_id": "pl-0123456789"})
+	contains(f.message, "pl-0123456789")
+	count(sg.admin_port_world_open) == 0 with input as {"resources": {
+		"data.aws_prefix_list.s3": {"type": "aws_prefix_list", "name": "s3", "mode": "data", "values": {"name": "com.amazonaws.af-south-1.s3"}},
+		"aws_vpc_security_group_ingress_rule.r": {"type": "aws_vpc_security_group_ingress_rule", "name": "r", "mode": "managed", "values": {"ip_protocol": "tcp", "from_port": 22, "to_port": 22, "prefix_list_id": "${data.aws_prefix_list.s3.id}"}},
+	}}
+}
+
+# An ingress list that is an expression could hold any rule: all traffic from sources that cannot be judged.
+test_unjudged_05_ingress_expression if {
+	some f in sg.all_traffic_ingress with input as group("${var.ingress_rules}")
+	contains(f.message, "cannot be judged")
+	count(sg.all_traffic_ingress) == 1 with input as group(["${var.one}", tcp(443, 443, ["0.0.0.0/0"])])
+}
+
+# An unresolved protocol is judged as all protocols, and the message says so.
+test_unjudged_06_protocol if {
+	some f in sg.all_traffic_ingress with input as group([{"protocol": "${var.protocol}", "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8"]}])
+	contains(f.message, "the protocol is an unresolved expression, judged as all protocols")
+}
+
+# A plan shows what the configuration did not write (an SG's inline list computed from standalone rules, an unset
+# source) as known only after apply: no rule, no source, nothing to judge.
+test_plan_placeholders_01_not_expressions if {
+	count(sg.all_traffic_ingress) == 0 with input as group("${(known after apply)}")
+	count(sg.admin_port_world_open) == 0 with input as group([{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/8"], "prefix_list_ids": ["${(known after apply)}"]}])
+}
+
+# Two new groups in one plan share the placeholder id "(known after apply)": neither is named by it.
+test_plan_placeholders_02_unknown_ids if {
+	doc := {"resources": {
+		"aws_security_group.a": {"type": "aws_security_group", "name": "a", "mode": "managed", "values": {"id": "${(known after apply)}", "ingress": "${(known after apply)}"}},
+		"aws_security_group.b": {"type": "aws_security_group", "name": "b", "mode": "managed", "values": {"id": "${(known after apply)}", "ingress": [{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]}},
+	}}
+	{f.address | some f in sg.admin_port_world_open} == {"aws_security_group.b"} with input as doc
+}
+
+# In a plan, a reference with a computed index (aws_security_group.web[count.index]) arrives without the key and names
+# every instance of the counted group, inside a module instance too: a rule of it adds up with each instance, and a
+# resource that carries it carries each. In a config the same unkeyed name is the one body of the group.
+counted(prefix, format, extra) := {"format": format, "resources": object.union(
+	{sprintf("%saws_security_group.web[%d]", [prefix, i]): {"type": "aws_security_group", "name": "web", "mode": "managed", "values": {"ingress": [tcp(22, 22, ["0.0.0.0/1"])]}} | some i in [0, 1]},
+	extra,
+)}
+
+counted_rule(prefix, cidr) := {sprintf("%saws_security_group_rule.other", [prefix]): {"type": "aws_security_group_rule", "name": "other", "mode": "managed", "values": object.union(tcp(22, 22, [cidr]), {"type": "ingress", "security_group_id": sprintf("${%saws_security_group.web}", [prefix])})}}
+
+test_counted_01_rule_of_every_instance if {
+	every prefix in ["", "module.a[0].module.b[\"k\"]."] {
+		findings := sg.admin_port_world_open with input as counted(prefix, "plan", counted_rule(prefix, "128.0.0.0/1"))
+		{f.address | some f in findings} == {sprintf("%saws_security_group.web[0]", [prefix]), sprintf("%saws_security_group.web[1]", [prefix])}
+		count(sg.admin_port_world_open) == 0 with input as counted(prefix, "plan", counted_rule(prefix, "10.0.0.0/9"))
+	}
+}
+
+test_counted_02_carrier_of_every_instance if {
+	b := {
+		"aws_security_group.b": {"type": "aws_security_group", "name": "b", "mode": "managed", "values": {"ingress": [tcp(22, 22, ["128.0.0.0/1"])]}},
+		"aws_instance.x": {"type": "aws_instance", "name": "x", "mode": "managed", "values": {"vpc_security_group_ids": ["${aws_security_group.web}", "${aws_security_group.b.id}"]}},
+	}
+	[f] := [f | some f in sg.admin_port_world_open] with input as counted("", "plan", b)
+	f.address == "aws_instance.x"
+	contains(f.message, "aws_security_group.b ingress[0] (128.0.0.0/1), aws_security_group.web[0] ingress[0] (0.0.0.0/1), aws_security_group.web[1] ingress[0] (0.0.0.0/1)")
 }
