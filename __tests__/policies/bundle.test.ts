@@ -1,5 +1,5 @@
 /** The committed bundle is current: compiled from today's .rego sources, with metadata and docs to match. */
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { loadBundle } from '../../policies/engine/evaluate';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { renderPolicyDocs, renderReadmeRules } from '../../policies/build/docs';
@@ -55,7 +55,7 @@ describe('policy bundle', () => {
   });
 
   test('the wasm loads in the SDK and answers an empty normalised input with no findings', async () => {
-    const policy = await loadPolicy(readFileSync(policyPaths.wasm()));
+    const policy = await loadBundle();
     // The findings first (the SDK's default entrypoint), then the effective-permissions query (tools/iam/effective.ts).
     expect(Object.keys(policy.entrypoints)).toEqual([bundleMetadata().entrypoint, EFFECTIVE_ENTRYPOINT]);
     expect(policy.evaluate({ format: 'cdktf', stack: 's', environment: '', resources: {} })).toEqual([{ result: [] }]);

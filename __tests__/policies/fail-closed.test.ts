@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { loadBundle } from '../../policies/engine/evaluate';
 import { repoRoot } from '../../lib/paths';
 import { checkDocuments } from '../../policies/engine/check';
 import { policyPaths } from '../../policies/engine/paths';
@@ -142,7 +142,7 @@ describe('raw Terraform JSON outside the CLI is refused, never an empty passing 
   });
 
   test('the compiled wasm on raw input', async () => {
-    const policy = await loadPolicy(readFileSync(policyPaths.wasm()));
+    const policy = await loadBundle();
     expect(policy.evaluate(raw)[0].result).toEqual([expect.objectContaining({ rule: 'gate.raw_input' })]);
   });
 });

@@ -18,11 +18,24 @@ export interface PolicyEngine {
 
 let engine: Promise<PolicyEngine> | undefined;
 
+const WASM_PAGE = 65_536;
+
+/**
+ * Loads the committed wasm bundle. The npm SDK starts the policy's memory at 5 pages (320 KiB) unless told
+ * otherwise, and instantiation fails ("data segment is out of bounds") once the bundle's static data outgrows them:
+ * the initial memory is sized from the bundle itself (its data segments are part of the file), so a growing rule
+ * set never breaks loading.
+ */
+export function loadBundle(): Promise<LoadedPolicy> {
+  const wasm = readFileSync(policyPaths.wasm());
+  return loadPolicy(wasm, { initial: Math.ceil(wasm.length / WASM_PAGE) + 5 });
+}
+
 /** Loads the committed wasm bundle once per process. */
 export function loadEngine(): Promise<PolicyEngine> {
   if (!engine) {
     engine = (async () => {
-      const policy: LoadedPolicy = await loadPolicy(readFileSync(policyPaths.wasm()));
+      const policy: LoadedPolicy = await loadBundle();
       const metadata = bundleMetadata();
       return {
         metadata,

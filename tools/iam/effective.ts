@@ -8,10 +8,10 @@
  * their normalised resources are merged, and each managed resource gets the tags AWS will give it (`tags_all`: the
  * provider's default_tags under the resource's own tags), which the principal-tag and resource-tag conditions read.
  */
-import { loadPolicy, LoadedPolicy } from '@open-policy-agent/opa-wasm';
-import { readFileSync } from 'node:fs';
+import { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { loadBundle } from '../../policies/engine/evaluate';
 import { normalise, PolicyInput, PolicyResource } from '../../policies/engine/normalise';
-import { EFFECTIVE_ENTRYPOINT, policyPaths } from '../../policies/engine/paths';
+import { EFFECTIVE_ENTRYPOINT } from '../../policies/engine/paths';
 import { InputError } from '../../lib/errors';
 
 /** A synthesized stack: its name and its cdk.tf.json. */
@@ -136,7 +136,7 @@ export async function evaluateCalls(estate: EstateInput, calls: readonly Call[])
     if (ids.has(c.id)) throw new InputError(`effective: two calls have the id "${c.id}"`);
     ids.add(c.id);
   }
-  policy ??= loadPolicy(readFileSync(policyPaths.wasm()));
+  policy ??= loadBundle();
   const loaded = await policy;
   // In batches: the wasm's heap grows with every intermediate value of one evaluation (no collection until it
   // ends), which makes one evaluation of hundreds of calls many times slower than the same calls in batches.
