@@ -57,8 +57,9 @@ export const APP_VARIABLES: readonly AppVariable[] = [
     name: 'NODE_ENV',
     source: { kind: 'plain', value: 'node-env' },
     required: true,
-    readIn: ['config/config.ts', 'src/index.ts', 'src/middleware/securityConfig.ts'],
-    meaning: '`production` hides the dev routes (/v1/devadmin/*) and adds file logs; anything else keeps them',
+    readIn: ['config/config.ts', 'src/middleware/securityConfig.ts', 'src/core-cron/DCO/DBinitialization.ts'],
+    meaning:
+      '`production` hides the dev routes (/v1/devadmin/*, src/index.ts through the config) and adds file logs; anything else keeps them',
   },
   {
     name: 'PORT',
