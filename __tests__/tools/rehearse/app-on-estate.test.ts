@@ -181,7 +181,11 @@ test("verify's api-health, smoke (member journey included), load and rate-limit 
   expect(byStep['rate-limit'].findings?.[0]).toMatch(
     /^all clients behind the load balancer share one rate-limit budget/,
   );
-  console.log(readFileSync(path.join(reportDir, 'report.md'), 'utf8'));
+  const probe = byStep['rate-limit'].figures;
+  console.log(
+    `verify against the real app: load ${byStep.load.message}; rate-limit: ${probe.servedBefore429} served before the first 429, ${probe.hitsPerRequest} hits a request of ${probe.limit}, key ${probe.key}; report ${reportDir}/report.md`,
+  );
+  expect(readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toContain('### Findings');
 });
 
 test('the environment of the old task definition (NEO4J_ names, no CLIENT_API_KEY) stops the real app at start-up', async () => {
