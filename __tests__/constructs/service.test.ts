@@ -58,7 +58,7 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
     expect(serviceValues(json)).toEqual(expectedValues(config));
   });
 
-  test("one port, the app contract's: PORT, port mapping, service, target group and task ingress agree", () => {
+  test("one port, the app contract's: PORT, port mapping, service, target group, task ingress and ALB egress agree", () => {
     const c = container(json);
     const service = resource(json, 'aws_ecs_service', 'service');
     const taskSg = refId(service.network_configuration.security_groups[0]);
@@ -66,6 +66,11 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
       ([, r]) => refId(r.security_group_id) === taskSg,
     );
     const group = resource(json, 'aws_lb_target_group', 'targets');
+    const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
+    // The load balancer's only egress: to the targets' port, inside the VPC.
+    const albEgress = resources(json, 'aws_vpc_security_group_egress_rule').filter(
+      ([, r]) => refId(r.security_group_id) === albSg,
+    );
     const ports = {
       PORT: Number(c.environment.find((e: { name: string }) => e.name === 'PORT')?.value),
       portMapping: c.portMappings.map((m: { containerPort: number }) => m.containerPort),
@@ -74,6 +79,7 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
       // The health check goes to the target's own port unless the target group names another.
       healthCheck: group.health_check.port ?? 'traffic-port',
       taskIngress: ingress.map(([, r]) => [r.from_port, r.to_port]),
+      loadBalancerEgress: albEgress.map(([, r]) => [r.from_port, r.to_port]),
     };
     expect(ports).toEqual({
       PORT: APP_PORT,
@@ -82,6 +88,7 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
       targetGroup: APP_PORT,
       healthCheck: 'traffic-port',
       taskIngress: [[APP_PORT, APP_PORT]],
+      loadBalancerEgress: [[APP_PORT, APP_PORT]],
     });
   });
 
