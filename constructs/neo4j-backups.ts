@@ -16,6 +16,9 @@ export interface Neo4jBackupsProps {
   readonly permissionsBoundaryArn: string;
 }
 
+/** The description pattern of DLM's CreateLifecyclePolicy API. */
+const DLM_DESCRIPTION = /^[0-9A-Za-z _-]{1,500}$/;
+
 /** Daily EBS snapshots of the environment's Neo4j data volumes (selected by tag), kept for `retentionDays`. */
 export class Neo4jBackups extends Construct {
   public readonly policy: DlmLifecyclePolicy;
@@ -31,6 +34,14 @@ export class Neo4jBackups extends Construct {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time))
       throw new Error(`Neo4jBackups ${id}: time must be HH:MM (UTC), got "${time}"`);
 
+    // AWS refuses any other description (DLM CreateLifecyclePolicy: ^[0-9A-Za-z _-]+$, at most 500 characters), and
+    // the provider checks it at plan time: a comma here once failed every plan of both environments.
+    const description = `credex ${props.environment} Neo4j data volumes daily`;
+    if (!DLM_DESCRIPTION.test(description))
+      throw new Error(
+        `Neo4jBackups ${id}: environment "${props.environment}" makes a description AWS refuses ("${description}": letters, digits, spaces, _ and - only, at most 500)`,
+      );
+
     const role = new ServiceRole(this, 'role', {
       name: neo4jBackupsRoleName(props.environment),
       servicePrincipal: 'dlm.amazonaws.com',
@@ -38,7 +49,7 @@ export class Neo4jBackups extends Construct {
       managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole'],
     });
     this.policy = new DlmLifecyclePolicy(this, 'policy', {
-      description: `credex ${props.environment} Neo4j data volumes, daily`,
+      description,
       executionRoleArn: role.role.arn,
       state: 'ENABLED',
       policyDetails: {

@@ -164,7 +164,8 @@ export class Neo4jRotation extends Construct {
       environment: {
         variables: {
           CONNECTION_SECRET_ID: props.connectionSecret.arn,
-          SECRET_SPACES: Fn.jsonencode(Object.fromEntries(props.hosts.map((h) => [h.passwordSecret.arn, h.space]))),
+          // space -> secret ARN: an ARN token as an object key would synthesize to `"<reference>" = undefined`.
+          SPACE_SECRETS: Fn.jsonencode(Object.fromEntries(props.hosts.map((h) => [h.space, h.passwordSecret.arn]))),
           ...(props.service ? { ECS_CLUSTER: props.service.clusterName, ECS_SERVICE: props.service.serviceName } : {}),
         },
       },

@@ -124,9 +124,12 @@ function bundleFunction(entryPoint, outdir = 'dist') {
   return zipFile(out);
 }
 
-/** Bundles `entryPoints` (paths relative to the repository root) into `outdir`, keeping their relative paths. */
+/**
+ * Bundles `entryPoints` (paths relative to the repository root) into `outdir`, keeping their relative paths; beside
+ * each bundle, <bundle>.inputs.json lists the files it was built from (for bundleIfStale).
+ */
 function bundle(entryPoints, outdir = 'dist') {
-  buildSync({
+  const result = buildSync({
     absWorkingDir: root,
     entryPoints,
     outdir,
@@ -137,11 +140,33 @@ function bundle(entryPoints, outdir = 'dist') {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
+    metafile: true,
     logLevel: 'warning',
   });
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.js'))
+      writeFileSync(inputsFile(path.join(root, file)), JSON.stringify(Object.keys(output.inputs)));
+  }
 }
 
-module.exports = { bundle, bundleFunction, ENTRY_POINTS, FUNCTIONS };
+/**
+ * Bundles one entry point into dist/ unless its bundle is newer than every file it was built from (listed beside it
+ * in <bundle>.inputs.json) and than package-lock.json: `npm run policy-check -- --help` then starts at once.
+ */
+function bundleIfStale(entryPoint) {
+  const out = path.join(root, 'dist', entryPoint.replace(/\.ts$/, '.js'));
+  try {
+    const built = statSync(out).mtimeMs;
+    const inputs = JSON.parse(readFileSync(inputsFile(out), 'utf8'));
+    const stale = [...inputs, 'package-lock.json'].some((file) => statSync(path.join(root, file)).mtimeMs > built);
+    if (!stale) return;
+  } catch {
+    // missing bundle, missing or unreadable inputs list, or an input that is gone: build
+  }
+  bundle([entryPoint]);
+}
+
+module.exports = { bundle, bundleFunction, bundleIfStale, ENTRY_POINTS, FUNCTIONS };
 
 if (require.main === module) {
   const wanted = process.argv.slice(2);

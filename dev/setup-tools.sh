@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real components the tests start, pinned, into the git-ignored .tools/ folder:
-#   opa and actionlint from the Go module proxy, moto server from PyPI (in a venv), Neo4j from Maven Central.
-# Idempotent: a tool already present at its pinned version is kept. Needs go, python3, java 17 and mvn.
+#   opa and actionlint from the Go module proxy, moto server from PyPI (in a venv), Neo4j from Maven Central,
+#   and the Terraform CLI configuration (AWS provider from the machine's mirror, else the registry; dev/terraform/).
+# Idempotent: a tool already present at its pinned version is kept. Needs go, python3, java 17, mvn and terraform.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,5 +63,8 @@ fi
 if [ -f dev/neo4j/setup.sh ]; then
   bash dev/neo4j/setup.sh
 fi
+
+# The Terraform CLI configuration (provider mirror or registry, plugin cache) for the project's own terraform runs.
+bash dev/terraform/setup.sh
 
 echo "setup-tools: ready in .tools/"

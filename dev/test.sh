@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs the pinned test tools if missing (dev/setup-tools.sh: quick when they are there),
-# then the Rego checks (fmt, check --strict, opa test with coverage), actionlint over the workflows, then jest.
+# then lint (prettier --check and ESLint, as `npm run lint`), the Rego checks (fmt, check --strict, opa test with
+# coverage, Regal), actionlint and zizmor over the workflows, then jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$PWD/.tools/bin"
@@ -14,6 +15,8 @@ require_venv() {
 require() {
   [ -x "$BIN/$1" ] || { echo "npm test: $1 is not installed in .tools/bin: run 'npm run setup' first" >&2; exit 2; }
 }
+
+npm run -s lint
 
 if [ -f policies/build/test-rego.sh ]; then
   require opa

@@ -2,13 +2,15 @@
  * `npm run -s policy-check [-- --input PATH ...] [--stacks DIR] [--format text|json|sarif] [--output FILE]`
  *
  * The gate judges synthesized files; it never builds the app. Without --input it reads every
- * `cdktf.out/stacks/<stack>/cdk.tf.json` (`npm run policy-check` synthesizes them first, with stack traces on, so
- * findings point at the TypeScript line that created the resource). With --input (repeatable) it judges each file,
- * or every cdk.tf.json and plan JSON inside a folder. Exit codes: see SPEC.exitCodes (and lib/exit-codes.ts).
+ * `cdktf.out/stacks/<stack>/cdk.tf.json` (`npm run policy-check` without --input synthesizes them first, with stack
+ * traces on, so findings point at the TypeScript line that created the resource; run directly, the gate says in one
+ * line when cdktf.out/ is older than the app's sources). With --input (repeatable) it judges each file, or every
+ * cdk.tf.json and plan JSON inside a folder, and nothing is synthesized (dev/policy-check.js).
+ * Exit codes: see SPEC.exitCodes (and lib/exit-codes.ts).
  */
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
 import { ExitCode } from '../lib/exit-codes';
 import { repoRoot } from '../lib/paths';
 import { CheckDocument, checkDocuments, parseDocument } from './engine/check';
@@ -29,9 +31,10 @@ export const SPEC = {
   description:
     'Judges Terraform JSON against the Rego policies (docs/policies.md). Without --input: every\n' +
     '<DIR>/stacks/<stack>/cdk.tf.json that `npm run synth` wrote (npm run policy-check synthesizes first, with stack\n' +
-    'traces, then checks). With --input: each file given, or every cdk.tf.json and `terraform show -json` plan inside\n' +
-    "a folder (other JSON there, such as cdktf's manifest.json, is skipped). The report names each document; the\n" +
-    'gate fails when any of them has a deny finding. Whatever the gate cannot decide is a finding, never a pass.',
+    'traces, then checks). With --input: each file given, or every cdk.tf.json and `terraform show -json` plan\n' +
+    "inside a folder (other JSON there, such as cdktf's manifest.json, is skipped); nothing is synthesized. The\n" +
+    'report names each document; the gate fails when any of them has a deny finding. Whatever the gate cannot\n' +
+    'decide is a finding, never a pass.',
   options: {
     input: {
       type: 'string',
@@ -163,6 +166,31 @@ export function readSynthesizedStacks(dir: string): CheckDocument[] {
   return found.map((name) => readInput(path.join(stacksDir, name, 'cdk.tf.json'), name));
 }
 
+/** The app's sources: a stack synthesized before one of them changed may not be what the app synthesizes now. */
+const APP_SOURCES = ['main.ts', 'config', 'constructs', 'contracts', 'functions', 'generated'];
+
+/**
+ * One line when the default cdktf.out/ is older than a source of the app (the gate never builds the app; `npm run
+ * policy-check` synthesizes first, a direct run of the gate may judge an old synthesis), else undefined.
+ */
+export function staleStacksNote(documents: readonly CheckDocument[], root = repoRoot()): string | undefined {
+  const synthesized = Math.min(...documents.map((d) => (d.file ? statSync(d.file).mtimeMs : Infinity)));
+  let newest = { file: '', mtime: 0 };
+  const visit = (file: string, depth: number): void => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat || depth > 8) return;
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(file)) if (entry !== 'node_modules') visit(path.join(file, entry), depth + 1);
+    } else if (stat.mtimeMs > newest.mtime) newest = { file, mtime: stat.mtimeMs };
+  };
+  for (const source of APP_SOURCES) visit(path.join(root, source), 0);
+  if (newest.mtime <= synthesized) return undefined;
+  return (
+    `policy-check: cdktf.out/ is older than ${path.relative(root, newest.file)}: judging the stacks as last ` +
+    'synthesized (npm run policy-check synthesizes first)'
+  );
+}
+
 export function main(argv: readonly string[], io?: CliIo): Promise<number> {
   return runCommand(
     SPEC,
@@ -188,6 +216,10 @@ export function main(argv: readonly string[], io?: CliIo): Promise<number> {
       const documents = files
         ? files.map((file) => readInput(file))
         : readSynthesizedStacks(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
+      if (!files && !values.stacks) {
+        const note = staleStacksNote(documents);
+        if (note) (io ?? processIo).stderr(note);
+      }
       if (values.output && !files) {
         const out = identity(values.output);
         const clash = documents.find((d) => d.file && identity(d.file) === out);

@@ -129,6 +129,20 @@ describe.each(ENVS)('%s: the Neo4j password rotation', (env) => {
     ).toBe(false);
   });
 
+  test('the function learns each host secret by space: the ARNs are values of SPACE_SECRETS, never object keys', () => {
+    // A token used as an object key inside Fn.jsonencode synthesizes to `"<reference>" = undefined`, which Terraform
+    // rejects ("Invalid reference"): the map goes space -> secret ARN, and the function inverts it.
+    const variables = resources(json, 'aws_lambda_function')[0][1].environment.variables;
+    const secret = (space: string) =>
+      resources(json, 'aws_secretsmanager_secret').find(([, s]) => s.name === `credex/${env}/neo4j/${space}`)![0];
+    expect(variables.SPACE_SECRETS).toBe(
+      `\${jsonencode({"ledgerspace" = aws_secretsmanager_secret.${secret('ledgerspace')}.arn, ` +
+        `"searchspace" = aws_secretsmanager_secret.${secret('searchspace')}.arn})}`,
+    );
+    expect(variables.SECRET_SPACES).toBeUndefined();
+    expect(JSON.stringify(variables)).not.toMatch(/undefined/);
+  });
+
   test('the package synth zipped is there; the rotation owns the secret versions after the first value', () => {
     const fn = resources(json, 'aws_lambda_function')[0][1];
     expect(existsSync(path.join(synthProject().dir, 'stacks', env, fn.filename))).toBe(true);

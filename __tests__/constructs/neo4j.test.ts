@@ -183,6 +183,13 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
     expect(dlm.policy_details.schedule[0].create_rule.interval).toBe(24);
   });
 
+  test("the backup policy's description fits AWS's pattern (the provider rejects anything else at plan time)", () => {
+    // DLM CreateLifecyclePolicy: Description ^[0-9A-Za-z _-]+$, at most 500 characters.
+    const dlm = resources(json, 'aws_dlm_lifecycle_policy')[0][1];
+    expect(dlm.description).toMatch(/^[0-9A-Za-z _-]{1,500}$/);
+    expect(dlm.description).toContain(env);
+  });
+
   test('status-check alarms notify the environment alarm topic', () => {
     const topic = resources(json, 'aws_sns_topic')[0][0];
     const alarms = resources(json, 'aws_cloudwatch_metric_alarm').filter(
@@ -228,6 +235,7 @@ test.each([
 test.each([
   [{ retentionDays: 0 }, /retentionDays must be a whole number/],
   [{ retentionDays: 7, time: '25:00' }, /time must be HH:MM/],
+  [{ retentionDays: 7, environment: 'qa.1' }, /Neo4jBackups b: environment "qa.1" makes a description AWS refuses/],
 ])('Neo4jBackups validates its props %#', (override, message) => {
   expect(
     () =>

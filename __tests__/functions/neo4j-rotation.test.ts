@@ -406,20 +406,31 @@ describe('a failure at any step leaves AWSCURRENT working and the secrets consis
 describe('configuration from the environment', () => {
   test('names the variable that is missing or wrong', () => {
     expect(() => depsFromEnvironment({})).toThrow(/CONNECTION_SECRET_ID is not set/);
-    expect(() => depsFromEnvironment({ CONNECTION_SECRET_ID: 'c', SECRET_SPACES: 'nope' })).toThrow(
-      /SECRET_SPACES is not a JSON object/,
+    for (const bad of ['nope', 'null', '[]', '"arn"'])
+      expect(() => depsFromEnvironment({ CONNECTION_SECRET_ID: 'c', SPACE_SECRETS: bad })).toThrow(
+        /SPACE_SECRETS is not a JSON object/,
+      );
+    expect(() => depsFromEnvironment({ CONNECTION_SECRET_ID: 'c', SPACE_SECRETS: '{"otherspace":"arn"}' })).toThrow(
+      /SPACE_SECRETS names unknown space "otherspace"/,
     );
-    expect(() => depsFromEnvironment({ CONNECTION_SECRET_ID: 'c', SECRET_SPACES: '{"arn":"otherspace"}' })).toThrow(
-      /unknown space "otherspace"/,
+    expect(() => depsFromEnvironment({ CONNECTION_SECRET_ID: 'c', SPACE_SECRETS: '{"searchspace":""}' })).toThrow(
+      /SPACE_SECRETS gives no secret ARN for searchspace/,
     );
+  });
+
+  test('SPACE_SECRETS maps each space to its host secret (the shape the construct synthesizes); the old ARN-keyed shape is refused', () => {
     const deps = depsFromEnvironment({
       CONNECTION_SECRET_ID: 'c',
-      SECRET_SPACES: '{"arn":"searchspace"}',
+      SPACE_SECRETS: '{"ledgerspace":"arn:ledger","searchspace":"arn:search"}',
       ECS_CLUSTER: 'k',
       ECS_SERVICE: 's',
     });
-    expect(deps.spaces).toEqual({ arn: 'searchspace' });
+    expect(deps.spaces).toEqual({ 'arn:ledger': 'ledgerspace', 'arn:search': 'searchspace' });
     expect(deps.ecs?.service).toBe('s');
+    // SECRET_SPACES ({"<arn>": "<space>"}) is gone: a function left on it would fail at its first call, loudly.
+    expect(() => depsFromEnvironment({ CONNECTION_SECRET_ID: 'c', SECRET_SPACES: '{"arn":"searchspace"}' })).toThrow(
+      /SPACE_SECRETS is not a JSON object/,
+    );
   });
 });
 

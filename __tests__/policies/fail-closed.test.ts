@@ -183,6 +183,29 @@ describe('bad input through the CLI: one line, exit 2', () => {
       () => (write('empty-dir/manifest.json', { version: 1 }), ['--input', path.join(dir, 'empty-dir')]),
       /nothing to judge/,
     ],
+    [
+      // JSON.parse keeps the second "resource"; Terraform reads both, so the first block would never be judged.
+      'two top-level resource keys',
+      () => [
+        '--input',
+        write(
+          'dup.json',
+          '{\n  "resource": {\n    "aws_security_group": {\n      "web": {"ingress": [{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]}\n    }\n  },\n  "resource": {\n    "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16"}}\n  }\n}\n',
+        ),
+      ],
+      /dup\.json: duplicate key "resource" at line 7, column 3 \(first at line 2\): .*write the key once$/,
+    ],
+    [
+      'a repeated key deep inside a plan, spelled with an escape',
+      () => [
+        '--input',
+        write(
+          'dup-plan.json',
+          '{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_vpc.v","type":"aws_vpc","values":{"cidr_block":"10.0.0.0/16","\\u0063idr_block":"x"}}]}}}',
+        ),
+      ],
+      /dup-plan\.json: duplicate key "cidr_block" at line 1, column \d+ \(first at line 1\)/,
+    ],
     ['a missing file', () => ['--input', path.join(dir, 'missing.json')], /no such file/],
     [
       '--output into a missing folder',
@@ -197,6 +220,16 @@ describe('bad input through the CLI: one line, exit 2', () => {
     expect(r.stdout).toBe('');
     expectOneLineError(r.stderr, pattern);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  test('the same key in sibling objects, in array elements or inside strings is no repeat', () => {
+    const text =
+      '{"resource": {"aws_vpc": {"a": {"cidr_block": "10.0.0.0/16", "tags": {"x": "{\\"k\\": 1, \\"k\\": 2}"}}, ' +
+      '"b": {"cidr_block": "10.1.0.0/16"}}}, "data": {"aws_x": {"a": {"cidr_block": 1}}}, ' +
+      '"output": {"o": {"value": [{"k": 1}, {"k": 2}]}}}';
+    const r = run('--input', write('siblings.json', text));
+    expect(r.stderr).not.toMatch(/duplicate key/);
+    expect([0, 1]).toContain(r.code);
   });
 
   test('--output naming an input is refused and the input is untouched', () => {

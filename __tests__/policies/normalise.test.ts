@@ -54,6 +54,7 @@ describe('normalise: cdktf config', () => {
           values: { statement: [] },
         },
       },
+      unjudgeable: [],
     });
     expect(n.meta['aws_vpc.main']).toEqual({
       constructPath: 'production/main',
@@ -69,7 +70,7 @@ describe('normalise: cdktf config', () => {
 });
 
 describe('normalise: terraform show -json plans', () => {
-  test('walks child modules and fills unknown values from configuration references', () => {
+  test('walks child modules and fills unknown values from configuration references, module-relatively', () => {
     const plan = planDoc(
       {},
       {
@@ -129,8 +130,10 @@ describe('normalise: terraform show -json plans', () => {
     expect(n.input.format).toBe('plan');
     expect(n.input.resources['module.net.aws_flow_log.f[0]'].values).toEqual({
       traffic_type: 'ALL',
-      vpc_id: '${aws_vpc.main.id}',
-      id: '${(known after apply)}',
+      // Inside module.net, aws_vpc.main is module.net's own VPC, not the root's.
+      vpc_id: '${module.net.aws_vpc.main.id}',
+      // Its own id, unknown until it exists, is named by its address (unique, and what references to it become).
+      id: '${module.net.aws_flow_log.f[0].id}',
       tags: { x: '${(known after apply)}' },
     });
   });
@@ -169,7 +172,7 @@ describe('normalise: terraform show -json plans', () => {
     expect(normalise(plan, 'p').input.resources['terraform_data.b'].values).toEqual({
       input: { lit: 'x', vpc_id: '${terraform_data.a.id}' },
       triggers_replace: null,
-      id: '${(known after apply)}',
+      id: '${terraform_data.b.id}',
       output: '${(known after apply)}',
     });
   });
@@ -268,5 +271,124 @@ describe('normalise: unusable input', () => {
     ['a resource that is not an object', { resource: { aws_vpc: { main: 3 } } }],
   ])('%s is an InputError', (_what, doc) => {
     expect(() => normalise(doc, 'in.json')).toThrow(InputError);
+  });
+});
+
+describe('normalise: plans read module-relatively (plan-references.ts)', () => {
+  /** A plan with one unknown-valued resource at `address` and the given configuration root module. */
+  const plan = (address: string, unknown: Record<string, unknown>, rootModule: unknown, sensitive = {}) => ({
+    format_version: '1.2',
+    planned_values: {
+      root_module: {
+        child_modules: [{ resources: [{ address, mode: 'managed', type: 'aws_x', name: 'x', values: {} }] }],
+      },
+    },
+    resource_changes: [{ address, change: { after: {}, after_unknown: unknown, after_sensitive: sensitive } }],
+    configuration: { root_module: rootModule },
+  });
+  const values = (p: unknown, address: string) => normalise(p, 'p').input.resources[address].values;
+  const refs = (...r: string[]) => ({ references: r });
+  const x = (expressions: Record<string, unknown>) => ({ address: 'aws_x.x', type: 'aws_x', name: 'x', expressions });
+
+  test('a variable is what the parent module passes, in the parent scope, through every level', () => {
+    const root = {
+      resources: [{ address: 'aws_vpc.root' }],
+      module_calls: {
+        a: {
+          expressions: { vpc: refs('aws_vpc.root.id', 'aws_vpc.root') },
+          module: {
+            module_calls: {
+              b: {
+                expressions: { vpc: refs('var.vpc'), subnet: refs('aws_subnet.s.id', 'aws_subnet.s') },
+                module: { resources: [x({ vpc_id: refs('var.vpc'), subnet_id: refs('var.subnet') })] },
+              },
+            },
+          },
+        },
+      },
+    };
+    expect(
+      values(plan('module.a.module.b.aws_x.x', { vpc_id: true, subnet_id: true }, root), 'module.a.module.b.aws_x.x'),
+    ).toEqual({
+      vpc_id: '${aws_vpc.root.id}',
+      subnet_id: '${module.a.aws_subnet.s.id}',
+    });
+  });
+
+  test("a module's output is its expression, in the module's scope, through nested outputs", () => {
+    const root = {
+      module_calls: {
+        m: {
+          expressions: {},
+          module: {
+            resources: [x({ vpc_id: refs('module.net.vpc_id', 'module.net') })],
+            module_calls: {
+              net: {
+                module: {
+                  outputs: { vpc_id: { expression: refs('module.inner.id', 'module.inner') } },
+                  module_calls: {
+                    inner: { module: { outputs: { id: { expression: refs('aws_vpc.main.id', 'aws_vpc.main') } } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    expect(values(plan('module.m.aws_x.x', { vpc_id: true }, root), 'module.m.aws_x.x').vpc_id).toBe(
+      '${module.m.module.net.module.inner.aws_vpc.main.id}',
+    );
+  });
+
+  test('instance keys of modules and resources are kept: module.net[0], module.m["k"]', () => {
+    const root = {
+      module_calls: {
+        net: { module: { resources: [x({ vpc_id: refs('aws_vpc.main[1].id', 'aws_vpc.main[1]', 'aws_vpc.main') })] } },
+        m: { module: { resources: [x({ vpc_id: refs('aws_vpc.main.id', 'aws_vpc.main') })] } },
+      },
+    };
+    expect(values(plan('module.net[0].aws_x.x', { vpc_id: true }, root), 'module.net[0].aws_x.x').vpc_id).toBe(
+      '${module.net[0].aws_vpc.main[1].id}',
+    );
+    expect(
+      values(plan('module.m["k.1"].aws_x.x[2]', { vpc_id: true }, root), 'module.m["k.1"].aws_x.x[2]').vpc_id,
+    ).toBe('${module.m["k.1"].aws_vpc.main.id}');
+  });
+
+  test('a list of references is one per resource; one value that may come from two resources is not named', () => {
+    const root = {
+      resources: [
+        x({
+          security_group_ids: refs(
+            'aws_security_group.a.id',
+            'aws_security_group.a',
+            'aws_security_group.b.id',
+            'aws_security_group.b',
+          ),
+          vpc_id: refs('var.use_a', 'aws_vpc.a.id', 'aws_vpc.a', 'aws_vpc.b.id', 'aws_vpc.b'),
+          cidr: refs('var.cidr'),
+        }),
+      ],
+    };
+    // after_sensitive marks collections ([]) even when their content is unknown.
+    const p = plan('aws_x.x', { security_group_ids: true, vpc_id: true, cidr: true }, root, { security_group_ids: [] });
+    expect(values(p, 'aws_x.x')).toEqual({
+      security_group_ids: ['${aws_security_group.a.id}', '${aws_security_group.b.id}'],
+      vpc_id: '${(known after apply)}',
+      cidr: '${var.cidr}',
+    });
+  });
+
+  test('outputs that refer to themselves end, unresolved', () => {
+    const root = {
+      module_calls: {
+        m: {
+          expressions: { v: refs('module.m.out') },
+          module: { outputs: { out: { expression: refs('var.v') } }, resources: [x({ a: refs('var.v') })] },
+        },
+      },
+    };
+    expect(values(plan('module.m.aws_x.x', { a: true }, root), 'module.m.aws_x.x').a).toBe('${var.v}');
   });
 });

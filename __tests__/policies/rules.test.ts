@@ -1,10 +1,12 @@
 /**
  * Every rule, through the compiled wasm bundle: a violating fixture and its compliant twin, each in the cdktf
- * shape and the plan shape.
+ * shape and the plan shape, and in a plan as Terraform writes it (module-plan.ts) at the root and two modules deep.
  */
 import { bundleMetadata } from '../../policies/engine/metadata';
 import { renderSarif, renderText } from '../../policies/engine/report';
 import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
+import { cdktfViaLocals } from './locals-config';
+import { modulePlan } from './module-plan';
 
 interface Case {
   /** The environment (stack name) the fixtures belong to. */
@@ -15,6 +17,8 @@ interface Case {
   readonly problem: RegExp;
   readonly bad: Resources;
   readonly good: Resources;
+  /** Top-level keys added to the violating document of each shape, for rules about the document itself. */
+  readonly badDocument?: { readonly cdktf: Record<string, unknown>; readonly plan: Record<string, unknown> };
 }
 
 const tcp = (from: number, to: number, extra: Record<string, unknown>) => ({
@@ -451,6 +455,32 @@ export const CASES: Record<string, Case> = {
       },
     },
   },
+  'CDX-GATE-002': {
+    // cdktf: a dynamic block over a variable; plan: the same group's change deferred to a later plan.
+    address: 'aws_security_group.web',
+    problem: /^cannot be judged: .+ — .+/,
+    bad: {},
+    badDocument: {
+      cdktf: {
+        resource: {
+          aws_security_group: {
+            web: {
+              dynamic: {
+                ingress: { for_each: '${var.rules}', content: tcp(22, 22, { cidr_blocks: ['${ingress.value}'] }) },
+              },
+            },
+          },
+        },
+      },
+      plan: {
+        complete: false,
+        deferred_changes: [
+          { reason: 'resource_config_unknown', resource_change: { address: 'aws_security_group.web', change: {} } },
+        ],
+      },
+    },
+    good: { 'aws_security_group.web': { ingress: [tcp(22, 22, { cidr_blocks: ['10.0.0.0/8'] })] } },
+  },
 };
 
 /**
@@ -472,8 +502,8 @@ describe('policy rules through the wasm bundle', () => {
   });
 
   const shapes = [
-    ['cdktf', (r: Resources, env: string) => cdktfDoc(r, env)],
-    ['plan', (r: Resources) => planDoc(r)],
+    ['cdktf', (r: Resources, env: string, extra?: Case['badDocument']) => ({ ...cdktfDoc(r, env), ...extra?.cdktf })],
+    ['plan', (r: Resources, _env: string, extra?: Case['badDocument']) => planDoc(r, extra?.plan)],
   ] as const;
 
   describe.each(Object.entries(CASES))('%s', (id, c) => {
@@ -481,7 +511,7 @@ describe('policy rules through the wasm bundle', () => {
     const severity = bundleMetadata().rules.find((r) => r.id === id)?.severity;
 
     test.each(shapes)('violating fixture is found (%s shape)', async (_shape, make) => {
-      const report = await check(make(c.bad, env), env);
+      const report = await check(make(c.bad, env, c.badDocument), env);
       const found = report.findings.filter((f) => f.rule === id);
       expect(found).toEqual([
         expect.objectContaining({
@@ -562,5 +592,36 @@ describe('references are edges, not strings', () => {
     const report = await check(cdktfDoc({ 'acme_widget.w': { size: 3 }, 'null_resource.n': {} }));
     expect(report.findings).toEqual([]);
     expect(report.summary.resources).toBe(2);
+  });
+});
+
+describe.each([
+  ['at the root', [] as string[]],
+  ['two modules deep', ['a', 'b']],
+])('every rule %s of a plan as Terraform writes it (references unknown until apply)', (_where, modules) => {
+  const prefix = modules.map((m) => `module.${m}.`).join('');
+  describe.each(Object.entries(CASES))('%s', (id, c) => {
+    const env = c.env ?? 'staging';
+    test('violating case found at its module address; compliant twin has no finding', async () => {
+      const bad = await check(modulePlan(c.bad, modules, c.badDocument?.plan), env);
+      // A document-level case names the address its document gives.
+      expect(bad.findings.filter((f) => f.rule === id).map((f) => f.address)).toEqual([
+        c.badDocument ? c.address : prefix + c.address,
+      ]);
+      const good = await check(modulePlan(c.good, modules), env);
+      expect(good.findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    });
+  });
+});
+
+describe('every rule in a config whose values all pass through locals', () => {
+  describe.each(Object.entries(CASES).filter(([, c]) => !c.badDocument))('%s', (id, c) => {
+    const env = c.env ?? 'staging';
+    test('violating case found; compliant twin has no finding', async () => {
+      const bad = await check(cdktfViaLocals(c.bad, env), env);
+      expect(bad.findings.filter((f) => f.rule === id).map((f) => f.address)).toEqual([c.address]);
+      const good = await check(cdktfViaLocals(c.good, env), env);
+      expect(good.findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    });
   });
 });

@@ -6,10 +6,16 @@
  * finding; the near misses must not.
  */
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
+import { cdktfViaLocals } from './locals-config';
+import { modulePlan } from './module-plan';
 
 const shapes = [
   ['cdktf', (r: Resources) => cdktfDoc(r)],
   ['plan', (r: Resources) => planDoc(r)],
+  // As Terraform writes a plan of new resources, two modules deep (references unknown until apply: module-relative).
+  ['plan, two modules deep', (r: Resources) => modulePlan(r, ['a', 'b'])],
+  // Every attribute passed through a local.
+  ['cdktf, values through locals', (r: Resources) => cdktfViaLocals(r)],
 ] as const;
 
 async function rulesFound(resources: Resources, only?: 'cdktf'): Promise<string[][]> {

@@ -1,8 +1,10 @@
 /**
  * World-open ingress in the shapes that passed the gate before: a prefix list that holds the internet, and two
- * security groups that each open half of it on one resource. Through the compiled bundle, in both input shapes.
+ * security groups that each open half of it on one resource. Through the compiled bundle, in both input shapes and
+ * in a plan with the resources two modules deep.
  */
 import { cdktfDoc, check, planDoc, Resources } from './fixtures';
+import { modulePlan } from './module-plan';
 
 const ssh = (extra: Record<string, unknown>) => ({ ip_protocol: 'tcp', from_port: 22, to_port: 22, ...extra });
 
@@ -42,12 +44,16 @@ const instance = (groups: string[]) => ({
   root_block_device: { encrypted: true },
 });
 
+/** The world-open findings' addresses, inside module.a.module.b when the plan puts the resources there. */
 const worldOpen = async (doc: unknown) =>
-  (await check(doc)).findings.filter((f) => f.rule === 'CDX-SG-005' || f.rule === 'CDX-SG-001').map((f) => f.address);
+  (await check(doc)).findings
+    .filter((f) => f.rule === 'CDX-SG-005' || f.rule === 'CDX-SG-001')
+    .map((f) => f.address.replace(/^module\.a\.module\.b\./, ''));
 
 describe.each([
-  ['cdktf config', cdktfDoc],
-  ['plan', planDoc],
+  ['cdktf config', (r: Resources) => cdktfDoc(r)],
+  ['plan', (r: Resources) => planDoc(r)],
+  ['plan, two modules deep', (r: Resources) => modulePlan(r, ['a', 'b'])],
 ] as const)('%s', (_shape, doc) => {
   test('a prefix list of 0.0.0.0/1 + 128.0.0.0/1 as the source of port 22 is world-open', async () => {
     expect(await worldOpen(doc(prefixList))).toEqual(['aws_vpc_security_group_ingress_rule.ssh']);

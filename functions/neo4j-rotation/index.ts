@@ -2,7 +2,8 @@
  * The Lambda entry point (Node.js 22 runtime, bundled by dev/build.js into dist/functions/neo4j-rotation/index.js).
  * Configuration comes from the environment the construct (constructs/neo4j-rotation.ts) sets:
  *   CONNECTION_SECRET_ID   the six-key connection secret the API reads
- *   SECRET_SPACES          JSON {"<host secret ARN>": "ledgerspace" | "searchspace"}
+ *   SPACE_SECRETS          JSON {"ledgerspace": "<host secret ARN>", "searchspace": "<host secret ARN>"}
+ *                          (space -> ARN: the ARNs are Terraform references, which can be values but not object keys)
  *   ECS_CLUSTER, ECS_SERVICE  the API's service (optional): rotation waits for it to settle, then redeploys it
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -16,15 +17,22 @@ let deps: RotationDeps | undefined;
 export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): RotationDeps {
   const connectionSecretId = env.CONNECTION_SECRET_ID;
   if (!connectionSecretId) throw new Error('neo4j-rotation: CONNECTION_SECRET_ID is not set');
-  let spaces: Record<string, Neo4jSpace>;
+  let bySpace: unknown;
   try {
-    spaces = JSON.parse(env.SECRET_SPACES ?? '') as Record<string, Neo4jSpace>;
+    bySpace = JSON.parse(env.SPACE_SECRETS ?? '');
   } catch {
-    throw new Error('neo4j-rotation: SECRET_SPACES is not a JSON object');
+    bySpace = undefined;
   }
-  for (const [secret, space] of Object.entries(spaces)) {
+  if (bySpace === null || typeof bySpace !== 'object' || Array.isArray(bySpace))
+    throw new Error('neo4j-rotation: SPACE_SECRETS is not a JSON object');
+  // The rotation looks a secret's space up by its ARN: invert the map.
+  const spaces: Record<string, Neo4jSpace> = {};
+  for (const [space, secret] of Object.entries(bySpace)) {
     if (!(NEO4J_SPACES as readonly string[]).includes(space))
-      throw new Error(`neo4j-rotation: SECRET_SPACES maps ${secret} to unknown space "${space}"`);
+      throw new Error(`neo4j-rotation: SPACE_SECRETS names unknown space "${space}"`);
+    if (typeof secret !== 'string' || secret === '')
+      throw new Error(`neo4j-rotation: SPACE_SECRETS gives no secret ARN for ${space}`);
+    spaces[secret] = space as Neo4jSpace;
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
   return {

@@ -65,11 +65,12 @@ export function renderPolicyDocs(rules: readonly RuleMetadata[]): string {
 
 \`npm run policy-check\` synthesizes every stack, then judges each \`cdktf.out/stacks/*/cdk.tf.json\` with the Rego rules in
 \`policies/rego/\`, compiled to WebAssembly (\`policies/bundle/policy.wasm\`). \`npm run policy-check -- --input FILE\`
-judges any Terraform JSON instead: cdktf config or a \`terraform show -json\` plan.
+judges any Terraform JSON instead, without building the app: cdktf config or a \`terraform show -json\` plan.
 
 - \`--format text|json|sarif\` (default \`text\`), \`--output FILE\` writes the report to a file.
 - Exit codes: 0 no deny finding; 1 at least one deny finding; 2 no verdict: unusable input (missing file, invalid JSON,
-  not Terraform JSON, unknown option, no synthesized stacks) or an internal error, with one line on stderr.
+  a repeated key, not Terraform JSON, unknown option, no synthesized stacks) or an internal error, with one line on
+  stderr.
 - \`deny\` findings fail the gate; \`warn\` findings are reported only.
 
 | id | severity | what | why | fix | source |
@@ -115,6 +116,50 @@ rule:
 waive(task, { rule: 'CDX-SEC-004', reason: 'the public JWKS key id, not a secret', expires: '2027-01-31' });
 \`\`\`
 
+## What the gate reads: plans with modules, configs with expressions
+
+**Plans** (\`terraform show -json\`) are read as Terraform writes them: resources from \`planned_values\` through every
+level of \`child_modules\` (data sources read while planning from \`prior_state\`), \`resource_changes\` for what has no
+planned values, and \`after_unknown\` for values known only after apply. Such a value is named by what the
+\`configuration\` says it comes from, module-relatively (\`policies/engine/plan-references.ts\`):
+
+- \`aws_vpc.main.id\` written inside \`module.net\` is \`module.net.aws_vpc.main.id\`; \`var.vpc_id\` is what the parent's
+  \`module\` call passes, in the parent's scope; \`module.inner.sg_id\` is the child's output expression, in the child's
+  scope; calls nest to any depth, and instance keys stay (\`module.net[0].aws_vpc.main\`, \`module.m["k"]\`).
+- A list or set (Terraform marks collections in \`after_sensitive\` even when their content is unknown) is one
+  reference per resource it names: \`[aws_security_group.a.id, aws_security_group.b.id]\` carries both groups.
+- A single value whose expression names several resources (\`var.x ? aws_vpc.a.id : aws_vpc.b.id\`) cannot be named:
+  it stays "known after apply", so a flow log with such a \`vpc_id\` covers neither VPC (the finding says why).
+- A resource's own unknown \`id\` / \`arn\` is named by its address (\`\${module.net.aws_vpc.main.id}\`): unique per
+  resource, and equal to what references to it become.
+- The rules match references at any module depth and with instance keys (\`lib.ref_keys\`, \`lib.named_by\`): a
+  reference without an index names every instance; the partitioner keeps module-prefixed resources linked.
+- An incomplete plan (\`complete: false\`, changes deferred to a later plan) or an errored one is CDX-GATE-002 for what
+  it leaves out.
+
+**Configs** (cdk.tf.json, or any Terraform JSON configuration) are resolved where that is exact
+(\`policies/engine/config-resolve.ts\`):
+
+- **locals**: \`\${local.x}\` becomes the local's value, itself resolved (locals of locals, \`local.x.key\`,
+  \`local.list[1]\`); a whole \`"\${local.x}"\` takes the value as it is (a list, a number, an expression string), and
+  inside a longer string a local is inlined only when it is a string, number or bool. A cycle or an unknown local
+  stays an expression.
+- **dynamic blocks** and **for expressions** (cdktf writes \`TerraformIterator.dynamic\` on attribute blocks such as a
+  security group's \`ingress\` as \`\${[ for key, val in toset(local.ports): {...}]}\`) over a literal list, set or map,
+  or a local that is one (also through \`toset()\` / \`tolist()\`), are expanded into the blocks Terraform would
+  produce, after the literal blocks of the same type, when every use of the iterator can be resolved.
+- **variables are not resolved**: a default is only what applies when no one sets the variable, and \`-var\`, a
+  tfvars file or \`TF_VAR_<name>\` changes it at plan time. \`\${var.x}\` stays an expression, which the rules report as
+  something they cannot judge; judge the plan, where Terraform has the value.
+- **What stays opaque is CDX-GATE-002** ("cannot be judged: … — how to make it judgeable"): a \`module\` call (its
+  resources are not in the config), a dynamic block or a block-building for expression over a variable, a data
+  source or anything else the gate cannot read, or with content it cannot resolve. A module call reviewed elsewhere
+  takes a waiver with its reason, like a resource (\`waive(module, { rule: 'CDX-GATE-002', reason: '…' })\`).
+
+**JSON text**: a key repeated in one object anywhere in the input is exit 2 naming the key and its line
+(\`duplicate key "resource" at line 7, column 3 (first at line 2)\`): \`JSON.parse\` keeps the last one while Terraform
+reads both \`resource\` blocks, so judging the parsed object would judge less than Terraform applies.
+
 ## Fail closed
 
 Whatever the gate cannot decide is a finding or exit 2, never a pass:
@@ -125,9 +170,11 @@ Whatever the gate cannot decide is a finding or exit 2, never a pass:
   \`dynamic\` blocks or source documents, a reference to a document not in the input) is CDX-IAM-007, a deny;
 - a listener rule whose listener is not in the input is CDX-LB-001 / CDX-LB-002; an \`ssl_policy\` that is an
   expression is CDX-LB-004;
+- a module call, an unexpandable dynamic block or block-building for expression in a config, an incomplete or
+  errored plan: CDX-GATE-002 (above);
 - a plan or config whose sections have the wrong type (\`planned_values\` a string, \`resource_changes\` null, resources
-  that are not objects or have no address), empty input, invalid JSON, JSON nested deeper than 512 levels, a folder
-  with nothing to judge: exit 2 with one line naming the file;
+  that are not objects or have no address), empty input, invalid JSON, a key repeated in one object, JSON nested
+  deeper than 512 levels, a folder with nothing to judge: exit 2 with one line naming the file;
 - outside the CLI (\`opa eval -d policies/rego -i cdk.tf.json data.credex.findings\`, conftest, another tool loading
   the wasm), raw Terraform JSON is refused with CDX-GATE-001 instead of an empty, passing answer: the rules read the
   gate's normalised input, which only the CLI builds.

@@ -13,6 +13,7 @@ import { locationFromStackTrace, SourceLocation } from './location';
 import { isIsoDate } from '../../contracts/waivers';
 import { partition } from './partition';
 import { evaluateChunks } from './parallel';
+import { jsonTextProblem } from './json-text';
 
 export interface CheckDocument {
   /** Stack name, or the input file as given. */
@@ -103,7 +104,8 @@ function relative(file: string): string {
 
 /**
  * The line of each resource in the generated JSON, from one pass over the text (built only when a document has
- * findings): a plan's `"address": "..."` lines, or cdk.tf.json's section / type / name keys as cdktf indents them.
+ * findings): a plan's `"address": "..."` lines, or cdk.tf.json's section / type / name keys (and module calls) as cdktf
+ * indents them.
  * A resource not found (minified JSON) is at line 1.
  */
 function resourceLines(text: string, format: string): Map<string, number> {
@@ -124,7 +126,9 @@ function resourceLines(text: string, format: string): Map<string, number> {
     } else {
       const m = /^( +)"((?:[^"\\]|\\.)*)": \{$/.exec(text.slice(start, stop));
       if (m && m[1].length === 2) section = m[2];
-      else if (m && m[1].length === 4) type = m[2];
+      else if (m && m[1].length === 4 && section === 'module') {
+        if (!lines.has(`module.${m[2]}`)) lines.set(`module.${m[2]}`, line);
+      } else if (m && m[1].length === 4) type = m[2];
       else if (m && m[1].length === 6 && (section === 'resource' || section === 'data')) {
         const address = `${section === 'data' ? 'data.' : ''}${type}.${m[2]}`;
         if (!lines.has(address)) lines.set(address, line);
@@ -313,36 +317,24 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
   };
 }
 
-/** Terraform JSON nests a few dozen levels; deeper input is refused before parsing (bounded time and stack). */
-export const MAX_DEPTH = 512;
-
-/** The deepest nesting of arrays and objects in JSON text, outside strings; stops counting past `limit`. */
-export function jsonDepth(text: string, limit = MAX_DEPTH): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > max) {
-        max = depth;
-        if (max > limit) return max;
-      }
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return max;
-}
-
-/** Parses JSON text into a check document; invalid JSON is an InputError that never echoes the content. */
+/**
+ * Parses JSON text into a check document. Nesting deeper than MAX_DEPTH, a repeated key (named with its line) and
+ * invalid JSON are InputErrors; an invalid document's content is never echoed.
+ */
 export function parseDocument(label: string, text: string, file?: string): CheckDocument {
   if (text.trim() === '') throw new InputError(`${label}: empty file, not Terraform JSON`);
-  if (jsonDepth(text) > MAX_DEPTH)
-    throw new InputError(`${label}: JSON nested deeper than ${MAX_DEPTH} levels; Terraform JSON is never that deep`);
+  const problem = jsonTextProblem(text);
+  if (problem?.kind === 'deep')
+    throw new InputError(
+      `${label}: JSON nested deeper than ${problem.limit} levels; Terraform JSON is never that deep`,
+    );
+  if (problem?.kind === 'duplicate') {
+    const key = JSON.stringify(problem.key.length > 80 ? `${problem.key.slice(0, 80)}…` : problem.key);
+    throw new InputError(
+      `${label}: duplicate key ${key} at line ${problem.line}, column ${problem.column} (first at line ${problem.firstLine}): ` +
+        'a parsed document keeps only the last one, so the gate would judge less than Terraform reads; write the key once',
+    );
+  }
   try {
     return { label, file, text, doc: JSON.parse(text) };
   } catch (err) {

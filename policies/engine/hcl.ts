@@ -18,6 +18,21 @@ export function jsonencodeToJson(text: string): string | undefined {
   }
 }
 
+/**
+ * One HCL value (object, tuple, string, number, bool, null) as JSON, with every reference or call in it kept as a
+ * "${...}" string; undefined when the text is anything else (e.g. has trailing text such as a for's `if` clause).
+ */
+export function hclValue(text: string): unknown {
+  try {
+    const p = new HclParser(text);
+    const value = p.value();
+    p.ws();
+    return p.done() ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 class HclParser {
   private i = 0;
   constructor(private readonly s: string) {}

@@ -10,6 +10,8 @@ import { GLOBAL_STACK_NAME } from '../../contracts/stacks';
 import { COMMENT_KEY, WAIVERS_FIELD } from '../../contracts/waivers';
 import { InputError } from './errors';
 import { jsonencodeToJson } from './hcl';
+import { PlanReferences, withoutKeys } from './plan-references';
+import { ConfigResolver, moduleCalls, Unjudgeable } from './config-resolve';
 
 export type InputFormat = 'cdktf' | 'plan';
 
@@ -26,6 +28,8 @@ export interface PolicyInput {
   readonly stack: string;
   readonly environment: string;
   readonly resources: Record<string, PolicyResource>;
+  /** Parts of the document the rules cannot see into (module calls, dynamic blocks left unexpanded): CDX-GATE-002. */
+  readonly unjudgeable: readonly Unjudgeable[];
 }
 
 export interface RecordedWaiver {
@@ -89,9 +93,28 @@ function tagEnvironment(tags: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Construct metadata and waivers from a block's `//` comment. */
+function metaOf(comment: unknown): ResourceMeta {
+  const c = isObject(comment) ? comment : {};
+  const m = isObject(c.metadata) ? c.metadata : {};
+  return {
+    constructPath: typeof m.path === 'string' ? m.path : undefined,
+    stackTrace: Array.isArray(m.stackTrace)
+      ? m.stackTrace.filter((s): s is string => typeof s === 'string')
+      : undefined,
+    waivers: Array.isArray(c[WAIVERS_FIELD]) ? (c[WAIVERS_FIELD] as RecordedWaiver[]) : [],
+  };
+}
+
 function normaliseConfig(doc: Json, label: string): NormalisedDocument {
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
+  const resolver = new ConfigResolver(doc);
+  const unjudgeable: Unjudgeable[] = [];
+  for (const call of moduleCalls(doc)) {
+    unjudgeable.push(call.shape);
+    meta[call.shape.address] = metaOf(call.comment);
+  }
   for (const [section, mode] of [
     ['resource', 'managed'],
     ['data', 'data'],
@@ -106,16 +129,10 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
         if (!isObject(body)) throw new InputError(`${label}: ${section}.${type}.${name} must be an object`);
         const address = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
         const { [COMMENT_KEY]: comment, ...rest } = body;
-        resources[address] = { type, name, mode, values: decodeStrings(rest) as Json };
-        const c = isObject(comment) ? comment : {};
-        const m = isObject(c.metadata) ? c.metadata : {};
-        meta[address] = {
-          constructPath: typeof m.path === 'string' ? m.path : undefined,
-          stackTrace: Array.isArray(m.stackTrace)
-            ? m.stackTrace.filter((s): s is string => typeof s === 'string')
-            : undefined,
-          waivers: Array.isArray(c[WAIVERS_FIELD]) ? (c[WAIVERS_FIELD] as RecordedWaiver[]) : [],
-        };
+        const resolved = resolver.resolve(rest, address);
+        unjudgeable.push(...resolved.unjudgeable);
+        resources[address] = { type, name, mode, values: decodeStrings(resolved.values) as Json };
+        meta[address] = metaOf(comment);
       }
     }
   }
@@ -130,7 +147,10 @@ function normaliseConfig(doc: Json, label: string): NormalisedDocument {
       if (isObject(dt)) tagged = tagged ?? tagEnvironment(dt.tags);
     }
   }
-  return { input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources }, meta };
+  return {
+    input: { format: 'cdktf', stack, environment: environmentOf(stack, tagged), resources, unjudgeable },
+    meta,
+  };
 }
 
 interface PlanResource {
@@ -144,31 +164,6 @@ interface PlanResource {
 const UNKNOWN = '${(known after apply)}';
 const SENSITIVE = '${(sensitive)}';
 
-/** The configuration expressions of every resource, keyed by its address without instance keys. */
-function configExpressions(doc: Json): Map<string, Json> {
-  const out = new Map<string, Json>();
-  const walk = (mod: unknown, prefix: string): void => {
-    if (!isObject(mod)) return;
-    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
-      if (isObject(r) && typeof r.address === 'string' && isObject(r.expressions))
-        out.set(prefix + r.address, r.expressions);
-    }
-    if (isObject(mod.module_calls)) {
-      for (const [name, call] of Object.entries(mod.module_calls)) {
-        if (isObject(call)) walk(call.module, `${prefix}module.${name}.`);
-      }
-    }
-  };
-  walk(isObject(doc.configuration) ? doc.configuration.root_module : undefined, '');
-  return out;
-}
-
-function placeholder(expr: unknown): string {
-  if (isObject(expr) && Array.isArray(expr.references) && typeof expr.references[0] === 'string')
-    return '${' + expr.references[0] + '}';
-  return UNKNOWN;
-}
-
 /**
  * The configuration expression of a nested value: blocks nest expressions (lists of objects of expressions),
  * while an attribute holding an object has one expression for the whole value, whose references then apply.
@@ -179,20 +174,36 @@ function childExpr(expr: unknown, key: string | number): unknown {
   return undefined;
 }
 
-/** Fills values unknown until apply (after_unknown) with the configuration's reference, recursively. */
-function fillUnknown(value: unknown, unknown: unknown, expr: unknown): unknown {
-  if (unknown === true) return placeholder(expr);
+/** Names a value unknown until apply, from its configuration expression; `collection` when Terraform marks it a list, set or map. */
+type UnknownNamer = (expr: unknown, path: readonly (string | number)[], collection: boolean) => unknown;
+
+/**
+ * Fills values unknown until apply (after_unknown) with what the configuration says they come from (`name`:
+ * module-relative references, see plan-references.ts), recursively. after_sensitive, read alongside, marks every
+ * collection with [] or {} even when its content is unknown: that tells a list of references from one reference.
+ */
+function fillUnknown(
+  value: unknown,
+  unknown: unknown,
+  expr: unknown,
+  sensitive: unknown,
+  name: UnknownNamer,
+  path: (string | number)[] = [],
+): unknown {
+  if (unknown === true) return name(expr, path, Array.isArray(sensitive) || isObject(sensitive));
   if (Array.isArray(unknown)) {
     const arr = Array.isArray(value) ? [...value] : [];
+    const s = Array.isArray(sensitive) ? sensitive : [];
     unknown.forEach((u, i) => {
-      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i));
+      if (u !== false) arr[i] = fillUnknown(arr[i], u, childExpr(expr, i), s[i], name, [...path, i]);
     });
     return arr;
   }
   if (isObject(unknown)) {
     const obj: Json = isObject(value) ? { ...value } : {};
+    const s = isObject(sensitive) ? sensitive : {};
     for (const [k, u] of Object.entries(unknown)) {
-      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k));
+      if (u !== false) obj[k] = fillUnknown(obj[k], u, childExpr(expr, k), s[k], name, [...path, k]);
     }
     return obj;
   }
@@ -265,11 +276,40 @@ function checkPlanShape(doc: Json, label: string): void {
     throw new InputError(`${label}: a plan without planned_values, resource_changes or values has nothing to judge`);
 }
 
+/**
+ * Changes a plan does not hold: an incomplete plan (`complete: false`, Terraform 1.8+) defers some resources to a
+ * later plan (`deferred_changes`, each named), and an errored plan stopped before it planned everything.
+ */
+function planGaps(doc: Json): Unjudgeable[] {
+  const gaps: Unjudgeable[] = [];
+  if (doc.complete === false) {
+    for (const d of Array.isArray(doc.deferred_changes) ? doc.deferred_changes : []) {
+      const rc = isObject(d) && isObject(d.resource_change) ? d.resource_change : undefined;
+      if (!rc || typeof rc.address !== 'string') continue;
+      const reason = typeof (d as Json).reason === 'string' ? ` (${(d as Json).reason})` : '';
+      gaps.push({ address: rc.address, shape: 'deferred', detail: `its change is deferred to a later plan${reason}` });
+    }
+    if (gaps.length === 0)
+      gaps.push({
+        address: '(plan)',
+        shape: 'incomplete-plan',
+        detail: 'the plan is incomplete (complete is false): some changes are deferred to a later plan',
+      });
+  }
+  if (doc.errored === true)
+    gaps.push({
+      address: '(plan)',
+      shape: 'incomplete-plan',
+      detail: 'the plan errored (errored is true): Terraform stopped before it planned every change',
+    });
+  return gaps;
+}
+
 function normalisePlan(doc: Json, label: string): NormalisedDocument {
   checkPlanShape(doc, label);
   const resources: Record<string, PolicyResource> = {};
   const meta: Record<string, ResourceMeta> = {};
-  const exprs = configExpressions(doc);
+  const refs = new PlanReferences(doc.configuration);
   const changes = new Map<string, Json>();
   for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
     if (isObject(rc) && typeof rc.address === 'string' && isObject(rc.change)) changes.set(rc.address, rc);
@@ -278,12 +318,19 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
   const add = (r: PlanResource): void => {
     if (typeof r.address !== 'string' || typeof r.type !== 'string') return;
     const mode = r.mode === 'data' ? 'data' : 'managed';
-    const configAddress = r.address.replace(/\[[^\]]*\]/g, '');
-    const expr = exprs.get(configAddress);
-    const change = changes.get(r.address)?.change as Json | undefined;
+    const address = r.address;
+    const expr = refs.expressions.get(withoutKeys(address));
+    const change = changes.get(address)?.change as Json | undefined;
     let values: unknown = isObject(r.values) ? r.values : {};
     if (change) {
-      values = fillUnknown(values, change.after_unknown, expr);
+      values = fillUnknown(values, change.after_unknown, expr, change.after_sensitive, (e, path, collection) => {
+        const named = refs.placeholder(e, address, collection);
+        if (named !== undefined) return named;
+        // A resource's own id or ARN, unknown until it exists, is "this resource's id": unique per resource, and
+        // equal to what other resources' references to it become.
+        if (path.length === 1 && (path[0] === 'id' || path[0] === 'arn')) return '${' + `${address}.${path[0]}` + '}';
+        return UNKNOWN;
+      });
       values = maskSensitive(values, change.after_sensitive, expr);
     }
     const v = values as Json;
@@ -316,5 +363,14 @@ function normalisePlan(doc: Json, label: string): NormalisedDocument {
     if (resources[address] || !isObject(change.after)) continue;
     add({ address, mode: rc.mode, type: rc.type, name: rc.name, values: change.after });
   }
-  return { input: { format: 'plan', stack: label, environment: environmentOf(label, tagged), resources }, meta };
+  return {
+    input: {
+      format: 'plan',
+      stack: label,
+      environment: environmentOf(label, tagged),
+      resources,
+      unjudgeable: planGaps(doc),
+    },
+    meta,
+  };
 }

@@ -4,7 +4,7 @@
  * took 11 s, ten evaluations of 1,000 took 1.2 s).
  *
  * The rules relate resources only through what one resource's values say about another: a "${addr.attr}" reference
- * (cdktf), a resolved id, ARN or name (plan), or an ARN ending in a name (permissions boundaries). Resources linked
+ * (cdktf; in a plan, at any module depth: "${module.net.aws_vpc.main.id}"), a resolved id, ARN or name (plan), or an ARN ending in a name (permissions boundaries). Resources linked
  * that way, directly or through others, form a component and always share a chunk; components are packed into
  * chunks of at most `maxResources`. Resources of CONTEXT_TYPES (account-wide switches such as EBS encryption by
  * default) go into every chunk, and findings repeated across chunks are merged by the caller. A test checks on every
@@ -12,6 +12,7 @@
  * the document as a whole ("the stack has no X") must add X's type here.
  */
 import { PolicyInput, PolicyResource } from './normalise';
+import { withoutKeys } from './plan-references';
 
 /** Types every chunk receives, because rules read them as switches for the whole document. */
 export const CONTEXT_TYPES: ReadonlySet<string> = new Set([
@@ -22,7 +23,9 @@ export const CONTEXT_TYPES: ReadonlySet<string> = new Set([
 /** Chunk size: large enough that per-evaluation overhead is small, small enough for a small wasm heap. */
 export const DEFAULT_CHUNK = 500;
 
-const REF = /\$\{((?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
+/** A reference's target address: module steps (with instance keys), then a resource or data source (lib.rego). */
+const REF =
+  /\$\{((?:module\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|[0-9]+)\])?\.)*(?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|[0-9]+)\])?)/g;
 
 class DisjointSets {
   private readonly parent: Int32Array;
@@ -72,7 +75,8 @@ export function partition(input: PolicyInput, maxResources = DEFAULT_CHUNK): Pol
   if (entries.length <= maxResources) return [input];
   const index = new Map<string, number>();
   const identity = (key: unknown, i: number) => {
-    if (typeof key !== 'string' || key.length < 3) return;
+    // An expression (a value unknown until apply) is not an identity: many resources share "${(known after apply)}".
+    if (typeof key !== 'string' || key.length < 3 || key.includes('${')) return;
     const known = index.get(key);
     if (known === undefined) index.set(key, i);
     else sets.union(known, i);
@@ -80,13 +84,16 @@ export function partition(input: PolicyInput, maxResources = DEFAULT_CHUNK): Pol
   const sets = new DisjointSets(entries.length);
   entries.forEach(([address, r], i) => {
     identity(address, i);
+    // A reference without instance keys names every instance (and one with keys names a cdktf body): the
+    // instances of a resource share a chunk under the address without keys.
+    if (address.endsWith(']')) identity(withoutKeys(address), i);
     for (const k of ['id', 'arn', 'name']) identity(r.values?.[k], i);
   });
   entries.forEach(([, r], i) => {
     eachString(r.values, (s) => {
       if (s.includes('${')) {
         for (const m of s.matchAll(REF)) {
-          const j = index.get(m[1]);
+          const j = index.get(m[1]) ?? index.get(withoutKeys(m[1]));
           if (j !== undefined) sets.union(i, j);
         }
         return;

@@ -111,6 +111,7 @@ async function bench(runs: number): Promise<number> {
   ok = figure('policy evaluation per stack (wasm)', figures.evalMsPerStackMedian, 20, 1) && ok;
   ok = figure('policy gate on cdktf.out (no synth)', figures.gateWallMsMedian, 1000) && ok;
   ok = figure('npm run policy-check (synth included)', figures.policyCheckWallMsMedian, 2000) && ok;
+  ok = figure('npm run policy-check -- --input (no synth)', figures.policyCheckInputWallMsMedian, 1000) && ok;
   ok = scaleTable(runs) && ok;
 
   // npm run diagram end to end: transpile, synth, and all three stacks drawn (into a temporary folder).

@@ -4,7 +4,8 @@
  * `CREDEX_STACK_TRACES=1 node --enable-source-maps dist/main.js`) and measures the gate on the files it wrote:
  * - evalMsPerStackMedian: wasm evaluation of one synthesized stack (normalised input), the wasm loaded once;
  * - gateWallMsMedian: wall time of `node dist/policies/cli.js --stacks DIR` on those files (no synthesis);
- * - policyCheckWallMsMedian: wall time of the whole `npm run -s policy-check` (build, synthesis, evaluation).
+ * - policyCheckWallMsMedian: wall time of the whole `npm run -s policy-check` (build, synthesis, evaluation);
+ * - policyCheckInputWallMsMedian: wall time of `npm run -s policy-check -- --input <one stack>` (no synthesis).
  * All are medians over `runs` runs. Goals: at most 20 ms per stack, 2 s for the whole npm run, on a 2-core machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -50,6 +51,8 @@ export interface PolicyFigures {
   readonly evalMsPerStackMedian: number;
   readonly gateWallMsMedian: number;
   readonly policyCheckWallMsMedian: number;
+  /** `npm run -s policy-check -- --input FILE`: npm, the gate's bundle check and the gate; nothing synthesized. */
+  readonly policyCheckInputWallMsMedian: number;
 }
 
 export async function benchPolicies(runs: number): Promise<PolicyFigures> {
@@ -78,10 +81,15 @@ export async function benchPolicies(runs: number): Promise<PolicyFigures> {
     const wallMs = Array.from({ length: n }, () =>
       run('npm', ['run', '-s', 'policy-check', '--', '--format', 'json'], {}, gate),
     );
+    const stack = path.join(out, 'stacks', 'staging', 'cdk.tf.json');
+    const inputMs = Array.from({ length: n }, () =>
+      run('npm', ['run', '-s', 'policy-check', '--', '--input', stack, '--format', 'json'], {}, gate),
+    );
     return {
       evalMsPerStackMedian: median(evalMs),
       gateWallMsMedian: median(gateMs),
       policyCheckWallMsMedian: median(wallMs),
+      policyCheckInputWallMsMedian: median(inputMs),
     };
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { repoRoot } from '../../lib/paths';
 import { addWorktree, resolveCommit, synthesizeTree } from './base';
 import { changesMarkdown, diffResources, mergePictures, type ResourceChange } from './diff';
 import { toDot } from './dot';
+import { judgeStack } from './gate';
 import { buildPicture } from './model';
 import { renderSvg } from './render';
 import type { TerraformJson } from './terraform';
@@ -27,10 +28,10 @@ export const SPEC = {
   ],
   description:
     `Draws every synthesized stack (VPC, tiers and subnets per zone, load balancer, NAT, ECS service, Neo4j hosts,\n` +
-    `security-group arrows with ports, world-open ingress, a side panel with secrets, keys, alarms, the AMI pipeline\n` +
-    `and the rest) as SVG into ${DIAGRAMS_DIR}/. With a base, draws what the working tree changes instead: added,\n` +
-    `removed and changed resources and arrows in colour, and a change table (${DIFF_DIR}/changes.md, also appended\n` +
-    `to $GITHUB_STEP_SUMMARY when set).`,
+    `security-group arrows with ports, egress through NAT, public exposure the policy gate accepts apart from rules it\n` +
+    `denies, panels with secrets, keys, alarms, the AMI pipeline and the rest) as SVG into ${DIAGRAMS_DIR}/. With a\n` +
+    `base, draws what the working tree changes instead: added, removed and changed resources and arrows in colour, and\n` +
+    `a change table (${DIFF_DIR}/changes.md, also appended to $GITHUB_STEP_SUMMARY when set).`,
   options: {
     check: {
       type: 'boolean',
@@ -101,7 +102,7 @@ export function readStackDir(dir: string): Map<string, TerraformJson> {
 /** The drawing of one stack, as committed under docs/diagrams/<stack>.svg. */
 export async function drawStack(stack: string, doc: TerraformJson): Promise<string> {
   const title = `credex-infra · ${stack} — drawn from cdktf.out/stacks/${stack}/cdk.tf.json by npm run diagram`;
-  return renderSvg(toDot(buildPicture(stack, doc), { title }));
+  return renderSvg(toDot(buildPicture(stack, doc, await judgeStack(stack, doc)), { title }));
 }
 
 /** Every stack's drawing, by file name (`staging.svg`). */
@@ -133,7 +134,12 @@ export async function drawChanges(
       out.push({ stack, changes });
       continue;
     }
-    const { picture, status } = mergePictures(buildPicture(stack, before), buildPicture(stack, after), changes);
+    // Both sides are judged by this checkout's gate: an arrow changes kind only when the stack changed.
+    const { picture, status } = mergePictures(
+      buildPicture(stack, before, await judgeStack(stack, before)),
+      buildPicture(stack, after, await judgeStack(stack, after)),
+      changes,
+    );
     const title = `credex-infra · ${stack}: what the working tree changes against ${baseLabel}`;
     out.push({ stack, changes, svg: await renderSvg(toDot(picture, { title, status, changes })) });
   }

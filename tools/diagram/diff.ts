@@ -29,8 +29,8 @@ function lastKey(path: string): string {
 
 function show(v: string | undefined): string {
   if (v === undefined) return '∅';
-  const text = v.startsWith('"') ? (JSON.parse(v) as string) : v;
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  // Whole: the drawing wraps the change table's cells, and changes.md is read as text.
+  return v.startsWith('"') ? (JSON.parse(v) as string) : v;
 }
 
 /** One line: ports, CIDRs and IAM actions by value, other arguments by name. */

@@ -1,23 +1,31 @@
 /**
- * A picture (model.ts) as Graphviz DOT: clusters for the VPC, its tiers and subnets, nodes placed in them,
- * security-group arrows labelled with their ports, world-open ingress in red with a warning sign, the side panel as
- * one table on the right. With statuses (the change drawing) every element takes its change's colour and the
- * unchanged ones fade. Deterministic: the same picture gives the same text.
+ * A picture (model.ts) as Graphviz DOT: clusters for the VPC, its tiers and subnets, nodes placed in them, arrows
+ * styled by what they mean (security-group traffic, public exposure the gate accepts, ⚠ rules it denies, egress to
+ * the first hop, default routes, IAM relations), and on the right the legend for what this drawing holds and the
+ * panels (tables.ts). With statuses (the change drawing) every element takes its change's colour and the unchanged
+ * ones fade. Deterministic: the same picture gives the same text.
  */
-import type { PicCluster, PicEdge, PicNode, Picture, PanelRow } from './model';
+import type { PicCluster, PicEdge, PicNode, Picture } from './picture';
+import { panelLabel, type ChangeRow } from './tables';
+import {
+  FAINT,
+  FONT,
+  html,
+  INK,
+  MUTED,
+  portsPhrase,
+  PUBLIC_COLOUR,
+  STATUS_COLOUR,
+  VIOLATION_COLOUR,
+  wrap,
+  type Status,
+} from './text';
 
-export type Status = 'added' | 'removed' | 'changed' | 'same';
-
-export const STATUS_COLOUR: Readonly<Record<Status, string>> = {
-  added: '#1a7f37',
-  removed: '#cf222e',
-  changed: '#bc4c00',
-  same: '#8c959f',
-};
-export const WORLD_OPEN_COLOUR = '#d1242f';
+export { PUBLIC_COLOUR, STATUS_COLOUR, VIOLATION_COLOUR, type Status } from './text';
+export type { ChangeRow } from './tables';
 
 const FILL: Readonly<Record<PicNode['kind'], string>> = {
-  internet: '#fff1f0',
+  internet: '#ddf4ff',
   igw: '#f6f8fa',
   lb: '#ddf4ff',
   nat: '#fff8c5',
@@ -38,31 +46,19 @@ const CLUSTER_FILL: Readonly<Record<PicCluster['kind'], string>> = {
   group: '#f6f8fa',
 };
 
-export interface ChangeRow {
-  readonly address: string;
-  readonly change: Exclude<Status, 'same'>;
-  readonly what: string;
-}
+/** Node label lines are wrapped at this many characters. */
+const NODE_WIDTH = 46;
 
 export interface DrawOptions {
   readonly title: string;
   /** Element id -> status; absent = the plain drawing (no change colours). */
   readonly status?: ReadonlyMap<string, Status>;
-  /** The change table drawn under the panel (change drawing only). */
+  /** The change table drawn under the panels (change drawing only). */
   readonly changes?: readonly ChangeRow[];
-}
-
-/** Text for an HTML-like label. */
-export function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function q(id: string): string {
   return `"${id.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function attrs(a: Record<string, string | number | undefined>): string {
@@ -74,6 +70,55 @@ function attrs(a: Record<string, string | number | undefined>): string {
     .join(', ')}]`;
 }
 
+/** The words on an arrow, by what it means. */
+export function edgeText(e: PicEdge): string {
+  switch (e.kind) {
+    case 'public':
+      return `public ${portsPhrase(e.items)}${e.rules.length ? ` (waived: ${e.rules.join(', ')})` : ''}`;
+    case 'violation':
+      return `⚠ ${portsPhrase(e.items)} denied by ${e.rules.join(', ')}`;
+    case 'egress':
+      return `egress ${e.items.join(', ')}${e.rules.length ? ` (waived: ${e.rules.join(', ')})` : ''}`;
+    default:
+      return `${e.items.join(', ')}${e.rules.length ? ` (waived: ${e.rules.join(', ')})` : ''}`;
+  }
+}
+
+const EDGE_COLOUR: Readonly<Record<PicEdge['kind'], string>> = {
+  traffic: MUTED,
+  public: PUBLIC_COLOUR,
+  violation: VIOLATION_COLOUR,
+  egress: FAINT,
+  route: FAINT,
+  iam: MUTED,
+};
+
+const EDGE_STYLE: Readonly<Record<PicEdge['kind'], string>> = {
+  traffic: 'solid',
+  public: 'solid',
+  violation: 'solid',
+  egress: 'dashed',
+  route: 'dotted',
+  iam: 'solid',
+};
+
+function edgeLine(e: PicEdge, s: Status, diff: boolean): string {
+  const text = `${edgeText(e)}${diff && s !== 'same' ? ` (${s})` : ''}`;
+  const colour = diff ? STATUS_COLOUR[s] : EDGE_COLOUR[e.kind];
+  const strong = e.kind === 'violation' || e.kind === 'public';
+  const label = wrap(text, 40).map(html).join('<BR/>');
+  return `${q(e.from)} -> ${q(e.to)} ${attrs({
+    label: `<${strong ? `<B>${label}</B>` : label}>`,
+    color: colour,
+    fontcolor: diff ? (s === 'same' ? MUTED : colour) : strong ? colour : INK,
+    penwidth: (diff && s !== 'same') || e.kind === 'violation' ? 2.5 : strong ? 2 : e.kind === 'route' ? 1.5 : 1.2,
+    style: s === 'removed' ? 'dashed' : EDGE_STYLE[e.kind],
+    // Egress and routes point back towards the internet: drawn, but they do not rank the layout.
+    constraint: e.kind === 'egress' || e.kind === 'route' ? 'false' : undefined,
+    id: e.id,
+  })};`;
+}
+
 export function toDot(p: Picture, options: DrawOptions): string {
   const diff = options.status !== undefined;
   const statusOf = (id: string): Status => options.status?.get(id) ?? 'same';
@@ -81,27 +126,33 @@ export function toDot(p: Picture, options: DrawOptions): string {
   const lines: string[] = [];
   lines.push(`digraph ${q(p.stack)} {`);
   lines.push(
-    `  graph ${attrs({ rankdir: 'LR', compound: 'true', fontname: 'Helvetica', fontsize: 16, labelloc: 't', labeljust: 'l', label: `<<B>${html(options.title)}</B>>`, nodesep: 0.25, ranksep: 0.7, pad: 0.3, bgcolor: 'white' })};`,
+    `  graph ${attrs({ rankdir: 'LR', compound: 'true', fontname: FONT, fontsize: 16, labelloc: 't', labeljust: 'l', label: `<<B>${html(options.title)}</B>>`, nodesep: 0.25, ranksep: 0.7, pad: 0.3, bgcolor: 'white' })};`,
   );
   lines.push(
-    `  node ${attrs({ fontname: 'Helvetica', fontsize: 10, shape: 'box', style: 'rounded,filled', color: '#57606a', margin: '0.12,0.06' })};`,
+    `  node ${attrs({ fontname: FONT, fontsize: 10, shape: 'box', style: 'rounded,filled', color: MUTED, margin: '0.12,0.06' })};`,
   );
-  lines.push(`  edge ${attrs({ fontname: 'Helvetica', fontsize: 9, color: '#57606a', fontcolor: '#24292f' })};`);
+  lines.push(`  edge ${attrs({ fontname: FONT, fontsize: 9, color: MUTED, fontcolor: INK })};`);
 
   const nodeLine = (n: PicNode, indent: string): string => {
     const s = statusOf(n.id);
-    const colour = diff ? STATUS_COLOUR[s] : n.kind === 'internet' ? WORLD_OPEN_COLOUR : '#57606a';
-    const [head, ...rest] = n.lines;
-    const label = `<<B>${html(clip(head, 60))}${html(tag(s))}</B>${rest.map((l) => `<BR/>${html(clip(l, 70))}`).join('')}>`;
+    const denied = !diff && (n.denied?.length ?? 0) > 0;
+    const colour = diff ? STATUS_COLOUR[s] : denied ? VIOLATION_COLOUR : n.kind === 'internet' ? PUBLIC_COLOUR : MUTED;
     if (n.kind === 'subnet')
-      return `${indent}${q(n.id)} ${attrs({ shape: 'plaintext', style: 'solid', label: `<<I>${html(n.lines[0])}${html(tag(s))}</I>>`, fontcolor: diff && s !== 'same' ? STATUS_COLOUR[s] : '#57606a' })};`;
+      return `${indent}${q(n.id)} ${attrs({ shape: 'plaintext', style: 'solid', label: `<<I>${n.lines.map(html).join('<BR/>')}${html(tag(s))}</I>>`, fontcolor: diff && s !== 'same' ? STATUS_COLOUR[s] : MUTED })};`;
+    const [head, ...rest] = n.lines;
+    const body = rest.map((l) =>
+      l.startsWith('⚠') && !diff
+        ? `<FONT COLOR="${VIOLATION_COLOUR}"><B>${wrap(l, NODE_WIDTH).map(html).join('<BR/>')}</B></FONT>`
+        : wrap(l, NODE_WIDTH).map(html).join('<BR/>'),
+    );
+    const label = `<<B>${wrap(head, NODE_WIDTH).map(html).join('<BR/>')}${html(tag(s))}</B>${body.map((l) => `<BR/>${l}`).join('')}>`;
     return `${indent}${q(n.id)} ${attrs({
       label,
       shape: n.kind === 'internet' || n.kind === 'cidr' ? 'ellipse' : 'box',
       fillcolor: diff && s === 'same' ? '#ffffff' : FILL[n.kind],
       color: colour,
-      fontcolor: diff && s === 'same' ? '#57606a' : '#24292f',
-      penwidth: diff && s !== 'same' ? 2.5 : n.kind === 'internet' ? 2 : 1,
+      fontcolor: diff && s === 'same' ? MUTED : INK,
+      penwidth: (diff && s !== 'same') || denied ? 2.5 : n.kind === 'internet' ? 2 : 1,
       style: s === 'removed' ? 'rounded,filled,dashed' : 'rounded,filled',
     })};`;
   };
@@ -117,10 +168,10 @@ export function toDot(p: Picture, options: DrawOptions): string {
           label: `<<B>${html(c.label)}${html(tag(s))}</B>>`,
           style: c.kind === 'tier' ? 'rounded,dashed' : s === 'removed' ? 'rounded,filled,dashed' : 'rounded,filled',
           fillcolor: CLUSTER_FILL[c.kind],
-          color: diff ? STATUS_COLOUR[s] : c.kind === 'vpc' ? '#0969da' : '#8c959f',
+          color: diff ? STATUS_COLOUR[s] : c.kind === 'vpc' ? PUBLIC_COLOUR : FAINT,
           penwidth: diff && s !== 'same' ? 2.5 : 1,
           fontsize: c.kind === 'vpc' ? 13 : 11,
-          fontcolor: diff && s !== 'same' ? STATUS_COLOUR[s] : '#24292f',
+          fontcolor: diff && s !== 'same' ? STATUS_COLOUR[s] : INK,
         })};`,
       );
       emit(c.id, `${indent}  `);
@@ -134,95 +185,11 @@ export function toDot(p: Picture, options: DrawOptions): string {
     if (!nodeIds.has(e.from) || !nodeIds.has(e.to)) continue;
     lines.push(`  ${edgeLine(e, statusOf(e.id), diff)}`);
   }
-  if (nodeIds.has('internet')) {
-    lines.push(`  { rank=min; "internet"; }`);
-    for (const igw of p.nodes.filter((n) => n.kind === 'igw'))
-      lines.push(`  "internet" -> ${q(igw.id)} ${attrs({ arrowhead: 'none', color: '#8c959f', penwidth: 3 })};`);
-  }
+  if (nodeIds.has('internet')) lines.push(`  { rank=min; "internet"; }`);
 
-  lines.push(
-    `  "panel" ${attrs({ shape: 'plaintext', style: 'solid', label: panelLabel(p.panel, options, statusOf) })};`,
-  );
+  lines.push(`  "panel" ${attrs({ shape: 'plaintext', style: 'solid', label: panelLabel(p, options, statusOf) })};`);
   // Invisible edges put the panel right of everything else.
   for (const n of p.nodes) if (n.kind !== 'subnet') lines.push(`  ${q(n.id)} -> "panel" [style=invis, weight=0];`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
-}
-
-function edgeLine(e: PicEdge, s: Status, diff: boolean): string {
-  const warn = e.worldOpen ? '⚠ world-open ' : '';
-  const text = `${warn}${e.kind === 'egress' ? 'egress ' : ''}${e.label}${diff && s !== 'same' ? ` (${s})` : ''}`;
-  const colour = diff
-    ? STATUS_COLOUR[s]
-    : e.worldOpen
-      ? WORLD_OPEN_COLOUR
-      : e.kind === 'egress'
-        ? '#8c959f'
-        : '#57606a';
-  return `${q(e.from)} -> ${q(e.to)} ${attrs({
-    label: `<${e.worldOpen ? `<B>${html(text)}</B>` : html(text)}>`,
-    color: colour,
-    fontcolor: diff ? (s === 'same' ? '#57606a' : colour) : e.worldOpen ? WORLD_OPEN_COLOUR : '#24292f',
-    penwidth: (diff && s !== 'same') || e.worldOpen ? 2.5 : 1.2,
-    style: s === 'removed' || e.kind === 'egress' ? 'dashed' : e.kind === 'route' ? 'dotted' : 'solid',
-    // Egress and routes point back towards the internet: drawn, but they do not rank the layout.
-    constraint: e.kind === 'egress' || e.kind === 'route' ? 'false' : undefined,
-    id: e.id,
-  })};`;
-}
-
-function panelLabel(rows: readonly PanelRow[], options: DrawOptions, statusOf: (id: string) => Status): string {
-  const diff = options.status !== undefined;
-  const out: string[] = [
-    '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#8c959f" BGCOLOR="#ffffff">',
-  ];
-  out.push('<TR><TD ALIGN="LEFT" BGCOLOR="#eaeef2"><B>Secrets, keys, alarms, AMI pipeline and the rest</B></TD></TR>');
-  let category = '';
-  for (const r of rows) {
-    if (r.category !== category) {
-      category = r.category;
-      out.push(`<TR><TD ALIGN="LEFT" BGCOLOR="#f6f8fa"><B>${html(category)}</B></TD></TR>`);
-    }
-    const s = statusOf(r.id);
-    const colour = diff ? (s === 'same' ? '#57606a' : STATUS_COLOUR[s]) : '#24292f';
-    const text = html(clip(r.text, 95) + (diff && s !== 'same' ? ` (${s})` : ''));
-    out.push(`<TR><TD ALIGN="LEFT"><FONT COLOR="${colour}">${s === 'same' ? text : `<B>${text}</B>`}</FONT></TD></TR>`);
-  }
-  out.push('<TR><TD ALIGN="LEFT" BGCOLOR="#f6f8fa"><B>Legend</B></TD></TR>');
-  if (diff) {
-    for (const s of ['added', 'removed', 'changed', 'same'] as const)
-      out.push(
-        `<TR><TD ALIGN="LEFT"><FONT COLOR="${STATUS_COLOUR[s]}"><B>■ ${s === 'same' ? 'unchanged' : s}</B></FONT></TD></TR>`,
-      );
-  }
-  out.push(
-    `<TR><TD ALIGN="LEFT"><FONT COLOR="${WORLD_OPEN_COLOUR}"><B>⚠ world-open</B></FONT>: ingress from 0.0.0.0/0 or ::/0</TD></TR>`,
-  );
-  out.push('<TR><TD ALIGN="LEFT">solid arrow: allowed traffic (security groups), port on the label</TD></TR>');
-  out.push('<TR><TD ALIGN="LEFT">dashed grey arrow: allowed egress to a CIDR</TD></TR>');
-  out.push('<TR><TD ALIGN="LEFT">dotted arrow: a subnet\'s default route through a NAT gateway</TD></TR>');
-  out.push('</TABLE>');
-  if (!options.changes) return `<${out.join('')}>`;
-
-  const table: string[] = [
-    '<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="#8c959f" BGCOLOR="#ffffff">',
-  ];
-  table.push(`<TR><TD COLSPAN="3" ALIGN="LEFT" BGCOLOR="#eaeef2"><B>Changes (${options.changes.length})</B></TD></TR>`);
-  table.push(
-    '<TR><TD ALIGN="LEFT"><B>address</B></TD><TD ALIGN="LEFT"><B>change</B></TD><TD ALIGN="LEFT"><B>what changed</B></TD></TR>',
-  );
-  const shown = options.changes.slice(0, 40);
-  for (const c of shown) {
-    const colour = STATUS_COLOUR[c.change];
-    table.push(
-      `<TR><TD ALIGN="LEFT">${html(clip(c.address, 70))}</TD><TD ALIGN="LEFT"><FONT COLOR="${colour}"><B>${c.change}</B></FONT></TD><TD ALIGN="LEFT">${html(clip(c.what, 80))}</TD></TR>`,
-    );
-  }
-  if (options.changes.length > shown.length)
-    table.push(
-      `<TR><TD COLSPAN="3" ALIGN="LEFT">… ${options.changes.length - shown.length} more in the change table</TD></TR>`,
-    );
-  if (options.changes.length === 0) table.push('<TR><TD COLSPAN="3" ALIGN="LEFT">no change</TD></TR>');
-  table.push('</TABLE>');
-  return `<<TABLE BORDER="0" CELLSPACING="8"><TR><TD>${out.join('')}</TD></TR><TR><TD>${table.join('')}</TD></TR></TABLE>>`;
 }

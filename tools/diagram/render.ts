@@ -4,6 +4,7 @@
  * committed diagrams can be checked for drift.
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { FONT } from './text';
 
 let graphviz: Promise<Graphviz> | undefined;
 
@@ -13,9 +14,14 @@ export function loadGraphviz(): Promise<Graphviz> {
   return graphviz;
 }
 
-/** Lays out and draws a DOT graph as SVG text ending with one newline. */
+/**
+ * Lays out and draws a DOT graph as SVG text ending with one newline. Graphviz sized every text for FONT (DejaVu
+ * Sans); the SVG names narrower fonts after it, so a viewer without DejaVu still draws each text inside its box.
+ */
 export async function renderSvg(dot: string): Promise<string> {
   const g = await loadGraphviz();
-  const svg = g.layout(dot, 'svg', 'dot');
+  const svg = g
+    .layout(dot, 'svg', 'dot')
+    .replaceAll(`font-family="${FONT}"`, `font-family="${FONT},Arial,Helvetica,sans-serif"`);
   return svg.endsWith('\n') ? svg : `${svg}\n`;
 }

@@ -112,7 +112,7 @@ export function displayName(r: TfResource): string {
     b.description,
   ]) {
     const text = literal(candidate);
-    if (text) return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    if (text) return text; // whole: the drawing wraps long names, it never cuts them
   }
   return r.constructPath ?? r.name;
 }

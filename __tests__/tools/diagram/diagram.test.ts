@@ -1,5 +1,5 @@
 /**
- * npm run diagram: the pictures are drawn from the synthesized JSON (placement, arrows, world-open marking, the side
+ * npm run diagram: the pictures are drawn from the synthesized JSON (placement, arrows, exposure judged by the gate, the
  * panel for kinds nobody wrote code for), the committed SVGs do not drift, every SVG renders to a non-blank PNG of
  * its declared size, and a security-group rule changed in a copy of the config shows in the change drawing and table.
  */
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
 import { diffResources } from '../../../tools/diagram/diff';
-import { STATUS_COLOUR, WORLD_OPEN_COLOUR } from '../../../tools/diagram/dot';
+import { PUBLIC_COLOUR, STATUS_COLOUR, VIOLATION_COLOUR } from '../../../tools/diagram/dot';
+import { judgeStack, type GateVerdict } from '../../../tools/diagram/gate';
 import { buildPicture, drawnAddresses, type Picture } from '../../../tools/diagram/model';
 import { readResources, type TerraformJson } from '../../../tools/diagram/terraform';
 import { bundleForTest } from '../../support/bundle';
@@ -46,7 +47,12 @@ const node = (p: Picture, prefix: string) => p.nodes.find((n) => n.id.startsWith
 const cluster = (p: Picture, id: string) => p.clusters.find((c) => c.id === id);
 
 describe('the picture of a stack', () => {
-  const picture = buildPicture('staging', projectStack('staging') as TerraformJson);
+  const verdicts = new Map<string, GateVerdict>();
+  let picture: Picture;
+  beforeAll(async () => {
+    for (const name of STACKS) verdicts.set(name, await judgeStack(name, projectStack(name) as TerraformJson));
+    picture = buildPicture('staging', projectStack('staging') as TerraformJson, verdicts.get('staging')!);
+  });
 
   it('places the load balancer and NAT in the public tier, the service and the Neo4j hosts in the private tier', () => {
     const tierOf = (prefix: string): string => {
@@ -72,22 +78,22 @@ describe('the picture of a stack', () => {
     );
   });
 
-  it('draws security-group relations as arrows with ports, and the world-open ingress marked', () => {
-    const edge = (from: string, to: string) =>
-      picture.edges.find((e) => e.from.startsWith(from) && e.to.startsWith(to) && e.kind === 'traffic');
-    expect(edge('aws_lb.', 'aws_ecs_service.')?.label).toBe(':5000');
-    expect(edge('aws_ecs_service.', 'aws_instance.neo4j-ledgerspace')?.label).toBe(':7687');
-    expect(edge('aws_ecs_service.', 'aws_instance.neo4j-searchspace')?.label).toBe(':7687');
-    const world = edge('internet', 'aws_lb.');
-    expect(world?.worldOpen).toBe(true);
-    expect(world?.label).toContain(':80 IPv4');
-    expect(world?.label).toContain(':80 IPv6');
-    expect(picture.edges.filter((e) => e.worldOpen)).toHaveLength(1);
+  it('draws security-group relations as arrows with ports, and the world-open ingress the gate accepts as public', () => {
+    const edge = (from: string, to: string, kind = 'traffic') =>
+      picture.edges.find((e) => e.from.startsWith(from) && e.to.startsWith(to) && e.kind === kind);
+    expect(edge('aws_lb.', 'aws_ecs_service.')?.items).toEqual([':5000']);
+    expect(edge('aws_ecs_service.', 'aws_instance.neo4j-ledgerspace')?.items).toEqual([':7687']);
+    expect(edge('aws_ecs_service.', 'aws_instance.neo4j-searchspace')?.items).toEqual([':7687']);
+    const world = edge('internet', 'aws_lb.', 'public');
+    expect(world?.items).toEqual([':80 IPv4', ':80 IPv6']);
+    expect(world?.rules).toEqual([]);
+    expect(picture.edges.filter((e) => e.kind === 'public')).toHaveLength(1);
+    expect(picture.edges.filter((e) => e.kind === 'violation')).toHaveLength(0);
   });
 
   it.each(STACKS)('%s: every resource is drawn by exactly one element', (name) => {
     const doc = projectStack(name) as TerraformJson;
-    const p = buildPicture(name, doc);
+    const p = buildPicture(name, doc, verdicts.get(name)!);
     const drawn = drawnAddresses(p);
     const managed = readResources(doc).filter((r) => r.mode === 'managed');
     expect(managed.filter((r) => !drawn.has(r.address)).map((r) => r.address)).toEqual([]);
@@ -96,13 +102,14 @@ describe('the picture of a stack', () => {
   });
 
   it('lists secrets, alarms and the AMI pipeline in the side panel by name', () => {
-    const text = (category: string) => picture.panel.filter((r) => r.category === category).map((r) => r.text);
+    const text = (category: string) =>
+      picture.panel.filter((r) => r.category === category).map((r) => `${r.kind}: ${r.name} ${r.note ?? ''}`);
     expect(text('Secrets').join('\n')).toContain('neo4j_stage_secrets');
     expect(text('Alarms').join('\n')).toContain('credex-staging-alb-5xx');
-    expect(text('AMI pipeline').join('\n')).toContain('npm run -s ami -- bake');
+    expect(text('AMI pipeline').join('\n')).toContain('runs "npm run -s ami -- bake" again when');
   });
 
-  it('shows resources of kinds it has no code for: KMS key, WAF, CloudTrail in the panel, a Lambda in its subnets', () => {
+  it('shows resources of kinds it has no code for: KMS key, WAF, CloudTrail in the panel, a Lambda in its subnets', async () => {
     const doc = copy('staging');
     const subnet = Object.keys(doc.resource.aws_subnet).find((k) => k.startsWith('network_private-0'));
     doc.resource.aws_kms_key = {
@@ -119,9 +126,11 @@ describe('the picture of a stack', () => {
         vpc_config: { subnet_ids: [`\${aws_subnet.${subnet}.id}`], security_group_ids: [] },
       },
     };
-    const p = buildPicture('staging', doc);
-    const rows = p.panel.map((r) => `${r.category}: ${r.text}`);
-    expect(rows).toContain('Keys: kms key: credex staging secrets key (+ kms alias)');
+    const p = buildPicture('staging', doc, await judgeStack('staging', doc));
+    const rows = p.panel.map(
+      (r) => `${r.category}: ${r.kind}: ${r.name}${r.with.length ? ` + ${r.with.join(', ')}` : ''}`,
+    );
+    expect(rows).toContain('Keys: kms key: credex staging secrets key + kms alias');
     expect(rows.some((r) => r.includes('credex-staging-waf'))).toBe(true);
     expect(rows.some((r) => r.includes('credex-staging-trail'))).toBe(true);
     const lambda = node(p, 'aws_lambda_function.rotation')!;
@@ -150,7 +159,7 @@ describe('the committed diagrams', () => {
     );
   });
 
-  it('renders every diagram to a PNG of the declared size that is not blank, world-open in red', () => {
+  it('renders every diagram to a PNG of the declared size that is not blank, public exposure in blue, nothing red', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'diagram-out-'));
     const run = runCli(['--stacks', synthProject().dir, '--out', out]);
     expect(run.status).toBe(0);
@@ -162,7 +171,8 @@ describe('the committed diagrams', () => {
       expect(png.width).toBeGreaterThan(800);
       expect(png.height).toBeGreaterThan(600);
       expect(png.inked).toBeGreaterThan(0.03);
-      if (name !== 'global') expect(png.count(WORLD_OPEN_COLOUR)).toBeGreaterThan(200);
+      if (name !== 'global') expect(png.count(PUBLIC_COLOUR)).toBeGreaterThan(200);
+      expect(png.count(VIOLATION_COLOUR)).toBe(0);
     }
   });
 });

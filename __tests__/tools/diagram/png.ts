@@ -2,7 +2,10 @@
  * Looks at an SVG the way a reader does: rendered to PNG by resvg (@resvg/resvg-js, a maintained Rust renderer,
  * no browser), then measured: its size, how much of it is not background, and how many pixels carry a colour.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+
+/** How the tests render: white background, the fonts installed on the machine (as a reader's viewer finds them). */
+export const RENDER_OPTIONS: ResvgRenderOptions = { background: 'white', font: { loadSystemFonts: true } };
 
 export interface Looked {
   readonly png: Buffer;
@@ -23,7 +26,7 @@ export function declaredSize(svg: string): { width: number; height: number } {
 }
 
 export function look(svg: string): Looked {
-  const rendered = new Resvg(svg, { background: 'white', font: { loadSystemFonts: true } }).render();
+  const rendered = new Resvg(svg, RENDER_OPTIONS).render();
   const pixels = rendered.pixels;
   let inked = 0;
   for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 240 || pixels[i + 1] < 240 || pixels[i + 2] < 240) inked++;

@@ -230,12 +230,14 @@ resource_unreadable(s) := sprintf("has a Resource that is an expression (%s)", [
 	count(refs) > 0
 }
 
-# A whole "${...}" expression that is not one resource attribute: a variable, a local, a function call, a for
-# expression. Such a value may stand for anything, including "*".
+# A whole "${...}" expression that is not one resource attribute: a variable, a local, a module output, a function
+# call, a for expression. Such a value may stand for anything, including "*". A resource attribute may sit in a module
+# (module.a[0].module.b.aws_s3_bucket.x.arn); a resource type always has its provider's prefix ("aws_"), which
+# var.x.y, local.x.y and module.x.y do not.
 opaque_ref(v) if {
 	is_string(v)
 	startswith(v, "${")
-	not regex.match(`^\$\{(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[a-z_]+\}(/.*|:.*)?$`, v)
+	not regex.match(`^\$\{(module\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)*(data\.)?[a-z0-9]+_[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[a-z_]+\}(/.*|:.*)?$`, v)
 }
 
 as_list(x) := x if is_array(x)

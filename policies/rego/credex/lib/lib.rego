@@ -72,25 +72,20 @@ is_true(obj, key) if object.get(obj, key, false) == true
 
 is_true(obj, key) if object.get(obj, key, false) == "true"
 
-# Whether a resource value refers to the resource at addr (a "${addr.attr}" reference) or equals one of
-# its known identifiers (plan JSON, where references are resolved). One pair at a time: to match many values
-# against many resources, collect ref_keys into a set and ask named_by (linear instead of quadratic).
-refers_to(value, addr, _) if {
-	is_string(value)
-	contains(value, sprintf("${%s.", [addr]))
-}
+# Whether a resource value refers to the resource at addr (a "${addr.attr}" reference, at any module depth) or
+# equals one of its known identifiers (plan JSON, where references are resolved). One pair at a time: to match many
+# values against many resources, collect ref_keys into a set and ask named_by (linear instead of quadratic).
+refers_to(value, addr, target) if named_by(addr, target, ref_keys(value))
 
-refers_to(value, _, target) if {
-	is_string(value)
-	value != ""
-	some key in ["id", "arn"]
-	value == object.get(values(target), key, null)
-}
+# A Terraform address inside a reference: module steps with their instance keys, then a resource or data source
+# with its own instance key ("module.net[0].aws_vpc.main", "data.aws_iam_policy_document.x", "aws_subnet.a[1]").
+address_pattern := `((?:module\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|[0-9]+)\])?\.)*(?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|[0-9]+)\])?)`
 
 # What a value can name a resource by: the addresses its "${...}" references point at, or the value itself (a
-# resolved id or ARN in a plan).
-ref_keys(value) := {m[1] |
-	some m in regex.find_all_string_submatch_n(`\$\{((?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`, value, -1)
+# resolved id or ARN in a plan). In a plan a reference keeps its instance keys ("aws_subnet.a[1]"), as the plan's
+# addresses do; in a cdktf config one body stands for every instance, so "aws_subnet.a[1]" names "aws_subnet.a".
+ref_keys(value) := {reference_key(m[1]) |
+	some m in regex.find_all_string_submatch_n(concat("", [`\$\{`, address_pattern]), value, -1)
 } if is_ref(value)
 
 ref_keys(value) := {value} if {
@@ -103,8 +98,26 @@ ref_keys(value) := set() if not is_string(value)
 
 ref_keys(value) := set() if value == ""
 
-# Whether the resource at addr is named by one of keys (from ref_keys): by its address or its id or ARN.
+reference_key(a) := without_instance_keys(a) if {
+	not input.format == "plan"
+	contains(a, "[")
+} else := a
+
+# An address without its instance keys: "module.net[0].aws_subnet.a[1]" -> "module.net.aws_subnet.a".
+# (The wasm SDK has no regex.replace: the parts outside the keys are matched and joined.)
+without_instance_keys(a) := concat("", [m[1] |
+	some m in regex.find_all_string_submatch_n(`([^\["]+)|\[(?:"[^"]*"|[^\]]*)\]`, a, -1)
+])
+
+# Whether the resource at addr is named by one of keys (from ref_keys): by its address (in a plan, a reference to a
+# counted resource without an index, as `aws_vpc.main[count.index]` leaves it, names every instance), or by its id
+# or ARN.
 named_by(addr, _, keys) if addr in keys
+
+named_by(addr, _, keys) if {
+	endswith(addr, "]")
+	without_instance_keys(addr) in keys
+}
 
 named_by(_, r, keys) if {
 	some key in ["id", "arn"]
@@ -112,6 +125,10 @@ named_by(_, r, keys) if {
 	is_string(v)
 	v in keys
 }
+
+# The resource type of an address at any module depth ("module.a.module.b.aws_vpc.main[0]" -> "aws_vpc"), for
+# rules that must not read the type from the address's first word.
+address_type(addr) := input.resources[addr].type
 
 # A parsed JSON document from a string attribute, or undefined.
 json_value(s) := v if {

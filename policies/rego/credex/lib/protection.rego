@@ -65,4 +65,5 @@ internet_facing(v) if not is_true(v, "internal")
 
 # A KMS key's own policy: there Resource "*" means this key and nothing else (a key policy applies only to its key,
 # and AWS requires "*" in it), so "on every resource" does not apply.
-key_policy_document(doc) if startswith(doc.address, "aws_kms_key.")
+# (By type, not by the address's first word: a key in a module is "module.kms.aws_kms_key.this".)
+key_policy_document(doc) if address_type(doc.address) == "aws_kms_key"
