@@ -27,7 +27,6 @@ export interface NetworkConfig {
 export interface ServiceConfig {
   /** Image tag in the shared ECR repository; the deploy workflow overrides it with the commit SHA. */
   readonly imageTag: string;
-  readonly containerPort: number;
   /** Fargate task CPU units (256 = 0.25 vCPU) and memory in MiB; must be a valid Fargate pair. */
   readonly cpu: number;
   readonly memoryMiB: number;
@@ -36,8 +35,6 @@ export interface ServiceConfig {
   readonly maxCount: number;
   /** Target average CPU utilisation for service auto scaling, in percent. */
   readonly cpuTargetPercent: number;
-  /** The API's health path, used by the target group and by verify. */
-  readonly healthCheckPath: string;
   readonly healthCheckGracePeriodSeconds: number;
   /** ECS Exec (interactive shells into tasks); off unless an environment needs it. */
   readonly enableExecuteCommand: boolean;
@@ -109,9 +106,16 @@ export interface SmokeTest {
 export interface LoadProfile {
   /** Paths hit in turn by every virtual user. */
   readonly paths: readonly string[];
-  /** Concurrent virtual users (k6 VUs, autocannon connections). */
+  /**
+   * Concurrent virtual users (k6 VUs, autocannon connections); with `requestsPerMinute`, the most requests in flight.
+   */
   readonly virtualUsers: number;
   readonly durationSeconds: number;
+  /**
+   * Paced load: requests started per minute, evenly spaced, whatever the answers' speed (k6 constant-arrival-rate).
+   * @default - none: every virtual user sends its next request as soon as the last one is answered
+   */
+  readonly requestsPerMinute?: number;
   readonly thresholds: {
     readonly p95Ms: number;
     /** Highest acceptable share of failed requests, 0..1. */
@@ -119,6 +123,24 @@ export interface LoadProfile {
     /** Lowest acceptable share of passed checks (status 2xx), 0..1. */
     readonly minChecksRate: number;
   };
+}
+
+/**
+ * verify's load step for one environment. The request rate is not set here: it is this share of the budget the app
+ * gives one client address (contracts/app.ts APP_RATE_LIMIT), so the step measures the app and not its limiter.
+ */
+export interface LoadConfig {
+  /** Paths hit in turn. */
+  readonly paths: readonly string[];
+  /** The most requests in flight at once. */
+  readonly virtualUsers: number;
+  readonly durationSeconds: number;
+  /**
+   * Share (0..1] of one client's rate-limit budget per window the load may spend. Behind the load balancer every
+   * client shares that budget (the app keys its limit on the socket address), so the load spends real users' budget.
+   */
+  readonly budgetShare: number;
+  readonly thresholds: LoadProfile['thresholds'];
 }
 
 /** What verify's api-health step accepts as healthy (the status, and when set a JSON field or body fragments). */
@@ -131,11 +153,22 @@ export interface HealthExpectation {
   readonly bodyIncludes?: readonly string[];
 }
 
+/**
+ * verify's choices for one environment. What the app answers (health, public routes, its rate limit) is the app
+ * contract's (contracts/app.ts), not config's: verify/expectations.ts derives the checks from it.
+ */
 export interface VerifyConfig {
-  /** What a healthy answer of the health path is. @default - HTTP 200, any body */
-  readonly health?: HealthExpectation;
-  readonly smoke: readonly SmokeTest[];
-  readonly load: LoadProfile;
+  /**
+   * The smoke step's member journey: onboard a test member, log in, read the dashboard with the token. Only where the
+   * app has its dev setup and test members are acceptable (config/validate.ts refuses it in production).
+   */
+  readonly memberJourney: boolean;
+  /**
+   * The rate-limit probe (step rate-limit): spends a whole window of the budget the clients behind the load balancer
+   * share, so never in production (config/validate.ts refuses it there).
+   */
+  readonly rateLimitProbe: boolean;
+  readonly load: LoadConfig;
 }
 
 export interface StateConfig {

@@ -67,6 +67,20 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): void {
       if (!p.startsWith('/'))
         throw new Error(`${where('security.waf.rateLimitExemptPaths')}: "${p}" must start with /`);
     }
+    const load = env.verify.load;
+    if (!(load.budgetShare > 0 && load.budgetShare <= 1))
+      throw new Error(`${where('verify.load.budgetShare')}: must be in (0, 1], got ${load.budgetShare}`);
+    if (!(Number.isInteger(load.virtualUsers) && load.virtualUsers >= 1))
+      throw new Error(`${where('verify.load.virtualUsers')}: must be a whole number >= 1, got ${load.virtualUsers}`);
+    // Production's members are real and its rate-limit budget is shared by every client behind the load balancer.
+    if (env.name === 'production') {
+      if (env.verify.memberJourney)
+        throw new Error(`${where('verify.memberJourney')}: never in production (it onboards a test member)`);
+      if (env.verify.rateLimitProbe)
+        throw new Error(
+          `${where('verify.rateLimitProbe')}: never in production (it spends the budget every client shares)`,
+        );
+    }
     const clash = vpcs.find((other) => overlaps(other, vpc));
     if (clash)
       throw new Error(`${where('network.vpcCidr')}: ${vpc.text} overlaps another environment's VPC ${clash.text}`);

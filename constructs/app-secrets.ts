@@ -1,10 +1,8 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
+import { APP_SECRET_KEYS, appSecretVariables } from '../contracts/app';
 import { waive } from '../contracts/waivers';
 import { ContainerSecret } from './service';
-
-/** The API's own secrets, one JSON key each, injected into the task with valueFrom. */
-export const APP_SECRET_KEYS = ['JWT_SECRET', 'OPEN_EXCHANGE_RATES_API', 'WHATSAPP_BOT_API_KEY'] as const;
 
 export interface AppSecretsProps {
   /** Secret name, e.g. credex-core/staging/app. */
@@ -43,15 +41,16 @@ export class AppSecrets extends Construct {
     if (props.waiveRotation) {
       waive(this.secret, {
         rule: 'CDX-SEC-003',
-        reason:
-          'JWT_SECRET, OPEN_EXCHANGE_RATES_API and WHATSAPP_BOT_API_KEY are issued by third parties or by people and written by the deploy workflow; no function can rotate them. verify warns when the secret is older than security.appSecretMaxAgeDays',
+        reason: `${APP_SECRET_KEYS.join(', ')} are issued by third parties or by people and written by the deploy workflow; no function can rotate them. verify warns when the secret is older than security.appSecretMaxAgeDays`,
       });
     }
   }
 
-  /** Each key injected into the container with valueFrom, under its own name. */
+  /** Each key injected into the container with valueFrom, under its own name (contracts/app.ts). */
   public containerSecrets(): ContainerSecret[] {
     const secretArn = this.secret.arn; // one token, so the execution role lists the ARN once
-    return APP_SECRET_KEYS.map((key) => ({ name: key, secretArn, jsonKey: key }));
+    return appSecretVariables()
+      .filter((v) => v.secret === 'app')
+      .map((v) => ({ name: v.name, secretArn, jsonKey: v.jsonKey }));
   }
 }

@@ -6,6 +6,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, GlobalConfig } from '../config';
+import { APP_HEALTH, APP_PORT } from '../contracts/app';
 import { STACK_OUTPUTS } from '../contracts/outputs';
 import {
   alarmTopicName,
@@ -174,8 +175,9 @@ export class EnvironmentStack extends StackBase {
       namePrefix: prefix,
       vpc: this.network.vpc,
       publicSubnets: this.network.publicSubnets,
-      targetPort: env.service.containerPort,
-      healthCheckPath: env.service.healthCheckPath,
+      targetPort: APP_PORT,
+      healthCheckPath: APP_HEALTH.path,
+      healthCheckStatus: APP_HEALTH.status,
       certificateArn: env.loadBalancer.certificateArn,
       domainName: env.loadBalancer.domainName,
       httpOnlyReason: env.loadBalancer.httpOnlyReason,
@@ -198,6 +200,7 @@ export class EnvironmentStack extends StackBase {
       repositoryUrl: repository.repositoryUrl,
       repositoryArn: repository.arn,
       ...env.service, // sizes, counts, scaling, grace period, ECS Exec, log retention
+      containerPort: APP_PORT,
       imageTag: props.imageTag ?? env.service.imageTag,
       nodeEnv: env.nodeEnv,
       secrets: [...this.appSecrets.containerSecrets(), ...this.neo4jSecret.containerSecrets()],
@@ -310,7 +313,7 @@ export class EnvironmentStack extends StackBase {
       [STACK_OUTPUTS.targetGroupArn]: lb.targetGroup.arn,
       [STACK_OUTPUTS.loadBalancerDns]: lb.loadBalancer.dnsName,
       [STACK_OUTPUTS.apiUrl]: `${lb.protocol}://${apiHost}`,
-      [STACK_OUTPUTS.healthPath]: env.service.healthCheckPath,
+      [STACK_OUTPUTS.healthPath]: APP_HEALTH.path,
       [STACK_OUTPUTS.logGroupName]: this.service.logGroup.name,
       [STACK_OUTPUTS.appSecretArn]: this.appSecrets.secret.arn,
       [STACK_OUTPUTS.neo4jSecretArn]: this.neo4jSecret.secret.arn,

@@ -25,6 +25,8 @@ export interface LoadBalancerProps {
   readonly targetPort: number;
   /** Health check path of the API, e.g. /health. */
   readonly healthCheckPath: string;
+  /** HTTP status of a healthy answer of the health path. @default 200 */
+  readonly healthCheckStatus?: number;
   /**
    * ACM certificate: adds an HTTPS listener and turns the HTTP listener into a redirect.
    * @default - the newest ISSUED certificate for `domainName`, if given; else HTTP only
@@ -168,7 +170,7 @@ export class LoadBalancer extends Construct {
       healthCheck: {
         enabled: true,
         path: props.healthCheckPath,
-        matcher: '200',
+        matcher: String(props.healthCheckStatus ?? 200),
         interval: 15,
         timeout: 5,
         healthyThreshold: 2,

@@ -3,7 +3,8 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { waive } from '../contracts/waivers';
-import { NEO4J_SECRET_KEYS, Neo4jSecretKey, neo4jSecretKey } from '../contracts/neo4j';
+import { appSecretVariables } from '../contracts/app';
+import { neo4jSecretKey } from '../contracts/neo4j';
 import { Neo4jHost } from './neo4j-host';
 import { ContainerSecret } from './service';
 
@@ -61,13 +62,11 @@ export class Neo4jConnectionSecret extends Construct {
     });
   }
 
-  /** The task definition hook: each key injected with valueFrom under the variable name the API reads. */
+  /** The task definition hook: each key injected with valueFrom under the variable name the app reads (contracts/app.ts). */
   public containerSecrets(): ContainerSecret[] {
     const secretArn = this.secret.arn; // one token, so the execution role lists the ARN once
-    return (Object.keys(NEO4J_SECRET_KEYS) as Neo4jSecretKey[]).map((key) => ({
-      name: NEO4J_SECRET_KEYS[key],
-      secretArn,
-      jsonKey: key,
-    }));
+    return appSecretVariables()
+      .filter((v) => v.secret === 'neo4j')
+      .map((v) => ({ name: v.name, secretArn, jsonKey: v.jsonKey }));
   }
 }

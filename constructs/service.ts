@@ -14,6 +14,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { APP_SET_VARIABLES, appPlainVariables } from '../contracts/app';
 import { API_NAME, clusterName, coreFamily, coreName, ecsLogGroupName } from '../contracts/naming';
 import { PolicyStatement, ServiceRole } from './iam-role';
 
@@ -52,7 +53,9 @@ export interface ApiServiceProps {
   readonly repositoryUrl: string;
   readonly repositoryArn: string;
   readonly imageTag: string;
+  /** The port the app listens on (contracts/app.ts APP_PORT): the container's PORT, port mapping and ingress. */
   readonly containerPort: number;
+  /** NODE_ENV of the container. */
   readonly nodeEnv: string;
   /** Fargate CPU units. @default 512 */
   readonly cpu?: number;
@@ -93,7 +96,10 @@ export interface ApiServiceProps {
    * @default - none: only the circuit breaker rolls back
    */
   readonly deploymentAlarmNames?: readonly string[];
-  /** Secrets injected with valueFrom; their ARNs are the only ones the execution role may read. */
+  /**
+   * Secrets injected with valueFrom; their ARNs are the only ones the execution role may read. With the plain
+   * variables (NODE_ENV, PORT) they must be exactly the variables contracts/app.ts says the task sets.
+   */
   readonly secrets: readonly ContainerSecret[];
   readonly permissionsBoundaryArn: string;
 }
@@ -128,6 +134,7 @@ export class ApiService extends Construct {
       min,
       max,
       cpuTarget: props.cpuTargetPercent ?? 70,
+      containerPort: props.containerPort,
       secrets: props.secrets,
       imageTag: props.imageTag,
     });
@@ -193,7 +200,7 @@ export class ApiService extends Construct {
       image: this.image,
       essential: true,
       portMappings: [{ containerPort: props.containerPort, protocol: 'tcp' }],
-      environment: [{ name: 'NODE_ENV', value: props.nodeEnv }],
+      environment: appPlainVariables({ nodeEnv: props.nodeEnv, port: props.containerPort }),
       secrets: props.secrets.map((s) => ({ name: s.name, valueFrom: `${s.secretArn}:${s.jsonKey}::` })),
       privileged: false,
       readonlyRootFilesystem: false, // the Node.js API writes to /tmp; see README "What is not hardened"
@@ -395,6 +402,7 @@ function validate(
     min: number;
     max: number;
     cpuTarget: number;
+    containerPort: number;
     secrets: readonly ContainerSecret[];
     imageTag: string;
   },
@@ -417,11 +425,25 @@ function validate(
       `ApiService ${id}: need minCount <= desiredCount <= maxCount, got ${v.min} <= ${v.desired} <= ${v.max}`,
     );
   }
+  if (!Number.isInteger(v.containerPort) || v.containerPort < 1 || v.containerPort > 65535)
+    throw new Error(`ApiService ${id}: containerPort must be a port number (1..65535), got ${v.containerPort}`);
   if (v.cpuTarget <= 0 || v.cpuTarget > 100)
     throw new Error(`ApiService ${id}: cpuTargetPercent must be in (0, 100], got ${v.cpuTarget}`);
   const names = v.secrets.map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`ApiService ${id}: secret ${dup} is injected twice`);
+  // The container gets exactly the app contract's variables: a missing one stops the app at start-up, an extra one
+  // is a value the app does not read.
+  const plain = appPlainVariables({ nodeEnv: '', port: 0 }).map((p) => p.name);
+  const given = new Set([...plain, ...names]);
+  const missing = APP_SET_VARIABLES.map((a) => a.name).filter((n) => !given.has(n));
+  if (missing.length > 0)
+    throw new Error(`ApiService ${id}: secrets lack ${missing.join(', ')}, which the app reads (contracts/app.ts)`);
+  const extra = names.filter((n) => !APP_SET_VARIABLES.some((a) => a.name === n) || plain.includes(n));
+  if (extra.length > 0)
+    throw new Error(
+      `ApiService ${id}: secret ${extra.join(', ')} is not a secret variable of the app (contracts/app.ts)`,
+    );
   for (const s of v.secrets) {
     if (!Token.isUnresolved(s.secretArn) && !s.secretArn.startsWith('arn:')) {
       throw new Error(`ApiService ${id}: secret ${s.name} needs a secret ARN, got "${s.secretArn}"`);

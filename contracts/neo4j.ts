@@ -1,7 +1,7 @@
 /**
  * Neo4j names the infrastructure, the API and verify must agree on: the two spaces, the Bolt port, and the six
  * keys of the connection secret (`neo4j_stage_secrets` / `neo4j_prod_secrets`) with the container variable each
- * one feeds (the seed app's names).
+ * one feeds (the names the app reads).
  */
 
 /** Bolt, the only port a Neo4j host listens on. */
@@ -28,15 +28,22 @@ export function neo4jSecretKey(space: Neo4jSpace, field: Neo4jSecretField): Neo4
   return `${space}${field}`;
 }
 
-/** The six keys of the connection secret, and the container environment variable each one feeds. */
-export const NEO4J_SECRET_KEYS: Readonly<Record<Neo4jSecretKey, string>> = {
-  ledgerspacebolturl: 'NEO4J_LEDGER_SPACE_BOLT_URL',
-  ledgerspaceuser: 'NEO4J_LEDGER_SPACE_USER',
-  ledgerspacepass: 'NEO4J_LEDGER_SPACE_PASS',
-  searchspacebolturl: 'NEO4J_SEARCH_SPACE_BOLT_URL',
-  searchspaceuser: 'NEO4J_SEARCH_SPACE_USER',
-  searchspacepass: 'NEO4J_SEARCH_SPACE_PASS',
+/**
+ * The six keys of the connection secret, and the container environment variable each one feeds: the names the app
+ * reads (config/config.ts of credex-core: `NEO_4J_`, with the underscore). contracts/app.ts lists them among the
+ * app's variables.
+ */
+export const NEO4J_SECRET_KEY_NAMES: Readonly<Record<Neo4jSecretKey, string>> = {
+  ledgerspacebolturl: 'NEO_4J_LEDGER_SPACE_BOLT_URL',
+  ledgerspaceuser: 'NEO_4J_LEDGER_SPACE_USER',
+  ledgerspacepass: 'NEO_4J_LEDGER_SPACE_PASS',
+  searchspacebolturl: 'NEO_4J_SEARCH_SPACE_BOLT_URL',
+  searchspaceuser: 'NEO_4J_SEARCH_SPACE_USER',
+  searchspacepass: 'NEO_4J_SEARCH_SPACE_PASS',
 };
+
+/** The six keys of the connection secret. */
+export const NEO4J_SECRET_KEYS: readonly Neo4jSecretKey[] = Object.keys(NEO4J_SECRET_KEY_NAMES) as Neo4jSecretKey[];
 
 /**
  * The two users a host's password rotation alternates between (docs/deployer-guide.md, "Neo4j password rotation"):

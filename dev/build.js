@@ -17,6 +17,7 @@ const ENTRY_POINTS = [
   'verify/cli.ts',
   'verify/deploy-and-verify.ts',
   'tools/ami/cli.ts',
+  'tools/app-contract/cli.ts',
   'tools/bench/cli.ts',
   'tools/diagram/cli.ts',
   'tools/iam/cli.ts',

@@ -46,6 +46,8 @@ export interface BoundedAnswer {
   /** The body was longer than maxBodyBytes and was cut. */
   readonly cut: boolean;
   readonly contentType?: string;
+  /** The answer's header fields, names in lower case (e.g. x-ratelimit-remaining). */
+  readonly headers: Readonly<Record<string, string>>;
   /** Same-origin redirects followed, in order (redacted). */
   readonly redirects: readonly string[];
   /** A redirect to another origin that was NOT followed (redacted Location). */
@@ -215,6 +217,7 @@ export async function boundedRequest(url: string, init: BoundedRequest): Promise
       bodyBytes: read.total,
       cut: read.cut,
       contentType: res.headers.get('content-type') ?? undefined,
+      headers: Object.fromEntries(res.headers.entries()),
       redirects,
       offOriginRedirect: offOrigin,
     };

@@ -1,17 +1,19 @@
 /**
- * Step 4, api-health: GET the health path until it answers what the environment's config calls healthy (status, and
- * when configured a JSON field or body fragments), or the step's deadline passes.
+ * Step 4, api-health: GET the health path until it answers what the app contract calls healthy (contracts/app.ts
+ * APP_HEALTH: 200 and {"status":"healthy"}), or the step's deadline passes.
  */
 import type { HealthExpectation } from '../config';
+import { APP_HEALTH } from '../contracts/app';
 import { redactUrl } from '../lib/redact';
 import { StepFailure } from './errors';
+import { healthExpectation } from './expectations';
 import { bodySummary, httpRequest, joinUrl, MAX_BODY_BYTES, type HttpAnswer } from './http';
 import type { FailureKind, Figures, StepContext } from './types';
 import { waitFor } from './wait';
 
-/** The health path: the health_path output, then the environment's config, then /health. */
+/** The health path: the health_path output, else the app contract's. */
 export function healthPath(ctx: StepContext): string {
-  return ctx.outputs.healthPath ?? ctx.env?.service.healthCheckPath ?? '/health';
+  return ctx.outputs.healthPath ?? APP_HEALTH.path;
 }
 
 /** The value at a dot path of a parsed JSON document, or undefined. */
@@ -80,7 +82,7 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
   }
   const url = joinUrl(ctx.apiUrl, healthPath(ctx));
   const shown = redactUrl(url);
-  const expected = ctx.env?.verify.health ?? {};
+  const expected = healthExpectation();
   const status = expected.expectStatus ?? 200;
   const seen: number[] = [];
   let lastBytes = 0;

@@ -217,6 +217,7 @@ export function runCli(argv: readonly string[], io?: CliIo): Promise<number> {
           ? `verify: PASSED (${ran} step${ran === 1 ? '' : 's'}) — report ${shown}`
           : `verify: FAILED (${failed.join(', ')}) — report ${shown}`,
       );
+      for (const s of report.steps) for (const f of s.findings ?? []) out(`verify: finding (${s.step}): ${f}`);
       return report.passed ? ExitCode.OK : ExitCode.FAILED;
     },
     io,

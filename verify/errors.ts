@@ -8,6 +8,8 @@ export { InputError, UsageError };
 export type StepFailureOptions = {
   readonly kind: FailureKind;
   readonly figures?: Figures;
+  /** What the step learned about the app before it failed (see StepResult.findings). @default - none */
+  readonly findings?: readonly string[];
   /**
    * The cause alone, without the subject (e.g. "connection refused"), for a caller that words its own message.
    * @default - the detail
@@ -31,6 +33,7 @@ export type StepFailureOptions = {
  */
 export class StepFailure extends CliError<FailureKind> {
   readonly figures: Figures;
+  readonly findings: readonly string[];
   /** The message without the kind's label. */
   readonly detail: string;
   readonly reason: string;
@@ -42,6 +45,7 @@ export class StepFailure extends CliError<FailureKind> {
       message: 'detail' in options ? `${kindLabel(options.kind)}: ${detail}` : options.message,
     });
     this.figures = options.figures ?? {};
+    this.findings = options.findings ?? [];
     this.detail = detail;
     this.reason = options.reason ?? detail;
   }
@@ -106,6 +110,7 @@ export function kindLabel(kind: FailureKind): string {
     tls: 'tls',
     'redirect-loop': 'redirect loop',
     'too-large': 'too large',
+    'rate-limited': 'rate limited',
     error: 'error',
   }[kind];
 }

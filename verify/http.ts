@@ -22,6 +22,8 @@ export interface HttpAnswer {
   /** A redirect to another origin, not followed (redacted). */
   readonly offOriginRedirect?: string;
   readonly redirects: readonly string[];
+  /** The answer's header fields, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** The API base URL to use: explicit flag, the api_url output, else http://<load_balancer_dns>. */
@@ -54,6 +56,8 @@ export async function httpRequest(
   init: {
     method?: string;
     body?: unknown;
+    /** Request header fields (e.g. authorization); never put in a message. */
+    headers?: Record<string, string>;
     timeoutMs: number;
     signal?: AbortSignal;
     followRedirects?: boolean;
@@ -66,6 +70,7 @@ export async function httpRequest(
   try {
     const answer = await boundedRequest(url, {
       method: init.method ?? 'GET',
+      headers: init.headers,
       body: hasBody ? JSON.stringify(init.body) : undefined,
       signal,
       maxBodyBytes: init.maxBodyBytes ?? MAX_BODY_BYTES,
@@ -79,6 +84,7 @@ export async function httpRequest(
       cut: answer.cut,
       offOriginRedirect: answer.offOriginRedirect,
       redirects: answer.redirects,
+      headers: answer.headers,
     };
   } catch (err) {
     const problem = err instanceof HttpProblem ? err : new HttpProblem('error', String(err), url);

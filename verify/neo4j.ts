@@ -50,7 +50,7 @@ export function parseNeo4jSecret(secretString: string | undefined, secretId: str
   }
   if (typeof doc !== 'object' || doc === null)
     throw new StepFailure({ kind: 'wrong-answer', detail: `secret ${secretId} is not a JSON object` });
-  const absent = Object.keys(NEO4J_SECRET_KEYS).filter((k) => typeof doc[k] !== 'string' || doc[k] === '');
+  const absent = NEO4J_SECRET_KEYS.filter((k) => typeof doc[k] !== 'string' || doc[k] === '');
   if (absent.length > 0)
     throw new StepFailure({ kind: 'missing', detail: `secret ${secretId} lacks key(s) ${absent.join(', ')}` });
   return NEO4J_SPACES.map((space) => ({

@@ -55,6 +55,9 @@ export function renderMarkdown(report: VerifyReport): string {
     ),
     '',
   ];
+  // What verify learned about the app that its operators must know, whatever the verdict.
+  const findings = report.steps.flatMap((s) => (s.findings ?? []).map((f) => `- **${s.step}**: ${f}`));
+  if (findings.length > 0) lines.push('### Findings', '', ...findings, '');
   return lines.join('\n') + chartsMarkdown(plannedCharts(report.steps)); // links to the charts writeReport draws
 }
 

@@ -6,6 +6,7 @@
 import type { EnvironmentConfig } from '../config';
 import { runApiHealth } from './api-health';
 import { runEcsStable } from './ecs-stable';
+import { loadProfile, smokeTests } from './expectations';
 import { Deadline } from '../lib/deadline';
 import { CliError } from '../lib/errors';
 import { redactUrl } from '../lib/redact';
@@ -17,6 +18,7 @@ import { runNeo4j } from './neo4j';
 import { checkOutputs, defaultOutputsPath, readOutputsFile } from './outputs';
 import { silentProgress, type Progress } from './progress';
 import type { VerifyReport } from './report';
+import { runRateLimitProbe } from './rate-limit';
 import { runSecretAge } from './secret-age';
 import { runSmoke } from './smoke';
 import { runTargetHealth } from './target-health';
@@ -47,6 +49,7 @@ export const DEFAULT_TIMEOUTS: Record<StepName, number> = {
   'secret-age': 30,
   smoke: 60,
   load: 120, // grace beyond the profile's duration
+  'rate-limit': 120,
 };
 
 export interface VerifyOptions {
@@ -93,7 +96,7 @@ export function selectSteps(only: readonly StepName[] | undefined, skip: readonl
   return STEP_NAMES.filter((s) => (!only || only.includes(s)) && !(skip ?? []).includes(s));
 }
 
-const HTTP_STEPS: readonly StepName[] = ['api-health', 'smoke', 'load'];
+const HTTP_STEPS: readonly StepName[] = ['api-health', 'smoke', 'load', 'rate-limit'];
 const AWS_STEPS: readonly StepName[] = ['outputs', 'ecs-stable', 'target-health', 'neo4j'];
 
 /** Loads the outputs when a selected step needs them (or returns an empty set). */
@@ -107,16 +110,36 @@ function loadOutputs(opts: VerifyOptions, selected: readonly StepName[]): StackO
   return readOutputsFile(file, opts.stack);
 }
 
+/** What a step answers when it passes. */
+type StepValue = { message: string; figures: Figures; findings?: readonly string[] };
+
 /** What a step's run ended as, before it is a StepResult. */
-type StepEnd =
-  | { readonly ok: true; readonly value: { message: string; figures: Figures } }
-  | { readonly ok: false; readonly err: unknown };
+type StepEnd = { readonly ok: true; readonly value: StepValue } | { readonly ok: false; readonly err: unknown };
+
+const withFindings = (findings: readonly string[] | undefined) =>
+  findings && findings.length > 0 ? { findings: [...findings] } : {};
 
 function toResult(step: StepName, end: StepEnd, duration: number): StepResult {
-  if (end.ok) return { step, status: 'passed', duration, figures: end.value.figures, message: end.value.message };
+  if (end.ok)
+    return {
+      step,
+      status: 'passed',
+      duration,
+      figures: end.value.figures,
+      message: end.value.message,
+      ...withFindings(end.value.findings),
+    };
   const err = end.err;
   if (err instanceof StepFailure)
-    return { step, status: 'failed', duration, figures: err.figures, message: err.message, failureKind: err.kind };
+    return {
+      step,
+      status: 'failed',
+      duration,
+      figures: err.figures,
+      message: err.message,
+      failureKind: err.kind,
+      ...withFindings(err.findings),
+    };
   // A usage or input problem found inside a step (e.g. k6 forced but absent) stops verify with exit 2.
   if (err instanceof CliError && (err.kind === 'usage' || err.kind === 'input')) throw err;
   const text = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -138,7 +161,7 @@ async function timed(
   step: StepName,
   budgetMs: number,
   interrupt: AbortSignal | undefined,
-  fn: (signal: AbortSignal) => Promise<{ message: string; figures: Figures }>,
+  fn: (signal: AbortSignal) => Promise<StepValue>,
 ): Promise<{ result: StepResult; interrupted?: string }> {
   const started = performance.now();
   const deadline = new Deadline(budgetMs, interrupt);
@@ -195,7 +218,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
   const progress = opts.progress ?? silentProgress;
   const selected = selectSteps(opts.only, opts.skip);
   if (selected.length === 0) throw new UsageError('no step selected (check --only and --skip)');
-  for (const step of ['secret-age', 'smoke', 'load'] as const) {
+  for (const step of ['secret-age', 'smoke', 'load', 'rate-limit'] as const) {
     if (selected.includes(step) && !opts.env)
       throw new UsageError(`step ${step} reads the environment's config: pass --stack NAME (or --skip ${step})`);
   }
@@ -207,6 +230,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
   // The load step's budget is the profile's duration plus its timeout (the grace beyond the duration).
   const budgetMs = (step: StepName) =>
     timeoutMs(step) + (step === 'load' ? (opts.env?.verify.load.durationSeconds ?? 0) * 1000 : 0);
+  const env = opts.env;
   const signals: Partial<Record<StepName, AbortSignal>> = {};
   const context = (step: StepName): StepContext => ({
     outputs,
@@ -220,15 +244,16 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
     reportDir: opts.reportDir,
   });
 
-  const runners: Record<StepName, () => Promise<{ message: string; figures: Figures }>> = {
+  const runners: Record<StepName, () => Promise<StepValue>> = {
     outputs: async () => checkOutputs(outputs, selected),
     'ecs-stable': () => runEcsStable(context('ecs-stable')),
     'target-health': () => runTargetHealth(context('target-health')),
     'api-health': () => runApiHealth(context('api-health')),
     neo4j: () => runNeo4j(context('neo4j')),
     'secret-age': () => runSecretAge(context('secret-age')),
-    smoke: () => runSmoke(context('smoke'), opts.env?.verify.smoke ?? []),
-    load: () => runLoad(context('load'), opts.env!.verify.load),
+    smoke: () => runSmoke(context('smoke'), smokeTests(), { memberJourney: env?.verify.memberJourney }),
+    load: () => runLoad(context('load'), loadProfile(env!.verify.load)),
+    'rate-limit': () => runRateLimitProbe(context('rate-limit')),
   };
 
   const results: StepResult[] = [];
@@ -249,8 +274,20 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
       });
       continue;
     }
+    if (step === 'rate-limit' && !env?.verify.rateLimitProbe) {
+      const result: StepResult = {
+        step,
+        status: 'skipped',
+        duration: 0,
+        figures: {},
+        message: `not in ${opts.stack ?? 'this environment'}: the probe spends a window of the rate-limit budget every client behind the load balancer shares (config verify.rateLimitProbe)`,
+      };
+      progress.end(result);
+      results.push(result);
+      continue;
+    }
     const apiDown = results.find((r) => r.step === 'api-health' && r.status === 'failed');
-    if ((step === 'smoke' || step === 'load') && apiDown) {
+    if ((step === 'smoke' || step === 'load' || step === 'rate-limit') && apiDown) {
       const result: StepResult = {
         step,
         status: 'skipped',

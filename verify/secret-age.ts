@@ -1,5 +1,5 @@
 /**
- * Step secret-age: the app secret (JWT_SECRET, OPEN_EXCHANGE_RATES_API, WHATSAPP_BOT_API_KEY) cannot rotate itself,
+ * Step secret-age: the app secret (JWT_SECRET, OPEN_EXCHANGE_RATES_API, CLIENT_API_KEY: contracts/app.ts APP_SECRET_KEYS) cannot rotate itself,
  * so its age is watched: Secrets Manager's LastChangedDate against the environment's security.appSecretMaxAgeDays.
  * Too old is a WARNING (the step passes, its message starts with "warning:" and figure app-secret.overMaxAge is true):
  * the deploy is healthy, the secret is due for a change. The secret is found by the app_secret_arn output, or by its

@@ -1,6 +1,10 @@
-/** Step 6, smoke: the environment's declarative HTTP checks (method, path, expected status and body fragments). */
+/**
+ * Step 6, smoke: the app's public routes with the answers it really gives (verify/expectations.ts, from the app
+ * contract), then, where the environment allows it, the member journey (verify/journey.ts).
+ */
 import type { SmokeTest } from '../config';
 import { StepFailure, kindLabel } from './errors';
+import { runMemberJourney } from './journey';
 import { redactUrl } from '../lib/redact';
 import { bodySummary, httpRequest, joinUrl, MAX_BODY_BYTES } from './http';
 import type { FailureKind, Figures, StepContext } from './types';
@@ -25,6 +29,15 @@ export async function runSmokeTest(
   const shown = redactUrl(url);
   try {
     const answer = await httpRequest(url, { method: test.method, body: test.body, timeoutMs, signal });
+    if (answer.status === 429 && test.expectStatus !== 429) {
+      return {
+        name: test.name,
+        ok: false,
+        kind: 'rate-limited',
+        detail: `${kindLabel('rate-limited')}: ${test.method} ${shown}: HTTP 429 (the app's rate limit refused it)`,
+        latencyMs: answer.latencyMs,
+      };
+    }
     if (answer.cut) {
       return {
         name: test.name,
@@ -69,9 +82,11 @@ export async function runSmokeTest(
 export async function runSmoke(
   ctx: StepContext,
   tests: readonly SmokeTest[],
-): Promise<{ message: string; figures: Figures }> {
+  options: { readonly memberJourney?: boolean } = {},
+): Promise<{ message: string; figures: Figures; findings?: readonly string[] }> {
   if (!ctx.apiUrl) throw new StepFailure({ kind: 'missing', detail: 'no API URL for the smoke tests' });
-  if (tests.length === 0) return { message: 'no smoke tests configured', figures: { tests: 0 } };
+  if (tests.length === 0 && !options.memberJourney)
+    return { message: 'no smoke tests configured', figures: { tests: 0 } };
   const deadline = Date.now() + ctx.timeoutMs;
   const outcomes: SmokeOutcome[] = [];
   for (const test of tests) {
@@ -87,16 +102,24 @@ export async function runSmoke(
     }
     outcomes.push(await runSmokeTest(ctx.apiUrl, test, left, ctx.signal));
   }
+  const findings: string[] = [];
+  if (options.memberJourney) {
+    const journey = await runMemberJourney(ctx.apiUrl, Math.max(1, deadline - Date.now()), ctx.signal);
+    findings.push(...journey.findings);
+    outcomes.push({ name: 'member journey', ok: journey.ok, kind: journey.kind, detail: journey.detail });
+  }
   const failed = outcomes.filter((o) => !o.ok);
   const figures: Figures = { tests: outcomes.length, passed: outcomes.length - failed.length, failed: failed.length };
+  if (options.memberJourney) figures.memberJourney = outcomes[outcomes.length - 1].ok ? 'passed' : 'failed';
   if (failed.length > 0) {
     // The step fails with the first failure's kind.
     const kind = failed[0].kind ?? 'wrong-answer';
     const message = `${failed.length}/${outcomes.length} smoke tests failed: ${failed.map((o) => `[${o.name}] ${o.detail}`).join('; ')}`;
-    throw new StepFailure({ kind, message, figures });
+    throw new StepFailure({ kind, message, figures, findings });
   }
   return {
     message: `${outcomes.length}/${outcomes.length} smoke tests passed (${outcomes.map((o) => o.name).join(', ')})`,
     figures,
+    ...(findings.length > 0 ? { findings } : {}),
   };
 }

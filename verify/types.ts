@@ -11,6 +11,8 @@ export const STEP_NAMES = [
   'secret-age',
   'smoke',
   'load',
+  // Last: it spends a whole window of the app's rate-limit budget, which nothing after it could use.
+  'rate-limit',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -28,6 +30,7 @@ export type StepStatus = 'passed' | 'failed' | 'skipped';
  * - tls: the TLS handshake failed (the reason says why: self-signed, expired, wrong host, not TLS)
  * - redirect-loop: the server redirected back to a URL already visited (or more than 5 times)
  * - too-large: the answer was larger than verify reads (the body is cut at the documented limit)
+ * - rate-limited: the app refused requests with 429: what was measured is its limiter, not the app
  * - error: anything else (an unexpected API error)
  */
 export type FailureKind =
@@ -40,6 +43,7 @@ export type FailureKind =
   | 'tls'
   | 'redirect-loop'
   | 'too-large'
+  | 'rate-limited'
   | 'error';
 
 export type FigureValue = string | number | boolean;
@@ -55,6 +59,11 @@ export interface StepResult {
   /** One line: what was checked, or what failed, where, and which kind of failure. */
   readonly message: string;
   readonly failureKind?: FailureKind;
+  /**
+   * What the step learned about the app that its operators must know, whatever the verdict (e.g. "all clients behind
+   * the load balancer share one rate-limit budget"): one sentence each, listed in the report.
+   */
+  readonly findings?: readonly string[];
 }
 
 /** The stack outputs verify reads (see contracts/outputs.ts for the Terraform names). */

@@ -6,6 +6,7 @@ import { repoRoot } from '../../lib/paths';
 import { bundleForTest } from '../support/bundle';
 
 const staging = environmentConfig('staging');
+const production = environmentConfig('production');
 const withNetwork = (env: EnvironmentConfig, network: Partial<EnvironmentConfig['network']>): EnvironmentConfig => ({
   ...env,
   network: { ...env.network, ...network },
@@ -36,6 +37,21 @@ test.each([
     'a zone of another region',
     [withNetwork(staging, { availabilityZones: ['eu-west-1a', 'af-south-1b'] })],
     /eu-west-1a is not in region af-south-1/,
+  ],
+  [
+    'a member journey in production (it onboards a test member)',
+    [{ ...production, verify: { ...production.verify, memberJourney: true } }],
+    /config\/production\.ts verify\.memberJourney: never in production/,
+  ],
+  [
+    'a rate-limit probe in production (it spends the budget every client shares)',
+    [{ ...production, verify: { ...production.verify, rateLimitProbe: true } }],
+    /config\/production\.ts verify\.rateLimitProbe: never in production/,
+  ],
+  [
+    'a load share of the rate-limit budget above 1',
+    [{ ...staging, verify: { ...staging.verify, load: { ...staging.verify.load, budgetShare: 1.5 } } }],
+    /config\/staging\.ts verify\.load\.budgetShare: must be in \(0, 1\], got 1\.5/,
   ],
   [
     'two environments in one address space',

@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { environmentConfig, globalConfig } from '../../config';
+import { APP_HEALTH, APP_PORT } from '../../contracts/app';
 import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Network } from '../../constructs/network';
 import { emptyStack, environment, refId, resource, resources, TfJson } from './helpers';
@@ -96,12 +97,12 @@ describe.each(['staging', 'production'] as const)('%s network and load balancer'
     expect(albIngress(json)).toEqual(env === 'production' ? [...world(443), ...world(80)] : world(80));
   });
 
-  test('target group health-checks the configured path on the container port', () => {
+  test("target group health-checks the app contract's health path on its port", () => {
     expect(resource(json, 'aws_lb_target_group', 'targets')).toMatchObject({
-      port: config.service.containerPort,
+      port: APP_PORT,
       protocol: 'HTTP',
       target_type: 'ip',
-      health_check: { enabled: true, path: config.service.healthCheckPath, matcher: '200' },
+      health_check: { enabled: true, path: APP_HEALTH.path, matcher: String(APP_HEALTH.status) },
     });
   });
 });

@@ -1,6 +1,23 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { TerraformStack, Testing } from 'cdktf';
 import { environmentConfig, EnvironmentConfig, globalConfig } from '../../config';
+import { APP_PORT, APP_SET_VARIABLES, appSecretVariables } from '../../contracts/app';
+import { jsonencodeToJson } from '../../policies/engine/hcl';
+import { LoadBalancer } from '../../constructs/load-balancer';
+import { ApiService, type ContainerSecret } from '../../constructs/service';
 import { synthEnvironment } from '../support/synth';
 import { environment, policyStatements, refId, resource, resources, TfJson } from './helpers';
+
+/** The one container of the API's task definition, parsed from cdktf's ${jsonencode(...)} (references kept). */
+function container(json: TfJson): Record<string, any> {
+  const defs = jsonencodeToJson(resource(json, 'aws_ecs_task_definition', 'task').container_definitions);
+  if (!defs) throw new Error('container_definitions is not a jsonencode expression the test can read');
+  const list = JSON.parse(defs) as Record<string, any>[];
+  expect(list).toHaveLength(1);
+  return list[0];
+}
 
 /** The synthesized values that must follow `service` in config/<env>.ts. */
 function serviceValues(json: TfJson) {
@@ -8,10 +25,6 @@ function serviceValues(json: TfJson) {
   const task = resource(json, 'aws_ecs_task_definition', 'task');
   const target = resource(json, 'aws_appautoscaling_target', 'scaling');
   const policy = resource(json, 'aws_appautoscaling_policy', 'cpu');
-  const taskSg = refId(service.network_configuration.security_groups[0]);
-  const fromAlb = resources(json, 'aws_vpc_security_group_ingress_rule').filter(
-    ([, r]) => refId(r.security_group_id) === taskSg,
-  );
   return {
     desiredCount: service.desired_count,
     minCount: target.min_capacity,
@@ -20,9 +33,6 @@ function serviceValues(json: TfJson) {
     healthCheckGracePeriodSeconds: service.health_check_grace_period_seconds,
     cpu: Number(task.cpu),
     memoryMiB: Number(task.memory),
-    containerPort: service.load_balancer[0].container_port,
-    taskIngressPorts: fromAlb.map(([, r]) => [r.from_port, r.to_port]),
-    targetGroupPort: resource(json, 'aws_lb_target_group', 'targets').port,
     logRetentionDays: resource(json, 'aws_cloudwatch_log_group', 'api_logs').retention_in_days,
     enableExecuteCommand: service.enable_execute_command,
   };
@@ -36,9 +46,6 @@ const expectedValues = (c: EnvironmentConfig['service']) => ({
   healthCheckGracePeriodSeconds: c.healthCheckGracePeriodSeconds,
   cpu: c.cpu,
   memoryMiB: c.memoryMiB,
-  containerPort: c.containerPort,
-  taskIngressPorts: [[c.containerPort, c.containerPort]],
-  targetGroupPort: c.containerPort,
   logRetentionDays: c.logRetentionDays,
   enableExecuteCommand: c.enableExecuteCommand,
 });
@@ -47,8 +54,42 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
   const { json } = environment(env);
   const config = environmentConfig(env).service;
 
-  test('counts, sizes, scaling, grace period, port and log retention are the ones in config', () => {
+  test('counts, sizes, scaling, grace period and log retention are the ones in config', () => {
     expect(serviceValues(json)).toEqual(expectedValues(config));
+  });
+
+  test("one port, the app contract's: PORT, port mapping, service, target group, task ingress and ALB egress agree", () => {
+    const c = container(json);
+    const service = resource(json, 'aws_ecs_service', 'service');
+    const taskSg = refId(service.network_configuration.security_groups[0]);
+    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule').filter(
+      ([, r]) => refId(r.security_group_id) === taskSg,
+    );
+    const group = resource(json, 'aws_lb_target_group', 'targets');
+    const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
+    // The load balancer's only egress: to the targets' port, inside the VPC.
+    const albEgress = resources(json, 'aws_vpc_security_group_egress_rule').filter(
+      ([, r]) => refId(r.security_group_id) === albSg,
+    );
+    const ports = {
+      PORT: Number(c.environment.find((e: { name: string }) => e.name === 'PORT')?.value),
+      portMapping: c.portMappings.map((m: { containerPort: number }) => m.containerPort),
+      service: service.load_balancer.map((l: { container_port: number }) => l.container_port),
+      targetGroup: group.port,
+      // The health check goes to the target's own port unless the target group names another.
+      healthCheck: group.health_check.port ?? 'traffic-port',
+      taskIngress: ingress.map(([, r]) => [r.from_port, r.to_port]),
+      loadBalancerEgress: albEgress.map(([, r]) => [r.from_port, r.to_port]),
+    };
+    expect(ports).toEqual({
+      PORT: APP_PORT,
+      portMapping: [APP_PORT],
+      service: [APP_PORT],
+      targetGroup: APP_PORT,
+      healthCheck: 'traffic-port',
+      taskIngress: [[APP_PORT, APP_PORT]],
+      loadBalancerEgress: [[APP_PORT, APP_PORT]],
+    });
   });
 
   test('names carry the environment', () => {
@@ -81,34 +122,34 @@ describe.each(['staging', 'production'] as const)('%s API service', (env) => {
     expect(rule.cidr_ipv6).toBeUndefined();
     const albSg = refId(resource(json, 'aws_lb', 'alb').security_groups[0]);
     expect(refId(rule.referenced_security_group_id)).toBe(albSg);
-    expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: config.containerPort, to_port: config.containerPort });
+    expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: APP_PORT, to_port: APP_PORT });
   });
 
-  test('secrets reach the container only through valueFrom', () => {
-    const task = resource(json, 'aws_ecs_task_definition', 'task');
-    const defs: string = task.container_definitions;
-    // Plain environment holds NODE_ENV and nothing else.
-    expect(defs).toContain(`"environment" = [{"name" = "NODE_ENV", "value" = "${env}"}]`);
-    const names = [
-      ...defs.matchAll(
-        /"name" = "([A-Z0-9_]+)", "valueFrom" = "\$\{aws_secretsmanager_secret\.[^}]+\.arn\}:([a-zA-Z_]+)::"/g,
-      ),
-    ].map((m) => m[1]);
-    expect(names.sort()).toEqual(
-      [
-        'JWT_SECRET',
-        'OPEN_EXCHANGE_RATES_API',
-        'WHATSAPP_BOT_API_KEY',
-        'NEO4J_LEDGER_SPACE_BOLT_URL',
-        'NEO4J_LEDGER_SPACE_USER',
-        'NEO4J_LEDGER_SPACE_PASS',
-        'NEO4J_SEARCH_SPACE_BOLT_URL',
-        'NEO4J_SEARCH_SPACE_USER',
-        'NEO4J_SEARCH_SPACE_PASS',
-      ].sort(),
+  test("the container gets exactly the app contract's variables: plain NODE_ENV and PORT, the rest by valueFrom", () => {
+    const c = container(json);
+    expect(c.environment).toEqual([
+      { name: 'NODE_ENV', value: environmentConfig(env).nodeEnv },
+      { name: 'PORT', value: String(APP_PORT) },
+    ]);
+    // Each secret variable names the secret (by its name in this stack) and the JSON key the contract says.
+    const secretName = { app: `credex-core/${env}/app`, neo4j: environmentConfig(env).neo4j.secretName };
+    const injected = c.secrets.map((s: { name: string; valueFrom: string }) => {
+      const m = /^\$\{aws_secretsmanager_secret\.([^.}]+)\.arn\}:([A-Za-z0-9_]+)::$/.exec(s.valueFrom);
+      if (!m) throw new Error(`${s.name}: valueFrom is not <secret arn>:<json key>:: (${s.valueFrom})`);
+      return { name: s.name, secret: resource(json, 'aws_secretsmanager_secret', m[1]).name, jsonKey: m[2] };
+    });
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(injected.sort(byName)).toEqual(
+      appSecretVariables()
+        .map((v) => ({ name: v.name, secret: secretName[v.secret], jsonKey: v.jsonKey }))
+        .sort(byName),
     );
-    expect(defs).toContain('"awslogs-stream-prefix" = "ecs"');
-    expect(defs).toContain('"privileged" = false');
+    const all = [...c.environment, ...c.secrets].map((v: { name: string }) => v.name).sort();
+    expect(all).toEqual(APP_SET_VARIABLES.map((v) => v.name).sort());
+    expect(all).toContain('CLIENT_API_KEY');
+    expect(all).not.toContain('WHATSAPP_BOT_API_KEY');
+    expect(c.logConfiguration.options['awslogs-stream-prefix']).toBe('ecs');
+    expect(c.privileged).toBe(false);
   });
 
   test("execution role: ECR pull, log writes and this environment's secrets, each scoped to an ARN", () => {
@@ -192,7 +233,6 @@ test('the service values come from config, not from constants that happen to mat
     healthCheckGracePeriodSeconds: 95,
     cpu: 2048,
     memoryMiB: 4096,
-    containerPort: 8080,
     logRetentionDays: 14,
     enableExecuteCommand: false,
   };
@@ -211,4 +251,68 @@ test('environments differ only where config says: counts, sizes, ECS Exec', () =
   expect([target(s).max_capacity, target(p).max_capacity]).toEqual([2, 6]);
   // The task role of production (no ECS Exec) has no policy at all.
   expect(resources(p, 'aws_iam_role_policy').filter(([id]) => id.includes('task-role'))).toHaveLength(0);
+});
+
+describe("the task definition cannot leave the app contract's variables", () => {
+  /** An ApiService with these secrets, in a stack of its own. */
+  const build = (secrets: ContainerSecret[], containerPort: number = APP_PORT) => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    new AwsProvider(stack, 'aws', { region: 'af-south-1' });
+    const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    const subnets = [0, 1].map((i) => new Subnet(stack, `s${i}`, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24` }));
+    const lb = new LoadBalancer(stack, 'lb', {
+      namePrefix: 'credex-t',
+      vpc,
+      publicSubnets: subnets,
+      targetPort: APP_PORT,
+      healthCheckPath: '/health',
+      httpOnlyReason: 'test',
+    });
+    return new ApiService(stack, 'api', {
+      environment: 't',
+      region: 'af-south-1',
+      vpc,
+      privateSubnets: subnets,
+      targetGroup: lb.targetGroup,
+      listener: lb.forwardingListener,
+      loadBalancerSecurityGroup: lb.securityGroup,
+      repositoryUrl: '1.dkr.ecr.af-south-1.amazonaws.com/credex-core',
+      repositoryArn: 'arn:aws:ecr:af-south-1:1:repository/credex-core',
+      imageTag: 'sha',
+      containerPort,
+      nodeEnv: 'test',
+      secrets,
+      permissionsBoundaryArn: 'arn:aws:iam::1:policy/b',
+    });
+  };
+  const contract = (): ContainerSecret[] =>
+    appSecretVariables().map((v) => ({
+      name: v.name,
+      secretArn: `arn:aws:secretsmanager:af-south-1:1:secret:${v.secret}`,
+      jsonKey: v.jsonKey,
+    }));
+
+  test('the contract set builds', () => {
+    expect(() => build(contract())).not.toThrow();
+  });
+
+  test('without CLIENT_API_KEY (the app would exit at start-up) it is refused', () => {
+    expect(() => build(contract().filter((s) => s.name !== 'CLIENT_API_KEY'))).toThrow(
+      'ApiService api: secrets lack CLIENT_API_KEY, which the app reads (contracts/app.ts)',
+    );
+  });
+
+  test('a renamed variable (the old NEO4J_ spelling) is refused: missing and unknown', () => {
+    const renamed = contract().map((s) =>
+      s.name === 'NEO_4J_LEDGER_SPACE_PASS' ? { ...s, name: 'NEO4J_LEDGER_SPACE_PASS' } : s,
+    );
+    expect(() => build(renamed)).toThrow('secrets lack NEO_4J_LEDGER_SPACE_PASS');
+    expect(() => build([...contract(), { ...contract()[0], name: 'WHATSAPP_BOT_API_KEY' }])).toThrow(
+      'ApiService api: secret WHATSAPP_BOT_API_KEY is not a secret variable of the app (contracts/app.ts)',
+    );
+  });
+
+  test('a port that is not a port is refused', () => {
+    expect(() => build(contract(), 70000)).toThrow('ApiService api: containerPort must be a port number (1..65535)');
+  });
 });

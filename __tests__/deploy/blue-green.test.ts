@@ -4,6 +4,7 @@
  * them); staging stays rolling (config decides); both roll back on the 5xx, unhealthy-target and running-below-
  * desired alarms.
  */
+import { appSecretVariables } from '../../contracts/app';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
@@ -172,7 +173,11 @@ describe('props that cannot work are refused at synth', () => {
       imageTag: 'sha',
       containerPort: 5000,
       nodeEnv: 'test',
-      secrets: [],
+      secrets: appSecretVariables().map((v) => ({
+        name: v.name,
+        secretArn: `arn:aws:secretsmanager:af-south-1:1:secret:${v.secret}`,
+        jsonKey: v.jsonKey,
+      })),
       permissionsBoundaryArn: 'arn:aws:iam::1:policy/b',
     };
     expect(

@@ -58,7 +58,7 @@ export interface Scenario {
  * within the retry budget: at most 3 failed attempts, whose backoff (0.25 + 0.5 + 1 s) fits in the step's timeout.
  */
 const VERIFY_SLACK_MS = 5000 + 2000;
-const HEALTHY = '{"status":"ok"}';
+const HEALTHY = '{"status":"healthy"}';
 const API_TIMEOUT = 3;
 const AWS_TIMEOUT = 3;
 const NEO4J_TIMEOUT = 6;

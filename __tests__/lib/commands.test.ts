@@ -27,6 +27,7 @@ const COMMANDS: readonly { name: string; entry: string; args?: string[]; codes: 
   { name: 'iam:policy', entry: 'tools/iam/cli.ts', codes: ['0', '1', '2', '130'] },
   { name: 'bench', entry: 'tools/bench/cli.ts', codes: ['0', '1', '2', '130'] },
   { name: 'diagram', entry: 'tools/diagram/cli.ts', codes: ['0', '1', '2', '130'] },
+  { name: 'docs:app-contract', entry: 'tools/app-contract/cli.ts', codes: ['0', '1', '2', '130'] },
 ];
 
 let outdir: string;

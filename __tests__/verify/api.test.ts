@@ -29,18 +29,18 @@ async function server(handler: Parameters<typeof startHttpServer>[0]): Promise<T
 describe('api-health', () => {
   test('a healthy API passes with status, latency and body recorded', async () => {
     const api = await server((req, res) =>
-      req.url === '/health' ? send(res, 200, { status: 'ok', db: 'up' }) : send(res, 404, 'nope'),
+      req.url === '/health' ? send(res, 200, { status: 'healthy', db: 'up' }) : send(res, 404, 'nope'),
     );
     const result = await runApiHealth(context(api.url, 5000));
     expect(result.figures).toMatchObject({ status: 200, attempts: 1 });
-    expect(result.figures.body).toContain('"status":"ok"');
+    expect(result.figures.body).toContain('"status":"healthy"');
     expect(typeof result.figures.latencyMs).toBe('number');
     expect(result.message).toContain(`${api.url}/health -> 200`);
   });
 
   test('503 twice then 200: the retry succeeds and the earlier answers are reported', async () => {
     const api = await server((_req, res, n) =>
-      n <= 2 ? send(res, 503, 'starting') : send(res, 200, { status: 'ok' }),
+      n <= 2 ? send(res, 503, 'starting') : send(res, 200, { status: 'healthy' }),
     );
     const result = await runApiHealth(context(api.url, 10_000));
     expect(api.requests).toBe(3);
@@ -69,7 +69,7 @@ describe('api-health', () => {
   });
 
   test('slow but within the timeout: passes and the latency shows the delay', async () => {
-    const api = await server((_req, res) => void setTimeout(() => send(res, 200, { status: 'ok' }), 400));
+    const api = await server((_req, res) => void setTimeout(() => send(res, 200, { status: 'healthy' }), 400));
     const result = await runApiHealth(context(api.url, 5000));
     expect(result.figures.latencyMs).toBeGreaterThanOrEqual(380);
   });
@@ -106,6 +106,13 @@ describe('smoke', () => {
     });
     const result = await runSmoke(context(api.url, 5000), tests);
     expect(result.figures).toEqual({ tests: 3, passed: 3, failed: 0 });
+  });
+
+  test('a 429 is named as rate limited, not as a wrong answer', async () => {
+    const api = await server((_req, res) => send(res, 429, 'Too many requests, please try again later'));
+    const failure = await failureOf(runSmoke(context(api.url, 5000), tests.slice(0, 1)));
+    expect(failure.kind).toBe('rate-limited');
+    expect(failure.message).toContain('[health] rate limited: GET');
   });
 
   test('a wrong status and a missing body fragment are named', async () => {
@@ -149,9 +156,10 @@ describe('load (embedded engine)', () => {
     expect(figures.errorRate).toBe(0);
     expect(figures.checksRate).toBe(1);
     expect(figures.thresholds.map((t) => [t.metric, t.expression, t.ok])).toEqual([
-      ['http_req_duration', 'p(95)<500', true],
-      ['http_req_failed', 'rate<=0.01', true],
+      ['served_duration', 'p(95)<500', true],
+      ['errors', 'rate<=0.01', true],
       ['checks', 'rate>=0.99', true],
+      ['rate_limited', 'count==0', true],
     ]);
   });
 
@@ -183,10 +191,11 @@ describe('load (embedded engine)', () => {
     expect(Number(failure.figures.errorRate)).toBeGreaterThan(0.2);
     expect(Number(failure.figures.errorRate)).toBeLessThan(0.3);
     expect(Number(failure.figures.p95Ms)).toBeGreaterThanOrEqual(25);
-    expect(failure.figures['threshold http_req_duration p(95)<5']).toBe('FAIL');
-    expect(failure.figures['threshold http_req_failed rate<=0.01']).toBe('FAIL');
+    expect(failure.figures['threshold served_duration p(95)<5']).toBe('FAIL');
+    expect(failure.figures['threshold errors rate<=0.01']).toBe('FAIL');
     expect(failure.figures['threshold checks rate>=0.99']).toBe('FAIL');
-    expect(failure.message).toMatch(/thresholds FAILED: http_req_duration p\(95\)<5 \(actual \d/);
+    expect(failure.figures['threshold rate_limited count==0']).toBe('pass');
+    expect(failure.message).toMatch(/thresholds FAILED: served_duration p\(95\)<5 \(actual \d/);
   });
 
   test('nothing listening: the load step is a refused failure, not a threshold verdict', async () => {
@@ -208,7 +217,46 @@ describe('load (embedded engine)', () => {
     const result = await runLoad({ ...context(api.url, 10_000), loadEngine: 'embedded' }, profile());
     expect(result.figures.engine).toBe('embedded');
     expect(result.message).toMatch(
-      /^embedded: \d+ requests, [\d.]+\/s, p95 [\d.]+ ms, p99 [\d.]+ ms, errors 0\.00%, checks 100\.00%; thresholds passed$/,
+      /^embedded: \d+ requests, [\d.]+\/s, \d+ served \(p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms\), rate limited 0, errors 0\.00%, checks 100\.00%; thresholds passed$/,
     );
+  });
+
+  test('429 answers are their own kind: counted as rate limited, neither passes nor errors, and the step fails on them', async () => {
+    // Every 3rd request is refused by a limiter; the others are served in ~20 ms, the refusals at once.
+    const api = await server((_req, res, n) =>
+      n % 3 === 0 ? send(res, 429, 'Too many requests') : void setTimeout(() => send(res, 200, 'ok'), 20),
+    );
+    const paced: LoadProfile = { ...profile(), paths: ['/health'], requestsPerMinute: 1200, durationSeconds: 1.5 };
+    const failure = await failureOf(runLoad({ ...context(api.url, 10_000), loadEngine: 'embedded' }, paced));
+    expect(failure.kind).toBe('rate-limited');
+    expect(failure.figures).toMatchObject({ requests: 30, rateLimited: 10, served: 20, errorRate: 0 });
+    expect(failure.figures.checksRate).toBeCloseTo(20 / 30, 3);
+    // The percentiles are of the served answers: the instant refusals do not pull them down.
+    expect(Number(failure.figures.p50Ms)).toBeGreaterThanOrEqual(15);
+    expect(failure.message).toMatch(
+      /^rate limited: load on .*: 10 of 30 requests refused by the app's rate limit \(429\)/,
+    );
+  });
+
+  test('a paced profile starts its requests at the pace, whatever the answers, and drops what finds no free user', async () => {
+    const starts: number[] = [];
+    const api = await server((_req, res) => {
+      starts.push(Date.now());
+      setTimeout(() => send(res, 200, 'ok'), 250); // slower than the pace
+    });
+    const paced: LoadProfile = {
+      ...profile(),
+      paths: ['/health'],
+      virtualUsers: 2,
+      requestsPerMinute: 600,
+      durationSeconds: 2,
+    };
+    const figures = await runEmbeddedLoad(api.url, paced);
+    // 20 due in 2 s, one every 100 ms; two in flight at most, each 250 ms: about 8 start, the rest are dropped.
+    expect(figures.requests + (figures.dropped ?? 0)).toBe(20);
+    expect(figures.dropped).toBeGreaterThan(5);
+    expect(starts.length).toBe(figures.requests);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
   });
 });

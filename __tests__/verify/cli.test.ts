@@ -44,7 +44,7 @@ beforeAll(async () => {
   CLI = path.join(outdir, 'verify', 'cli.js');
   DEPLOY = path.join(outdir, 'verify', 'deploy-and-verify.js');
   healthy = await startHttpServer((req, res) =>
-    req.url === '/health' ? send(res, 200, { status: 'ok' }) : send(res, 404, 'no'),
+    req.url === '/health' ? send(res, 200, { status: 'healthy' }) : send(res, 404, 'no'),
   );
   down = await startHttpServer((_req, res) => send(res, 503, 'maintenance'));
 });
@@ -116,7 +116,7 @@ describe('verify CLI', () => {
   test.each([
     [
       ['--only', 'api-healthz', '--api-url', 'http://127.0.0.1:1'],
-      'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, api-health, neo4j, secret-age, smoke, load)',
+      'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, api-health, neo4j, secret-age, smoke, load, rate-limit)',
     ],
     [['--stack', 'qa'], 'verify: unknown stack "qa" (known: staging, production)'],
     [['--timeout', 'soon'], 'verify: --timeout: needs a positive number of seconds, got "soon"'],

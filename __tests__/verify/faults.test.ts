@@ -35,7 +35,7 @@ afterAll(async () => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
-async function faulty(plan: (n: number, p: string) => HttpFault, body = '{"status":"ok"}', tls = false) {
+async function faulty(plan: (n: number, p: string) => HttpFault, body = '{"status":"healthy"}', tls = false) {
   const s = await startFaultServer(answer(200, body), (i) => plan(i.n, i.path), tls ? selfSignedCert() : undefined);
   servers.push(s);
   return s;
@@ -109,11 +109,11 @@ describe('every body has a limit', () => {
 });
 
 describe('verdicts that mean what they say', () => {
-  test('200 with {"status":"down"} fails as a wrong answer (the config says healthy is status == "ok")', async () => {
+  test('200 with {"status":"down"} fails as a wrong answer (the app contract says healthy is status == "healthy")', async () => {
     const api = await faulty(() => ({ kind: 'answer', status: 200, body: '{"status":"down"}' }));
     const failure = await failureOf(runApiHealth(ctx({ apiUrl: api.url, timeoutMs: 1000 })));
     expect(failure.kind).toBe('wrong-answer');
-    expect(failure.message).toContain('status is "down", expected "ok"');
+    expect(failure.message).toContain('status is "down", expected "healthy"');
   });
 
   test('a redirect to another host is not followed, even when that host answers 200', async () => {
@@ -225,7 +225,7 @@ describe('no secret in any output; interruptions leave a true record', () => {
       (req, _body, res) => {
         seen = req.headers.authorization ?? '';
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"status":"ok"}');
+        res.end('{"status":"healthy"}');
       },
       () => ({ kind: 'pass' }),
     );

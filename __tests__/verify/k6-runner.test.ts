@@ -87,7 +87,52 @@ test('k6 on PATH is picked by default: the script, the profile and the URL are p
     p95Ms: 120,
     'threshold http_req_duration p(95)<300': 'pass',
   });
-  expect(result.message).toMatch(/^k6: 750 requests, 149\.9\/s, p95 120\.0 ms/);
+  expect(result.message).toMatch(/^k6: 750 requests, 149\.90\/s, 750 served \(p50 20\.0 ms, p95 120\.0 ms/);
+});
+
+/** The summary of the script's own metrics: served_duration, errors, rate_limited (429s), checks with passes. */
+function scriptSummary(rateLimited: number) {
+  const served = 100 - rateLimited;
+  return {
+    state: { testRunDurationMs: 30_000 },
+    metrics: {
+      served_duration: {
+        type: 'trend',
+        values: { med: 5, 'p(95)': 9, 'p(99)': 11, max: 12 },
+        thresholds: { 'p(95)<300': { ok: true } },
+      },
+      http_reqs: { type: 'counter', values: { count: 100, rate: 3.3 } },
+      errors: { type: 'rate', values: { rate: 0 }, thresholds: { 'rate<=0.01': { ok: true } } },
+      checks: {
+        type: 'rate',
+        values: { rate: served / 100, passes: served, fails: rateLimited },
+        thresholds: { 'rate>=0.99': { ok: rateLimited <= 1 } },
+      },
+      rate_limited: {
+        type: 'counter',
+        values: { count: rateLimited },
+        thresholds: { 'count==0': { ok: rateLimited === 0 } },
+      },
+      dropped_iterations: { type: 'counter', values: { count: 2 } },
+    },
+  };
+}
+
+test("the script's summary: served answers, 429s counted as rate limited (their own failure kind), dropped iterations", async () => {
+  writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(scriptSummary(0)));
+  process.env.K6_STANDIN_EXIT = '0';
+  const paced = { ...profile, requestsPerMinute: 25 };
+  const ok = await runLoad(ctx(), paced);
+  expect(ok.figures).toMatchObject({ served: 100, rateLimited: 0, dropped: 2, p95Ms: 9, requestsPerMinute: 25 });
+  writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(scriptSummary(40)));
+  process.env.K6_STANDIN_EXIT = '99';
+  const failure = (await runLoad(ctx(), paced).catch((e: unknown) => e)) as StepFailure;
+  expect(failure).toBeInstanceOf(StepFailure);
+  expect(failure.kind).toBe('rate-limited');
+  expect(failure.message).toMatch(
+    /^rate limited: load on .*: 40 of 100 requests refused by the app's rate limit \(429\)/,
+  );
+  expect(failure.figures).toMatchObject({ served: 60, rateLimited: 40, errorRate: 0 });
 });
 
 test('exit code 99 (thresholds failed) is a failed step naming the threshold', async () => {

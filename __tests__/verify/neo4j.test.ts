@@ -30,7 +30,7 @@ beforeAll(async () => {
     startNeo4j({ expired: true }),
     startMoto({ MOTO_ECS_SERVICE_RUNNING: '1' }),
     startHttpServer((req, res) => {
-      if (req.url === '/health') return send(res, 200, { status: 'ok' });
+      if (req.url === '/health') return send(res, 200, { status: 'healthy' });
       return send(res, 404, { error: 'not found' });
     }),
   ]);
@@ -127,7 +127,9 @@ test('stopped server: a named unreachable failure within the timeout', async () 
   expect(elapsed).toBeLessThan(3000 + 2500);
 });
 
-test('full verify run over every step passes (moto + Neo4j + local API, embedded load engine)', async () => {
+// smoke and rate-limit ask the app's own routes and limiter (contracts/app.ts): the stand-in API here answers only
+// /health, so they run against the real app in __tests__/tools/rehearse/app-on-estate.test.ts.
+test('full verify run over every other step passes (moto + Neo4j + local API, embedded load engine)', async () => {
   const deployed = await deploy(moto.endpoint, secretFor(neo));
   const dir = mkdtempSync(path.join(tmpdir(), 'verify-full-'));
   const outputsFile = path.join(dir, 'outputs.json');
@@ -141,6 +143,7 @@ test('full verify run over every step passes (moto + Neo4j + local API, embedded
     loadEngine: 'embedded',
     timeoutSeconds: 20,
     reportDir: dir,
+    skip: ['smoke', 'rate-limit'],
   });
   expect(report.steps.map((s) => `${s.step} ${s.status}`)).toEqual([
     'outputs passed',
@@ -149,13 +152,16 @@ test('full verify run over every step passes (moto + Neo4j + local API, embedded
     'api-health passed',
     'neo4j passed',
     'secret-age passed',
-    'smoke passed',
+    'smoke skipped',
     'load passed',
+    'rate-limit skipped',
   ]);
   expect(report.passed).toBe(true);
   expect(report.loadEngine).toBe('embedded');
   const load = report.steps.find((s) => s.step === 'load')!;
-  expect(Number(load.figures.requests)).toBeGreaterThan(20);
+  // Paced inside the app's budget: 2 s at staging's 25 requests a minute.
+  expect(load.figures).toMatchObject({ requestsPerMinute: 25, rateLimited: 0 });
+  expect(Number(load.figures.requests)).toBeGreaterThanOrEqual(1);
   expect(JSON.stringify(report)).not.toContain(neo.password);
 
   // The docs' example report comes from this run: VERIFY_EXAMPLE_DIR=docs/verify-example npx jest ...

@@ -142,20 +142,28 @@ describe('load thresholds and k6', () => {
   test('percentiles and verdicts', () => {
     const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
     expect([percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99)]).toEqual([50, 95, 99]);
-    const verdicts = evaluateThresholds(profile, { p95Ms: 900, errorRate: 0.01, checksRate: 0.98, requests: 10 });
-    expect(verdicts.map((v) => v.ok)).toEqual([false, true, false]);
+    const verdicts = evaluateThresholds(profile, {
+      p95Ms: 900,
+      errorRate: 0.01,
+      checksRate: 0.98,
+      requests: 10,
+      rateLimited: 1,
+    });
+    expect(verdicts.map((v) => v.ok)).toEqual([false, true, false, false]);
     expect(k6Thresholds(profile)).toEqual({
-      http_req_duration: ['p(95)<800'],
-      http_req_failed: ['rate<=0.01'],
+      served_duration: ['p(95)<800'],
+      errors: ['rate<=0.01'],
       checks: ['rate>=0.99'],
+      rate_limited: ['count==0'],
     });
   });
 
   test('the k6 script declares the same threshold expressions as the embedded engine', () => {
     const script = readFileSync(path.join(__dirname, '../../verify/k6-script/load-test.ts'), 'utf8');
-    expect(script).toContain('http_req_duration: [`p(95)<${profile.thresholds.p95Ms}`]');
-    expect(script).toContain('http_req_failed: [`rate<=${profile.thresholds.maxErrorRate}`]');
+    expect(script).toContain('served_duration: [`p(95)<${profile.thresholds.p95Ms}`]');
+    expect(script).toContain('errors: [`rate<=${profile.thresholds.maxErrorRate}`]');
     expect(script).toContain('checks: [`rate>=${profile.thresholds.minChecksRate}`]');
+    expect(script).toContain("rate_limited: ['count==0']");
   });
 
   test('k6 summaries: handleSummary shape and --summary-export shape (true = FAILED there)', () => {

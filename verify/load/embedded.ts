@@ -1,12 +1,14 @@
 /**
- * The embedded load engine: runs a load profile with autocannon (MIT) in this process when k6 is not on PATH.
- * Every virtual user is one autocannon connection cycling through the profile's paths for the profile's duration.
- * Latencies are recorded per response to compute p95/p99 exactly; the run is bounded in time (duration) and count.
+ * The embedded load engine, used when k6 is not on PATH. A paced profile (`requestsPerMinute`) starts its requests
+ * evenly spaced, whatever the answers' speed, at most `virtualUsers` in flight (a request due while all are busy is
+ * dropped and counted, as k6's constant-arrival-rate does). A profile without a pace runs on autocannon (MIT): every
+ * virtual user is one connection cycling through the paths for the duration. Both are bounded in time (duration) and
+ * count, and record each answer's status and latency (figuresFromSamples).
  */
 import autocannon from 'autocannon';
 import type { LoadProfile } from '../../config';
-import { seriesFromSamples } from '../charts';
-import { evaluateThresholds, percentile, type LoadFigures } from './profile';
+import { boundedRequest } from '../../lib/bounded-http';
+import { figuresFromSamples, type LoadFigures, type LoadSample } from './profile';
 
 /** Upper bound on recorded requests per run, whatever the server's speed. */
 export const MAX_REQUESTS = 2_000_000;
@@ -18,19 +20,77 @@ export interface EmbeddedOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The URL of one of the profile's paths under `baseUrl` (which may carry a path prefix). */
+function pathUrl(baseUrl: string, p: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${p.replace(/^\/+/, '')}`;
+}
+
 export async function runEmbeddedLoad(
   baseUrl: string,
   profile: LoadProfile,
   options: EmbeddedOptions = {},
 ): Promise<LoadFigures> {
   if (profile.paths.length === 0) throw new Error('load profile has no paths');
+  return profile.requestsPerMinute ? runPaced(baseUrl, profile, options) : runClosed(baseUrl, profile, options);
+}
+
+/** Requests started at a fixed interval for the duration; answers read up to 64 KiB. */
+async function runPaced(baseUrl: string, profile: LoadProfile, options: EmbeddedOptions): Promise<LoadFigures> {
+  const intervalMs = 60_000 / profile.requestsPerMinute!;
+  const planned = Math.max(1, Math.min(MAX_REQUESTS, Math.floor((profile.durationSeconds * 1000) / intervalMs)));
+  const timeoutMs = (options.requestTimeoutSeconds ?? 10) * 1000;
+  const samples: LoadSample[] = [];
+  const running = new Set<Promise<void>>();
+  const started = performance.now();
+  let dropped = 0;
+  const one = async (i: number) => {
+    const url = pathUrl(baseUrl, profile.paths[i % profile.paths.length]);
+    const begin = performance.now();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    try {
+      const answer = await boundedRequest(url, { signal, maxBodyBytes: 64 * 1024, followRedirects: false });
+      samples.push({ status: answer.status, latencyMs: answer.latencyMs, offsetMs: performance.now() - started });
+    } catch {
+      if (!options.signal?.aborted)
+        samples.push({ latencyMs: performance.now() - begin, offsetMs: performance.now() - started });
+    }
+  };
+  for (let i = 0; i < planned && !options.signal?.aborted; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait, options.signal);
+    if (options.signal?.aborted) break;
+    if (running.size >= profile.virtualUsers) {
+      dropped++;
+      continue;
+    }
+    const p = one(i).finally(() => running.delete(p));
+    running.add(p);
+  }
+  await Promise.all(running);
+  const seconds = Math.max(profile.durationSeconds, (performance.now() - started) / 1000);
+  return { ...figuresFromSamples('embedded', samples, 0, profile, seconds), dropped };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** autocannon: `virtualUsers` connections, each sending its next request when the last is answered. */
+async function runClosed(baseUrl: string, profile: LoadProfile, options: EmbeddedOptions): Promise<LoadFigures> {
   const url = new URL(baseUrl);
   const basePath = url.pathname.replace(/\/+$/, '');
-  const latencies: number[] = [];
-  const offsets: number[] = []; // when each response ended, ms after the start (for the report's charts)
+  const samples: LoadSample[] = [];
   const started = performance.now();
-  let ok2xx = 0;
-  let failedHttp = 0;
 
   let finish: (result: autocannon.Result) => void = () => undefined;
   let fail: (err: Error) => void = () => undefined;
@@ -49,14 +109,11 @@ export async function runEmbeddedLoad(
     (err, result) => (err ? fail(err) : finish(result)),
   );
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (latencies.length >= MAX_REQUESTS) {
+    if (samples.length >= MAX_REQUESTS) {
       instance.stop();
       return;
     }
-    latencies.push(responseTime);
-    offsets.push(performance.now() - started);
-    if (statusCode >= 200 && statusCode < 300) ok2xx++;
-    if (statusCode >= 400) failedHttp++;
+    samples.push({ status: statusCode, latencyMs: responseTime, offsetMs: performance.now() - started });
   });
   const stop = () => instance.stop();
   if (options.signal?.aborted) stop();
@@ -64,30 +121,6 @@ export async function runEmbeddedLoad(
   const result = await done.finally(() => options.signal?.removeEventListener('abort', stop));
 
   // Connection errors and timeouts count as failed requests and failed checks, as in k6.
-  const networkErrors = result.errors;
-  const total = latencies.length + networkErrors;
-  const series = seriesFromSamples('embedded', offsets, latencies);
-  latencies.sort((a, b) => a - b);
-  const measured = {
-    requests: total,
-    p95Ms: percentile(latencies, 95),
-    errorRate: total === 0 ? 1 : (failedHttp + networkErrors) / total,
-    checksRate: total === 0 ? 0 : ok2xx / total,
-  };
   const seconds = result.duration > 0 ? result.duration : profile.durationSeconds;
-  return {
-    engine: 'embedded',
-    requests: total,
-    responses: latencies.length,
-    rps: total / seconds,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: measured.p95Ms,
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies.length ? latencies[latencies.length - 1] : 0,
-    errorRate: measured.errorRate,
-    checksRate: measured.checksRate,
-    durationSeconds: seconds,
-    thresholds: evaluateThresholds(profile, measured),
-    series,
-  };
+  return figuresFromSamples('embedded', samples, result.errors, profile, seconds);
 }

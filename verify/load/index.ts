@@ -24,7 +24,7 @@ export function chooseEngine(forced: LoadEngineName | undefined, k6Path: string 
 
 export function summarizeLoad(f: LoadFigures): string {
   const failed = f.thresholds.filter((t) => !t.ok);
-  const head = `${f.engine}: ${f.requests} requests, ${f.rps.toFixed(1)}/s, p95 ${f.p95Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, errors ${(f.errorRate * 100).toFixed(2)}%, checks ${(f.checksRate * 100).toFixed(2)}%`;
+  const head = `${f.engine}: ${f.requests} requests, ${f.rps.toFixed(2)}/s, ${f.served} served (p50 ${f.p50Ms.toFixed(1)} ms, p95 ${f.p95Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms), rate limited ${f.rateLimited}, errors ${(f.errorRate * 100).toFixed(2)}%, checks ${(f.checksRate * 100).toFixed(2)}%`;
   if (failed.length === 0) return `${head}; thresholds passed`;
   return `${head}; thresholds FAILED: ${failed.map((t) => `${t.metric} ${t.expression} (actual ${Number(t.actual.toFixed(4))})`).join(', ')}`;
 }
@@ -42,11 +42,21 @@ export async function runLoad(ctx: StepContext, profile: LoadProfile): Promise<{
   }
   if (figures.series) writeLoadSeries(ctx.reportDir, figures.series);
   const message = summarizeLoad(figures);
-  const reportFigures = loadFiguresForReport(figures);
+  const reportFigures: Figures = {
+    ...loadFiguresForReport(figures),
+    ...(profile.requestsPerMinute ? { requestsPerMinute: profile.requestsPerMinute } : {}),
+  };
   if (figures.responses === 0)
     throw new StepFailure({
       kind: 'refused',
       detail: `load on ${redactUrl(ctx.apiUrl)}: no request got an answer; ${message}`,
+      figures: reportFigures,
+    });
+  // 429s mean the run measured the app's limiter: their own kind, ahead of any other threshold.
+  if (figures.rateLimited > 0)
+    throw new StepFailure({
+      kind: 'rate-limited',
+      detail: `load on ${redactUrl(ctx.apiUrl)}: ${figures.rateLimited} of ${figures.requests} requests refused by the app's rate limit (429); ${message}`,
       figures: reportFigures,
     });
   if (figures.thresholds.some((t) => !t.ok))

@@ -45,33 +45,45 @@ export function parseK6Summary(doc: unknown, profile: LoadProfile): LoadFigures 
     if (!m) return {};
     return (m.values ?? (m as unknown as Record<string, number>)) as Record<string, number>;
   };
-  const duration = values('http_req_duration');
+  // The script's own metrics (served_duration, errors, rate_limited); k6's built-in ones for an older script.
+  const served = metrics.served_duration ? values('served_duration') : values('http_req_duration');
   const reqs = values('http_reqs');
-  const failed = values('http_req_failed');
+  const failed = metrics.errors ? values('errors') : values('http_req_failed');
   const checks = values('checks');
+  const limited = values('rate_limited');
   const thresholds: ThresholdVerdict[] = [];
   for (const [metric, m] of Object.entries(metrics)) {
     for (const [expression, verdict] of Object.entries(m.thresholds ?? {})) {
       const ok = typeof verdict === 'boolean' ? !verdict : !!verdict.ok;
-      const actual =
-        metric === 'http_req_duration' ? (duration['p(95)'] ?? 0) : (values(metric).rate ?? values(metric).value ?? 0);
+      const own = values(metric);
+      const actual = expression.startsWith('p(')
+        ? (own['p(95)'] ?? 0)
+        : expression.startsWith('count')
+          ? (own.count ?? 0)
+          : (own.rate ?? own.value ?? 0);
       thresholds.push({ metric, expression, ok, actual });
     }
   }
   const runMs = (doc as { state?: { testRunDurationMs?: number } })?.state?.testRunDurationMs;
+  const requests = reqs.count ?? 0;
+  const checksRate = checks.rate ?? checks.value ?? 0;
+  const dropped = values('dropped_iterations').count;
   return {
     engine: 'k6',
-    requests: reqs.count ?? 0,
+    requests,
     // k6 counts a request that got no answer too; the checks' passes+fails is no better, so take all of them.
-    responses: reqs.count ?? 0,
+    responses: requests,
+    served: checks.passes ?? Math.round(checksRate * requests),
+    rateLimited: limited.count ?? 0,
     rps: reqs.rate ?? 0,
-    p50Ms: duration.med ?? 0,
-    p95Ms: duration['p(95)'] ?? 0,
-    p99Ms: duration['p(99)'] ?? 0,
-    maxMs: duration.max ?? 0,
+    p50Ms: served.med ?? 0,
+    p95Ms: served['p(95)'] ?? 0,
+    p99Ms: served['p(99)'] ?? 0,
+    maxMs: served.max ?? 0,
     errorRate: failed.rate ?? failed.value ?? 0,
-    checksRate: checks.rate ?? checks.value ?? 0,
+    checksRate,
     durationSeconds: runMs ? runMs / 1000 : profile.durationSeconds,
+    ...(dropped === undefined ? {} : { dropped }),
     thresholds,
   };
 }

@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { environmentConfig } from '../../../config';
 import { repoRoot } from '../../../lib/paths';
 import { diffResources } from '../../../tools/diagram/diff';
 import { PUBLIC_COLOUR, STATUS_COLOUR, VIOLATION_COLOUR } from '../../../tools/diagram/dot';
@@ -15,7 +14,7 @@ import { judgeStack, type GateVerdict } from '../../../tools/diagram/gate';
 import { buildPicture, drawnAddresses, type Picture } from '../../../tools/diagram/model';
 import { readResources, type TerraformJson } from '../../../tools/diagram/terraform';
 import { bundleForTest } from '../../support/bundle';
-import { projectStack, synthEnvironment, synthProject } from '../../support/synth';
+import { projectStack, synthProject } from '../../support/synth';
 import { declaredSize, look } from './png';
 
 const STACKS = ['global', 'production', 'staging'];
@@ -180,9 +179,11 @@ describe('the committed diagrams', () => {
 
 describe('what a change does to the estate', () => {
   const base = projectStack('staging') as TerraformJson;
-  // A copy of staging's config with one security-group rule changed: the port the load balancer may reach.
-  const staging = environmentConfig('staging');
-  const head = synthEnvironment({ ...staging, service: { ...staging.service, containerPort: 5001 } });
+  // A copy of staging's synthesized JSON with one security-group rule changed: the port the load balancer may reach.
+  const head = structuredClone(base) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const rules = head.resource.aws_vpc_security_group_ingress_rule;
+  const ruleId = Object.keys(rules).find((id) => id.startsWith('api_from-load-balancer'))!;
+  rules[ruleId] = { ...rules[ruleId], from_port: 5001, to_port: 5001 };
 
   it('the change table names the rule and its ports', () => {
     const changes = diffResources(base, head as TerraformJson);

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { APP_SECRET_KEYS } from '../../../contracts/app';
 import { repoRoot } from '../../../lib/paths';
 
 const dir = path.join(repoRoot(), '.github', 'workflows');
@@ -101,10 +102,11 @@ describe('workflows', () => {
     const text = read('deploy.yml');
     expect(text).toContain('role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}');
     expect(text).toContain('aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}');
+    const keys = APP_SECRET_KEYS.join('|');
     for (const line of text.split('\n').filter((l) => l.includes('${{ secrets.') && !l.includes('AWS_'))) {
-      expect(line).toMatch(/^\s+(JWT_SECRET|OPEN_EXCHANGE_RATES_API|WHATSAPP_BOT_API_KEY): \$\{\{ secrets\.\1 \}\}$/);
+      expect(line).toMatch(new RegExp(`^\\s+(${keys}): \\$\\{\\{ secrets\\.\\1 \\}\\}$`));
     }
-    expect(text).not.toMatch(/echo[^\n]*\$(JWT_SECRET|OPEN_EXCHANGE_RATES_API|WHATSAPP_BOT_API_KEY)/);
+    expect(text).not.toMatch(new RegExp(`echo[^\\n]*\\$(${keys})`));
     expect(text).toContain('terraform -chdir="$STACK_DIR" output -json > "$OUTPUTS_FILE"');
     expect(text).toContain('CREDEX_IMAGE_TAG: ${{ steps.image.outputs.tag }}');
     expect(text).toContain('npm run -s verify -- --stack "$STACK" --outputs "$OUTPUTS_FILE"');

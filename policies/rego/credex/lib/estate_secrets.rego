@@ -4,7 +4,7 @@ package credex.lib
 
 estate_secret_names := {
 	"ledgerspacepass",
-	"neo4j_ledger_space_pass",
-	"neo4j_search_space_pass",
+	"neo_4j_ledger_space_pass",
+	"neo_4j_search_space_pass",
 	"searchspacepass",
 }
