@@ -25,22 +25,46 @@ secret_value(name, value) if {
 metadata_name(name) if regex.match(`(?i)(^|[_.-])(name|id|arn|path|file|ref|length|len|min_length|max_length|ttl|seconds|secs|minutes|mins|hours|days|timeout|expiry|expires_in|version|enabled|region)$`, name)
 
 # Values that are not secrets whatever their name.
-not_a_secret(v) if regex.match(`^\s*-?[0-9]+(\.[0-9]+)?\s*$`, v)
+not_a_secret(v) if scalar_not_secret(v)
 
-not_a_secret(v) if regex.match(`(?i)^\s*[0-9]+(\.[0-9]+)?\s*(ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$`, v)
+# A string that is not a secret: a number, a duration, a switch, an ARN, a secret's name or path.
+scalar_not_secret(v) if regex.match(`^\s*-?[0-9]+(\.[0-9]+)?\s*$`, v)
 
-not_a_secret(v) if regex.match(`^P(T?[0-9]+[YMWDHS])+$`, v) # ISO 8601 durations (PT1H)
+scalar_not_secret(v) if regex.match(`(?i)^\s*[0-9]+(\.[0-9]+)?\s*(ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$`, v)
 
-not_a_secret(v) if lower(trim_space(v)) in {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
+scalar_not_secret(v) if regex.match(`^P(T?[0-9]+[YMWDHS])+$`, v) # ISO 8601 durations (PT1H)
 
-not_a_secret(v) if startswith(trim_space(v), "arn:")
+scalar_not_secret(v) if lower(trim_space(v)) in {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
+
+scalar_not_secret(v) if startswith(trim_space(v), "arn:")
 
 # A secret's name or an SSM parameter path: lower-case segments separated by slashes (credex-core/production/app,
 # /credex/production/db-password).
-not_a_secret(v) if regex.match(`^/?[a-z][a-z0-9_.+=@-]*(/[a-z0-9][a-z0-9_.+=@-]*)+/?$`, v)
+scalar_not_secret(v) if regex.match(`^/?[a-z][a-z0-9_.+=@-]*(/[a-z0-9][a-z0-9_.+=@-]*)+/?$`, v)
 
 # The name of a secret or parameter of this configuration.
-not_a_secret(v) if v in secret_names
+scalar_not_secret(v) if v in secret_names
+
+# A JSON map or list whose every member is a plain value that is not a secret: the rotation function's
+# {"ledgerspace": "arn:aws:secretsmanager:..."} under SPACE_SECRETS is a map of ARNs, not a secret. A nested
+# object or list is not excused.
+not_a_secret(v) if {
+	doc := json_value(v)
+	count(doc) > 0
+	not is_string(doc)
+	every member in doc {
+		plain_not_secret(member)
+	}
+}
+
+plain_not_secret(x) if is_number(x)
+
+plain_not_secret(x) if is_boolean(x)
+
+plain_not_secret(x) if {
+	is_string(x)
+	scalar_not_secret(x)
+}
 
 secret_names contains name if {
 	some type in ["aws_secretsmanager_secret", "aws_ssm_parameter"]

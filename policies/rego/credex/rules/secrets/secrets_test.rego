@@ -87,6 +87,15 @@ test_name_and_value_04_scripts_and_lambdas if {
 	count(secrets.secret_literal) == 0 with input as one("aws_secretsmanager_secret_version", {"secret_string": json.marshal({"password_rotation_days": "30", "password": "${random_password.p.result}"})})
 }
 
+# A JSON map of ARNs under a secret-sounding name (the rotation function's SPACE_SECRETS as a plan knows it after the
+# first apply) is not a secret; the same map holding a word, or a nested object, is judged.
+test_name_and_value_05_json_maps if {
+	arns := json.marshal({"ledgerspace": "arn:aws:secretsmanager:af-south-1:1:secret:a", "searchspace": "arn:aws:secretsmanager:af-south-1:1:secret:b"})
+	count(secrets.secret_literal) == 0 with input as one("aws_lambda_function", {"environment": {"variables": {"SPACE_SECRETS": arns}}})
+	count(secrets.secret_literal) == 1 with input as one("aws_lambda_function", {"environment": {"variables": {"SPACE_SECRETS": json.marshal({"ledgerspace": "hunter2-but-longer"})}}})
+	count(secrets.secret_literal) == 1 with input as one("aws_lambda_function", {"environment": {"variables": {"SPACE_SECRETS": json.marshal({"a": {"b": "arn:aws:x"}})}}})
+}
+
 # Known credential formats by value anywhere: URIs with a password, NEO4J_AUTH user/password.
 test_formats_01_uri_and_neo4j_auth if {
 	some f in secrets.credential_value with input as env("DATABASE_URL", "neo4j+s://neo4j:Tr0ub4dor3x@ledger.internal:7687")
