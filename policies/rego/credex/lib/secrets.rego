@@ -27,6 +27,18 @@ metadata_name(name) if regex.match(`(?i)(^|[_.-])(name|id|arn|path|file|ref|leng
 # Values that are not secrets whatever their name.
 not_a_secret(v) if scalar_not_secret(v)
 
+# A JSON map or list whose every member is a plain value that is not a secret: the rotation function's
+# {"ledgerspace": "arn:aws:secretsmanager:..."} under SPACE_SECRETS is a map of ARNs, not a secret. A nested
+# object or list is not excused.
+not_a_secret(v) if {
+	doc := json_value(v)
+	count(doc) > 0
+	not is_string(doc)
+	every member in doc {
+		plain_not_secret(member)
+	}
+}
+
 # A string that is not a secret: a number, a duration, a switch, an ARN, a secret's name or path.
 scalar_not_secret(v) if regex.match(`^\s*-?[0-9]+(\.[0-9]+)?\s*$`, v)
 
@@ -44,18 +56,6 @@ scalar_not_secret(v) if regex.match(`^/?[a-z][a-z0-9_.+=@-]*(/[a-z0-9][a-z0-9_.+
 
 # The name of a secret or parameter of this configuration.
 scalar_not_secret(v) if v in secret_names
-
-# A JSON map or list whose every member is a plain value that is not a secret: the rotation function's
-# {"ledgerspace": "arn:aws:secretsmanager:..."} under SPACE_SECRETS is a map of ARNs, not a secret. A nested
-# object or list is not excused.
-not_a_secret(v) if {
-	doc := json_value(v)
-	count(doc) > 0
-	not is_string(doc)
-	every member in doc {
-		plain_not_secret(member)
-	}
-}
 
 plain_not_secret(x) if is_number(x)
 
