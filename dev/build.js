@@ -21,6 +21,7 @@ const ENTRY_POINTS = [
   'tools/bench/cli.ts',
   'tools/diagram/cli.ts',
   'tools/iam/cli.ts',
+  'tools/rehearse/cli.ts',
 ];
 
 /**

@@ -1,15 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A free TCP port on 127.0.0.1, found by letting the kernel pick one. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** The tests' free-port helper is the tools' (lib/ports.ts): one implementation. */
+export { freePort } from '../../lib/ports';

@@ -1,0 +1,533 @@
+/**
+ * The deploy rehearsal on one machine (`npm run rehearse -- staging`): the environment's stack applied with Terraform
+ * against moto, the real credex-core app started with exactly the environment its applied task definition resolves
+ * to, verify end to end, a Neo4j password rotation while the app serves, the app restarted on the new credentials,
+ * destroy. What ran for real and what stood in for what is in the report (./report.ts); docs/rehearsal.md explains.
+ *
+ * Order: build the app (cached), start moto, apply global and the stack (tools/terraform runLifecycles: init, apply
+ * with the AMI bake, a second plan), then while the stacks stand: the Neo4j servers, the app secret, the app, verify,
+ * the rotation and the restart; then destroy. Every process started here is stopped on every path, Ctrl-C included.
+ */
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import neo4j from 'neo4j-driver';
+import { APP_SET_VARIABLES } from '../../contracts/app';
+import { NEO4J_SPACES, type Neo4jSpace } from '../../contracts/neo4j';
+import { neo4jPasswordSecretName } from '../../contracts/naming';
+import { STACK_OUTPUTS } from '../../contracts/outputs';
+import { GLOBAL_STACK_NAME } from '../../contracts/stacks';
+import { errorText } from '../../lib/errors';
+import { motoServerEnvironment, runLifecycles, type LifecycleReport, type MotoLifecycle } from '../terraform/lifecycle';
+import { motoEnvironment } from '../terraform/moto';
+import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../terraform/moto-server';
+import { prepareApp, type AppBuild } from './app-build';
+import { startApp, type RunningApp } from './app-process';
+import {
+  hostCredentials,
+  pointConnectionSecret,
+  writeAppSecret,
+  type AddressMapping,
+  type AppSecretWrite,
+} from './estate';
+import { watchMemory, type MemoryPeak } from './memory';
+import { startNeo4j, type Neo4jServer } from './neo4j-server';
+import { checkRoute, probeApp, rotateSpace, rotationBundle, type ProbeFigures, type StepRun } from './rotation';
+import { containerFromEcs, resolveContainerEnvironment } from './task-environment';
+import { runVerifyCommand, verifyCommand, type VerifyRun, type VerifyStepResult } from './verify-run';
+
+export interface RehearsalOptions {
+  /** The environment stack: staging. */
+  readonly stack: string;
+  readonly appDir: string;
+  /** The synthesized stacks: `<dir>/stacks/<name>/cdk.tf.json` (cdktf.out). */
+  readonly synthDir: string;
+  /** Where rehearsal.json, rehearsal.md and verify's reports go. */
+  readonly reportDir: string;
+  /** Scratch folder inside the repository (Terraform working copies, moto's image file). */
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface PhaseTime {
+  readonly phase: string;
+  readonly seconds: number;
+}
+
+export interface RotationResult {
+  readonly spaces: readonly { readonly space: Neo4jSpace; readonly steps: readonly StepRun[] }[];
+  /** The app probed meanwhile. */
+  readonly probes: ProbeFigures;
+  /** ECS deployments moto lists for the service before and after (the function's forceNewDeployment). */
+  readonly deploymentsBefore: number;
+  readonly deploymentsAfter: number;
+  readonly forcedNewDeployment: boolean;
+  /** The app restarted as the new deployment's task would start: fresh environment from the task definition. */
+  readonly restart?: {
+    readonly startMs: number;
+    /** The Neo4j user each space's variables name after the rotation (user names only, never passwords). */
+    readonly users: Readonly<Record<string, string>>;
+    /** The environment's passwords are the host secrets' new AWSCURRENT ones (compared, never printed). */
+    readonly passwordsAreRotated: boolean;
+    readonly usersChanged: boolean;
+    /** What the app answered with the new credentials: health, and a route that reads the ledger. */
+    readonly health: string;
+    readonly ledger: string;
+    /** Neo4j's own view: the users of the app's Bolt connections to the ledger server. */
+    readonly ledgerConnectionUsers: readonly string[];
+    readonly connected: boolean;
+  };
+}
+
+export interface RehearsalReport {
+  readonly stack: string;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly passed: boolean;
+  readonly interrupted?: string;
+  /** The first failure, one line. */
+  readonly failure?: string;
+  readonly phases: readonly PhaseTime[];
+  readonly app?: {
+    readonly appDir: string;
+    readonly lockHash: string;
+    readonly sourceHash: string;
+    readonly installSeconds: number;
+    readonly compileSeconds: number;
+    readonly taskDefinitionArn: string;
+    /** The variable names the app got (values never recorded). */
+    readonly variables: readonly string[];
+    /** The names are exactly the contract's set variables. */
+    readonly variablesAreTheContract: boolean;
+    readonly startMs: number;
+  };
+  readonly appSecret?: AppSecretWrite;
+  readonly neo4j?: { readonly version: string; readonly addresses: readonly AddressMapping[] };
+  readonly lifecycles: readonly LifecycleReport[];
+  readonly verify?: {
+    readonly passed: boolean;
+    readonly reportDir: string;
+    readonly steps: readonly VerifyStepResult[];
+  };
+  /** ecs-stable and target-health, asked of moto: judged where moto can answer, else why not. */
+  readonly againstMoto: readonly {
+    readonly step: string;
+    readonly judged: boolean;
+    readonly status: string;
+    readonly note: string;
+  }[];
+  readonly rotation?: RotationResult;
+  readonly memory?: MemoryPeak;
+  readonly standIns: readonly { readonly what: string; readonly standsFor: string; readonly how: string }[];
+  readonly findings: readonly string[];
+}
+
+/** What stands in for what, on every run (the lifecycle's own changes are listed from its report). */
+export const STAND_INS_OF_THE_REHEARSAL = [
+  {
+    what: 'moto server (single-threaded)',
+    standsFor: 'AWS (af-south-1)',
+    how: 'every AWS call of Terraform, verify, the rotation function and the app-secret write goes to it',
+  },
+  {
+    what: 'a local node process',
+    standsFor: 'the ECS task',
+    how: 'node build/src/index.js from the app built as its Dockerfile does (npm ci, tsc), with exactly the environment the registered task definition resolves to from moto',
+  },
+  {
+    what: 'two local Neo4j 5.26 Community servers',
+    standsFor: 'the LedgerSpace and SearchSpace EC2 hosts',
+    how: 'each started with the password Terraform wrote into its host secret, as the host sets it at first boot',
+  },
+  {
+    what: 'connection secret bolturl keys rewritten to the local servers',
+    standsFor: "the hosts' private IPs (the ENIs' addresses)",
+    how: "a new AWSCURRENT version with only the two <space>bolturl keys changed: the mapping verify's --neo4j-address does",
+  },
+  {
+    what: 'random values in the deploy workflow’s put-app-secret.sh',
+    standsFor: 'the GitHub environment secrets',
+    how: 'the workflow script itself writes the app secret in moto with the contract’s keys',
+  },
+  {
+    what: 'one active Daynode written into the ledger',
+    standsFor: "the app's DCO initialization (needs APOC and openexchangerates.org)",
+    how: 'onboarding a member (verify’s member journey) needs an active day',
+  },
+  {
+    what: 'the four step events sent by the rehearsal',
+    standsFor: "Secrets Manager's RotateSecret invoking the rotation Lambda",
+    how: 'the deployed bundle (dist/functions/neo4j-rotation/index.js) run by node with the environment Terraform rendered for the function; AWS_ENDPOINT_URL points it at moto',
+  },
+  {
+    what: 'stopping the app and starting it again with a freshly resolved environment',
+    standsFor: "the forced new ECS deployment's task replacement",
+    how: 'the same task definition, its secrets read again (ECS reads them at task start); locally the old task stops first (one port)',
+  },
+] as const;
+
+const PROBE_NOTE =
+  'moto runs no ECS task and registers no target in the target group (the app runs as a local process that ECS does not know)';
+
+/** Runs the rehearsal; resolves with the report (also written to reportDir), never rejects on a failed phase. */
+export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalReport> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const log = options.log;
+  const phases: PhaseTime[] = [];
+  const memory = watchMemory();
+  let phaseStart = Date.now();
+  const phase = (name: string) => {
+    const now = Date.now();
+    phases.push({ phase: name, seconds: (now - phaseStart) / 1000 });
+    phaseStart = now;
+  };
+  const begin = (name: string) => {
+    phaseStart = Date.now();
+    log(`== ${name}`);
+  };
+
+  let moto: MotoServer | undefined;
+  const servers: Partial<Record<Neo4jSpace, Neo4jServer>> = {};
+  let app: RunningApp | undefined;
+  let lifecycles: LifecycleReport[] = [];
+  let failure: string | undefined;
+  let built: AppBuild | undefined;
+  const partial: {
+    app?: RehearsalReport['app'];
+    appSecret?: AppSecretWrite;
+    neo4j?: RehearsalReport['neo4j'];
+    verify?: RehearsalReport['verify'];
+    againstMoto: RehearsalReport['againstMoto'][number][];
+    rotation?: RotationResult;
+  } = { againstMoto: [] };
+  mkdirSync(options.reportDir, { recursive: true });
+  const abortable = () => {
+    if (options.signal?.aborted) throw new Error(`interrupted by ${String(options.signal.reason ?? 'signal')}`);
+  };
+
+  try {
+    // Fail before anything starts when a bundle the rehearsal runs is missing.
+    verifyCommand();
+    rotationBundle();
+
+    begin('build the app (npm ci + tsc, cached by source hash)');
+    const build: AppBuild = await prepareApp(options.appDir, { log: (l) => log(`  ${l}`), signal: options.signal });
+    built = build;
+    log(
+      `  app ${build.appDir}: ${build.installed ? 'installed' : 'dependencies cached'}, ${build.compiled ? 'compiled' : 'build cached'}`,
+    );
+    phase('build-app');
+
+    begin('start moto (stands in for AWS)');
+    mkdirSync(options.workDir, { recursive: true });
+    moto = await startMoto(motoServerEnvironment(options.workDir));
+    log(`  moto at ${moto.endpoint}`);
+    phase('moto');
+
+    const stacks = [GLOBAL_STACK_NAME, options.stack];
+    begin(`apply ${stacks.join(' + ')} with Terraform against moto (the AMI bake runs inside the apply)`);
+    const endpoint = moto.endpoint;
+    lifecycles = await runLifecycles({
+      motoEndpoint: endpoint,
+      stacks: stacks.map((s) => ({
+        stackDir: path.join(options.synthDir, 'stacks', s),
+        workDir: path.join(options.workDir, s),
+      })),
+      signal: options.signal,
+      log: (l) => log(`  ${l}`),
+      beforeDestroy: async (applied) => {
+        phase('apply-and-plan-again');
+        try {
+          await whileTheStackStands(applied[applied.length - 1]);
+        } finally {
+          await app?.stop();
+          await Promise.all(Object.values(servers).map((s) => s.stop()));
+          begin(`destroy ${[...stacks].reverse().join(', ')}`);
+        }
+      },
+    });
+    phase('destroy');
+  } catch (err) {
+    failure = errorText(err);
+    log(`FAILED: ${failure}`);
+  } finally {
+    await app?.stop();
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    await moto?.stop();
+  }
+
+  async function whileTheStackStands(lifecycle: MotoLifecycle): Promise<void> {
+    const endpoint = moto!.endpoint;
+    const outputs = Object.fromEntries(Object.entries(await lifecycle.outputs()).map(([k, v]) => [k, v.value]));
+    const outputsFile = path.join(options.reportDir, 'outputs.json');
+    writeFileSync(outputsFile, JSON.stringify(await lifecycle.outputs(), null, 1));
+    const region = String(outputs[STACK_OUTPUTS.region] ?? MOTO_CLIENT_CONFIG.region);
+    const cfg = { ...MOTO_CLIENT_CONFIG, region, endpoint };
+    const sm = new SecretsManagerClient(cfg);
+    const ecs = new ECSClient(cfg);
+    try {
+      begin('two Neo4j 5.26 servers (stand in for the LedgerSpace and SearchSpace hosts)');
+      for (const space of NEO4J_SPACES) {
+        abortable();
+        const creds = await hostCredentials(sm, neo4jPasswordSecretName(options.stack, space));
+        servers[space] = await startNeo4j({ password: creds.password });
+        log(
+          `  ${space}: Neo4j ${servers[space]!.version} at ${servers[space]!.boltUrl}, password from its host secret`,
+        );
+      }
+      const connectionSecret = String(outputs[STACK_OUTPUTS.neo4jSecretArn]);
+      const addresses = await pointConnectionSecret(sm, connectionSecret, {
+        ledgerspace: servers.ledgerspace!.boltUrl,
+        searchspace: servers.searchspace!.boltUrl,
+      });
+      for (const a of addresses)
+        log(`  ${a.space}: ${a.host} -> ${a.local} (stand-in: the connection secret's address)`);
+      partial.neo4j = { version: servers.ledgerspace!.version, addresses };
+      // Stand-in for the app's DCO initialization: the active day onboarding needs.
+      await withDriver(servers.ledgerspace!, (d) => d.executeQuery('CREATE (:Daynode {Date: date(), Active: true})'));
+      phase('neo4j');
+
+      begin("app secret: the deploy workflow's put-app-secret.sh against moto");
+      partial.appSecret = await writeAppSecret(
+        String(outputs[STACK_OUTPUTS.appSecretArn]),
+        endpoint,
+        region,
+        options.workDir,
+      );
+      log(`  ${partial.appSecret.line} (AWS CLI: ${partial.appSecret.awsCli})`);
+      phase('app-secret');
+
+      begin('start the app with the environment its task definition resolves to');
+      const taskDefinitionArn = String(outputs[STACK_OUTPUTS.taskDefinitionArn]);
+      const env = await resolveContainerEnvironment(await containerFromEcs(ecs, taskDefinitionArn), sm);
+      const names = Object.keys(env).sort();
+      const build = built!;
+      app = await startApp(build, env, { signal: options.signal });
+      partial.app = {
+        appDir: build.appDir,
+        lockHash: build.lockHash,
+        sourceHash: build.sourceHash,
+        installSeconds: build.installSeconds,
+        compileSeconds: build.compileSeconds,
+        taskDefinitionArn,
+        variables: names,
+        variablesAreTheContract: sameList(
+          names,
+          APP_SET_VARIABLES.map((v) => v.name),
+        ),
+        startMs: app.startMs,
+      };
+      log(`  ${app.url}: healthy ${app.startMs} ms after start, variables ${names.join(', ')}`);
+      phase('app-start');
+
+      begin('verify end to end (outputs, api-health, neo4j, secret-age, smoke, load, rate-limit)');
+      const verifyEnv = { ...process.env, ...motoEnvironment(endpoint), AWS_REGION: region };
+      const mapping = addresses.map((a) => `${a.space}=${new URL(a.local).host}`).join(',');
+      const judged: VerifyRun = await runVerifyCommand({
+        args: [
+          '--stack',
+          options.stack,
+          '--outputs',
+          outputsFile,
+          '--endpoint-url',
+          endpoint,
+          '--api-url',
+          app.url,
+          '--neo4j-address',
+          mapping,
+          '--skip',
+          'ecs-stable,target-health',
+        ],
+        reportDir: path.join(options.reportDir, 'verify'),
+        env: verifyEnv,
+        log,
+        signal: options.signal,
+      });
+      partial.verify = { passed: judged.passed, reportDir: judged.reportDir, steps: judged.steps };
+      if (!judged.passed)
+        throw new Error(
+          `verify failed: ${judged.steps
+            .filter((s) => s.status === 'failed')
+            .map((s) => `${s.step} (${s.message})`)
+            .join('; ')}`,
+        );
+      log('  ecs-stable and target-health, asked of moto (20 s each):');
+      const aws = await runVerifyCommand({
+        args: [
+          '--stack',
+          options.stack,
+          '--outputs',
+          outputsFile,
+          '--endpoint-url',
+          endpoint,
+          '--only',
+          'ecs-stable,target-health',
+          '--timeout',
+          '20',
+        ],
+        reportDir: path.join(options.reportDir, 'verify-moto'),
+        env: verifyEnv,
+        log,
+        signal: options.signal,
+      });
+      for (const s of aws.steps.filter((r) => r.step === 'ecs-stable' || r.step === 'target-health')) {
+        partial.againstMoto.push(
+          s.status === 'passed'
+            ? { step: s.step, judged: true, status: 'passed', note: `moto answered: ${s.message}` }
+            : {
+                step: s.step,
+                judged: false,
+                status: 'not judged here',
+                note: `${PROBE_NOTE}; moto answered: ${s.message}`,
+              },
+        );
+      }
+      phase('verify');
+
+      begin('Neo4j password rotation (four steps per space) while the app serves');
+      const state = (await lifecycle.terraform.show()) as StateJson;
+      const resources = state.values?.root_module?.resources ?? [];
+      const fn = resources.find((r) => r.type === 'aws_lambda_function');
+      const fnEnv = (fn?.values.environment as { variables: Record<string, string> }[] | undefined)?.[0]?.variables;
+      if (!fnEnv) throw new Error('the applied stack has no rotation function environment');
+      const secretArn = (name: string) =>
+        String(resources.find((r) => r.type === 'aws_secretsmanager_secret' && r.values.name === name)?.values.arn);
+      const rotationEnv: Record<string, string> = {
+        ...fnEnv,
+        // What the Lambda runtime gives the function, with moto in place of AWS.
+        AWS_REGION: region,
+        AWS_ACCESS_KEY_ID: MOTO_CLIENT_CONFIG.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_CONFIG.credentials.secretAccessKey,
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      };
+      const deployments = async () => {
+        const out = await ecs.send(
+          new DescribeServicesCommand({ cluster: fnEnv.ECS_CLUSTER, services: [fnEnv.ECS_SERVICE] }),
+        );
+        return out.services?.[0]?.deployments?.length ?? 0;
+      };
+      const before = await deployments();
+      const usersBefore = { ledger: env.NEO_4J_LEDGER_SPACE_USER, search: env.NEO_4J_SEARCH_SPACE_USER };
+      const prober = probeApp(app.url);
+      const spaces: { space: Neo4jSpace; steps: StepRun[] }[] = [];
+      const bundle = rotationBundle();
+      try {
+        for (const space of NEO4J_SPACES) {
+          abortable();
+          const steps = await rotateSpace({
+            bundle,
+            space,
+            secretId: secretArn(neo4jPasswordSecretName(options.stack, space)),
+            env: rotationEnv,
+            log,
+            signal: options.signal,
+          });
+          spaces.push({ space, steps });
+          if (steps.some((s) => !s.ok)) break;
+        }
+      } finally {
+        const probes = await prober.stop();
+        partial.rotation = {
+          spaces,
+          probes,
+          deploymentsBefore: before,
+          deploymentsAfter: await deployments(),
+          forcedNewDeployment: false,
+        };
+      }
+      const after = partial.rotation.deploymentsAfter;
+      partial.rotation = { ...partial.rotation, forcedNewDeployment: after > before };
+      const probes = partial.rotation.probes;
+      log(
+        `  the app during the rotation: ${probes.served} of ${probes.sent} probes served, ${probes.failed} failed, ${probes.rateLimited} rate-limited`,
+      );
+      const failedStep = spaces.flatMap((s) => s.steps.filter((x) => !x.ok).map((x) => `${s.space} ${x.step}`));
+      if (failedStep.length > 0) throw new Error(`rotation failed at ${failedStep.join(', ')}`);
+      if (probes.failed > 0)
+        throw new Error(`the app failed ${probes.failed} probe(s) during the rotation: ${probes.failures[0]}`);
+      phase('rotation');
+
+      begin('restart the app as the forced new deployment would, and prove the new credentials');
+      await app.stop();
+      const newEnv = await resolveContainerEnvironment(await containerFromEcs(ecs, taskDefinitionArn), sm);
+      app = await startApp(build, newEnv, { signal: options.signal });
+      const hosts = await Promise.all(
+        NEO4J_SPACES.map((s) => hostCredentials(sm, neo4jPasswordSecretName(options.stack, s))),
+      );
+      const health = await checkRoute(app.url, 'health');
+      const ledger = await checkRoute(app.url, 'ledger');
+      const ledgerConnectionUsers = await withDriver(servers.ledgerspace!, async (d) => {
+        const res = await d.executeQuery(
+          'CALL dbms.listConnections() YIELD username, userAgent WHERE userAgent STARTS WITH "neo4j-javascript" RETURN collect(DISTINCT username) AS users',
+        );
+        return (res.records[0]?.get('users') as string[]) ?? [];
+      }).catch(() => [] as string[]);
+      const users = { ledgerspace: newEnv.NEO_4J_LEDGER_SPACE_USER, searchspace: newEnv.NEO_4J_SEARCH_SPACE_USER };
+      const restart = {
+        startMs: app.startMs,
+        users,
+        passwordsAreRotated:
+          newEnv.NEO_4J_LEDGER_SPACE_PASS === hosts[0].password &&
+          newEnv.NEO_4J_SEARCH_SPACE_PASS === hosts[1].password,
+        usersChanged: users.ledgerspace !== usersBefore.ledger && users.searchspace !== usersBefore.search,
+        health: health.line,
+        ledger: ledger.line,
+        ledgerConnectionUsers,
+        connected: health.ok && ledger.ok,
+      };
+      partial.rotation = { ...partial.rotation, restart };
+      log(`  restarted in ${app.startMs} ms as ${users.ledgerspace} / ${users.searchspace}; ${ledger.line}`);
+      if (!restart.connected || !restart.passwordsAreRotated || !restart.usersChanged)
+        throw new Error(`the restarted app does not serve with the rotated credentials: ${ledger.line}`);
+      phase('restart');
+    } finally {
+      sm.destroy();
+      ecs.destroy();
+    }
+  }
+
+  const peak = memory.stop();
+  const interrupted = options.signal?.aborted ? String(options.signal.reason ?? 'signal') : undefined;
+  const rateFinding = partial.verify?.steps.flatMap((s) => s.findings ?? []) ?? [];
+  const report: RehearsalReport = {
+    stack: options.stack,
+    startedAt,
+    durationSeconds: (Date.now() - started) / 1000,
+    passed: failure === undefined && !interrupted,
+    ...(interrupted ? { interrupted } : {}),
+    ...(failure ? { failure } : {}),
+    phases,
+    ...(partial.app ? { app: partial.app } : {}),
+    ...(partial.appSecret ? { appSecret: partial.appSecret } : {}),
+    ...(partial.neo4j ? { neo4j: partial.neo4j } : {}),
+    lifecycles,
+    ...(partial.verify ? { verify: partial.verify } : {}),
+    againstMoto: partial.againstMoto,
+    ...(partial.rotation ? { rotation: partial.rotation } : {}),
+    memory: peak,
+    standIns: [...STAND_INS_OF_THE_REHEARSAL],
+    findings: rateFinding,
+  };
+  return report;
+}
+
+interface StateJson {
+  values?: { root_module?: { resources?: { type: string; name: string; values: Record<string, unknown> }[] } };
+}
+
+async function withDriver<T>(server: Neo4jServer, fn: (d: ReturnType<typeof neo4j.driver>) => Promise<T>): Promise<T> {
+  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic(server.user, server.password));
+  try {
+    return await fn(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}
