@@ -57,6 +57,9 @@ export interface PhaseTime {
 }
 
 export interface RotationResult {
+  /** The function's environment as Terraform rendered it (ARNs and names, no secret) and the host secrets' ARNs. */
+  readonly functionEnvironment: Readonly<Record<string, string>>;
+  readonly hostSecretArns: Readonly<Record<string, string>>;
   readonly spaces: readonly { readonly space: Neo4jSpace; readonly steps: readonly StepRun[] }[];
   /** The app probed meanwhile. */
   readonly probes: ProbeFigures;
@@ -432,6 +435,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       } finally {
         const probes = await prober.stop();
         partial.rotation = {
+          functionEnvironment: fnEnv,
+          hostSecretArns: Object.fromEntries(
+            resources
+              .filter((r) => r.type === 'aws_secretsmanager_secret')
+              .map((r) => [String(r.values.name), String(r.values.arn)]),
+          ),
           spaces,
           probes,
           deploymentsBefore: before,
