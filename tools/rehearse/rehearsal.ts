@@ -13,6 +13,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import neo4j from 'neo4j-driver';
+import { environmentConfig } from '../../config';
 import { APP_SET_VARIABLES } from '../../contracts/app';
 import { NEO4J_SPACES, type Neo4jSpace } from '../../contracts/neo4j';
 import { neo4jPasswordSecretName } from '../../contracts/naming';
@@ -63,17 +64,20 @@ export interface RotationResult {
   readonly spaces: readonly { readonly space: Neo4jSpace; readonly steps: readonly StepRun[] }[];
   /** The app probed meanwhile. */
   readonly probes: ProbeFigures;
-  /** ECS deployments moto lists for the service before and after (the function's forceNewDeployment). */
-  readonly deploymentsBefore: number;
-  readonly deploymentsAfter: number;
-  readonly forcedNewDeployment: boolean;
-  /** The app restarted as the new deployment's task would start: fresh environment from the task definition. */
+  /** New deployments of the service seen in moto (the function's forceNewDeployment), one per rotated space. */
+  readonly forcedNewDeployments: number;
+  /**
+   * The app restarted as each new deployment's task would start (fresh environment from the task definition): the
+   * last restart, after the last space's rotation.
+   */
   readonly restart?: {
+    readonly after: Neo4jSpace;
     readonly startMs: number;
     /** The Neo4j user each space's variables name after the rotation (user names only, never passwords). */
     readonly users: Readonly<Record<string, string>>;
     /** The environment's passwords are the host secrets' new AWSCURRENT ones (compared, never printed). */
     readonly passwordsAreRotated: boolean;
+    /** The rotated space's user is not the one the app started with. */
     readonly usersChanged: boolean;
     /** What the app answered with the new credentials: health, and a route that reads the ledger. */
     readonly health: string;
@@ -171,8 +175,10 @@ export const STAND_INS_OF_THE_REHEARSAL = [
   },
 ] as const;
 
-const PROBE_NOTE =
-  'moto runs no ECS task and registers no target in the target group (the app runs as a local process that ECS does not know)';
+const ECS_NOTE =
+  'moto runs no ECS task: the running count it reports is the one the rehearsal gives it (MOTO_ECS_SERVICE_RUNNING), standing for the local app process';
+const TARGETS_NOTE =
+  'moto runs no ECS task, so nothing registers in the target group and nothing checks its health (the app is a local process the load balancer does not know)';
 
 /** Runs the rehearsal; resolves with the report (also written to reportDir), never rejects on a failed phase. */
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalReport> {
@@ -226,7 +232,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
 
     begin('start moto (stands in for AWS)');
     mkdirSync(options.workDir, { recursive: true });
-    moto = await startMoto(motoServerEnvironment(options.workDir));
+    // moto reports the service's running count it is told: the local app process is the task (a stand-in, listed);
+    // without it moto's deployment stays IN_PROGRESS forever and the rotation refuses to start, as it must.
+    moto = await startMoto({
+      ...motoServerEnvironment(options.workDir),
+      MOTO_ECS_SERVICE_RUNNING: String(environmentConfig(options.stack).service.desiredCount),
+    });
     log(`  moto at ${moto.endpoint}`);
     phase('moto');
 
@@ -377,27 +388,28 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         signal: options.signal,
       });
       for (const s of aws.steps.filter((r) => r.step === 'ecs-stable' || r.step === 'target-health')) {
-        partial.againstMoto.push(
-          s.status === 'passed'
-            ? { step: s.step, judged: true, status: 'passed', note: `moto answered: ${s.message}` }
-            : {
-                step: s.step,
-                judged: false,
-                status: 'not judged here',
-                note: `${PROBE_NOTE}; moto answered: ${s.message}`,
-              },
-        );
+        // ecs-stable reads the running count moto was told (MOTO_ECS_SERVICE_RUNNING): never a verdict on the service.
+        const judged = s.step === 'target-health' && s.status === 'passed';
+        partial.againstMoto.push({
+          step: s.step,
+          judged,
+          status: judged ? 'passed' : 'not judged here',
+          note: `${s.step === 'ecs-stable' ? ECS_NOTE : TARGETS_NOTE}; moto answered: ${s.status}: ${s.message}`,
+        });
       }
       phase('verify');
 
-      begin('Neo4j password rotation (four steps per space) while the app serves');
+      begin('Neo4j password rotation, one space at a time, while the app serves; each followed by its redeploy');
       const state = (await lifecycle.terraform.show()) as StateJson;
       const resources = state.values?.root_module?.resources ?? [];
       const fn = resources.find((r) => r.type === 'aws_lambda_function');
       const fnEnv = (fn?.values.environment as { variables: Record<string, string> }[] | undefined)?.[0]?.variables;
       if (!fnEnv) throw new Error('the applied stack has no rotation function environment');
-      const secretArn = (name: string) =>
-        String(resources.find((r) => r.type === 'aws_secretsmanager_secret' && r.values.name === name)?.values.arn);
+      const hostSecretArns = Object.fromEntries(
+        resources
+          .filter((r) => r.type === 'aws_secretsmanager_secret')
+          .map((r) => [String(r.values.name), String(r.values.arn)]),
+      );
       const rotationEnv: Record<string, string> = {
         ...fnEnv,
         // What the Lambda runtime gives the function, with moto in place of AWS.
@@ -407,92 +419,102 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         AWS_ENDPOINT_URL: endpoint,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       };
-      const deployments = async () => {
+      // moto's forceNewDeployment gives the service's deployment a new id (it replaces no task: none runs in moto).
+      const deploymentId = async () => {
         const out = await ecs.send(
           new DescribeServicesCommand({ cluster: fnEnv.ECS_CLUSTER, services: [fnEnv.ECS_SERVICE] }),
         );
-        return out.services?.[0]?.deployments?.length ?? 0;
+        return out.services?.[0]?.deployments?.[0]?.id ?? '(none)';
       };
-      const before = await deployments();
-      const usersBefore = { ledger: env.NEO_4J_LEDGER_SPACE_USER, search: env.NEO_4J_SEARCH_SPACE_USER };
-      const prober = probeApp(app.url);
+      const usersBefore = { ledgerspace: env.NEO_4J_LEDGER_SPACE_USER, searchspace: env.NEO_4J_SEARCH_SPACE_USER };
       const spaces: { space: Neo4jSpace; steps: StepRun[] }[] = [];
+      const probeTotals = { sent: 0, served: 0, rateLimited: 0, failed: 0, failures: [] as string[] };
       const bundle = rotationBundle();
-      try {
-        for (const space of NEO4J_SPACES) {
-          abortable();
-          const steps = await rotateSpace({
+      let forced = 0;
+      let restart: NonNullable<RotationResult['restart']> | undefined;
+      const record = () => {
+        partial.rotation = {
+          functionEnvironment: fnEnv,
+          hostSecretArns,
+          spaces,
+          probes: { ...probeTotals, failures: probeTotals.failures.slice(0, 5) },
+          forcedNewDeployments: forced,
+          ...(restart ? { restart } : {}),
+        };
+      };
+      for (const space of NEO4J_SPACES) {
+        abortable();
+        const before = await deploymentId();
+        const prober = probeApp(app.url);
+        let steps: StepRun[] = [];
+        try {
+          steps = await rotateSpace({
             bundle,
             space,
-            secretId: secretArn(neo4jPasswordSecretName(options.stack, space)),
+            secretId: hostSecretArns[neo4jPasswordSecretName(options.stack, space)],
             env: rotationEnv,
             log,
             signal: options.signal,
           });
+        } finally {
+          const p = await prober.stop();
+          probeTotals.sent += p.sent;
+          probeTotals.served += p.served;
+          probeTotals.rateLimited += p.rateLimited;
+          probeTotals.failed += p.failed;
+          probeTotals.failures.push(...p.failures);
           spaces.push({ space, steps });
-          if (steps.some((s) => !s.ok)) break;
+          record();
+          log(
+            `  the app during the ${space} rotation: ${p.served} of ${p.sent} probes served, ${p.failed} failed, ${p.rateLimited} rate-limited`,
+          );
         }
-      } finally {
-        const probes = await prober.stop();
-        partial.rotation = {
-          functionEnvironment: fnEnv,
-          hostSecretArns: Object.fromEntries(
-            resources
-              .filter((r) => r.type === 'aws_secretsmanager_secret')
-              .map((r) => [String(r.values.name), String(r.values.arn)]),
-          ),
-          spaces,
-          probes,
-          deploymentsBefore: before,
-          deploymentsAfter: await deployments(),
-          forcedNewDeployment: false,
-        };
-      }
-      const after = partial.rotation.deploymentsAfter;
-      partial.rotation = { ...partial.rotation, forcedNewDeployment: after > before };
-      const probes = partial.rotation.probes;
-      log(
-        `  the app during the rotation: ${probes.served} of ${probes.sent} probes served, ${probes.failed} failed, ${probes.rateLimited} rate-limited`,
-      );
-      const failedStep = spaces.flatMap((s) => s.steps.filter((x) => !x.ok).map((x) => `${s.space} ${x.step}`));
-      if (failedStep.length > 0) throw new Error(`rotation failed at ${failedStep.join(', ')}`);
-      if (probes.failed > 0)
-        throw new Error(`the app failed ${probes.failed} probe(s) during the rotation: ${probes.failures[0]}`);
-      phase('rotation');
+        const failedStep = steps.find((x) => !x.ok);
+        if (failedStep) throw new Error(`rotation failed at ${space} ${failedStep.step}`);
+        if (probeTotals.failed > 0)
+          throw new Error(
+            `the app failed ${probeTotals.failed} probe(s) during the rotation: ${probeTotals.failures[0]}`,
+          );
+        const after = await deploymentId();
+        if (after === before) throw new Error(`the ${space} rotation forced no new deployment of ${fnEnv.ECS_SERVICE}`);
+        forced++;
+        log(`  ${fnEnv.ECS_SERVICE}: new deployment ${after} (was ${before}): the app restarts as its new task`);
 
-      begin('restart the app as the forced new deployment would, and prove the new credentials');
-      await app.stop();
-      const newEnv = await resolveContainerEnvironment(await containerFromEcs(ecs, taskDefinitionArn), sm);
-      app = await startApp(build, newEnv, { signal: options.signal });
-      const hosts = await Promise.all(
-        NEO4J_SPACES.map((s) => hostCredentials(sm, neo4jPasswordSecretName(options.stack, s))),
-      );
-      const health = await checkRoute(app.url, 'health');
-      const ledger = await checkRoute(app.url, 'ledger');
-      const ledgerConnectionUsers = await withDriver(servers.ledgerspace!, async (d) => {
-        const res = await d.executeQuery(
-          'CALL dbms.listConnections() YIELD username, userAgent WHERE userAgent STARTS WITH "neo4j-javascript" RETURN collect(DISTINCT username) AS users',
+        // The new deployment's task: the same task definition, its secrets read again at start.
+        await app.stop();
+        const newEnv = await resolveContainerEnvironment(await containerFromEcs(ecs, taskDefinitionArn), sm);
+        app = await startApp(build, newEnv, { signal: options.signal });
+        const hosts = await Promise.all(
+          NEO4J_SPACES.map((s) => hostCredentials(sm, neo4jPasswordSecretName(options.stack, s))),
         );
-        return (res.records[0]?.get('users') as string[]) ?? [];
-      }).catch(() => [] as string[]);
-      const users = { ledgerspace: newEnv.NEO_4J_LEDGER_SPACE_USER, searchspace: newEnv.NEO_4J_SEARCH_SPACE_USER };
-      const restart = {
-        startMs: app.startMs,
-        users,
-        passwordsAreRotated:
-          newEnv.NEO_4J_LEDGER_SPACE_PASS === hosts[0].password &&
-          newEnv.NEO_4J_SEARCH_SPACE_PASS === hosts[1].password,
-        usersChanged: users.ledgerspace !== usersBefore.ledger && users.searchspace !== usersBefore.search,
-        health: health.line,
-        ledger: ledger.line,
-        ledgerConnectionUsers,
-        connected: health.ok && ledger.ok,
-      };
-      partial.rotation = { ...partial.rotation, restart };
-      log(`  restarted in ${app.startMs} ms as ${users.ledgerspace} / ${users.searchspace}; ${ledger.line}`);
-      if (!restart.connected || !restart.passwordsAreRotated || !restart.usersChanged)
-        throw new Error(`the restarted app does not serve with the rotated credentials: ${ledger.line}`);
-      phase('restart');
+        const health = await checkRoute(app.url, 'health');
+        const ledger = await checkRoute(app.url, 'ledger');
+        const ledgerConnectionUsers = await withDriver(servers.ledgerspace!, async (d) => {
+          const res = await d.executeQuery(
+            'CALL dbms.listConnections() YIELD username, userAgent WHERE userAgent STARTS WITH "neo4j-javascript" RETURN collect(DISTINCT username) AS users',
+          );
+          return (res.records[0]?.get('users') as string[]) ?? [];
+        }).catch(() => [] as string[]);
+        const users = { ledgerspace: newEnv.NEO_4J_LEDGER_SPACE_USER, searchspace: newEnv.NEO_4J_SEARCH_SPACE_USER };
+        restart = {
+          after: space,
+          startMs: app.startMs,
+          users,
+          passwordsAreRotated:
+            newEnv.NEO_4J_LEDGER_SPACE_PASS === hosts[0].password &&
+            newEnv.NEO_4J_SEARCH_SPACE_PASS === hosts[1].password,
+          usersChanged: users[space] !== usersBefore[space],
+          health: health.line,
+          ledger: ledger.line,
+          ledgerConnectionUsers,
+          connected: health.ok && ledger.ok,
+        };
+        record();
+        log(`  restarted in ${app.startMs} ms as ${users.ledgerspace} / ${users.searchspace}; ${ledger.line}`);
+        if (!restart.connected || !restart.passwordsAreRotated || !restart.usersChanged)
+          throw new Error(`the restarted app does not serve with the rotated credentials: ${ledger.line}`);
+      }
+      phase('rotation-and-restarts');
     } finally {
       sm.destroy();
       ecs.destroy();

@@ -76,12 +76,12 @@ export function renderRehearsal(r: RehearsalReport): string {
       );
     lines.push(
       `- the app during the rotation: ${p.served} of ${p.sent} probes served, ${p.failed} failed, ${p.rateLimited} rate-limited${p.failures.length ? ` (${p.failures.join('; ')})` : ''}`,
-      `- forced new deployment seen in moto: ${r.rotation.forcedNewDeployment} (deployments ${r.rotation.deploymentsBefore} -> ${r.rotation.deploymentsAfter})`,
+      `- new deployments forced by the rotation, seen in moto: ${r.rotation.forcedNewDeployments} (one per space; the app restarted after each)`,
     );
     const re = r.rotation.restart;
     if (re)
       lines.push(
-        `- restart: healthy in ${re.startMs} ms as ${Object.entries(re.users)
+        `- last restart (after ${re.after}): healthy in ${re.startMs} ms as ${Object.entries(re.users)
           .map(([k, v]) => `${k} ${v}`)
           .join(
             ', ',
