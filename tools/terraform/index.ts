@@ -1,5 +1,5 @@
 /**
- * This machine's terraform over the synthesized stacks: what the validate tests, the moto lifecycle test and the
+ * This machine's terraform over the synthesized stacks: what the validate tests, the rehearsal test (moto lifecycle) and the
  * deploy rehearsal use. README "Terraform checks: what runs where" says what runs where.
  */
 export { TerraformError, type TerraformErrorKind } from './errors';

@@ -37,7 +37,7 @@ export interface MotoExclusion {
 }
 
 /**
- * The reviewed list for moto 5.2.5 (dev/setup-tools.sh pins it). The lifecycle test asserts that what the copy
+ * The reviewed list for moto 5.2.5 (dev/setup-tools.sh pins it). The rehearsal test (moto lifecycle) asserts that what the copy
  * leaves out is exactly these types and what references them, and that each entry still leaves something out.
  * Both answer HTTP 500, which the provider takes for a transient AWS fault and retries until the create times out
  * (the "provider errors" of the first try: an apply that never ends rather than a clear refusal).
@@ -100,7 +100,7 @@ export function motoEnvironment(endpoint: string): Record<string, string> {
 /**
  * What the second plan after a moto apply shows that moto causes, not the stack: arguments moto does not keep or does
  * not return, so the provider reads them back empty and plans to set them again (evidence: moto 5.2.5's models). The
- * lifecycle test fails on any other change, and on an entry no change needs any more.
+ * rehearsal test fails on any other change, and on an entry no change needs any more.
  */
 export const MOTO_PLAN_ARTEFACTS: readonly PlanArtefact[] = [
   ...['enable_execute_command', 'health_check_grace_period_seconds', 'availability_zone_rebalancing'].map(
