@@ -30,16 +30,16 @@ export const MOTO_CLIENT_CONFIG = {
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 } as const;
 
-/** moto's server entry point (moto/server.py main) with werkzeug's run_simple forced single-threaded. */
+/**
+ * moto's server entry point (moto/server.py main) with werkzeug's run_simple forced single-threaded (main's fix,
+ * moved here). Single-threaded, werkzeug speaks HTTP/1.0 and closes each connection, so an idle keep-alive client
+ * cannot hold the server.
+ */
 const SINGLE_THREADED_MOTO = [
-  'import sys',
   'import moto.server as server',
   'run_simple = server.run_simple',
-  'def single_threaded(*args, **kwargs):',
-  '    kwargs["threaded"] = False',
-  '    return run_simple(*args, **kwargs)',
-  'server.run_simple = single_threaded',
-  'server.main(sys.argv[1:])',
+  'server.run_simple = lambda *args, **kwargs: run_simple(*args, **{**kwargs, "threaded": False})',
+  'server.main()',
 ].join('\n');
 
 /**
