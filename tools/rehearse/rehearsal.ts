@@ -511,8 +511,16 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         };
         record();
         log(`  restarted in ${app.startMs} ms as ${users.ledgerspace} / ${users.searchspace}; ${ledger.line}`);
-        if (!restart.connected || !restart.passwordsAreRotated || !restart.usersChanged)
-          throw new Error(`the restarted app does not serve with the rotated credentials: ${ledger.line}`);
+        const unmet = [
+          ...(health.ok ? [] : [`health: ${health.line}`]),
+          ...(ledger.ok ? [] : [`ledger: ${ledger.line}`]),
+          ...(restart.passwordsAreRotated
+            ? []
+            : ["the environment's passwords are not the host secrets' AWSCURRENT ones"]),
+          ...(restart.usersChanged ? [] : [`the ${space} user did not change`]),
+        ];
+        if (unmet.length > 0)
+          throw new Error(`the restarted app does not serve with the rotated credentials: ${unmet.join('; ')}`);
       }
       phase('rotation-and-restarts');
     } finally {
