@@ -242,9 +242,10 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     phase('moto');
 
     const stacks = [GLOBAL_STACK_NAME, options.stack];
+    let destroying = false;
     begin(`apply ${stacks.join(' + ')} with Terraform against moto (the AMI bake runs inside the apply)`);
     const endpoint = moto.endpoint;
-    lifecycles = await runLifecycles({
+    const run = await runLifecycles({
       motoEndpoint: endpoint,
       stacks: stacks.map((s) => ({
         stackDir: path.join(options.synthDir, 'stacks', s),
@@ -260,10 +261,14 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
           await app?.stop();
           await Promise.all(Object.values(servers).map((s) => s.stop()));
           begin(`destroy ${[...stacks].reverse().join(', ')}`);
+          destroying = true;
         }
       },
     });
-    phase('destroy');
+    // The lifecycle reports are kept on a failure too: what was applied, destroyed and kept up to it.
+    lifecycles = [...run.reports];
+    if (destroying) phase('destroy');
+    if (run.failure !== undefined) throw run.failure;
   } catch (err) {
     failure = errorText(err);
     log(`FAILED: ${failure}`);

@@ -16,4 +16,5 @@ export {
   type LifecycleOptions,
   type LifecycleReport,
   type LifecyclesOptions,
+  type LifecyclesRun,
 } from './lifecycle';

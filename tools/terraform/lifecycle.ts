@@ -258,13 +258,21 @@ export interface LifecyclesOptions extends Omit<LifecycleOptions, 'stackDir' | '
   readonly beforeDestroy?: (lifecycles: readonly MotoLifecycle[]) => Promise<void>;
 }
 
+/** What runLifecycles did: one report per stack it prepared, and the first failure if there was one. */
+export interface LifecyclesRun {
+  /** In apply order; a stack whose apply failed still has its report (what it applied, destroyed, kept). */
+  readonly reports: readonly LifecycleReport[];
+  /** The first failure (apply, plan, beforeDestroy or destroy); the destroys ran regardless. */
+  readonly failure?: unknown;
+}
+
 /**
  * Each stack in order: init and apply; then each planned again; then `beforeDestroy`; then each destroyed in reverse
- * order. A destroy runs
- * for every stack that was prepared, also after a failure (a partial apply); the first failure is what is thrown.
- * Resolves with one report per stack, whose `secondPlan.unexplained` the caller judges.
+ * order. A destroy runs for every stack that was prepared, also after a failure (a partial apply). Never rejects on a
+ * failed phase: it resolves with the first failure beside the reports, so a caller can say what the stacks did up to
+ * the failure (and judge `secondPlan.unexplained`) instead of losing every figure with it.
  */
-export async function runLifecycles(options: LifecyclesOptions): Promise<LifecycleReport[]> {
+export async function runLifecycles(options: LifecyclesOptions): Promise<LifecyclesRun> {
   const started: MotoLifecycle[] = [];
   let failure: unknown;
   try {
@@ -287,6 +295,6 @@ export async function runLifecycles(options: LifecyclesOptions): Promise<Lifecyc
       else options.log?.(`${lifecycle.stack}: destroy after the failure failed too: ${errorText(error)}`);
     }
   }
-  if (failure !== undefined) throw failure;
-  return started.map((l) => l.report());
+  const reports = started.map((l) => l.report());
+  return failure === undefined ? { reports } : { reports, failure };
 }

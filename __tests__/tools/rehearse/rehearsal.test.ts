@@ -60,7 +60,12 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-const lifecycle = (stack: string): LifecycleReport => report.lifecycles.find((l) => l.stack === stack)!;
+// The rehearsal keeps the lifecycle reports on a failure too; a stack without one never got to its apply.
+const lifecycle = (stack: string): LifecycleReport => {
+  const found = report.lifecycles.find((l) => l.stack === stack);
+  if (!found) throw new Error(`no lifecycle report for ${stack}; the rehearsal's failure: ${report.failure}`);
+  return found;
+};
 
 describe('the rehearsal', () => {
   test('passed, and its report says so', () => {
