@@ -23,9 +23,13 @@ export interface HostCredentials {
   readonly password: string;
 }
 
-/** A secret's AWSCURRENT JSON value (never printed). */
+/**
+ * A secret's AWSCURRENT JSON value (never printed). The stage is asked for by name: AWS answers AWSCURRENT when none is
+ * given, but moto 5.2.5 answers the version last written by PutSecretValue, and the rotation's finishSecret moves
+ * AWSCURRENT with UpdateSecretVersionStage, which moto does not count: a rotated host secret would read as before.
+ */
 export async function readJsonSecret(sm: SecretsManagerClient, secretId: string): Promise<Record<string, string>> {
-  const out = await sm.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const out = await sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
   const value = JSON.parse(out.SecretString ?? 'null') as unknown;
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${secretId} is not a JSON object`);
   return value as Record<string, string>;
