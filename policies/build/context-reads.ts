@@ -37,7 +37,7 @@ interface AstRule {
   body: Expr[];
   else?: AstRule;
 }
-interface AstModule {
+export interface AstModule {
   package: { path: Term[] };
   imports?: { path: Term; alias?: string }[];
   rules?: AstRule[];
@@ -112,7 +112,7 @@ const refParts = (ref: Term[]): string[] =>
   ref.map((t) => (t.type === 'var' || t.type === 'string' ? String(t.value) : '\0'));
 
 /** Every non-test .rego file under policies/rego. */
-function regoFiles(dir = policyPaths.regoDir()): string[] {
+export function regoFiles(dir = policyPaths.regoDir()): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return regoFiles(full);
@@ -120,7 +120,8 @@ function regoFiles(dir = policyPaths.regoDir()): string[] {
   });
 }
 
-function parse(file: string): AstModule {
+/** One .rego file's AST (`opa parse --format json`). */
+export function parseRego(file: string): AstModule {
   return JSON.parse(
     execFileSync(policyPaths.opa(), ['parse', '--format', 'json', file], {
       encoding: 'utf8',
@@ -165,22 +166,52 @@ export function analyseModules(modules: readonly AstModule[]): Body[] {
   };
   // Rules that stand for the resources of some types (`listeners := object.union(resources("aws_lb_listener"),
   // resources("aws_alb_listener"))`): reading one is reading those types.
+  // A rule that keeps some of an alias's resources, keyed by their own address (`http_listeners := {addr: r |
+  // some addr, r in listeners; ...}`), is an alias too: its consumers enumerate those types.
   const aliasTypes = new Map<string, string[]>();
-  for (const m of modules) {
-    const { resolve } = resolver(m);
-    for (const r of m.rules ?? []) {
-      if (r.head.args || !r.head.value) continue;
-      const readers = (t: Term): string[] | undefined => {
-        if (t.type !== 'call') return undefined;
-        const [fn, ...args] = t.value as Term[];
-        if (READERS.has(resolve(fn.value as Term[]) ?? '') && args[0]?.type === 'string')
-          return [String(args[0].value)];
-        if (refParts(fn.value as Term[]).join('.') !== 'object.union') return undefined;
-        const parts = args.map(readers);
-        return parts.every((x) => x) ? (parts.flat() as string[]) : undefined;
-      };
-      const types = readers(r.head.value);
-      if (types) aliasTypes.set(ruleName(pkgOf(m), r), types);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const m of modules) {
+      const { resolve, resolveWithRest } = resolver(m);
+      for (const r of m.rules ?? []) {
+        const name = ruleName(pkgOf(m), r);
+        if (r.head.args || !r.head.value || aliasTypes.has(name)) continue;
+        const readers = (t: Term | undefined): string[] | undefined => {
+          if (t?.type === 'var' || t?.type === 'ref') {
+            const target = resolveWithRest(t.type === 'var' ? [t] : (t.value as Term[]));
+            return target?.rest === 0 ? aliasTypes.get(target.name) : undefined;
+          }
+          if (t?.type !== 'call') return undefined;
+          const [fn, ...args] = t.value as Term[];
+          if (READERS.has(resolve(fn.value as Term[]) ?? '') && args[0]?.type === 'string')
+            return [String(args[0].value)];
+          if (refParts(fn.value as Term[]).join('.') !== 'object.union') return undefined;
+          const parts = args.map(readers);
+          return parts.every((x) => x) ? (parts.flat() as string[]) : undefined;
+        };
+        let types = readers(r.head.value);
+        const v = r.head.value;
+        if (!types && (v.type === 'objectcomprehension' || v.type === 'setcomprehension')) {
+          const c = v.value as { key?: Term; term?: Term; body: Expr[] };
+          // `some k, v in x` parses to {"symbols": [internal.member_3(k, v, x)]}.
+          const member = (c.body[0]?.terms as { symbols?: Term[] } | undefined)?.symbols?.[0];
+          const call = member?.type === 'call' ? (member.value as Term[]) : [];
+          const returned = c.key ?? c.term;
+          if (
+            call.length === 4 &&
+            refParts(call[0].value as Term[]).join('.') === 'internal.member_3' &&
+            call[1].type === 'var' &&
+            returned?.type === 'var' &&
+            returned.value === call[1].value
+          ) {
+            types = readers(call[3]);
+          }
+        }
+        if (types) {
+          aliasTypes.set(name, types);
+          grew = true;
+        }
+      }
     }
   }
   const bodies: Body[] = [];
@@ -189,8 +220,8 @@ export function analyseModules(modules: readonly AstModule[]): Body[] {
     const { aliases, locals, resolve, resolveWithRest } = resolver(m);
     /** The types a term reads by type: a reader call (with a literal or listed type) or an alias. */
     const readTypes = (t: Term | undefined, literals: Map<string, string[]>): string[] | undefined => {
-      if (t?.type === 'ref') {
-        const target = resolveWithRest(t.value as Term[]);
+      if (t?.type === 'ref' || t?.type === 'var') {
+        const target = resolveWithRest(t.type === 'var' ? [t] : (t.value as Term[]));
         return target?.rest === 0 ? aliasTypes.get(target.name) : undefined;
       }
       if (t?.type !== 'call') return undefined;
@@ -241,10 +272,9 @@ export function analyseModules(modules: readonly AstModule[]): Body[] {
           const vars = localVars(expr, (name) => locals.has(name) || aliases.has(name));
           const calls = new Set<string>();
           walk(expr, (t) => {
-            if (t.type === 'ref') {
-              const name = resolve(t.value as Term[]);
-              if (name) calls.add(name);
-            }
+            // A rule of the same package is named by a bare variable (`not account_trail`), others by a reference.
+            const name = t.type === 'ref' ? resolve(t.value as Term[]) : t.type === 'var' ? resolve([t]) : undefined;
+            if (name) calls.add(name);
             if (t.type !== 'call') return;
             const [fn, ...args] = t.value as Term[];
             const op = refParts(fn.value as Term[]).join('.');
@@ -346,5 +376,5 @@ export function documentWideReads(bodies: readonly Body[]): Map<string, Map<stri
 
 /** Parses policies/rego and returns every finding rule's document-wide reads. */
 export function ruleDocumentReads(): Map<string, Map<string, string>> {
-  return documentWideReads(analyseModules(regoFiles().map(parse)));
+  return documentWideReads(analyseModules(regoFiles().map(parseRego)));
 }

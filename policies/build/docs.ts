@@ -253,8 +253,8 @@ Large documents are split into chunks of at most 500 resources for evaluation (\
 resources that refer to each other (a \`\${...}\` reference, a resolved id, ARN or name) always share a chunk, and
 the types rules read document-wide (${contextList}: declared by the rules, see "Reading the whole document") go
 into every chunk; the chunks are evaluated on the main thread and worker threads at once. A test checks that
-chunked and whole evaluation agree on every synthesized stack (chunks of 5), on generated plans and on every
-rule's fixtures split into one chunk per linked group.
+chunked and whole evaluation agree on every synthesized stack (chunks of 5), on generated plans and on a plan
+whose excusing switch lands in another chunk than the resources it excuses.
 
 ${BENCH_TABLE}
 

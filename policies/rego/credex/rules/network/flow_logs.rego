@@ -11,6 +11,7 @@ import data.credex.lib
 # custom:
 #   id: CDX-NET-002
 #   severity: deny
+#   context_types: [aws_flow_log]
 #   remediation: Add an aws_flow_log with vpc_id set to the VPC (traffic_type ALL) and a log group with retention.
 vpc_flow_logs contains finding if {
 	some addr, vpc in lib.vpcs
