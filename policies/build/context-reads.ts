@@ -4,7 +4,9 @@
  * A chunk holds whole components of linked resources plus the types rules declare in `custom.context_types`. A
  * rule that enumerates resources of a type T (`lib.resources("T")`, `lib.data_sources("T")`, directly or in any
  * helper it calls) sees only the chunk's T unless it either
- * - enumerates T as its subject: in the rule's own body, `some addr, r in lib.resources("T")`, or
+ * - enumerates T as its subject: `some addr, r in lib.resources("T")` in the rule's own body (a comprehension
+ *   there included: the analysis does not follow addr into the finding), or a helper that returns something per
+ *   enumerated address, or
  * - links each enumerated T to what it is judging, in the same body: the enumerated address or resource appears in
  *   an expression that calls a linking helper (`named_by`, `refers_to`, `ref_keys`: the links the partitioner
  *   follows), or
@@ -54,7 +56,13 @@ interface Body {
    * of a lookup `lib.resources("T")[k]`), and whether it is a per-resource enumeration (`some addr, r in`, with
    * addr in the rule's head or, in a finding rule's own body, anywhere).
    */
-  readonly enumerations: { types: string[]; vars: string[]; keyed: boolean; inHead: boolean; expr: number }[];
+  readonly enumerations: {
+    types: string[];
+    vars: string[];
+    keyed: boolean;
+    inHead: boolean;
+    expr: number;
+  }[];
   /** The expressions' indexes that call a linking helper, with the variables each mentions. */
   readonly exprVars: Set<string>[];
   readonly exprCalls: Set<string>[];
@@ -169,6 +177,14 @@ export function analyseModules(modules: readonly AstModule[]): Body[] {
   // A rule that keeps some of an alias's resources, keyed by their own address (`http_listeners := {addr: r |
   // some addr, r in listeners; ...}`), is an alias too: its consumers enumerate those types.
   const aliasTypes = new Map<string, string[]>();
+  // Rules that are a string constant (`policy_document_type := "aws_iam_policy_document"`), for a type passed by name.
+  const constants = new Map<string, string>();
+  for (const m of modules) {
+    for (const r of m.rules ?? []) {
+      if (!r.head.args && r.head.value?.type === 'string')
+        constants.set(ruleName(pkgOf(m), r), String(r.head.value.value));
+    }
+  }
   for (let grew = true; grew;) {
     grew = false;
     for (const m of modules) {
@@ -228,6 +244,11 @@ export function analyseModules(modules: readonly AstModule[]): Body[] {
       const [fn, typeArg] = t.value as Term[];
       if (!READERS.has(resolve(fn.value as Term[]) ?? '')) return undefined;
       if (typeArg?.type === 'string') return [String(typeArg.value)];
+      const constant =
+        typeArg?.type === 'ref' || typeArg?.type === 'var'
+          ? constants.get(resolve(typeArg.type === 'var' ? [typeArg] : (typeArg.value as Term[])) ?? '')
+          : undefined;
+      if (constant !== undefined) return [constant];
       if (typeArg?.type === 'var') return literals.get(String(typeArg.value)) ?? [`<${String(typeArg.value)}>`];
       return ['<expression>'];
     };
@@ -285,7 +306,13 @@ export function analyseModules(modules: readonly AstModule[]): Body[] {
               a?.type === 'var' && !String(a.value).startsWith('$') ? [String(a.value)] : [];
             const keyed = op === 'internal.member_3' && named(args[0]).length === 1;
             const bound = [...named(keyed ? args[0] : undefined), ...named(args[args.length - 2])];
-            body.enumerations.push({ types, vars: bound, keyed, inHead: keyed && headVars.has(bound[0]), expr: index });
+            body.enumerations.push({
+              types,
+              vars: bound,
+              keyed,
+              inHead: keyed && headVars.has(bound[0]),
+              expr: index,
+            });
           });
           // A lookup `lib.resources("T")[k]` or `lib.listeners[k]`: tied to whatever k is tied to.
           walk(expr, (t) => {

@@ -320,14 +320,15 @@ region excuses this volume", "the stack has no X") must say so in its METADATA:
 #   context_types: [aws_ebs_encryption_by_default]
 \`\`\`
 
-Every type listed there goes into every chunk (keep them to account- or region-wide switches, which are few). You
-need nothing for the resources a rule judges (\`some addr, r in lib.resources("T")\` with \`addr\` in the finding)
+Every type listed there goes into every chunk. You need nothing for the resources a rule judges (\`some addr, r in lib.resources("T")\` with \`addr\` in the finding)
 or for those it reaches through a link helper (\`lib.named_by\`, \`lib.refers_to\`, \`lib.ref_keys\`). \`npm run
 build:policies\` reads the rules (\`policies/build/context-reads.ts\`, on \`opa parse\` ASTs, through every helper a
 rule calls) and fails, naming the rule, the type and the helper, when a rule enumerates, counts or looks up a
 type in any other way without declaring it. The check is conservative where it cannot see a link (a join by an
-attribute compared by hand counts as a document-wide read: declare the type or use a link helper); it cannot see
-an aggregate taken over a per-resource helper (\`count(lib.containers) == 0\`), so such a rule still needs its
-type declared by hand, and the agreement tests above are the net behind it.
+attribute compared by hand counts as a document-wide read: declare the type or use a link helper); it takes any
+\`some addr, r in lib.resources("T")\` in a rule's own body (a comprehension there included) for the rule's
+subject and cannot see an aggregate taken over a per-resource helper (\`count(lib.containers) == 0\`): such a
+rule still needs its type declared by hand, and the agreement tests above are the net behind it. Every type
+listed is copied into every chunk, so keep document-wide reads to types a document holds few of.
 `;
 }
