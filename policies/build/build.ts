@@ -85,6 +85,20 @@ export function extractRules(): RuleMetadata[] {
     if (context !== undefined && !(Array.isArray(context) && context.every((t) => typeof t === 'string' && t !== ''))) {
       throw new Error(`${where}: custom.context_types must be a list of resource types`);
     }
+    const partial = custom.partial_view;
+    if (
+      partial !== undefined &&
+      !(
+        typeof partial === 'object' &&
+        partial !== null &&
+        !Array.isArray(partial) &&
+        Object.values(partial).every((reason) => typeof reason === 'string' && reason.trim() !== '')
+      )
+    ) {
+      throw new Error(
+        `${where}: custom.partial_view must map each resource type to the reason a chunk's view is enough`,
+      );
+    }
     rules.push({
       key: `${parts[3]}.${parts[4]}`,
       id: str(custom.id, 'custom.id', where),
@@ -95,6 +109,7 @@ export function extractRules(): RuleMetadata[] {
       file,
       line: a.location.row,
       ...(context?.length ? { contextTypes: [...new Set(context as string[])].sort() } : {}),
+      ...(partial ? { partialView: partial as Record<string, string> } : {}),
     });
   }
   // The entry point iterates data.credex.rules[area][name]: a helper rule or function there would be reported as
@@ -137,7 +152,7 @@ export function checkContextTypes(
   reads: ReadonlyMap<string, ReadonlyMap<string, string>>,
 ): void {
   for (const rule of rules) {
-    const declared = new Set(rule.contextTypes ?? []);
+    const declared = new Set([...(rule.contextTypes ?? []), ...Object.keys(rule.partialView ?? {})]);
     for (const [type, where] of reads.get(rule.key) ?? []) {
       if (declared.has(type)) continue;
       const what = type.startsWith('<')

@@ -61,7 +61,10 @@ export function renderPolicyDocs(rules: readonly RuleMetadata[]): string {
         `### ${r.id}\n\n**${cell(r.title)}** (${r.severity}, \`${r.file}\`)\n\n${cell(r.description)}\n\n**Fix:** ${cell(r.remediation)}\n` +
         (r.contextTypes?.length
           ? `\n**Reads document-wide** (in every chunk): ${r.contextTypes.map((t) => `\`${t}\``).join(', ')}\n`
-          : ''),
+          : '') +
+        Object.entries(r.partialView ?? {})
+          .map(([t, why]) => `\n**Judged on a chunk's view of** \`${t}\`: ${cell(why)}\n`)
+          .join(''),
     )
     .join('\n');
   const counts = decisionCounts();
@@ -320,7 +323,9 @@ region excuses this volume", "the stack has no X") must say so in its METADATA:
 #   context_types: [aws_ebs_encryption_by_default]
 \`\`\`
 
-Every type listed there goes into every chunk. You need nothing for the resources a rule judges (\`some addr, r in lib.resources("T")\` with \`addr\` in the finding)
+Every type listed there goes into every chunk. Where a chunk's view is enough (only a message's wording depends
+on the type, never whether there is a finding) and copying the type would cost speed, the rule says so with the
+reason instead: \`custom.partial_view: {aws_flow_log: "why"}\` (shown under the rule below). You need nothing for the resources a rule judges (\`some addr, r in lib.resources("T")\` with \`addr\` in the finding)
 or for those it reaches through a link helper (\`lib.named_by\`, \`lib.refers_to\`, \`lib.ref_keys\`). \`npm run
 build:policies\` reads the rules (\`policies/build/context-reads.ts\`, on \`opa parse\` ASTs, through every helper a
 rule calls) and fails, naming the rule, the type and the helper, when a rule enumerates, counts or looks up a

@@ -25,6 +25,11 @@ export interface RuleMetadata {
    * (`custom.context_types`: "some T anywhere excuses this"); every chunk of a partitioned document holds them.
    */
   readonly contextTypes?: readonly string[];
+  /**
+   * Types the rule reads document-wide but accepts a chunk's view of, each with the reason
+   * (`custom.partial_view`: e.g. only a message's wording depends on them, never whether there is a finding).
+   */
+  readonly partialView?: Readonly<Record<string, string>>;
 }
 
 export interface BundleMetadata {
