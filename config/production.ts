@@ -14,7 +14,6 @@ export const production: EnvironmentConfig = {
     flowLogDailyIngestAlarmGiB: 1,
   },
   service: {
-    imageTag: 'latest-production',
     cpu: 1024,
     memoryMiB: 2048,
     desiredCount: 2,

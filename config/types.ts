@@ -25,8 +25,6 @@ export interface NetworkConfig {
 }
 
 export interface ServiceConfig {
-  /** Image tag in the shared ECR repository; the deploy workflow overrides it with the commit SHA. */
-  readonly imageTag: string;
   /** Fargate task CPU units (256 = 0.25 vCPU) and memory in MiB; must be a valid Fargate pair. */
   readonly cpu: number;
   readonly memoryMiB: number;
