@@ -216,6 +216,12 @@ export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   /** NODE_ENV of the API container. */
   readonly nodeEnv: string;
+  /**
+   * The environment whose deploys mark the images this one may take (deployed-<env>-<tag>): a release or a
+   * rollback by tag is refused unless that environment, or this one, ran the tag before (resolve-image-tag.sh).
+   * @default - none: any tag in ECR
+   */
+  readonly promoteImageFrom?: EnvironmentName;
   readonly region: string;
   readonly network: NetworkConfig;
   readonly service: ServiceConfig;

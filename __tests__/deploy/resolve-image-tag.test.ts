@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { environmentConfig } from '../../config';
 import { clusterName, coreName, deployedImageTag, UNDEPLOYABLE_IMAGE_TAG } from '../../contracts/naming';
 import { repoRoot } from '../../lib/paths';
 import { startMoto, type MotoServer } from '../support/moto';
@@ -177,6 +178,9 @@ describe('the deploy workflows never build and promote staging to production', (
     const staging = readWorkflow('deploy-staging.yml');
     expect(production.jobs.deploy.with).toMatchObject({ stack: 'production', 'promote-from': 'staging' });
     expect(staging.jobs.deploy.with?.['promote-from']).toBeUndefined();
+    // the workflow says what config says (deploy-and-verify reads config)
+    expect(production.jobs.deploy.with?.['promote-from']).toBe(environmentConfig('production').promoteImageFrom);
+    expect(environmentConfig('staging').promoteImageFrom).toBeUndefined();
     for (const w of [production, staging])
       expect((w.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs['image-tag']).toBeDefined();
   });
