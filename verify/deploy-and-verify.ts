@@ -10,6 +10,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { globalConfig } from '../config/global';
+import { GLOBAL_STACK_NAME } from '../contracts/stacks';
 import { ExitCode } from '../lib/exit-codes';
 import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
 import { UsageError } from './errors';
@@ -29,10 +31,16 @@ export const DEPLOY_SPEC = {
     'sensitive outputs included); verify with that file and the remaining options.\n' +
     '\n' +
     'How it differs from CI (deploy.yml): it runs with YOUR credentials (no GitHub environment, so no required\n' +
-    'reviewers and no OIDC role); it neither builds nor pushes the image (CREDEX_IMAGE_TAG or config names one\n' +
-    'already in ECR) nor writes the app secrets; it asks before applying unless --yes; it has no step timeouts;\n' +
+    'reviewers and no OIDC role); it builds no image: CREDEX_IMAGE_TAG names one in ECR (production: one staging\n' +
+    'ran), else it redeploys the image running now; it writes no app secrets; it asks before applying unless --yes;\n' +
+    'it has no step timeouts;\n' +
     'and verify reaches Neo4j only through the --neo4j-address port forwards you start (see the deployer guide).',
-  arguments: [['<stack>', 'the environment stack to deploy and verify (staging, production); comes first']],
+  arguments: [
+    [
+      '<stack>',
+      'the stack to deploy: staging or production (then verified), or global (administrator credentials; not verified); comes first',
+    ],
+  ],
   options: {
     yes: { type: 'boolean', description: 'apply the judged plan without asking (also when not at a terminal)' },
     ...VERIFY_OPTIONS,
@@ -42,6 +50,7 @@ export const DEPLOY_SPEC = {
   },
   examples: [
     'npm run deploy-and-verify -- staging',
+    'npm run deploy-and-verify -- global',
     'CREDEX_IMAGE_TAG=<tag> npm run deploy-and-verify -- production --skip load',
   ],
   exitCodes: [
@@ -64,12 +73,42 @@ export function planPaths(stack: string): { stackDir: string; plan: string; plan
   };
 }
 
-/** Every command of the deploy, in order: each runs only when the one before it succeeded. */
-export function deploySteps(stack: string, outputsFile: string): { what: string; command: string; args: string[] }[] {
+/** What the image step needs: the environment's promotion rule; undefined for the `global` stack (no image). */
+export interface ImageRule {
+  /** config's promoteImageFrom: a tag must have been deployed there (or here) before. */
+  readonly promoteFrom?: string;
+}
+
+/**
+ * Every command of the deploy, in order: each runs only when the one before it succeeded. An environment stack's
+ * synth gets its image tag from resolve-image-tag.sh, as CI's does: CREDEX_IMAGE_TAG when set (it must be in ECR, and
+ * pass the promotion rule), else the image the service runs now; never a build, never config's placeholder.
+ */
+export function deploySteps(
+  stack: string,
+  outputsFile: string,
+  image?: ImageRule,
+): { what: string; command: string; args: string[] }[] {
   const { stackDir, plan, planJson } = planPaths(stack);
   const sh = (script: string, ...args: string[]) => ['-c', `umask 077 && ${script}`, 'sh', ...args];
+  const resolveScript = path.join('.github', 'workflows', 'scripts', 'resolve-image-tag.sh');
+  const synth = image
+    ? {
+        what: 'image tag and synth',
+        command: 'sh',
+        args: [
+          '-c',
+          'tag=$(PROMOTE_FROM="$3" bash "$1" "$4" "$2" "${CREDEX_IMAGE_TAG:-}") && CREDEX_IMAGE_TAG="$tag" npm run -s synth',
+          'sh',
+          resolveScript,
+          stack,
+          image.promoteFrom ?? '',
+          globalConfig.ecr.repositoryName,
+        ],
+      }
+    : { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] };
   return [
-    { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] },
+    synth,
     { what: 'terraform init', command: 'terraform', args: [`-chdir=${stackDir}`, 'init', '-input=false'] },
     {
       what: 'terraform plan',
@@ -148,9 +187,12 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
         throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
       if (values.stack !== undefined || values.outputs !== undefined)
         throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
-      stackConfig(stack);
+      const isGlobal = stack === GLOBAL_STACK_NAME;
+      const env = isGlobal ? undefined : stackConfig(stack);
       const rest = argv.slice(1).filter((a) => a !== '--yes');
-      parseArgs(rest); // every verify option checked before anything is deployed
+      if (isGlobal && rest.length > 0)
+        throw new UsageError(`${GLOBAL_STACK_NAME} has no verify steps: no options besides --yes`);
+      if (!isGlobal) parseArgs(rest); // every verify option checked before anything is deployed
 
       const outputsFile = defaultOutputsPath(stack);
       mkdirSync(path.dirname(outputsFile), { recursive: true });
@@ -158,7 +200,8 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
       if (!values.yes && !io.confirm) {
         throw new UsageError('not at a terminal: pass --yes to apply the judged plan without asking');
       }
-      for (const step of deploySteps(stack, outputsFile)) {
+      const image = env ? { promoteFrom: env.promoteImageFrom } : undefined;
+      for (const step of deploySteps(stack, outputsFile, image)) {
         if (step.what.startsWith('terraform apply') && !values.yes) {
           const yes = await io.confirm!(`deploy-and-verify: apply this plan (judged by the gate) to ${stack}?`);
           if (!yes) {
@@ -179,6 +222,12 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
           io.stderr(`deploy-and-verify: ${step.what} of ${stack} failed (exit ${code}); verify not run`);
         }
         return ExitCode.FAILED;
+      }
+      if (isGlobal) {
+        io.stdout(
+          `deploy-and-verify: ${GLOBAL_STACK_NAME} applied; its outputs are in ${outputsFile} (no verify steps)`,
+        );
+        return ExitCode.OK;
       }
       return io.verify(['--stack', stack, '--outputs', outputsFile, ...rest]);
     },

@@ -245,7 +245,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const file = defaultOutputsPath('staging');
     const { stackDir, plan, planJson } = planPaths('staging');
     expect(calls.run.map((c) => c.join(' '))).toEqual([
-      'npm run -s synth',
+      'sh -c tag=$(PROMOTE_FROM="$3" bash "$1" "$4" "$2" "${CREDEX_IMAGE_TAG:-}") && CREDEX_IMAGE_TAG="$tag" npm run -s synth sh .github/workflows/scripts/resolve-image-tag.sh staging  credex-core',
       `terraform -chdir=${stackDir} init -input=false`,
       `terraform -chdir=${stackDir} plan -input=false -out=${plan}`,
       `sh -c umask 077 && terraform -chdir="$1" show -json "$2" > "$3" sh ${stackDir} ${plan} ${planJson}`,
@@ -290,7 +290,28 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const { io: deps, calls } = io(3);
     expect(await deployAndVerify(['production', '--yes'], deps)).toBe(1);
     expect(calls.verify).toEqual([]);
-    expect(calls.err).toEqual(['deploy-and-verify: synth of production failed (exit 3); verify not run']);
+    expect(calls.err).toEqual(['deploy-and-verify: image tag and synth of production failed (exit 3); verify not run']);
+    // production's image must have run on staging first (config promoteImageFrom), as in CI
+    expect(calls.run[0].slice(-3)).toEqual(['production', 'staging', 'credex-core']);
+  });
+
+  test('global: the same saved, gated plan with no image step and no verify (issue 20 day 1)', async () => {
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(['global', '--yes'], deps)).toBe(0);
+    const { stackDir, plan, planJson } = planPaths('global');
+    expect(calls.run.map((c) => c.join(' '))).toEqual([
+      'npm run -s synth',
+      `terraform -chdir=${stackDir} init -input=false`,
+      `terraform -chdir=${stackDir} plan -input=false -out=${plan}`,
+      `sh -c umask 077 && terraform -chdir="$1" show -json "$2" > "$3" sh ${stackDir} ${plan} ${planJson}`,
+      `npm run -s policy-check -- --input ${planJson}`,
+      `bash .github/workflows/scripts/apply-saved-plan.sh ${stackDir} ${plan}`,
+      `sh -c umask 077 && terraform -chdir="$1" output -json > "$2" sh ${stackDir} ${defaultOutputsPath('global')}`,
+    ]);
+    expect(calls.verify).toEqual([]);
+    const { io: withOptions, calls: c2 } = io(0);
+    expect(await deployAndVerify(['global', '--yes', '--skip', 'load'], withOptions)).toBe(2);
+    expect(c2.run).toEqual([]);
   });
 
   test.each([
@@ -343,13 +364,14 @@ describe('deploy-and-verify interrupted', () => {
   test('SIGTERM is passed on to the running command (so terraform can release its lock), then exit 130', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dav-interrupt-'));
     const marker = path.join(dir, 'marker');
-    // A stand-in for the first step's `npm run -s synth`: says it started, then waits; records the signal it gets.
+    // A stand-in for the first step's `npm run -s synth` (global's: an environment's first resolves its image tag
+    // first): says it started, then waits; records the signal it gets.
     writeFileSync(
       path.join(dir, 'npm'),
       `#!/bin/sh\ntrap 'echo got-TERM >> "${marker}"; exit 143' TERM\necho started >> "${marker}"\nwhile :; do sleep 0.1; done\n`,
       { mode: 0o755 },
     );
-    const child = spawn(process.execPath, [DEPLOY, 'staging', '--yes'], {
+    const child = spawn(process.execPath, [DEPLOY, 'global', '--yes'], {
       cwd: dir,
       env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
     });

@@ -25,6 +25,8 @@ import {
   TAG_BUILD_STEP,
   TAG_BUILDER,
   TAG_BUILT_FROM,
+  TAG_BASE_IMAGE,
+  BASE_IMAGE,
   TAG_MANAGED_BY,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
@@ -36,16 +38,8 @@ import { AmiError, EXIT, fromAwsError, isServerFault, oneLine } from './errors';
 import { findBakedImage, pruneImages, PruneResult, tagValue } from './images';
 import { DEFAULT_POLL, PollSettings, waitFor } from './wait';
 
-/**
- * The pinned base image: an exact Canonical Ubuntu 24.04 LTS (noble) server image name and Canonical's owner id.
- * Resolved to the AMI id of the bake's region; BuiltFrom records that id. Bump the date stamp on purpose
- * (docs/neo4j-ami.md says how to find the current one); a new pin means new images on the next bake only if
- * the install script or the Neo4j version also changes, so bump it together with one of those.
- */
-export const DEFAULT_BASE_IMAGE = {
-  name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423',
-  owner: '099720109477',
-} as const;
+/** The pinned base image (contracts/ami.ts BASE_IMAGE: the bake's trigger and the hosts' filter name it too). */
+export const DEFAULT_BASE_IMAGE = BASE_IMAGE;
 
 export const DEFAULTS = {
   instanceType: 't3.medium',
@@ -183,7 +177,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   const phaseMs = (seconds: number) => Math.min(seconds * 1000, deadline.remaining());
   const { match, otherScript } = await findBakedImage(
     ec2,
-    { edition: opts.edition, version: opts.version, scriptHash },
+    { edition: opts.edition, version: opts.version, scriptHash, baseImageName: opts.baseImage.name },
     opts.endpoint,
   );
   if (match?.ImageId) {
@@ -381,6 +375,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
             { Key: TAG_NEO4J_VERSION, Value: opts.version },
             { Key: TAG_NEO4J_EDITION, Value: opts.edition },
             { Key: TAG_BUILT_FROM, Value: baseImageId },
+            { Key: TAG_BASE_IMAGE, Value: opts.baseImage.name },
             { Key: TAG_BUILD_SCRIPT_HASH, Value: scriptHash },
           ],
         }),

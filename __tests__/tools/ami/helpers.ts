@@ -13,6 +13,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { MOTO_CLIENT_CONFIG } from '../../support/moto';
 import {
+  BASE_IMAGE,
+  TAG_BASE_IMAGE,
   TAG_BUILD_SCRIPT_HASH,
   TAG_BUILDER,
   TAG_BUILD_STATE,
@@ -45,8 +47,13 @@ export async function registerBaseImage(ec2: EC2Client, name: string = BASE.name
   return res.ImageId!;
 }
 
-/** An image as a finished bake of the current install script leaves it: registered and tagged. */
-export async function bakedImage(ec2: EC2Client, edition: string, version: string): Promise<string> {
+/** An image as a finished bake of the current install script on `baseImageName` leaves it: registered and tagged. */
+export async function bakedImage(
+  ec2: EC2Client,
+  edition: string,
+  version: string,
+  baseImageName: string = BASE_IMAGE.name,
+): Promise<string> {
   const imageId = await registerBaseImage(ec2, `credex-neo4j-${edition}-${version}-20260101T000000`);
   await ec2.send(
     new CreateTagsCommand({
@@ -55,6 +62,7 @@ export async function bakedImage(ec2: EC2Client, edition: string, version: strin
         { Key: TAG_NEO4J_VERSION, Value: version },
         { Key: TAG_NEO4J_EDITION, Value: edition },
         { Key: TAG_BUILD_SCRIPT_HASH, Value: buildScriptHash() },
+        { Key: TAG_BASE_IMAGE, Value: baseImageName },
       ],
     }),
   );

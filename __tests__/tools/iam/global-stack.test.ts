@@ -134,7 +134,7 @@ describe('global stack', () => {
       expect(trust).toContain('"sts:AssumeRoleWithWebIdentity"');
       expect(trust).toContain('"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"');
       expect(trust).toContain(
-        `"token.actions.githubusercontent.com:sub" = "repo:Credex/credex-core:environment:${env}"`,
+        `"token.actions.githubusercontent.com:sub" = "repo:Credex/credex-infra:environment:${env}"`,
       );
       expect(trust).not.toMatch(/StringLike|\*|:ref:|refs\/heads/);
       const other = env === 'staging' ? 'production' : 'staging';
