@@ -5,7 +5,8 @@
  * (percentiles) and, when k6 wrote one, its CSV output of every request (per-second series). report.ts calls
  * writeCharts and links what it wrote.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import { gunzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import type { LoadEngineName, StepResult } from './types';
@@ -120,7 +121,7 @@ export function percentilesFromK6Summary(doc: unknown): { label: string; ms: num
 /** Writes the series the load step measured where writeCharts finds it. */
 export function writeLoadSeries(reportDir: string, series: LoadSeries): void {
   const file = path.join(reportDir, LOAD_SERIES_FILE);
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectory(path.dirname(file));
   writeFileSync(file, `${JSON.stringify(series)}\n`);
 }
 
@@ -346,7 +347,7 @@ export function writeCharts(reportDir: string, steps: readonly StepResult[]): Ch
     stepDurationsSvg(steps),
     ...(series ? [latencyOverTimeSvg(series), latencyDistributionSvg(series)] : []),
   ];
-  mkdirSync(path.join(reportDir, CHARTS_DIR), { recursive: true });
+  makeDirectory(path.join(reportDir, CHARTS_DIR));
   charts.forEach((c, i) => writeFileSync(path.join(reportDir, c.file), svgs[i]));
   return charts;
 }

@@ -1,17 +1,17 @@
 /**
- * `npm run deploy-and-verify -- <stack> [--yes] [verify options]`: the deploy path of CI, for a person at a terminal
+ * `npm run deploy-and-verify -- <stack> [--yes] [verify options]` (options also before the stack): the deploy path of CI, for a person at a terminal
  * with their own credentials. Synthesize, `terraform init`, ONE saved plan, the policy gate on exactly that plan,
  * (a confirmation at a terminal), `terraform apply` of exactly that plan (a plan made stale by another apply is
  * refused), `terraform output -json`, then verify. Nothing plans a second time. Exit codes as verify's: 2 for usage
  * errors (checked before anything runs), 1 when a step fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
 import { ExitCode } from '../lib/exit-codes';
-import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
+import { checkReportDir, parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
 import { UsageError } from './errors';
 import { defaultOutputsPath } from './outputs';
 
@@ -32,7 +32,9 @@ export const DEPLOY_SPEC = {
     'reviewers and no OIDC role); it neither builds nor pushes the image (CREDEX_IMAGE_TAG or config names one\n' +
     'already in ECR) nor writes the app secrets; it asks before applying unless --yes; it has no step timeouts;\n' +
     'and verify reaches Neo4j only through the --neo4j-address port forwards you start (see the deployer guide).',
-  arguments: [['<stack>', 'the environment stack to deploy and verify (staging, production); comes first']],
+  arguments: [
+    ['<stack>', 'the environment stack to deploy and verify (staging, production); before or after the options'],
+  ],
   options: {
     yes: { type: 'boolean', description: 'apply the judged plan without asking (also when not at a terminal)' },
     ...VERIFY_OPTIONS,
@@ -140,21 +142,23 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
   return runCommand(
     DEPLOY_SPEC,
     argv,
-    async ({ positionals, values }) => {
+    async ({ positionals, positionalIndexes, values }) => {
+      // The stack may stand anywhere among the options: `staging --yes` and `--yes staging` are the same command.
       const stack = positionals[0];
-      if (stack === undefined || argv[0] !== stack)
-        throw new UsageError('a stack name comes first, e.g. deploy-and-verify staging --skip load');
+      if (stack === undefined)
+        throw new UsageError('name the stack to deploy, e.g. deploy-and-verify staging --skip load');
       if (positionals.length > 1)
         throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
       if (values.stack !== undefined || values.outputs !== undefined)
         throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
       stackConfig(stack);
-      const rest = argv.slice(1).filter((a) => a !== '--yes');
-      parseArgs(rest); // every verify option checked before anything is deployed
+      const rest = argv.filter((a, i) => i !== positionalIndexes[0] && a !== '--yes');
+      // Every verify option checked, and the report folder made and proved writable, before anything is deployed.
+      checkReportDir(parseArgs(rest));
 
       const outputsFile = defaultOutputsPath(stack);
-      mkdirSync(path.dirname(outputsFile), { recursive: true });
-      mkdirSync(path.dirname(planPaths(stack).plan), { recursive: true });
+      makeDirectory(path.dirname(outputsFile));
+      makeDirectory(path.dirname(planPaths(stack).plan));
       if (!values.yes && !io.confirm) {
         throw new UsageError('not at a terminal: pass --yes to apply the judged plan without asking');
       }

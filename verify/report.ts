@@ -1,5 +1,6 @@
 /** Step 8, report: verify-report/report.json and report.md; the markdown is appended to $GITHUB_STEP_SUMMARY. */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import * as path from 'node:path';
 import { redactDeep, redactText } from '../lib/redact';
 import { chartsMarkdown, plannedCharts, writeCharts } from './charts';
@@ -72,7 +73,7 @@ export function writeReport(
   env: NodeJS.ProcessEnv = process.env,
 ): { json: string; markdown: string; warning?: string } {
   const safe = redactDeep(report);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const json = path.join(dir, 'report.json');
   const markdown = path.join(dir, 'report.md');
   const md = redactText(renderMarkdown(safe));

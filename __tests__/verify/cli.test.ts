@@ -1,6 +1,6 @@
 /** The CLI contract, on the bundled CLI as `npm run verify` runs it (esbuild bundle, node): exit codes and output. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { deployAndVerify, planPaths, STALE_PLAN_EXIT, type DeployIo } from '../../verify/deploy-and-verify';
@@ -21,18 +21,27 @@ interface Run {
   stderr: string;
 }
 
-function run(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/** Runs a bundled CLI; one that has not ended after `killAfterMs` is killed (SIGKILL: a spin ignores SIGTERM). */
+function run(
+  script: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--no-warnings', script, ...args], {
       cwd: options.cwd ?? root,
       env: { ...process.env, CI: 'true', GITHUB_STEP_SUMMARY: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 50_000);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -150,6 +159,35 @@ describe('verify CLI', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0].startsWith(message)).toBe(true);
+  });
+
+  describe('the report folder is made and proved writable before any step runs', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'verify-report-dir-'));
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, '');
+    symlinkSync(path.join(scratch, 'nowhere'), path.join(scratch, 'dangling'));
+    const cases: [string, string, RegExp][] = [
+      ['under a file', path.join(file, 'report'), /a part of the path is a file, not a folder \(ENOTDIR\)$/],
+      ['a file itself', file, /it exists and is not a folder \(EEXIST\)$/],
+      // Node's recursive mkdir spins for ever on these two (a parent that exists but cannot hold the child).
+      ['below a dangling link', path.join(scratch, 'dangling', 'report'), /a parent cannot hold folders .*\(ENOENT\)$/],
+      ...(existsSync('/proc/self')
+        ? ([['under /proc', '/proc/x', /a parent cannot hold folders .*\(ENOENT\)$/]] as [string, string, RegExp][])
+        : []),
+    ];
+    test.each(cases)('%s: exit 2 at once, one line, no step run', async (_what, dir, reason) => {
+      // A slow answering API: had the step run, the run would take 5 s; a spin would be killed after 20 s.
+      const r = await run(CLI, ['--only', 'api-health', '--api-url', down.url, '--timeout', '5', '--report-dir', dir], {
+        killAfterMs: 20_000,
+      });
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(reason)]);
+      expect(r.stderr).toMatch(
+        new RegExp(`^verify: --report-dir ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write there: `),
+      );
+      expect(r.code).toBe(2);
+    });
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   });
 
   test('--help: exit 0 with the options, examples and exit codes', async () => {
@@ -293,9 +331,35 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     expect(calls.err).toEqual(['deploy-and-verify: synth of production failed (exit 3); verify not run']);
   });
 
+  test('options may come before the stack: --yes staging is staging --yes', async () => {
+    for (const argv of [
+      ['--yes', 'staging', '--skip', 'load'],
+      ['--skip', 'load', '--yes', 'staging'],
+      ['--skip', 'load', 'staging', '--yes'],
+    ]) {
+      const { io: deps, calls } = io(0);
+      expect(await deployAndVerify(argv, deps)).toBe(0);
+      expect(calls.run).toHaveLength(7);
+      expect(calls.verify).toEqual([
+        ['--stack', 'staging', '--outputs', defaultOutputsPath('staging'), '--skip', 'load'],
+      ]);
+    }
+  });
+
+  test('a report folder that cannot be written is refused before anything is deployed', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dav-')), 'a-file');
+    writeFileSync(file, '');
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(['staging', '--yes', '--report-dir', path.join(file, 'r')], deps)).toBe(2);
+    expect(calls.run).toEqual([]);
+    expect(calls.err).toEqual([
+      expect.stringMatching(/^deploy-and-verify: --report-dir .*: cannot write there: a part of the path is a file/),
+    ]);
+  });
+
   test.each([
-    [[], 'a stack name comes first'],
-    [['--skip', 'load'], 'a stack name comes first'],
+    [[], 'name the stack to deploy'],
+    [['--skip', 'load'], 'name the stack to deploy'],
     [['qa'], 'unknown stack "qa"'],
     [['staging', '--only', 'nope'], 'unknown step "nope"'],
     [['staging', '--outputs', 'x.json'], '--stack and --outputs are set by deploy-and-verify itself'],
@@ -313,7 +377,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const r = await run(DEPLOY, []);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'deploy-and-verify: a stack name comes first, e.g. deploy-and-verify staging --skip load (see --help)\n',
+      'deploy-and-verify: name the stack to deploy, e.g. deploy-and-verify staging --skip load (see --help)\n',
     );
   });
 
