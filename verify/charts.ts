@@ -357,3 +357,32 @@ export function chartsMarkdown(charts: readonly Chart[]): string {
   if (charts.length === 0) return '';
   return ['', '### Charts', '', ...charts.map((c) => `- [${c.title}](${c.file})`), ''].join('\n');
 }
+
+/** The environment variable naming the artifact the workflow uploads the report folder as (deploy.yml sets it). */
+export const REPORT_ARTIFACT_ENV = 'VERIFY_REPORT_ARTIFACT';
+
+/**
+ * The charts section of the GitHub job summary. A relative link there points into the repository, not at the
+ * charts, and GitHub renders no inline SVG and strips data: URIs from summaries; so the summary names the files and
+ * the artifact that holds them, with a link to the run page where the artifact is downloaded.
+ */
+export function chartsSummaryMarkdown(charts: readonly Chart[], env: NodeJS.ProcessEnv): string {
+  if (charts.length === 0) return '';
+  const artifact = env[REPORT_ARTIFACT_ENV];
+  const run =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
+  const where = artifact
+    ? `in the artifact \`${artifact}\` of this run${run ? ` (download it from the [run page](${run}), under Artifacts)` : ''}`
+    : 'in the report folder (this job uploads no artifact of it)';
+  return [
+    '',
+    '### Charts',
+    '',
+    `The charts (SVG) are ${where}:`,
+    '',
+    ...charts.map((c) => `- ${c.title}: \`${c.file}\``),
+    '',
+  ].join('\n');
+}

@@ -22,7 +22,8 @@ export const DEPLOY_SPEC = {
   name: 'deploy-and-verify',
   usage: 'npm run deploy-and-verify -- <stack> [--yes] [verify options]',
   description:
-    'Deploys one stack the way CI does, then verifies it: npm run synth; terraform init; terraform plan -out=\n' +
+    'Deploys one stack the way CI does, then verifies it: npm run synth; the committed provider lock and\n' +
+    'terraform init -lockfile=readonly; terraform plan -out=\n' +
     'cdktf.out/plans/<stack>.tfplan; the policy gate on `terraform show -json` of that plan (a deny finding stops\n' +
     'here); at a terminal, a confirmation; terraform apply of exactly that plan (a plan made stale by another apply\n' +
     'is refused, nothing is planned again); terraform output -json to cdktf.out/outputs/<stack>.json (mode 0600,\n' +
@@ -72,7 +73,17 @@ export function deploySteps(stack: string, outputsFile: string): { what: string;
   const sh = (script: string, ...args: string[]) => ['-c', `umask 077 && ${script}`, 'sh', ...args];
   return [
     { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] },
-    { what: 'terraform init', command: 'terraform', args: [`-chdir=${stackDir}`, 'init', '-input=false'] },
+    // The committed provider lock (terraform/<stack>/), which init only reads: checksums as CI's.
+    {
+      what: 'provider lock',
+      command: 'bash',
+      args: [path.join('.github', 'workflows', 'scripts', 'provider-locks.sh'), 'use', stack, stackDir],
+    },
+    {
+      what: 'terraform init',
+      command: 'terraform',
+      args: [`-chdir=${stackDir}`, 'init', '-input=false', '-lockfile=readonly'],
+    },
     {
       what: 'terraform plan',
       command: 'terraform',

@@ -284,7 +284,8 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const { stackDir, plan, planJson } = planPaths('staging');
     expect(calls.run.map((c) => c.join(' '))).toEqual([
       'npm run -s synth',
-      `terraform -chdir=${stackDir} init -input=false`,
+      `bash .github/workflows/scripts/provider-locks.sh use staging ${stackDir}`,
+      `terraform -chdir=${stackDir} init -input=false -lockfile=readonly`,
       `terraform -chdir=${stackDir} plan -input=false -out=${plan}`,
       `sh -c umask 077 && terraform -chdir="$1" show -json "$2" > "$3" sh ${stackDir} ${plan} ${planJson}`,
       `npm run -s policy-check -- --input ${planJson}`,
@@ -339,7 +340,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     ]) {
       const { io: deps, calls } = io(0);
       expect(await deployAndVerify(argv, deps)).toBe(0);
-      expect(calls.run).toHaveLength(7);
+      expect(calls.run).toHaveLength(8);
       expect(calls.verify).toEqual([
         ['--stack', 'staging', '--outputs', defaultOutputsPath('staging'), '--skip', 'load'],
       ]);
