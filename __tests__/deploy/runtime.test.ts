@@ -129,8 +129,19 @@ describe('Node and the AWS SDK', () => {
     () => {
       const out = bundleForTest(['verify/cli.ts']);
       const outputs = path.join(out, 'outputs.json');
-      writeFileSync(outputs, JSON.stringify({ cluster_name: { value: 'c' }, service_name: { value: 's' } }));
-      const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'af-south-1' };
+      writeFileSync(
+        outputs,
+        JSON.stringify({
+          cluster_name: { value: 'c', type: 'string', sensitive: false },
+          service_name: { value: 's', type: 'string', sensitive: false },
+        }),
+      );
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_REGION: 'af-south-1',
+      };
       delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
       const r = spawnSync(
         process.execPath,

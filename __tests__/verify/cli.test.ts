@@ -307,7 +307,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
 
     const { io: stale, calls } = io(0);
     const run: DeployIo['run'] = async (command, args) =>
-      command === 'bash' ? STALE_PLAN_EXIT : stale.run(command, args);
+      args.some((a) => a.endsWith('apply-saved-plan.sh')) ? STALE_PLAN_EXIT : stale.run(command, args);
     expect(await deployAndVerify(['production', '--yes'], { ...stale, run })).toBe(1);
     expect(calls.err).toEqual([
       'deploy-and-verify: the saved plan of production is stale (another apply changed the state after it was planned); nothing applied: run again to plan and judge afresh',
@@ -318,7 +318,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
   test('at a terminal it asks before applying; declined applies nothing; no terminal and no --yes is a usage error', async () => {
     const { io: deps, calls } = io(0);
     expect(await deployAndVerify(['staging'], { ...deps, confirm: async () => false })).toBe(1);
-    expect(calls.run.some((c) => c[0] === 'bash')).toBe(false);
+    expect(calls.run.some((c) => c.some((a) => a.endsWith('apply-saved-plan.sh')))).toBe(false);
     expect(calls.err[0]).toMatch(/^deploy-and-verify: not applied \(declined\)/);
     const { io: noTty, calls: c2 } = io(0);
     expect(await deployAndVerify(['staging'], noTty)).toBe(2);
