@@ -169,9 +169,9 @@ describe('Dependabot', () => {
   const text = read('.github/dependabot.yml');
 
   test.each(['github-actions', 'npm'])('%s: weekly, grouped, with a cooldown', (ecosystem) => {
-    const block = text.slice(text.indexOf(`package-ecosystem: ${ecosystem}`)).split(/\n  - package-ecosystem:/)[0];
+    const block = text.slice(text.indexOf(`package-ecosystem: ${ecosystem}`)).split(/\n {2}- package-ecosystem:/)[0];
     expect(block).toMatch(/interval: weekly/);
-    expect(block).toMatch(/\n    groups:\n/);
+    expect(block).toMatch(/\n {4}groups:\n/);
     expect(block).toMatch(/default-days: ([7-9]|\d{2})/);
     expect(block).toMatch(/directory: \//);
   });
