@@ -17,6 +17,11 @@ export interface WaitOptions {
   readonly jitter?: number;
   /** Ends the wait early (the step's deadline or the run's interrupt): the last attempt's reason is reported. */
   readonly signal?: AbortSignal;
+  /**
+   * Told what the wait is on after each attempt that is not done yet (`what — reason (check n)`):
+   * verify's progress shows it in its heartbeat line, so a long wait in a CI log says what it waits for.
+   */
+  readonly onWaiting?: (text: string) => void;
 }
 
 /** Kinds that say what the last attempt met; a wait that ends on any other kind (or none) is a `timeout`. */
@@ -87,6 +92,7 @@ export async function waitFor<T>(
     // An attempt cut off by the deadline says nothing new: the verdict stays with the last one that got an answer.
     const cutOff = outcome.kind === 'timeout' && (Date.now() >= deadline || !!options.signal?.aborted);
     if (!(cutOff && last.kind && TELLING_KINDS.includes(last.kind))) last = outcome;
+    options.onWaiting?.(`${what} — ${last.reason} (check ${n})`);
     const wait = Math.min(backoffDelay(n, options), deadline - Date.now());
     if (wait <= 0) {
       if (Date.now() >= deadline) break;

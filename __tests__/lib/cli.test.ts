@@ -41,6 +41,7 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(SPEC, ['--input', 'a.json', '--tag=x', '--tag', 'y', '--json'])).toEqual({
       values: { input: 'a.json', tag: ['x', 'y'], json: true },
       positionals: [],
+      positionalIndexes: [],
       help: false,
       version: false,
     });

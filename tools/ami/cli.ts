@@ -2,8 +2,6 @@
  * `npm run -s ami -- <subcommand> ...`: bakes, prunes and checks the Neo4j images of the Neo4j hosts.
  * Exit codes: see EXIT in ./errors.ts, `ami --help` and docs/neo4j-ami.md. Every failure is one line on stderr.
  */
-// The SDK's multi-line Node-version advisory would break the one-line error contract; the docs carry it instead.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Deadline, within } from '../../lib/deadline';

@@ -27,9 +27,6 @@ import type { ApplyResult, Terraform } from './terraform';
 import { resourceAddresses } from './terraform-json';
 import { prepareWorkingCopy, WorkingCopy } from './working-copy';
 
-// The AWS SDK's multi-line Node-version advisory is noise in a run's output (tools/ami/cli.ts does the same).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export interface LifecycleOptions {
   /** The synthesized stack's folder: cdktf.out/stacks/<stack>. */
   readonly stackDir: string;

@@ -12,6 +12,7 @@ import { environmentConfig } from '../../../config';
 import { synthesizeAll } from '../../../main';
 import { repoTempDir } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
+import { withoutSdkAdvisory } from '../../support/sdk-advisory';
 import { allInstances, bakedImage, client } from './helpers';
 
 jest.setTimeout(60_000);
@@ -60,7 +61,7 @@ function runAsTerraform() {
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
   });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+  return { code: r.status, stdout: r.stdout.trim(), stderr: withoutSdkAdvisory(r.stderr).trim() };
 }
 
 test("the command is the documented bake with the config's version and edition", () => {
