@@ -4,7 +4,6 @@ import { CliError, InputError, toCliError, UsageError } from '../../lib/errors';
 import { ExitCode } from '../../lib/exit-codes';
 import { AmiError, EXIT } from '../../tools/ami/errors';
 import { StepFailure } from '../../verify/errors';
-import { InputError as GateInputError } from '../../policies/engine/errors';
 import { IamPolicyError } from '../../tools/iam/generate';
 
 const SPEC = {
@@ -179,8 +178,7 @@ describe('one error family, the kind a field', () => {
     expect(new CliError({ kind: 'failed', message: 'f' })).toMatchObject({ kind: 'failed', exitCode: 1 });
   });
 
-  test('the gate, verify, the AMI command and the IAM generator throw members of it', () => {
-    expect(new GateInputError('x')).toBeInstanceOf(CliError);
+  test('verify, the AMI command and the IAM generator throw members of it', () => {
     expect(new IamPolicyError('iam:policy: x')).toMatchObject({ kind: 'input', exitCode: 2 });
     expect(new IamPolicyError('x')).toBeInstanceOf(CliError);
     expect(new StepFailure({ kind: 'auth', detail: 'bad password' })).toMatchObject({

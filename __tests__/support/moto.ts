@@ -20,12 +20,28 @@ export const MOTO_CLIENT_CONFIG = {
 } as const;
 
 /**
- * Starts moto_server from .tools/venv (installed by `npm run setup`).
+ * moto_server, served one request at a time. moto_server runs werkzeug with threaded=True, and moto's backends are
+ * not thread-safe: under load a concurrent request can fail after storing what it created, the AWS SDK retries, and
+ * the retry is refused as a duplicate (a CI run: AuthorizeSecurityGroupEgress "InvalidPermission.Duplicate" on an
+ * egress rule Terraform created once). Single-threaded, werkzeug speaks HTTP/1.0 and closes each connection, so an
+ * idle keep-alive client cannot hold the server.
+ */
+const SINGLE_THREADED_MOTO = [
+  'import moto.server as server',
+  'run_simple = server.run_simple',
+  'server.run_simple = lambda *args, **kwargs: run_simple(*args, **{**kwargs, "threaded": False})',
+  'server.main()',
+].join('\n');
+
+/**
+ * Starts moto_server from .tools/venv (installed by `npm run setup`), single-threaded (SINGLE_THREADED_MOTO).
  * `env` reaches the moto process: e.g. MOTO_ECS_SERVICE_RUNNING sets the running count moto reports.
  */
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
-  const bin = path.join(toolsDir(), 'venv', 'bin', 'moto_server');
-  if (!existsSync(bin)) throw new Error(`moto_server not found at ${bin}: run "npm run setup" first`);
+  const bin = path.join(toolsDir(), 'venv', 'bin', 'python');
+  if (!existsSync(path.join(toolsDir(), 'venv', 'bin', 'moto_server'))) {
+    throw new Error(`moto_server not found in ${path.dirname(bin)}: run "npm run setup" first`);
+  }
   // Another test file may take the same free port between freePort() and moto's bind; then that file's moto would
   // answer our readiness probe. So a start counts only when our process says it is listening, else a new port.
   for (let attempt = 1; ; attempt++) {
@@ -38,7 +54,7 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
 async function startOnFreePort(bin: string, env: Record<string, string>): Promise<MotoServer | undefined> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(bin, ['-c', SINGLE_THREADED_MOTO, '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -6,8 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environments, globalConfig } from '../../config';
+import { readTerraformJson, stackFile } from '../../lib/synth-output';
 import { committedUnscopableActions } from '../../policies/build/unscopable';
-import { generateDeployerPolicies, IamPolicyError, StackInput, TerraformJson } from './generate';
+import { generateDeployerPolicies, IamPolicyError, StackInput } from './generate';
 import { DeployerPolicySet } from './types';
 
 /** Folder of the committed documents, relative to the repository root. */
@@ -22,16 +23,10 @@ export const POLICY_SET_FILE = path.posix.relative(DEPLOY_DOCS_DIR, 'generated/d
 /** Reads `<dir>/stacks/<env>/cdk.tf.json` for every environment. */
 export function readStacks(outdir: string, names: readonly string[] = environments.map((e) => e.name)): StackInput[] {
   return names.map((name) => {
-    const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+    const file = stackFile(outdir, name);
     if (!existsSync(file))
       throw new IamPolicyError(`iam:policy: ${file} does not exist: the ${name} stack was not synthesized`);
-    let json: TerraformJson;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
-    } catch (e) {
-      throw new IamPolicyError(`iam:policy: ${file} is not valid JSON (${(e as Error).message})`);
-    }
-    return { name, json };
+    return { name, json: readTerraformJson(file) };
   });
 }
 

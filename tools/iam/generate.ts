@@ -13,6 +13,8 @@
  * environment's user group and OIDC role) and the permissions boundary every role of the stacks carries.
  */
 import { ACCOUNT_VARIABLE } from '../../contracts/deployer-policies';
+import { InputError } from '../../lib/errors';
+import { stackBlocks, type TerraformJson } from '../../lib/synth-output';
 import { deployerPolicyName } from '../../contracts/naming';
 import { REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../policies/build/unscopable';
 import { ACTION_MAP, ACTIONS_DIR, actionFile, ROLE_NAME_PATTERNS, WORKFLOW_GRANTS } from './actions';
@@ -33,13 +35,6 @@ import {
 } from './types';
 
 export { ACCOUNT_VARIABLE };
-
-/** Terraform JSON as cdktf writes it (only what the generator reads). */
-export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly provider?: Record<string, unknown>;
-}
 
 export interface StackInput {
   /** Environment (stack) name: staging or production. */
@@ -67,7 +62,6 @@ export interface GeneratorOptions {
 }
 
 /** The one failure type: its message is the one line the CLI prints. */
-import { InputError } from '../../lib/errors';
 export class IamPolicyError extends InputError {} // kind 'input', exit 2 (lib/errors.ts)
 
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
@@ -117,14 +111,11 @@ interface Block {
 }
 
 function blocks(json: TerraformJson): Block[] {
-  const out: Block[] = [];
-  for (const [type, byName] of Object.entries(json.resource ?? {})) {
-    for (const [name, body] of Object.entries(byName)) out.push({ address: `${type}.${name}`, type, body });
-  }
-  for (const [type, byName] of Object.entries(json.data ?? {})) {
-    for (const [name, body] of Object.entries(byName))
-      out.push({ address: `data.${type}.${name}`, type: `data.${type}`, body });
-  }
+  const out = [...stackBlocks(json)].map(({ address, mode, type, body }) => ({
+    address,
+    type: mode === 'data' ? `data.${type}` : type,
+    body: body as Record<string, unknown>,
+  }));
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
