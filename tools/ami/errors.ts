@@ -6,6 +6,7 @@
 import { CliError, oneLine, UsageError } from '../../lib/errors';
 import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
 import { redactText } from '../../lib/redact';
+import { networkProblem } from '../../lib/network-errors';
 
 /** The AMI command's exit codes: the shared ones (lib/exit-codes.ts) it uses, under the names it has always used. */
 export const EXIT = {
@@ -87,16 +88,6 @@ export function isServerFault(err: unknown): boolean {
 /** Bad input: the family's UsageError (exit 2). */
 export { oneLine, UsageError };
 
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
 /** The fields of thrown values (SDK errors, fetch errors, Node system errors) that classify a failure. */
 interface ErrorShape {
   name?: string;
@@ -111,17 +102,6 @@ function shape(err: unknown): ErrorShape | undefined {
   return typeof err === 'object' && err !== null ? (err as ErrorShape) : undefined;
 }
 
-/** Network failure kind of an error (or its cause), or undefined when it is not a network failure. */
-export function networkProblem(err: unknown): string | undefined {
-  for (let e = shape(err), depth = 0; e && depth < 4; e = shape(e.cause), depth++) {
-    if (typeof e.code === 'string' && NETWORK_CODES[e.code]) return NETWORK_CODES[e.code];
-    if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.code === 'UND_ERR_CONNECT_TIMEOUT')
-      return 'timed out';
-    if (e.name === 'AbortError') return 'timed out';
-  }
-  return undefined;
-}
-
 /**
  * Turns anything an AWS SDK call throws into an AmiError with a one-line message that says which kind of
  * failure it was: unreachable (timeout/refused/DNS), credentials, an AWS error code, or an answer that is not EC2's.
@@ -130,7 +110,8 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
   if (err instanceof AmiError) return err;
   const e = shape(err);
   const net = networkProblem(err);
-  if (net) return new AmiError({ kind: 'unreachable', message: `cannot reach the EC2 API at ${endpoint}: ${net}` });
+  if (net)
+    return new AmiError({ kind: 'unreachable', message: `cannot reach the EC2 API at ${endpoint}: ${net.detail}` });
   if (e?.name === 'ResponseTooLarge') {
     return new AmiError({
       kind: 'failed',
