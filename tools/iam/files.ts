@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environments, globalConfig } from '../../config';
 import { readTerraformJson, stackFile } from '../../lib/synth-output';
-import { committedUnscopableActions } from '../../policies/build/unscopable';
 import { generateDeployerPolicies, IamPolicyError, StackInput } from './generate';
 import { DeployerPolicySet } from './types';
+import { committedUnscopableActions } from './unscopable';
 
 /** Folder of the committed documents, relative to the repository root. */
 export const DEPLOY_DOCS_DIR = 'docs/deploy';

@@ -14,9 +14,11 @@
  */
 import { ACCOUNT_VARIABLE } from '../../contracts/deployer-policies';
 import { InputError } from '../../lib/errors';
+import { matchesAnyGlob } from '../../lib/glob';
 import { stackBlocks, type TerraformJson } from '../../lib/synth-output';
 import { deployerPolicyName } from '../../contracts/naming';
-import { REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../policies/build/unscopable';
+import { REQUEST_TAG_SCOPED_WRITES } from '../../contracts/unscopable-actions';
+import { unscopableMatcher } from './unscopable';
 import { ACTION_MAP, ACTIONS_DIR, actionFile, ROLE_NAME_PATTERNS, WORKFLOW_GRANTS } from './actions';
 import { Ctx, expandCondition, fill } from './conditions';
 import { addDraft, Draft, draftKey, finish } from './statements';
@@ -55,7 +57,7 @@ export interface GeneratorOptions {
   /** Name of the permissions-boundary managed policy. */
   readonly boundaryName: string;
   /**
-   * The "allowed on *" set (lower-case actions and globs), as the policy gate has it: policies/build/unscopable.ts's
+   * The "allowed on *" set (lower-case actions and globs), as the policy gate has it: contracts/unscopable-actions.ts's
    * committedUnscopableActions(). A grant on "*" of any other action fails the generator.
    */
   readonly unscopableActions: readonly string[];
@@ -94,7 +96,7 @@ function starCheck(unscopableActions: readonly string[]): StarCheck {
       if (allowed(action)) continue;
       if (condition === 'request-tag' && REQUEST_TAG_SCOPED_WRITES[action.toLowerCase()]) continue;
       throw new IamPolicyError(
-        `iam:policy: ${where} grants ${action} on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts); scope it by ARN or tag`,
+        `iam:policy: ${where} grants ${action} on "*", but it is not in the "allowed on *" list (contracts/unscopable-actions.ts); scope it by ARN or tag`,
       );
     }
   };
@@ -120,17 +122,6 @@ function blocks(json: TerraformJson): Block[] {
 }
 
 const isRef = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(
-    '^' +
-      glob
-        .replace(/[.+^$()|[\]\\]/g, '\\$&')
-        .replace(/\?/g, '.')
-        .replace(/\*/g, '.*') +
-      '$',
-  );
-}
 
 function checkProviderTags(stack: StackInput, ctx: Ctx): void {
   const aws = stack.json.provider?.aws;
@@ -160,9 +151,7 @@ function checkNames(block: Block, rule: NameRule | undefined, ctx: Ctx): void {
     if (typeof value !== 'string' || isRef(value)) continue;
     const isPrefix = attribute.endsWith('_prefix');
     const patterns = rule.patterns.map((p) => fill(p, ctx));
-    const ok =
-      patterns.some((p) => globToRegExp(p).test(isPrefix ? `${value}x` : value)) ||
-      (rule.exact?.pattern.test(value) ?? false);
+    const ok = matchesAnyGlob(isPrefix ? `${value}x` : value, patterns) || (rule.exact?.pattern.test(value) ?? false);
     if (!ok) {
       throw new IamPolicyError(
         `iam:policy: ${block.address} (stack ${ctx.env}): ${attribute} "${value}" is outside the deployer's scope for ${block.type} ` +

@@ -10,7 +10,7 @@
  *  2. by tag, where the ARN holds a generated id (vpc-0abc, sg-0abc): aws:RequestTag on create, aws:ResourceTag
  *     afterwards (the provider's default_tags put project/environment on every resource at create time);
  *  3. `*` only for actions AWS defines without a resource type: the "allowed on *" list the policy gate uses too
- *     (policies/build/unscopable.ts, each reviewed entry with its reason).
+ *     (contracts/unscopable-actions.ts, each reviewed entry with its reason).
  */
 import { ServiceActions, TypeActions } from '../types';
 import { ACM } from './acm';
