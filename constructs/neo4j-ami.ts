@@ -91,7 +91,7 @@ export class Neo4jAmi extends Construct {
         { name: `tag:${TAG_NEO4J_EDITION}`, values: [props.edition] },
         // exactly the image the bake made or reused, even after the install script is reverted
         { name: `tag:${TAG_BUILD_SCRIPT_HASH}`, values: [props.buildScriptHash] },
-        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/test-image.ts)
+        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/image-test-phase.ts)
         { name: `tag:${TAG_IMAGE_TESTED}`, values: [IMAGE_TESTED_VALUE] },
         { name: 'state', values: ['available'] },
       ],

@@ -198,9 +198,11 @@ describe('one error family, the kind a field', () => {
     expect(new AmiError(options)).toMatchObject({ kind, exitCode });
   });
 
-  test('the older AmiError form (message, exit code) gets its kind from the code', () => {
-    expect(new AmiError('m', EXIT.UNREACHABLE)).toMatchObject({ kind: 'unreachable', exitCode: 3 });
-    expect(new AmiError('m', EXIT.BASE_IMAGE_MISSING)).toMatchObject({ kind: 'base-image-missing', exitCode: 4 });
-    expect(new AmiError('m', undefined, 503)).toMatchObject({ kind: 'failed', exitCode: 1, httpStatus: 503 });
+  test('an AmiError carries the HTTP status of the answer behind it', () => {
+    expect(new AmiError({ kind: 'failed', message: 'm', httpStatus: 503 })).toMatchObject({
+      kind: 'failed',
+      exitCode: 1,
+      httpStatus: 503,
+    });
   });
 });

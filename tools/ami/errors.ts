@@ -4,7 +4,7 @@
  * Every failure reaches the user as one line on stderr; no stack traces.
  */
 import { CliError, oneLine, UsageError } from '../../lib/errors';
-import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
+import { ExitCode } from '../../lib/exit-codes';
 import { redactText } from '../../lib/redact';
 import { networkProblem } from '../../lib/network-errors';
 
@@ -54,26 +54,7 @@ export class AmiError extends CliError<AmiErrorKind> {
   /** HTTP status of the API answer behind the error, when there was one. */
   readonly httpStatus?: number;
 
-  /**
-   * `new AmiError({ kind, message, httpStatus })`; the older form `new AmiError(message, exitCode?, httpStatus?)`
-   * (exit 1, 3 or 4) stays for the callers that use it, its kind following from the exit code.
-   */
-  constructor(options: AmiErrorOptions);
-  constructor(message: string, exitCode?: ExitCodeValue, httpStatus?: number);
-  constructor(first: AmiErrorOptions | string, exitCode?: ExitCodeValue, httpStatus?: number) {
-    const options: AmiErrorOptions =
-      typeof first === 'string'
-        ? {
-            message: first,
-            httpStatus,
-            kind:
-              exitCode === EXIT.UNREACHABLE
-                ? 'unreachable'
-                : exitCode === EXIT.BASE_IMAGE_MISSING
-                  ? 'base-image-missing'
-                  : 'failed',
-          }
-        : first;
+  constructor(options: AmiErrorOptions) {
     // An endpoint or source URL given with credentials (https://user:pass@host) never reaches a message.
     super({ kind: options.kind, message: redactText(options.message), exitCode: EXIT_OF[options.kind] });
     this.httpStatus = options.httpStatus;

@@ -361,7 +361,7 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
           const known = entry.commands.find((k) => k.pattern.test(command));
           if (kind !== 'local-exec' || !known) {
             throw new IamPolicyError(
-              `iam:policy: ${b.address} runs a ${kind} command the generator has no action map for ("${command.slice(0, 60)}"); add it to the commands of ${b.type} in ${actionFile(b.type)}`,
+              `iam:policy: ${b.address} runs a ${kind} command the generator has no action map for ("${command.slice(0, 60)}"); add it to the commands of ${b.type} in ${ACTIONS_DIR}/null-resource-commands.ts`,
             );
           }
           needs.grants.push(...known.grants);

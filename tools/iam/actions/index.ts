@@ -25,7 +25,7 @@ import { ELBV2 } from './elbv2';
 import { IAM } from './iam';
 import { KMS } from './kms';
 import { LAMBDA } from './lambda';
-import { LOCAL } from './local';
+import { PROVIDER_COMPUTED } from './provider-computed';
 import { LOGS } from './logs';
 import { S3 } from './s3';
 import { SECRETSMANAGER } from './secretsmanager';
@@ -53,7 +53,7 @@ const SERVICES: Readonly<Record<string, ServiceActions>> = {
   iam: IAM,
   kms: KMS,
   lambda: LAMBDA,
-  local: LOCAL,
+  'provider-computed': PROVIDER_COMPUTED,
   logs: LOGS,
   s3: S3,
   secretsmanager: SECRETSMANAGER,
