@@ -43,7 +43,7 @@ export function backoffDelay(attempt: number, backoff: Backoff, random: () => nu
 }
 
 /**
- * Calls `attempt(remainingMs, attemptNo)` until it resolves to a value other than undefined. A throw ends the
+ * Calls `attempt(remainingMs, attemptNo)` (at least once) until it resolves to a value other than undefined. A throw ends the
  * polling with that error (an attempt that wants to retry on an error catches it and returns undefined). The
  * attempt gets the milliseconds left, to bound its own I/O.
  */
@@ -57,8 +57,9 @@ export async function poll<T>(
   const end = (stopped: PollStop, attempts: number) => ({ stopped, attempts, elapsedMs: Date.now() - started });
   for (let n = 1; ; n++) {
     if (options.signal?.aborted) return end('aborted', n - 1);
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return end('timeout', n - 1);
+    // The first attempt always runs: a budget of 0 means "look once" (a resource that is already there).
+    const remaining = Math.max(0, deadline - Date.now());
+    if (remaining <= 0 && n > 1) return end('timeout', n - 1);
     const value = await attempt(remaining, n);
     if (value !== undefined) return { value, attempts: n, elapsedMs: Date.now() - started };
     if (n >= maxAttempts) return end('attempts', n);
