@@ -11,7 +11,8 @@ import { evaluateThresholds, k6Thresholds, percentile } from '../../verify/load/
 import { boltHost, parseNeo4jSecret } from '../../verify/neo4j';
 import { checkOutputs, parseOutputs, readOutputsFile } from '../../verify/outputs';
 import { renderMarkdown, writeReport, type VerifyReport } from '../../verify/report';
-import { backoffDelay, waitFor } from '../../verify/wait';
+import { backoffDelay } from '../../lib/poll';
+import { waitFor } from '../../verify/wait';
 
 const profile: LoadProfile = {
   paths: ['/health'],

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
 import { loadEngine, RawFinding } from './evaluate';
-import { InputError } from './errors';
+import { InputError } from '../../lib/errors';
 import { HOST_RULES } from './host-rules';
 import { contextTypes, RuleMetadata, Severity } from './metadata';
 import { normalise, ResourceMeta } from './normalise';

@@ -76,7 +76,7 @@ test("the command is the documented bake with the config's version and edition",
 test('with the image already baked, the command reuses it: exit 0, nothing launched', async () => {
   const { version, edition } = environmentConfig('staging').neo4j;
   const imageId = await bakedImage(ec2, edition, version);
-  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/test-image.test.ts)
+  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/image-test-phase.test.ts)
   await ec2.send(
     new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_IMAGE_TESTED, Value: IMAGE_TESTED_VALUE }] }),
   );
