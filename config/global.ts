@@ -5,7 +5,9 @@ export const globalConfig: GlobalConfig = {
   region: 'af-south-1',
   state: { bucket: 'credex-terraform-state', region: 'af-south-1' },
   ecr: { repositoryName: 'credex-core', keepImages: 30, keepDeployedPerEnvironment: 10 },
-  githubRepository: 'Credex/credex-core',
+  // The repository whose workflows assume the deploy roles: THIS infrastructure repository (deploy-staging.yml,
+  // deploy-production.yml run terraform). credex-core builds and pushes the image and assumes none of these roles.
+  githubRepository: 'Credex/credex-infra',
   amiRetention: 3,
   permissionsBoundaryName: 'credex-permissions-boundary',
   deployBranches: { staging: 'stage', production: 'prod' },

@@ -3,6 +3,8 @@ import { EnvironmentConfig } from './types';
 export const production: EnvironmentConfig = {
   name: 'production',
   nodeEnv: 'production',
+  // production runs only an image staging ran (promotion by tag; ECR tags are immutable, so the same digest)
+  promoteImageFrom: 'staging',
   region: 'af-south-1',
   network: {
     vpcCidr: '10.20.0.0/16',
@@ -14,7 +16,6 @@ export const production: EnvironmentConfig = {
     flowLogDailyIngestAlarmGiB: 1,
   },
   service: {
-    imageTag: 'latest-production',
     cpu: 1024,
     memoryMiB: 2048,
     desiredCount: 2,

@@ -14,7 +14,6 @@ export const staging: EnvironmentConfig = {
     flowLogDailyIngestAlarmGiB: 0.5,
   },
   service: {
-    imageTag: 'latest-staging',
     cpu: 512,
     memoryMiB: 1024,
     desiredCount: 1,

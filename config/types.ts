@@ -3,7 +3,9 @@
  * main.ts reads it once and passes typed props down; constructs never read the environment.
  */
 
-export type EnvironmentName = 'staging' | 'production';
+import type { EnvironmentName } from '../contracts/stacks';
+
+export type { EnvironmentName };
 export type Neo4jEdition = 'community' | 'enterprise';
 
 export interface NetworkConfig {
@@ -25,8 +27,6 @@ export interface NetworkConfig {
 }
 
 export interface ServiceConfig {
-  /** Image tag in the shared ECR repository; the deploy workflow overrides it with the commit SHA. */
-  readonly imageTag: string;
   /** Fargate task CPU units (256 = 0.25 vCPU) and memory in MiB; must be a valid Fargate pair. */
   readonly cpu: number;
   readonly memoryMiB: number;
@@ -218,6 +218,12 @@ export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   /** NODE_ENV of the API container. */
   readonly nodeEnv: string;
+  /**
+   * The environment whose deploys mark the images this one may take (deployed-<env>-<tag>): a release or a
+   * rollback by tag is refused unless that environment, or this one, ran the tag before (resolve-image-tag.sh).
+   * @default - none: any tag in ECR
+   */
+  readonly promoteImageFrom?: EnvironmentName;
   readonly region: string;
   readonly network: NetworkConfig;
   readonly service: ServiceConfig;

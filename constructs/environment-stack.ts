@@ -28,6 +28,7 @@ import {
   vpcLogGroupName,
   wafLogGroupName,
   wafName,
+  UNDEPLOYABLE_IMAGE_TAG,
 } from '../contracts/naming';
 import { AlarmTopic } from './alarm-topic';
 import { AppSecrets } from './app-secrets';
@@ -50,8 +51,9 @@ export interface EnvironmentStackProps {
   readonly env: EnvironmentConfig;
   readonly global: GlobalConfig;
   /**
-   * Image tag to deploy (the deploy workflow passes the commit SHA).
-   * @default - env.service.imageTag
+   * Image tag to deploy: the deploy paths always pass one (CREDEX_IMAGE_TAG, resolved by
+   * .github/workflows/scripts/resolve-image-tag.sh: the tag asked for, or the one running now).
+   * @default - UNDEPLOYABLE_IMAGE_TAG (synth for tests and checks only; the deploy paths refuse it)
    */
   readonly imageTag?: string;
   /** sha256 of the Neo4j AMI install script (a trigger of the bake); main.ts reads the file, constructs never do. */
@@ -201,7 +203,7 @@ export class EnvironmentStack extends StackBase {
       repositoryArn: repository.arn,
       ...env.service, // sizes, counts, scaling, grace period, ECS Exec, log retention
       containerPort: APP_PORT,
-      imageTag: props.imageTag ?? env.service.imageTag,
+      imageTag: props.imageTag ?? UNDEPLOYABLE_IMAGE_TAG,
       nodeEnv: env.nodeEnv,
       secrets: [...this.appSecrets.containerSecrets(), ...this.neo4jSecret.containerSecrets()],
       permissionsBoundaryArn,

@@ -6,6 +6,8 @@ import { Neo4jEdition } from '../config';
 import { neo4jAmiBuilderName } from '../contracts/naming';
 import {
   amiCommand,
+  BASE_IMAGE,
+  TAG_BASE_IMAGE,
   IMAGE_TESTED_VALUE,
   MANAGED_BY_VALUE,
   TAG_BUILD_SCRIPT_HASH,
@@ -67,6 +69,8 @@ export class Neo4jAmi extends Construct {
         neo4j_version: props.version,
         neo4j_edition: props.edition,
         build_script_sha256: props.buildScriptHash,
+        // a base-image bump rebakes (and the filter below then finds only the new image)
+        base_image: BASE_IMAGE.name,
       },
       provisioners: [
         {
@@ -91,7 +95,8 @@ export class Neo4jAmi extends Construct {
         { name: `tag:${TAG_NEO4J_EDITION}`, values: [props.edition] },
         // exactly the image the bake made or reused, even after the install script is reverted
         { name: `tag:${TAG_BUILD_SCRIPT_HASH}`, values: [props.buildScriptHash] },
-        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/test-image.ts)
+        { name: `tag:${TAG_BASE_IMAGE}`, values: [BASE_IMAGE.name] },
+        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/image-test-phase.ts)
         { name: `tag:${TAG_IMAGE_TESTED}`, values: [IMAGE_TESTED_VALUE] },
         { name: 'state', values: ['available'] },
       ],

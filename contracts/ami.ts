@@ -11,6 +11,23 @@ export const TAG_NEO4J_VERSION = 'Neo4jVersion';
 export const TAG_NEO4J_EDITION = 'Neo4jEdition';
 /** The base image id the image was built from. */
 export const TAG_BUILT_FROM = 'BuiltFrom';
+/**
+ * The base image's name (BASE_IMAGE.name): a bake reuses an image only when it was built from the pinned base image,
+ * and the hosts' `data "aws_ami"` filters on it, so a base-image bump bakes and rolls a new image.
+ */
+export const TAG_BASE_IMAGE = 'Neo4jBaseImage';
+
+/**
+ * The pinned base image: an exact Canonical Ubuntu 24.04 LTS (noble) server image name and Canonical's owner id,
+ * resolved to the AMI id of the bake's region (BuiltFrom records that id). Bump the date stamp on purpose
+ * (docs/neo4j-ami.md says how to find the current one): the bake's trigger and the hosts' image filter include
+ * the name, so the next apply bakes a new image and replaces the hosts (docs/deployer-guide.md, AMI update).
+ */
+export const BASE_IMAGE = {
+  name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423',
+  owner: '099720109477',
+} as const;
+
 /** sha256 of install-neo4j.sh at bake time: an image built by another script version is not reused. */
 export const TAG_BUILD_SCRIPT_HASH = 'Neo4jBuildScriptHash';
 /** Marks everything the AMI command creates (value: MANAGED_BY_VALUE). */
@@ -52,7 +69,11 @@ export interface AmiCommandOptions {
   readonly subnetId?: string;
   /** Instance profile that lets the builder tag itself. @default - none: the builder cannot report and the bake times out */
   readonly instanceProfile?: string;
+  /** Base image name and owner. @default BASE_IMAGE */
+  readonly baseImage?: { readonly name: string; readonly owner: string };
 }
+
+const IMAGE_NAME = /^[A-Za-z0-9()./_-]{3,128}$/;
 
 const AWS_ID = /^[A-Za-z0-9+=,.@_-]+$/;
 
@@ -87,6 +108,11 @@ export function amiCommand(opts: AmiCommandOptions): string {
     if (!AWS_ID.test(value) && !/^\$\{[^}]+\}$/.test(value)) throw new Error(`amiCommand: invalid ${flag} "${value}"`);
     args.push(flag, value);
   }
+  const base = opts.baseImage ?? BASE_IMAGE;
+  if (!IMAGE_NAME.test(base.name)) throw new Error(`amiCommand: invalid --base-image "${base.name}"`);
+  if (!/^[0-9]{12}$|^amazon$|^self$/.test(base.owner))
+    throw new Error(`amiCommand: invalid --base-image-owner "${base.owner}"`);
+  args.push('--base-image', base.name, '--base-image-owner', base.owner);
   // Test the image before the hosts may use it: only a tested image carries TAG_IMAGE_TESTED.
   args.push('--test-image');
   return `npm run -s ami -- ${args.join(' ')}`;

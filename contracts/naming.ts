@@ -124,3 +124,11 @@ export const deployerPolicyName = (env?: string): string =>
  * the hosts boot only images that carry them, and the deployer may change only builders and images that do.
  */
 export { TAG_MANAGED_BY as AMI_MARKER_TAG, MANAGED_BY_VALUE as AMI_MARKER } from './ami';
+
+/**
+ * The image tag a synth without CREDEX_IMAGE_TAG writes into the task definition (tests, pr-checks, the diagram).
+ * Images come from credex-core's own workflow with immutable tags (its commit SHA); no configured default such as
+ * `latest-staging` exists, because an immutable repository cannot move it. resolve-image-tag.sh refuses this tag
+ * and deploy.yml checks the synthesized task definition carries the resolved one, so it never reaches an apply.
+ */
+export const UNDEPLOYABLE_IMAGE_TAG = 'no-image-tag-given';

@@ -1,17 +1,19 @@
 /**
- * `npm run deploy-and-verify -- <stack> [--yes] [verify options]`: the deploy path of CI, for a person at a terminal
+ * `npm run deploy-and-verify -- <stack> [--yes] [verify options]` (options also before the stack): the deploy path of CI, for a person at a terminal
  * with their own credentials. Synthesize, `terraform init`, ONE saved plan, the policy gate on exactly that plan,
  * (a confirmation at a terminal), `terraform apply` of exactly that plan (a plan made stale by another apply is
  * refused), `terraform output -json`, then verify. Nothing plans a second time. Exit codes as verify's: 2 for usage
  * errors (checked before anything runs), 1 when a step fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { globalConfig } from '../config/global';
+import { GLOBAL_STACK_NAME } from '../contracts/stacks';
 import { ExitCode } from '../lib/exit-codes';
-import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
+import { checkReportDir, parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
 import { UsageError } from './errors';
 import { defaultOutputsPath } from './outputs';
 
@@ -22,17 +24,24 @@ export const DEPLOY_SPEC = {
   name: 'deploy-and-verify',
   usage: 'npm run deploy-and-verify -- <stack> [--yes] [verify options]',
   description:
-    'Deploys one stack the way CI does, then verifies it: npm run synth; terraform init; terraform plan -out=\n' +
+    'Deploys one stack the way CI does, then verifies it: npm run synth; the committed provider lock and\n' +
+    'terraform init -lockfile=readonly; terraform plan -out=\n' +
     'cdktf.out/plans/<stack>.tfplan; the policy gate on `terraform show -json` of that plan (a deny finding stops\n' +
     'here); at a terminal, a confirmation; terraform apply of exactly that plan (a plan made stale by another apply\n' +
     'is refused, nothing is planned again); terraform output -json to cdktf.out/outputs/<stack>.json (mode 0600,\n' +
     'sensitive outputs included); verify with that file and the remaining options.\n' +
     '\n' +
     'How it differs from CI (deploy.yml): it runs with YOUR credentials (no GitHub environment, so no required\n' +
-    'reviewers and no OIDC role); it neither builds nor pushes the image (CREDEX_IMAGE_TAG or config names one\n' +
-    'already in ECR) nor writes the app secrets; it asks before applying unless --yes; it has no step timeouts;\n' +
+    'reviewers and no OIDC role); it builds no image: CREDEX_IMAGE_TAG names one in ECR (production: one staging\n' +
+    'ran), else it redeploys the image running now; it writes no app secrets; it asks before applying unless --yes;\n' +
+    'it has no step timeouts;\n' +
     'and verify reaches Neo4j only through the --neo4j-address port forwards you start (see the deployer guide).',
-  arguments: [['<stack>', 'the environment stack to deploy and verify (staging, production); comes first']],
+  arguments: [
+    [
+      '<stack>',
+      'the stack to deploy: staging or production (then verified), or global (administrator credentials; not verified); before or after the options',
+    ],
+  ],
   options: {
     yes: { type: 'boolean', description: 'apply the judged plan without asking (also when not at a terminal)' },
     ...VERIFY_OPTIONS,
@@ -42,6 +51,7 @@ export const DEPLOY_SPEC = {
   },
   examples: [
     'npm run deploy-and-verify -- staging',
+    'npm run deploy-and-verify -- global',
     'CREDEX_IMAGE_TAG=<tag> npm run deploy-and-verify -- production --skip load',
   ],
   exitCodes: [
@@ -64,13 +74,53 @@ export function planPaths(stack: string): { stackDir: string; plan: string; plan
   };
 }
 
-/** Every command of the deploy, in order: each runs only when the one before it succeeded. */
-export function deploySteps(stack: string, outputsFile: string): { what: string; command: string; args: string[] }[] {
+/** What the image step needs: the environment's promotion rule; undefined for the `global` stack (no image). */
+export interface ImageRule {
+  /** config's promoteImageFrom: a tag must have been deployed there (or here) before. */
+  readonly promoteFrom?: string;
+}
+
+/**
+ * Every command of the deploy, in order: each runs only when the one before it succeeded. An environment stack's
+ * synth gets its image tag from resolve-image-tag.sh, as CI's does: CREDEX_IMAGE_TAG when set (it must be in ECR, and
+ * pass the promotion rule), else the image the service runs now; never a build, never config's placeholder.
+ */
+export function deploySteps(
+  stack: string,
+  outputsFile: string,
+  image?: ImageRule,
+): { what: string; command: string; args: string[] }[] {
   const { stackDir, plan, planJson } = planPaths(stack);
   const sh = (script: string, ...args: string[]) => ['-c', `umask 077 && ${script}`, 'sh', ...args];
+  const resolveScript = path.join('.github', 'workflows', 'scripts', 'resolve-image-tag.sh');
+  const synth = image
+    ? {
+        what: 'image tag and synth',
+        command: 'sh',
+        args: [
+          '-c',
+          'tag=$(PROMOTE_FROM="$3" bash "$1" "$4" "$2" "${CREDEX_IMAGE_TAG:-}") && CREDEX_IMAGE_TAG="$tag" npm run -s synth',
+          'sh',
+          resolveScript,
+          stack,
+          image.promoteFrom ?? '',
+          globalConfig.ecr.repositoryName,
+        ],
+      }
+    : { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] };
   return [
-    { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] },
-    { what: 'terraform init', command: 'terraform', args: [`-chdir=${stackDir}`, 'init', '-input=false'] },
+    synth,
+    // The committed provider lock (terraform/<stack>/), which init only reads: checksums as CI's.
+    {
+      what: 'provider lock',
+      command: 'bash',
+      args: [path.join('.github', 'workflows', 'scripts', 'provider-locks.sh'), 'use', stack, stackDir],
+    },
+    {
+      what: 'terraform init',
+      command: 'terraform',
+      args: [`-chdir=${stackDir}`, 'init', '-input=false', '-lockfile=readonly'],
+    },
     {
       what: 'terraform plan',
       command: 'terraform',
@@ -140,25 +190,31 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
   return runCommand(
     DEPLOY_SPEC,
     argv,
-    async ({ positionals, values }) => {
+    async ({ positionals, positionalIndexes, values }) => {
+      // The stack may stand anywhere among the options: `staging --yes` and `--yes staging` are the same command.
       const stack = positionals[0];
-      if (stack === undefined || argv[0] !== stack)
-        throw new UsageError('a stack name comes first, e.g. deploy-and-verify staging --skip load');
+      if (stack === undefined)
+        throw new UsageError('name the stack to deploy, e.g. deploy-and-verify staging --skip load');
       if (positionals.length > 1)
         throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
       if (values.stack !== undefined || values.outputs !== undefined)
         throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
-      stackConfig(stack);
-      const rest = argv.slice(1).filter((a) => a !== '--yes');
-      parseArgs(rest); // every verify option checked before anything is deployed
+      const isGlobal = stack === GLOBAL_STACK_NAME;
+      const env = isGlobal ? undefined : stackConfig(stack);
+      const rest = argv.filter((a, i) => i !== positionalIndexes[0] && a !== '--yes');
+      if (isGlobal && rest.length > 0)
+        throw new UsageError(`${GLOBAL_STACK_NAME} has no verify steps: no options besides --yes`);
+      // Every verify option checked, and the report folder made and proved writable, before anything is deployed.
+      if (!isGlobal) checkReportDir(parseArgs(rest));
 
       const outputsFile = defaultOutputsPath(stack);
-      mkdirSync(path.dirname(outputsFile), { recursive: true });
-      mkdirSync(path.dirname(planPaths(stack).plan), { recursive: true });
+      makeDirectory(path.dirname(outputsFile));
+      makeDirectory(path.dirname(planPaths(stack).plan));
       if (!values.yes && !io.confirm) {
         throw new UsageError('not at a terminal: pass --yes to apply the judged plan without asking');
       }
-      for (const step of deploySteps(stack, outputsFile)) {
+      const image = env ? { promoteFrom: env.promoteImageFrom } : undefined;
+      for (const step of deploySteps(stack, outputsFile, image)) {
         if (step.what.startsWith('terraform apply') && !values.yes) {
           const yes = await io.confirm!(`deploy-and-verify: apply this plan (judged by the gate) to ${stack}?`);
           if (!yes) {
@@ -179,6 +235,12 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
           io.stderr(`deploy-and-verify: ${step.what} of ${stack} failed (exit ${code}); verify not run`);
         }
         return ExitCode.FAILED;
+      }
+      if (isGlobal) {
+        io.stdout(
+          `deploy-and-verify: ${GLOBAL_STACK_NAME} applied; its outputs are in ${outputsFile} (no verify steps)`,
+        );
+        return ExitCode.OK;
       }
       return io.verify(['--stack', stack, '--outputs', outputsFile, ...rest]);
     },

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environmentConfig, globalConfig } from '../../config';
+import { BASE_IMAGE } from '../../contracts/ami';
 import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Neo4jBackups } from '../../constructs/neo4j-backups';
 import { neo4jMemory } from '../../constructs/neo4j-user-data';
@@ -149,12 +150,13 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
     for (const [, p] of resources(json, 'random_password')) expect(p.length).toBeGreaterThanOrEqual(32);
   });
 
-  test('AMI: null_resource triggers on version, edition and script hash; hosts use the tagged image after the bake', () => {
+  test('AMI: null_resource triggers on version, edition, script hash and base image; hosts use the tagged image after the bake', () => {
     const bake = resources(json, 'null_resource')[0];
     expect(bake[1].triggers).toEqual({
       neo4j_version: config.version,
       neo4j_edition: config.edition,
       build_script_sha256: SCRIPT_SHA256,
+      base_image: BASE_IMAGE.name,
     });
     expect(bake[1].provisioner[0]['local-exec'].command).toMatch(
       new RegExp(
@@ -168,6 +170,7 @@ describe.each(['staging', 'production'] as const)('%s Neo4j hosts', (env) => {
         { name: 'tag:Neo4jVersion', values: [config.version] },
         { name: 'tag:Neo4jEdition', values: [config.edition] },
         { name: 'tag:Neo4jBuildScriptHash', values: [SCRIPT_SHA256] },
+        { name: 'tag:Neo4jBaseImage', values: [BASE_IMAGE.name] },
       ]),
     );
     for (const space of SPACES) expect(host(space).ami).toBe(`\${data.aws_ami.${imageId}.id}`);

@@ -9,6 +9,7 @@ import {
 import {
   MANAGED_BY_VALUE,
   TAG_BUILDER,
+  TAG_BASE_IMAGE,
   TAG_BUILD_SCRIPT_HASH,
   TAG_MANAGED_BY,
   TAG_NEO4J_EDITION,
@@ -58,7 +59,7 @@ export async function editionImages(ec2: EC2Client, edition: Edition, endpoint: 
  */
 export async function findBakedImage(
   ec2: EC2Client,
-  q: { edition: Edition; version: string; scriptHash: string },
+  q: { edition: Edition; version: string; scriptHash: string; baseImageName: string },
   endpoint: string,
 ): Promise<{ match?: Image; otherScript?: Image }> {
   const sameVersion = sortNewestFirst(
@@ -67,8 +68,17 @@ export async function findBakedImage(
     ),
   );
   return {
-    match: sameVersion.find((i) => tagValue(i.Tags, TAG_BUILD_SCRIPT_HASH) === q.scriptHash),
-    otherScript: sameVersion.find((i) => tagValue(i.Tags, TAG_BUILD_SCRIPT_HASH) !== q.scriptHash),
+    // the same install script on the same base image; anything else is baked anew
+    match: sameVersion.find(
+      (i) =>
+        tagValue(i.Tags, TAG_BUILD_SCRIPT_HASH) === q.scriptHash &&
+        tagValue(i.Tags, TAG_BASE_IMAGE) === q.baseImageName,
+    ),
+    otherScript: sameVersion.find(
+      (i) =>
+        tagValue(i.Tags, TAG_BUILD_SCRIPT_HASH) !== q.scriptHash ||
+        tagValue(i.Tags, TAG_BASE_IMAGE) !== q.baseImageName,
+    ),
   };
 }
 
@@ -192,6 +202,9 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
     );
   }
   if (problems.length > 0)
-    throw new AmiError(`prune: ${problems.length} snapshot(s) left behind: ${problems.join('; ')}`);
+    throw new AmiError({
+      kind: 'failed',
+      message: `prune: ${problems.length} snapshot(s) left behind: ${problems.join('; ')}`,
+    });
   return result;
 }

@@ -1,6 +1,3 @@
-// The SDK advisory about Node 22 is noise in test output (docs/neo4j-ami.md records it).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import {
   CreateTagsCommand,
   DescribeImagesCommand,
@@ -13,6 +10,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { MOTO_CLIENT_CONFIG } from '../../support/moto';
 import {
+  BASE_IMAGE,
+  TAG_BASE_IMAGE,
   TAG_BUILD_SCRIPT_HASH,
   TAG_BUILDER,
   TAG_BUILD_STATE,
@@ -45,8 +44,13 @@ export async function registerBaseImage(ec2: EC2Client, name: string = BASE.name
   return res.ImageId!;
 }
 
-/** An image as a finished bake of the current install script leaves it: registered and tagged. */
-export async function bakedImage(ec2: EC2Client, edition: string, version: string): Promise<string> {
+/** An image as a finished bake of the current install script on `baseImageName` leaves it: registered and tagged. */
+export async function bakedImage(
+  ec2: EC2Client,
+  edition: string,
+  version: string,
+  baseImageName: string = BASE_IMAGE.name,
+): Promise<string> {
   const imageId = await registerBaseImage(ec2, `credex-neo4j-${edition}-${version}-20260101T000000`);
   await ec2.send(
     new CreateTagsCommand({
@@ -55,6 +59,7 @@ export async function bakedImage(ec2: EC2Client, edition: string, version: strin
         { Key: TAG_NEO4J_VERSION, Value: version },
         { Key: TAG_NEO4J_EDITION, Value: edition },
         { Key: TAG_BUILD_SCRIPT_HASH, Value: buildScriptHash() },
+        { Key: TAG_BASE_IMAGE, Value: baseImageName },
       ],
     }),
   );

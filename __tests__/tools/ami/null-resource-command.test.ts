@@ -4,7 +4,7 @@
  * API (endpoint from AWS_ENDPOINT_URL_EC2, as any AWS SDK v3 client reads it).
  */
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { IMAGE_TESTED_VALUE, TAG_IMAGE_TESTED } from '../../../contracts/ami';
+import { BASE_IMAGE, IMAGE_TESTED_VALUE, TAG_IMAGE_TESTED } from '../../../contracts/ami';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import { environmentConfig } from '../../../config';
 import { synthesizeAll } from '../../../main';
 import { repoTempDir } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
+import { withoutSdkAdvisory } from '../../support/sdk-advisory';
 import { allInstances, bakedImage, client } from './helpers';
 
 jest.setTimeout(60_000);
@@ -60,21 +61,22 @@ function runAsTerraform() {
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
   });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+  return { code: r.status, stdout: r.stdout.trim(), stderr: withoutSdkAdvisory(r.stderr).trim() };
 }
 
 test("the command is the documented bake with the config's version and edition", () => {
   const { version, edition } = environmentConfig('staging').neo4j;
   expect(command).toBe(
     `npm run -s ami -- bake --edition ${edition} --version ${version} --region af-south-1 --keep 3 ` +
-      '--subnet-id subnet-0123456789abcdef0 --instance-profile credex-staging-neo4j-ami-builder --test-image',
+      '--subnet-id subnet-0123456789abcdef0 --instance-profile credex-staging-neo4j-ami-builder ' +
+      `--base-image ${BASE_IMAGE.name} --base-image-owner ${BASE_IMAGE.owner} --test-image`,
   );
 });
 
 test('with the image already baked, the command reuses it: exit 0, nothing launched', async () => {
   const { version, edition } = environmentConfig('staging').neo4j;
   const imageId = await bakedImage(ec2, edition, version);
-  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/test-image.test.ts)
+  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/image-test-phase.test.ts)
   await ec2.send(
     new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_IMAGE_TESTED, Value: IMAGE_TESTED_VALUE }] }),
   );
@@ -82,6 +84,25 @@ test('with the image already baked, the command reuses it: exit 0, nothing launc
   expect(r).toMatchObject({ code: 0, stderr: '' });
   expect(r.stdout.split('\n').pop()).toBe(`reused ${imageId}`);
   expect(await allInstances(ec2)).toEqual([]);
+});
+
+test('an image of the same version and script on an older base image is not reused: a base-image bump rebakes', async () => {
+  const { version, edition } = environmentConfig('staging').neo4j;
+  const old = await bakedImage(
+    ec2,
+    edition,
+    version,
+    'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20230101',
+  );
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [old], Tags: [{ Key: TAG_IMAGE_TESTED, Value: IMAGE_TESTED_VALUE }] }),
+  );
+  const r = runAsTerraform();
+  expect(r.stdout).toContain(`bake: ${old}`);
+  expect(r.stdout).toContain('baking anew');
+  expect(r.stdout).not.toContain(`reused ${old}`);
+  // moto has no image of the pinned name: the bake that starts stops there (exit 4), which shows it did start
+  expect(r.code).toBe(4);
 });
 
 test('with no image and no pinned base image in the region: exit 4, one line, nothing launched', async () => {

@@ -6,7 +6,7 @@
 import { App, Testing } from 'cdktf';
 import { globalConfig } from '../../../config';
 import { GithubOidc, githubEnvironmentSubject } from '../../../constructs/github-oidc';
-import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../../../contracts/deploy-timeouts';
+import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../../../config/deploy-budget';
 import { GlobalStack } from '../../../constructs/global-stack';
 import { parseDeployerPolicySet } from '../../../contracts/deployer-policies';
 import committed from '../../../generated/deployer-policies.json';
@@ -134,7 +134,7 @@ describe('global stack', () => {
       expect(trust).toContain('"sts:AssumeRoleWithWebIdentity"');
       expect(trust).toContain('"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"');
       expect(trust).toContain(
-        `"token.actions.githubusercontent.com:sub" = "repo:Credex/credex-core:environment:${env}"`,
+        `"token.actions.githubusercontent.com:sub" = "repo:Credex/credex-infra:environment:${env}"`,
       );
       expect(trust).not.toMatch(/StringLike|\*|:ref:|refs\/heads/);
       const other = env === 'staging' ? 'production' : 'staging';

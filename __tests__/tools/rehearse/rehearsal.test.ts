@@ -18,7 +18,7 @@ import { runRehearsal, type RehearsalReport } from '../../../tools/rehearse/rehe
 import { writeRehearsalReport } from '../../../tools/rehearse/report';
 import { MOTO_EXCLUSIONS, MOTO_PLAN_ARTEFACTS, MOTO_SET_ASIDE } from '../../../tools/terraform/moto';
 import type { LifecycleReport } from '../../../tools/terraform/lifecycle';
-import { resourceAddresses, type TerraformJson } from '../../../tools/terraform/terraform-json';
+import { resourceAddresses, type TerraformJson } from '../../../lib/synth-output';
 import { bundleIntoDist, repoTempDir } from '../../support/bundle';
 import { neo4jRotationPackage } from '../../support/function-package';
 import { synthProject } from '../../support/synth';

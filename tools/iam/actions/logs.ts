@@ -12,7 +12,8 @@ import {
 import { ServiceActions } from '../types';
 import { arn, ENV_NAMES, ENV_SUFFIXED_NAMES, star } from './arns';
 
-const logGroups = [
+/** The environment's log groups (name globs); the runbook's log reads use the same list (workflow.ts). */
+export const LOG_GROUPS = [
   ecsLogGroupName(ENV_SUFFIXED_NAMES),
   vpcLogGroupName(envPrefix(ENV), ANY),
   envLogGroupName(ANY, ENV),
@@ -23,7 +24,7 @@ const logGroups = [
 export const LOGS: ServiceActions = {
   aws_cloudwatch_log_group: {
     note: 'log groups /ecs/credex-*-<env>, /vpc/credex-<env>/*, /credex/<env>/* with retention',
-    names: { attributes: ['name', 'name_prefix'], patterns: logGroups },
+    names: { attributes: ['name', 'name_prefix'], patterns: LOG_GROUPS },
     grants: [
       {
         sid: 'LogGroup',
@@ -41,12 +42,12 @@ export const LOGS: ServiceActions = {
           'logs:AssociateKmsKey',
           'logs:DisassociateKmsKey',
         ],
-        resources: logGroups.flatMap((g) => [arn('logs', `log-group:${g}`), arn('logs', `log-group:${g}:*`)]),
+        resources: LOG_GROUPS.flatMap((g) => [arn('logs', `log-group:${g}`), arn('logs', `log-group:${g}:*`)]),
       },
       star('LogsRead', ['logs:DescribeLogGroups']),
     ],
     // Workload roles write their log streams.
-    boundaryArns: logGroups.map((g) => arn('logs', `log-group:${g}:*`)),
+    boundaryArns: LOG_GROUPS.map((g) => arn('logs', `log-group:${g}:*`)),
   },
   aws_cloudwatch_log_resource_policy: {
     note: 'the log delivery policy credex-<env>-* that lets WAF write its log group (account-level: no resource type)',

@@ -4,7 +4,8 @@
  */
 import { ENV, stateKey, stateLockKey } from '../../../contracts/naming';
 import { Grant } from '../types';
-import { arn, ec2, ENV_SUFFIXED_NAMES, star } from './arns';
+import { arn, ec2, ec2Global, ENV_SUFFIXED_NAMES, star } from './arns';
+import { LOG_GROUPS } from './logs';
 import { ECR_REPOSITORY_ARN } from './ecr';
 import { ECS_CONTAINER_INSTANCE_ARNS, ECS_SERVICE_ARNS, ECS_TASK_ARNS } from './ecs';
 import { APP_SECRET_ARN } from './secretsmanager';
@@ -72,5 +73,35 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
     sid: 'PortForwardDocument',
     actions: ['ssm:StartSession'],
     resources: ['arn:{partition}:ssm:{region}::document/AWS-StartPortForwardingSession'],
+  },
+  // The deployer guide's runbook (__tests__/tools/iam/runbook-commands.test.ts proves each of its commands allowed):
+  // read the environment's own log groups (`aws logs tail`: the rotation function's failures, the API, WAF, flow logs);
+  // GetLogEvents and StartLiveTail take the log group, FilterLogEvents the group and its streams.
+  {
+    sid: 'RunbookLogsRead',
+    actions: ['logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:StartLiveTail', 'logs:DescribeLogStreams'],
+    resources: LOG_GROUPS.flatMap((g) => [arn('logs', `log-group:${g}`), arn('logs', `log-group:${g}:*`)]),
+  },
+  // Who read a secret (section 3.4): CloudTrail's event history has no resource type, so "*" (read-only).
+  star('RunbookAuditLookup', ['cloudtrail:LookupEvents']),
+  // A snapshot of a Neo4j data volume before an upgrade or host replacement: only this environment's volumes, and the
+  // snapshot must carry this environment's tags from its creation (so DLM's and the deployer's scopes cover it).
+  {
+    sid: 'RunbookSnapshotVolume',
+    actions: ['ec2:CreateSnapshot'],
+    resources: [ec2('volume')],
+    condition: { StringEquals: { 'aws:ResourceTag/environment': '{env}' } },
+  },
+  {
+    sid: 'RunbookSnapshotCreate',
+    actions: ['ec2:CreateSnapshot'],
+    resources: [ec2Global('snapshot')],
+    condition: { StringEquals: { 'aws:RequestTag/environment': '{env}', 'aws:RequestTag/project': 'credex' } },
+  },
+  {
+    sid: 'RunbookSnapshotTag',
+    actions: ['ec2:CreateTags'],
+    resources: [ec2Global('snapshot')],
+    condition: { StringEquals: { 'ec2:CreateAction': 'CreateSnapshot', 'aws:RequestTag/environment': '{env}' } },
   },
 ];
