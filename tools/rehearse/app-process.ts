@@ -31,6 +31,13 @@ export interface RunningApp {
 export interface StartOptions {
   /** How long the app may take to answer healthy. @default 60000 */
   readonly healthTimeoutMs?: number;
+  /**
+   * How long to wait for PORT to be free when another local process holds it (in ECS each task has its own network
+   * interface; on one machine another test's or another rehearsal's app may hold the port for a while). @default 0
+   */
+  readonly portWaitMs?: number;
+  /** Progress lines (the wait for the port). @default - none */
+  readonly log?: (line: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -87,6 +94,22 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** Resolves once `port` is free; rejects when it is still taken after `portWaitMs` (or at once without it). */
+async function waitForPort(port: number, options: StartOptions): Promise<void> {
+  const deadline = Date.now() + (options.portWaitMs ?? 0);
+  let told = false;
+  while (!(await portFree(port))) {
+    if (options.signal?.aborted) throw new AppStartError('interrupted while waiting for the app port', '');
+    if (Date.now() >= deadline)
+      throw new InputError(
+        `port ${port} (the app's PORT) is in use on this machine${told ? ` (waited ${Math.round((options.portWaitMs ?? 0) / 1000)} s)` : ''}`,
+      );
+    if (!told) options.log?.(`port ${port} (the app's PORT) is in use on this machine: waiting for it to be free`);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 /** Starts the app with exactly `env`; resolves once it answers healthy on PORT (from `env`, else the app's 3000). */
 export async function startApp(
   build: AppBuild,
@@ -99,7 +122,7 @@ export async function startApp(
   const port = Number(env.PORT ?? 3000); // the app's own default when PORT is not set (src/utils/serverSetup.ts)
   const url = `http://127.0.0.1:${port}`;
   // Another server on the port would answer the health probes in the app's place.
-  if (!(await portFree(port))) throw new InputError(`port ${port} (the app's PORT) is in use on this machine`);
+  await waitForPort(port, options);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [build.entry], {
     cwd: build.dir,

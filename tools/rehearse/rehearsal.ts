@@ -213,6 +213,8 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     rotation?: RotationResult;
   } = { againstMoto: [] };
   mkdirSync(options.reportDir, { recursive: true });
+  // The app's PORT is the task definition's; another local process (another test's app) may hold it for a while.
+  const appStart = { signal: options.signal, portWaitMs: 300_000, log: (l: string) => log(`  ${l}`) };
   const abortable = () => {
     if (options.signal?.aborted) throw new Error(`interrupted by ${String(options.signal.reason ?? 'signal')}`);
   };
@@ -324,7 +326,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       const env = await resolveContainerEnvironment(await containerFromEcs(ecs, taskDefinitionArn), sm);
       const names = Object.keys(env).sort();
       const build = built!;
-      app = await startApp(build, env, { signal: options.signal });
+      app = await startApp(build, env, appStart);
       partial.app = {
         appDir: build.appDir,
         lockHash: build.lockHash,
@@ -488,7 +490,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         // The new deployment's task: the same task definition, its secrets read again at start.
         await app.stop();
         const newEnv = await resolveContainerEnvironment(await containerFromEcs(ecs, taskDefinitionArn), sm);
-        app = await startApp(build, newEnv, { signal: options.signal });
+        app = await startApp(build, newEnv, appStart);
         const hosts = await Promise.all(
           NEO4J_SPACES.map((s) => hostCredentials(sm, neo4jPasswordSecretName(options.stack, s))),
         );

@@ -144,7 +144,8 @@ test('the real app starts with that environment, nothing added, and GET /health 
   } finally {
     await driver.close();
   }
-  app = await startApp(build, env, { healthTimeoutMs: 60_000 });
+  // The rehearsal test's app (another jest worker) may hold APP_PORT for a few minutes: wait for it.
+  app = await startApp(build, env, { healthTimeoutMs: 60_000, portWaitMs: 300_000 });
   expect(app.url).toBe(`http://127.0.0.1:${APP_PORT}`);
   const res = await fetch(`${app.url}/health`);
   expect(res.status).toBe(200);
