@@ -566,7 +566,10 @@ interface StateJson {
 }
 
 async function withDriver<T>(server: Neo4jServer, fn: (d: ReturnType<typeof neo4j.driver>) => Promise<T>): Promise<T> {
-  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic(server.user, server.password));
+  // Its own user agent, so the listing of the app's connections (neo4j-javascript) does not count the rehearsal's.
+  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic(server.user, server.password), {
+    userAgent: 'credex-rehearsal',
+  });
   try {
     return await fn(driver);
   } finally {

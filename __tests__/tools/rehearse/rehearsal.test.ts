@@ -146,6 +146,8 @@ describe('the rehearsal', () => {
     expect(re.passwordsAreRotated).toBe(true);
     expect(re.connected).toBe(true);
     expect(re.ledger).toMatch(/: 400 .*Member not found/);
+    // Neo4j's own view: every connection of the restarted app to the ledger is the rotated user's.
+    expect(re.ledgerConnectionUsers).toEqual(['neo4j_alt']);
   });
 
   test('figures: a duration per phase and the peak memory of the process tree', () => {
