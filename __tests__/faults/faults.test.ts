@@ -13,10 +13,10 @@ import { repoRoot } from '../../lib/paths';
 import { bundleForTest } from '../support/bundle';
 import { startMoto, type MotoServer } from '../support/moto';
 import { startNeo4j, type Neo4jServer } from '../support/neo4j';
-import { bakedImage, client, registerBaseImage } from '../tools/ami/helpers';
-import { deploy } from '../verify/helpers/aws-deploy';
-import { isOverMemory, isOverTime, renderTable, runSeeds, tabulate, type RunOutcome } from './harness';
-import { SCENARIOS, type Env } from './scenarios';
+import { bakedImage, client, registerBaseImage } from '../support/ami';
+import { deploy } from '../support/aws-deploy';
+import { isOverMemory, isOverTime, renderTable, runSeeds, tabulate, type RunOutcome } from '../support/faults/harness';
+import { SCENARIOS, type Env } from '../support/faults/scenarios';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 30);
 const FIRST_SEED = Number(process.env.FAULT_FIRST_SEED ?? 1);

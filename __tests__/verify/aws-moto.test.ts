@@ -21,7 +21,7 @@ import { environmentConfig } from '../../config';
 import { runVerify } from '../../verify/runner';
 import type { StepName, StepResult } from '../../verify/types';
 import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
-import { deploy, type Deployed } from './helpers/aws-deploy';
+import { deploy, type Deployed } from '../support/aws-deploy';
 
 const staging = environmentConfig('staging');
 

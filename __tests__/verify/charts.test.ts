@@ -23,7 +23,7 @@ import { latencyOverTimeSvg, niceScale, SERIES_COLOURS } from '../../verify/char
 import { runEmbeddedLoad } from '../../verify/load/embedded';
 import { writeReport, type VerifyReport } from '../../verify/report';
 import type { StepResult } from '../../verify/types';
-import { declaredSize, look } from '../tools/diagram/png';
+import { declaredSize, look } from '../support/png';
 
 const steps: StepResult[] = [
   { step: 'outputs', status: 'passed', duration: 3, figures: {}, message: 'ok' },

@@ -13,9 +13,9 @@ import { writeReport } from '../../verify/report';
 import { runVerify } from '../../verify/runner';
 import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
 import { startNeo4j, type Neo4jServer } from '../support/neo4j';
-import { deploy } from './helpers/aws-deploy';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
-import { failureOf } from './helpers/failure';
+import { deploy } from '../support/aws-deploy';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
+import { failureOf } from '../support/step-failure';
 
 const staging = environmentConfig('staging');
 

@@ -36,7 +36,7 @@ import {
   playBuilder,
   registerBaseImage,
   tag,
-} from './helpers';
+} from '../../support/ami';
 
 let moto: MotoServer;
 let ec2: EC2Client;

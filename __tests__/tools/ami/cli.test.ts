@@ -15,7 +15,7 @@ import { bundleForTest } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
 import { freePort } from '../../support/ports';
 import { withoutSdkAdvisory } from '../../support/sdk-advisory';
-import { allInstances, BASE, bakedImage, client, playBuilder, registerBaseImage } from './helpers';
+import { allInstances, BASE, bakedImage, client, playBuilder, registerBaseImage } from '../../support/ami';
 
 let outDir: string;
 let cli: string;

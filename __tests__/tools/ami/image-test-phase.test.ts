@@ -23,7 +23,7 @@ import {
 import { AmiError } from '../../../tools/ami/errors';
 import { cleanUpInterruptedTest, renderTestUserData, testImage } from '../../../tools/ami/image-test-phase';
 import { MotoServer, startMoto } from '../../support/moto';
-import { allInstances, client, FAST_POLL, ownImages, ownSnapshots, registerBaseImage, tag } from './helpers';
+import { allInstances, client, FAST_POLL, ownImages, ownSnapshots, registerBaseImage, tag } from '../../support/ami';
 
 jest.setTimeout(60_000);
 

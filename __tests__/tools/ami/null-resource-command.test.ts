@@ -13,7 +13,7 @@ import { synthesizeAll } from '../../../main';
 import { repoTempDir } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
 import { withoutSdkAdvisory } from '../../support/sdk-advisory';
-import { allInstances, bakedImage, client } from './helpers';
+import { allInstances, bakedImage, client } from '../../support/ami';
 
 jest.setTimeout(60_000);
 

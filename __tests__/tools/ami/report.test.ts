@@ -12,7 +12,7 @@ import { AddressInfo } from 'node:net';
 import { TAG_BUILD_STATE, TAG_BUILD_STEP } from '../../../contracts/ami';
 import { BUILD_SCRIPT_PATH } from '../../../tools/ami/build-script';
 import { MotoServer, startMoto } from '../../support/moto';
-import { allInstances, client, registerBaseImage, tag } from './helpers';
+import { allInstances, client, registerBaseImage, tag } from '../../support/ami';
 
 let moto: MotoServer;
 let ec2: EC2Client;
