@@ -19,9 +19,10 @@ import {
   type RequestInfo,
 } from '../../support/faults/proxies';
 import { bundleForTest } from '../../support/bundle';
-import { MotoServer, startMoto } from '../../support/moto';
+import { MotoServer } from '../../support/moto';
 import { withoutSdkAdvisory } from '../../support/sdk-advisory';
 import { allInstances, BASE, client, ownImages, ownSnapshots, playBuilder, registerBaseImage } from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 let outDir: string;
 let cli: string;
@@ -32,7 +33,7 @@ const servers: FaultServer[] = [];
 beforeAll(async () => {
   outDir = bundleForTest(['tools/ami/cli.ts']);
   cli = path.join(outDir, 'tools', 'ami', 'cli.js');
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
 }, 60_000);
 
