@@ -6,7 +6,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { makeDirectory } from '../lib/make-dir';
 import * as path from 'node:path';
 import { redactDeep, redactText } from '../lib/redact';
-import { chartsMarkdown, chartsSummaryMarkdown, plannedCharts, writeCharts, type Chart } from './charts';
+import { chartsMarkdown, chartsSummaryMarkdown, plannedCharts, writeCharts, type Chart } from './charts/report-charts';
 import type { LoadEngineName, StepResult } from './types';
 
 export interface VerifyReport {

@@ -10,7 +10,7 @@ import { EnvironmentKey } from '../../constructs/kms-key';
 import { Neo4jRotation } from '../../constructs/neo4j-rotation';
 import { WebAcl } from '../../constructs/waf';
 import { projectStack, synthProject } from '../support/synth';
-import { emptyStack, refId, resource, resources } from './helpers';
+import { emptyStack, refId, resource, resources } from '../support/constructs';
 
 const ENVS = ['staging', 'production'] as const;
 const keyRef = /^\$\{aws_kms_key\.kms-key_[A-F0-9]+\.arn\}$/;

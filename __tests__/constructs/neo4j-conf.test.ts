@@ -2,7 +2,7 @@
 import { environmentConfig } from '../../config';
 import { neo4jConf, neo4jMemory } from '../../constructs/neo4j-user-data';
 import { checkNeo4jConf } from '../support/neo4j';
-import { environment, resource } from './helpers';
+import { environment, resource } from '../support/constructs';
 
 jest.setTimeout(120_000);
 

@@ -8,7 +8,7 @@ import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Neo4jBackups } from '../../constructs/neo4j-backups';
 import { neo4jMemory } from '../../constructs/neo4j-user-data';
 import { repoRoot } from '../../lib/paths';
-import { emptyStack, environment, refId, resource, resources, TfJson } from './helpers';
+import { emptyStack, environment, refId, resource, resources, TfJson } from '../support/constructs';
 
 const SPACES = ['ledgerspace', 'searchspace'] as const;
 /** sha256 of the AMI install script as it is on disk: the image filter and the bake trigger must carry it. */

@@ -3,7 +3,7 @@ import { environmentConfig, globalConfig } from '../../config';
 import { APP_HEALTH, APP_PORT } from '../../contracts/app';
 import { EnvironmentStack } from '../../constructs/environment-stack';
 import { Network } from '../../constructs/network';
-import { emptyStack, environment, refId, resource, resources, TfJson } from './helpers';
+import { emptyStack, environment, refId, resource, resources, TfJson } from '../support/constructs';
 
 /** The ingress rules on the load balancer's security group, as [port range, protocol, source]. */
 function albIngress(json: TfJson): string[] {

@@ -5,12 +5,13 @@
  */
 import { secretReadPattern } from '../../constructs/secret-read-alerts';
 import { jsonencodeToJson } from '../../policies/engine/hcl';
-import { startMoto, type MotoServer } from '../support/moto';
+import { type MotoServer } from '../support/moto';
 import { projectStack as synthStack } from '../support/synth';
+import { sharedMoto } from '../support/shared-servers';
 
 let moto: MotoServer;
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
 }, 60_000);
 afterAll(async () => moto?.stop());
 

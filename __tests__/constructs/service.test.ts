@@ -8,7 +8,7 @@ import { jsonencodeToJson } from '../../policies/engine/hcl';
 import { LoadBalancer } from '../../constructs/load-balancer';
 import { ApiService, type ContainerSecret } from '../../constructs/service';
 import { synthEnvironment } from '../support/synth';
-import { environment, policyStatements, refId, resource, resources, TfJson } from './helpers';
+import { environment, policyStatements, refId, resource, resources, TfJson } from '../support/constructs';
 
 /** The one container of the API's task definition, parsed from cdktf's ${jsonencode(...)} (references kept). */
 function container(json: TfJson): Record<string, any> {

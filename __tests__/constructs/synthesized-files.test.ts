@@ -5,7 +5,7 @@ import { globalConfig } from '../../config';
 import { STACK_OUTPUTS } from '../../contracts/outputs';
 import { scanText } from '../support/secret-scan';
 import { synthProject, TfJson } from '../support/synth';
-import { resources } from './helpers';
+import { resources } from '../support/constructs';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

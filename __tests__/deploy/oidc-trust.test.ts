@@ -3,7 +3,7 @@
  * CDX-IAM-008; the seed's trust (the deploy branch as a second subject) is a deny finding on each role.
  */
 import { globalConfig } from '../../config';
-import { check } from '../policies/fixtures';
+import { check } from '../support/policy-fixtures';
 import { projectStack } from '../support/synth';
 
 const SUB = '"token.actions.githubusercontent.com:sub" = ';

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { environmentConfig } from '../../config';
 import { clusterName, coreName, deployedImageTag, UNDEPLOYABLE_IMAGE_TAG } from '../../contracts/naming';
 import { repoRoot } from '../../lib/paths';
-import { startMoto, type MotoServer } from '../support/moto';
+import { type MotoServer } from '../support/moto';
 import { readWorkflow, stepNamed } from '../support/workflows';
+import { sharedMoto } from '../support/shared-servers';
 
 const scripts = path.join(repoRoot(), '.github', 'workflows', 'scripts');
 let moto: MotoServer;
@@ -58,7 +59,7 @@ const manifest = (n: number) =>
   });
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   aws('ecr', 'create-repository', '--repository-name', 'credex-core', '--image-tag-mutability', 'IMMUTABLE');
   [RUNNING, RELEASE, OLD, UNSEEN].forEach((tag, i) =>
     aws(

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { deployedImageTag } from '../../contracts/naming';
 import { repoRoot } from '../../lib/paths';
-import { startMoto, type MotoServer } from '../support/moto';
+import { type MotoServer } from '../support/moto';
+import { sharedMoto } from '../support/shared-servers';
 
 const script = path.join(repoRoot(), '.github', 'workflows', 'scripts', 'tag-deployed-image.sh');
 let moto: MotoServer;
@@ -40,7 +41,7 @@ const manifest = JSON.stringify({
 });
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   aws('ecr', 'create-repository', '--repository-name', 'credex-core', '--image-tag-mutability', 'IMMUTABLE');
   aws('ecr', 'put-image', '--repository-name', 'credex-core', '--image-tag', SHA, '--image-manifest', manifest);
 }, 60_000);

@@ -11,12 +11,13 @@ import * as path from 'node:path';
 import { NEO4J_SPACES, neo4jSecretKey } from '../../contracts/neo4j';
 import { repoRoot } from '../../lib/paths';
 import { bundleForTest } from '../support/bundle';
-import { startMoto, type MotoServer } from '../support/moto';
+import { type MotoServer } from '../support/moto';
 import { startNeo4j, type Neo4jServer } from '../support/neo4j';
-import { bakedImage, client, registerBaseImage } from '../tools/ami/helpers';
-import { deploy } from '../verify/helpers/aws-deploy';
-import { isOverMemory, isOverTime, renderTable, runSeeds, tabulate, type RunOutcome } from './harness';
-import { SCENARIOS, type Env } from './scenarios';
+import { bakedImage, client, registerBaseImage } from '../support/ami';
+import { deploy } from '../support/aws-deploy';
+import { isOverMemory, isOverTime, renderTable, runSeeds, tabulate, type RunOutcome } from '../support/faults/harness';
+import { SCENARIOS, type Env } from '../support/faults/scenarios';
+import { sharedMoto } from '../support/shared-servers';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 30);
 const FIRST_SEED = Number(process.env.FAULT_FIRST_SEED ?? 1);
@@ -48,7 +49,7 @@ beforeAll(async () => {
   };
   bundles = bundleForTest(['verify/cli.ts', 'tools/ami/cli.ts']);
   [moto, neo] = await Promise.all([
-    startMoto({ MOTO_ECS_SERVICE_RUNNING: '1' }),
+    sharedMoto(),
     startNeo4j({ password: secrets['Neo4j password (Secrets Manager value)'] }),
   ]);
   const bolt = `bolt://127.0.0.1:${neo.port}`;

@@ -27,8 +27,9 @@ import {
   RotationDeps,
   RotationStep,
 } from '../../functions/neo4j-rotation/rotation';
-import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
-import { startNeo4j, type Neo4jServer } from '../support/neo4j';
+import { MOTO_CLIENT_CONFIG, type MotoServer } from '../support/moto';
+import { type Neo4jServer } from '../support/neo4j';
+import { sharedMoto, sharedNeo4j } from '../support/shared-servers';
 
 let moto: MotoServer;
 let server: Neo4jServer;
@@ -39,7 +40,7 @@ const output: string[] = [];
 const passwords = new Set<string>();
 
 beforeAll(async () => {
-  [moto, server] = await Promise.all([startMoto({ MOTO_ECS_SERVICE_RUNNING: '1' }), startNeo4j()]);
+  [moto, server] = await Promise.all([sharedMoto(), sharedNeo4j()]);
   sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
   passwords.add(server.password);
 }, 120_000);
@@ -49,7 +50,11 @@ afterAll(async () => {
 }, 60_000);
 
 /** Back to the start: neo4j has the server's password, neo4j_alt does not exist. */
-beforeEach(async () => {
+beforeEach(() => backToStart());
+// The server is shared with the other files (support/shared-servers.ts): leave it with its own password.
+afterAll(() => backToStart());
+
+async function backToStart(): Promise<void> {
   await moto.reset();
   for (const c of [{ username: 'neo4j', password: server.password }, ...known]) {
     if (!(await logsIn(c))) continue;
@@ -72,7 +77,7 @@ beforeEach(async () => {
     break;
   }
   known.length = 0;
-});
+}
 
 /** Credentials a test made valid (for beforeEach to undo). */
 const known: Credentials[] = [];

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
-import { policyCliFixture } from './cli-fixture';
-import { cdktfDoc, planDoc, Resources } from './fixtures';
+import { policyCliFixture } from '../support/policy-cli';
+import { cdktfDoc, planDoc, Resources } from '../support/policy-fixtures';
 
 const root = repoRoot();
 const policyCli = policyCliFixture('credex-cli-');

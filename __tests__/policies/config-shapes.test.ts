@@ -5,8 +5,8 @@
  * through the bundled CLI.
  */
 import { normalise } from '../../policies/engine/normalise';
-import { policyCliFixture } from './cli-fixture';
-import { cdktfDoc, check } from './fixtures';
+import { policyCliFixture } from '../support/policy-cli';
+import { cdktfDoc, check } from '../support/policy-fixtures';
 
 type Json = Record<string, unknown>;
 const ssh = (cidrs: unknown) => ({ protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: cidrs });

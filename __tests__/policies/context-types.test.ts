@@ -12,7 +12,7 @@ import { checkDocuments } from '../../policies/engine/check';
 import { bundleMetadata, contextTypes, RuleMetadata } from '../../policies/engine/metadata';
 import { normalise } from '../../policies/engine/normalise';
 import { partition } from '../../policies/engine/partition';
-import { planDoc, Resources } from './fixtures';
+import { planDoc, Resources } from '../support/policy-fixtures';
 
 const LIB = regoFiles().filter((f) => f.includes(`${path.sep}lib${path.sep}`));
 

@@ -12,9 +12,9 @@ import { repoRoot } from '../../lib/paths';
 import { checkDocuments } from '../../policies/engine/check';
 import { policyPaths } from '../../policies/engine/paths';
 import { generatePlan } from '../../tools/bench/plan-generator';
-import { policyCliFixture } from './cli-fixture';
+import { policyCliFixture } from '../support/policy-cli';
 import { synthProject } from '../support/synth';
-import { cdktfDoc, check, planDoc, Resources } from './fixtures';
+import { cdktfDoc, check, planDoc, Resources } from '../support/policy-fixtures';
 
 const root = repoRoot();
 const policyCli = policyCliFixture('credex-failclosed-');

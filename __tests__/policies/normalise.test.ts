@@ -1,7 +1,7 @@
 import { InputError } from '../../lib/errors';
 import { jsonencodeToJson } from '../../policies/engine/hcl';
 import { normalise } from '../../policies/engine/normalise';
-import { cdktfDoc, planDoc } from './fixtures';
+import { cdktfDoc, planDoc } from '../support/policy-fixtures';
 
 describe('jsonencodeToJson (cdktf Fn.jsonencode output)', () => {
   test.each([

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkDocuments } from '../../policies/engine/check';
-import { check, Resources } from './fixtures';
-import { modulePlan } from './module-plan';
+import { check, Resources } from '../support/policy-fixtures';
+import { modulePlan } from '../support/policy-module-plan';
 
 const ssh = (extra: Record<string, unknown>) => ({ protocol: 'tcp', from_port: 22, to_port: 22, ...extra });
 const policy = (statement: Record<string, unknown>) =>

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { check } from './fixtures';
+import { check } from '../support/policy-fixtures';
 
 const plan = JSON.parse(readFileSync(path.join(__dirname, 'real-plan', 'plan.json'), 'utf8'));
 

@@ -4,9 +4,9 @@
  */
 import { bundleMetadata } from '../../policies/engine/metadata';
 import { renderSarif, renderText } from '../../policies/engine/report';
-import { cdktfDoc, check, planDoc, Resources, ruleIds } from './fixtures';
-import { cdktfViaLocals } from './locals-config';
-import { modulePlan } from './module-plan';
+import { cdktfDoc, check, planDoc, Resources, ruleIds } from '../support/policy-fixtures';
+import { cdktfViaLocals } from '../support/policy-locals-config';
+import { modulePlan } from '../support/policy-module-plan';
 
 interface Case {
   /** The environment (stack name) the fixtures belong to. */

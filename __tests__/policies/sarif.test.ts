@@ -9,7 +9,7 @@ import { COMMENT_KEY, WAIVERS_FIELD } from '../../contracts/waivers';
 import { bundleMetadata } from '../../policies/engine/metadata';
 import { docsBaseUri, renderSarif, ruleAnchor } from '../../policies/engine/report';
 import { policyPaths } from '../../policies/engine/paths';
-import { cdktfDoc, check } from './fixtures';
+import { cdktfDoc, check } from '../support/policy-fixtures';
 
 type Json = Record<string, unknown>;
 

@@ -8,9 +8,9 @@
  * IAM action patterns, managed keys through data sources, registry filters per repository, secrets by name and
  * value together, blame where the exposure is, and values the gate cannot see.
  */
-import { cdktfDoc, check, planDoc, Resources } from './fixtures';
-import { cdktfViaLocals } from './locals-config';
-import { modulePlan } from './module-plan';
+import { cdktfDoc, check, planDoc, Resources } from '../support/policy-fixtures';
+import { cdktfViaLocals } from '../support/policy-locals-config';
+import { modulePlan } from '../support/policy-module-plan';
 
 const shapes = [
   ['cdktf', (r: Resources) => cdktfDoc(r)],

@@ -11,7 +11,7 @@ import {
 } from '../../contracts/unscopable-actions';
 import { renderUnscopableRego } from '../../policies/build/unscopable';
 import { loadIamReference } from '../../lib/iam-reference';
-import { cdktfDoc, check, ruleIds } from './fixtures';
+import { cdktfDoc, check, ruleIds } from '../support/policy-fixtures';
 
 const ref = loadIamReference();
 

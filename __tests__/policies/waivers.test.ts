@@ -11,7 +11,7 @@ import { renderSarif } from '../../policies/engine/report';
 import { locationFromStackTrace } from '../../policies/engine/location';
 import { withConstructStackTraces } from '../../lib/construct-stack-traces';
 import { waive } from '../../contracts/waivers';
-import { cdktfDoc, check, ruleIds } from './fixtures';
+import { cdktfDoc, check, ruleIds } from '../support/policy-fixtures';
 
 const out = mkdtempSync(path.join(tmpdir(), 'credex-waivers-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

@@ -4,8 +4,8 @@
  * Through the compiled bundle, in both input shapes and in a plan with the resources two modules deep.
  */
 import { generatePlan } from '../../tools/bench/plan-generator';
-import { cdktfDoc, check, planDoc, Resources } from './fixtures';
-import { modulePlan } from './module-plan';
+import { cdktfDoc, check, planDoc, Resources } from '../support/policy-fixtures';
+import { modulePlan } from '../support/policy-module-plan';
 
 const ssh = (extra: Record<string, unknown>) => ({ ip_protocol: 'tcp', from_port: 22, to_port: 22, ...extra });
 

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, toolsDir } from '../../lib/paths';
-import { environment, resource } from '../constructs/helpers';
+import { environment, resource } from '../support/constructs';
 
 const shellcheck = path.join(toolsDir(), 'venv', 'bin', 'shellcheck');
 

@@ -7,8 +7,8 @@ import { runEmbeddedLoad } from '../../verify/load/embedded';
 import { runSmoke } from '../../verify/smoke';
 import type { StepContext } from '../../verify/types';
 import { freePort } from '../support/ports';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
-import { failureOf } from './helpers/failure';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
+import { failureOf } from '../support/step-failure';
 
 const staging = environmentConfig('staging');
 

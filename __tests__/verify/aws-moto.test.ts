@@ -21,7 +21,8 @@ import { environmentConfig } from '../../config';
 import { runVerify } from '../../verify/runner';
 import type { StepName, StepResult } from '../../verify/types';
 import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
-import { deploy, type Deployed } from './helpers/aws-deploy';
+import { deploy, type Deployed } from '../support/aws-deploy';
+import { sharedMoto } from '../support/shared-servers';
 
 const staging = environmentConfig('staging');
 
@@ -57,7 +58,7 @@ describe('against moto: service running (MOTO_ECS_SERVICE_RUNNING=1)', () => {
   let moto: MotoServer;
   let deployed: Deployed;
   beforeAll(async () => {
-    moto = await startMoto({ MOTO_ECS_SERVICE_RUNNING: '1' });
+    moto = await sharedMoto();
     deployed = await deploy(moto.endpoint, SECRET);
   });
   afterAll(async () => moto?.stop());

@@ -10,22 +10,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeCharts } from '../../verify/charts/report-charts';
 import {
   K6_SAMPLES_FILE,
   K6_SUMMARY_FILE,
-  latencyOverTimeSvg,
-  niceScale,
   readLoadSeries,
   samplesFromK6Csv,
-  SERIES_COLOURS,
   seriesFromSamples,
-  writeCharts,
   writeLoadSeries,
-} from '../../verify/charts';
+} from '../../verify/charts/series';
+import { latencyOverTimeSvg, niceScale, SERIES_COLOURS } from '../../verify/charts/svg';
 import { runEmbeddedLoad } from '../../verify/load/embedded';
 import { writeReport, type VerifyReport } from '../../verify/report';
 import type { StepResult } from '../../verify/types';
-import { declaredSize, look } from '../tools/diagram/png';
+import { declaredSize, look } from '../support/png';
 
 const steps: StepResult[] = [
   { step: 'outputs', status: 'passed', duration: 3, figures: {}, message: 'ok' },

@@ -7,7 +7,7 @@ import { deployAndVerify, planPaths, STALE_PLAN_EXIT, type DeployIo } from '../.
 import { defaultOutputsPath } from '../../verify/outputs';
 import { bundleForTest } from '../support/bundle';
 import { freePort } from '../support/ports';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
 
 const root = path.resolve(__dirname, '../..');
 const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;

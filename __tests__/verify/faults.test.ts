@@ -1,6 +1,6 @@
 /**
  * The problems of issue 13, one test each, against real local servers that misbehave (the fault injectors of
- * __tests__/faults/proxies.ts): every wait ends within the step's timeout plus the documented grace, bodies are
+ * __tests__/support/faults/proxies.ts): every wait ends within the step's timeout plus the documented grace, bodies are
  * bounded, verdicts name the real cause, credentials never reach an output, interrupts leave a true report.
  */
 
@@ -16,9 +16,9 @@ import { httpRequest } from '../../verify/http';
 import { checkSpace, neo4jErrorKind } from '../../verify/neo4j';
 import { STEP_GRACE_MS, runVerify } from '../../verify/runner';
 import type { StepContext } from '../../verify/types';
-import { answer, selfSignedCert, startFaultServer, type FaultServer, type HttpFault } from '../faults/proxies';
+import { answer, selfSignedCert, startFaultServer, type FaultServer, type HttpFault } from '../support/faults/proxies';
 import { bundleForTest } from '../support/bundle';
-import { failureOf } from './helpers/failure';
+import { failureOf } from '../support/step-failure';
 
 const staging = environmentConfig('staging');
 const servers: FaultServer[] = [];

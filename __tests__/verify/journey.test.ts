@@ -3,7 +3,7 @@
  * __tests__/tools/rehearse/app-on-estate.test.ts): test phone numbers, and how a refusal is named.
  */
 import { runMemberJourney, testPhone } from '../../verify/journey';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
 
 const servers: TestHttpServer[] = [];
 afterAll(async () => {

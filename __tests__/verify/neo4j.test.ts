@@ -11,11 +11,12 @@ import { environmentConfig, type EnvironmentConfig } from '../../config';
 import { checkSpace, checkSpaces, type SpaceCredentials } from '../../verify/neo4j';
 import { writeReport } from '../../verify/report';
 import { runVerify } from '../../verify/runner';
-import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
+import { MOTO_CLIENT_CONFIG, type MotoServer } from '../support/moto';
 import { startNeo4j, type Neo4jServer } from '../support/neo4j';
-import { deploy } from './helpers/aws-deploy';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
-import { failureOf } from './helpers/failure';
+import { deploy } from '../support/aws-deploy';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
+import { failureOf } from '../support/step-failure';
+import { sharedMoto, sharedNeo4j } from '../support/shared-servers';
 
 const staging = environmentConfig('staging');
 
@@ -26,9 +27,9 @@ let api: TestHttpServer;
 
 beforeAll(async () => {
   [neo, expired, moto, api] = await Promise.all([
-    startNeo4j(),
+    sharedNeo4j(),
     startNeo4j({ expired: true }),
-    startMoto({ MOTO_ECS_SERVICE_RUNNING: '1' }),
+    sharedMoto(),
     startHttpServer((req, res) => {
       if (req.url === '/health') return send(res, 200, { status: 'healthy' });
       return send(res, 404, { error: 'not found' });

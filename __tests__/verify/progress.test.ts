@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { autoProgress, HEARTBEAT_MS, plainProgress } from '../../verify/progress';
 import { runVerify } from '../../verify/runner';
 import type { StepResult } from '../../verify/types';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
 
 /** A stream that says it is a terminal (or not), collecting what is written. */
 function terminal(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {

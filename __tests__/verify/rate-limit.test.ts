@@ -9,8 +9,8 @@ import { APP_RATE_LIMIT } from '../../contracts/app';
 import { readRateLimitHeaders, runRateLimitProbe } from '../../verify/rate-limit';
 import { runVerify } from '../../verify/runner';
 import type { StepContext } from '../../verify/types';
-import { failureOf } from './helpers/failure';
-import { send, startHttpServer, type TestHttpServer } from './helpers/http-server';
+import { failureOf } from '../support/step-failure';
+import { send, startHttpServer, type TestHttpServer } from '../support/http-server';
 
 const servers: TestHttpServer[] = [];
 afterAll(async () => {

@@ -7,7 +7,8 @@ import { environmentConfig } from '../../config';
 import { judgeSecretAge, runSecretAge } from '../../verify/secret-age';
 import { StepFailure } from '../../verify/errors';
 import type { StepContext } from '../../verify/types';
-import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../support/moto';
+import { MOTO_CLIENT_CONFIG, type MotoServer } from '../support/moto';
+import { sharedMoto } from '../support/shared-servers';
 
 const staging = environmentConfig('staging');
 const VALUE = JSON.stringify({ JWT_SECRET: 'jwt-value-never-printed-1234567890' });
@@ -15,7 +16,7 @@ let moto: MotoServer;
 let arn: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   const sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
   arn = (await sm.send(new CreateSecretCommand({ Name: 'credex-core/staging/app', SecretString: VALUE }))).ARN!;
 }, 60_000);

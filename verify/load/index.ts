@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { redactUrl } from '../../lib/redact';
-import { writeLoadSeries } from '../charts';
+import { writeLoadSeries } from '../charts/series';
 import { StepFailure, UsageError } from '../errors';
 import type { Figures, LoadEngineName, StepContext } from '../types';
 import { runEmbeddedLoad } from './embedded';

@@ -8,7 +8,7 @@ import { makeDirectory } from '../../lib/make-dir';
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { repoRoot } from '../../lib/paths';
-import { K6_SAMPLES_FILE } from '../charts';
+import { K6_SAMPLES_FILE } from '../charts/series';
 import type { LoadFigures, ThresholdVerdict } from './profile';
 
 /** Absolute path of `k6` on PATH, or undefined. */

@@ -5,7 +5,7 @@
  * counted as their own kind, never as a pass and never among the errors.
  */
 import type { LoadProfile } from '../../config';
-import { seriesFromSamples, type LoadSeries } from '../charts';
+import { percentile, seriesFromSamples, type LoadSeries } from '../charts/series';
 import type { Figures, LoadEngineName } from '../types';
 
 export interface ThresholdVerdict {
@@ -138,13 +138,6 @@ export function figuresFromSamples(
       servedSamples.map((s) => s.latencyMs),
     ),
   };
-}
-
-/** Nearest-rank percentile of an ascending sorted array. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -27,6 +27,7 @@ in_ecr() { aws ecr describe-images --repository-name "$repository" --image-ids "
 source=asked
 if [ -z "$tag" ]; then
   source=running
+  # shellcheck disable=SC2016 # `ACTIVE` is a JMESPath literal, not a command substitution
   task_definition=$(aws ecs describe-services --cluster "$cluster" --services "$service" \
     --query 'services[?status==`ACTIVE`] | [0].taskDefinition' --output text 2>/dev/null || true)
   if [ -z "$task_definition" ] || [ "$task_definition" = None ]; then

@@ -24,7 +24,7 @@ import {
 import { buildScriptHash } from '../../../tools/ami/build-script';
 import { AmiError, EXIT } from '../../../tools/ami/errors';
 import { pruneImages } from '../../../tools/ami/images';
-import { MotoServer, startMoto } from '../../support/moto';
+import { MotoServer } from '../../support/moto';
 import {
   allInstances,
   BASE,
@@ -36,7 +36,8 @@ import {
   playBuilder,
   registerBaseImage,
   tag,
-} from './helpers';
+} from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 let moto: MotoServer;
 let ec2: EC2Client;
@@ -44,7 +45,7 @@ let baseImageId: string;
 let logs: string[];
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
 });
 afterAll(async () => {

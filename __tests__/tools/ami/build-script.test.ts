@@ -31,7 +31,8 @@ describe('build-script exports', () => {
 
   test('amiCommand is the exact command line for the null_resource', () => {
     expect(amiCommand({ edition: 'community', version: '5.26.19', region: 'af-south-1', keep: 3 })).toBe(
-      'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --keep 3 --test-image',
+      'npm run -s ami -- bake --edition community --version 5.26.19 --region af-south-1 --keep 3 ' +
+        '--base-image ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423 --base-image-owner 099720109477 --test-image',
     );
     expect(
       amiCommand({
@@ -44,7 +45,8 @@ describe('build-script exports', () => {
       }),
     ).toBe(
       'npm run -s ami -- bake --edition enterprise --version 5.26.19 --region af-south-1 --keep 2 ' +
-        '--subnet-id subnet-0abc --instance-profile ${aws_iam_instance_profile.builder.name} --test-image',
+        '--subnet-id subnet-0abc --instance-profile ${aws_iam_instance_profile.builder.name} ' +
+        '--base-image ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423 --base-image-owner 099720109477 --test-image',
     );
   });
 

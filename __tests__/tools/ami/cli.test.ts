@@ -12,10 +12,11 @@ import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
 import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
 import { bundleForTest } from '../../support/bundle';
-import { MotoServer, startMoto } from '../../support/moto';
+import { MotoServer } from '../../support/moto';
 import { freePort } from '../../support/ports';
 import { withoutSdkAdvisory } from '../../support/sdk-advisory';
-import { allInstances, BASE, bakedImage, client, playBuilder, registerBaseImage } from './helpers';
+import { allInstances, BASE, bakedImage, client, playBuilder, registerBaseImage } from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 let outDir: string;
 let cli: string;
@@ -25,7 +26,7 @@ let ec2: EC2Client;
 beforeAll(async () => {
   outDir = bundleForTest(['tools/ami/cli.ts']);
   cli = path.join(outDir, 'tools', 'ami', 'cli.js');
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
 }, 60_000);
 

@@ -1,6 +1,6 @@
 /**
  * The AMI command's problems of issue 13, one test each, on the bundled CLI against real moto behind a fault injector
- * (__tests__/faults/proxies.ts): a total deadline whatever the endpoint does, bounded bodies, and no orphan image
+ * (__tests__/support/faults/proxies.ts): a total deadline whatever the endpoint does, bounded bodies, and no orphan image
  * after an interrupt (or, after one that could not clean up, prune finds the unfinished image by ManagedBy).
  */
 
@@ -17,11 +17,12 @@ import {
   type FaultServer,
   type HttpFault,
   type RequestInfo,
-} from '../../faults/proxies';
+} from '../../support/faults/proxies';
 import { bundleForTest } from '../../support/bundle';
-import { MotoServer, startMoto } from '../../support/moto';
+import { MotoServer } from '../../support/moto';
 import { withoutSdkAdvisory } from '../../support/sdk-advisory';
-import { allInstances, BASE, client, ownImages, ownSnapshots, playBuilder, registerBaseImage } from './helpers';
+import { allInstances, BASE, client, ownImages, ownSnapshots, playBuilder, registerBaseImage } from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 let outDir: string;
 let cli: string;
@@ -32,7 +33,7 @@ const servers: FaultServer[] = [];
 beforeAll(async () => {
   outDir = bundleForTest(['tools/ami/cli.ts']);
   cli = path.join(outDir, 'tools', 'ami', 'cli.js');
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
 }, 60_000);
 

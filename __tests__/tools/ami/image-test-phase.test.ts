@@ -22,8 +22,9 @@ import {
 } from '../../../contracts/ami';
 import { AmiError } from '../../../tools/ami/errors';
 import { cleanUpInterruptedTest, renderTestUserData, testImage } from '../../../tools/ami/image-test-phase';
-import { MotoServer, startMoto } from '../../support/moto';
-import { allInstances, client, FAST_POLL, ownImages, ownSnapshots, registerBaseImage, tag } from './helpers';
+import { MotoServer } from '../../support/moto';
+import { allInstances, client, FAST_POLL, ownImages, ownSnapshots, registerBaseImage, tag } from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 jest.setTimeout(60_000);
 
@@ -31,7 +32,7 @@ let moto: MotoServer;
 let ec2: EC2Client;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
 });
 afterAll(async () => {

@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { environmentConfig } from '../../../config';
 import { synthesizeAll } from '../../../main';
 import { repoTempDir } from '../../support/bundle';
-import { MotoServer, startMoto } from '../../support/moto';
+import { MotoServer } from '../../support/moto';
 import { withoutSdkAdvisory } from '../../support/sdk-advisory';
-import { allInstances, bakedImage, client } from './helpers';
+import { allInstances, bakedImage, client } from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +25,7 @@ let stackDir: string;
 let command: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
   // Inside the repository (dist/ is git-ignored), as cdktf.out is: npm finds package.json by walking up.
   outdir = repoTempDir();

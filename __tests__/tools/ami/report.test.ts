@@ -11,8 +11,9 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { TAG_BUILD_STATE, TAG_BUILD_STEP } from '../../../contracts/ami';
 import { BUILD_SCRIPT_PATH } from '../../../tools/ami/build-script';
-import { MotoServer, startMoto } from '../../support/moto';
-import { allInstances, client, registerBaseImage, tag } from './helpers';
+import { MotoServer } from '../../support/moto';
+import { allInstances, client, registerBaseImage, tag } from '../../support/ami';
+import { sharedMoto } from '../../support/shared-servers';
 
 let moto: MotoServer;
 let ec2: EC2Client;
@@ -24,7 +25,7 @@ let tokenRequests = 0;
 let refusedWithoutToken = 0;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   ec2 = client(moto.endpoint);
   // A metadata service that, like IMDSv2 with HttpTokens=required, answers nothing without a session token.
   imds = createServer((req, res) => {

@@ -16,7 +16,7 @@ import { readResources } from '../../../tools/diagram/terraform';
 import type { TerraformJson } from '../../../lib/synth-output';
 import { bundleForTest } from '../../support/bundle';
 import { projectStack, synthProject } from '../../support/synth';
-import { declaredSize, look } from './png';
+import { declaredSize, look } from '../../support/png';
 
 const STACKS = ['global', 'production', 'staging'];
 let cli: string;

@@ -16,7 +16,7 @@ import { displayName, readResources } from '../../../tools/diagram/terraform';
 import type { TerraformJson } from '../../../lib/synth-output';
 import { bundleForTest } from '../../support/bundle';
 import { projectStack, synthProject } from '../../support/synth';
-import { legendRows, overflowingTexts, parseSvg, type ParsedSvg, type SvgEdge } from './svg';
+import { legendRows, overflowingTexts, parseSvg, type ParsedSvg, type SvgEdge } from '../../support/svg';
 
 const STACKS = ['global', 'production', 'staging'] as const;
 let cli: string;

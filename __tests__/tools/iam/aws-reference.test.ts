@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
-import { environment } from '../../constructs/helpers';
+import { environment } from '../../support/constructs';
 import { IamReference, loadIamReference } from '../../../lib/iam-reference';
 import { parseUnscopableRego, REQUEST_TAG_SCOPED_WRITES } from '../../../contracts/unscopable-actions';
 import { renderUnscopableRego } from '../../../policies/build/unscopable';

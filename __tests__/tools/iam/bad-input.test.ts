@@ -11,7 +11,7 @@ import { generateForProject } from '../../../tools/iam/files';
 import { IamPolicyError } from '../../../tools/iam/generate';
 import { repoRoot } from '../../../lib/paths';
 import { bundleForTest } from '../../support/bundle';
-import { copyStacks, synthesized } from './helpers';
+import { copyStacks, synthesized } from '../../support/iam';
 
 function broken(env: 'staging' | 'production', edit: (json: any) => void) {
   const stacks = copyStacks(synthesized().stacks);

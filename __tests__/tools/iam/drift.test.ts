@@ -13,7 +13,7 @@ import {
   staleFiles,
 } from '../../../tools/iam/files';
 import { repoRoot } from '../../../lib/paths';
-import { copyStacks, synthesized } from './helpers';
+import { copyStacks, synthesized } from '../../support/iam';
 
 const docsDir = path.join(repoRoot(), DEPLOY_DOCS_DIR);
 

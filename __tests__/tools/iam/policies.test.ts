@@ -17,7 +17,7 @@ import {
   MANAGED_POLICY_SIZE_LIMIT,
   MANAGED_POLICY_SPLIT_TARGET,
 } from '../../../tools/iam/generate';
-import { conditionValues, synthesized } from './helpers';
+import { conditionValues, synthesized } from '../../support/iam';
 
 let set: DeployerPolicySet;
 beforeAll(() => {

@@ -11,7 +11,7 @@ import { renderPolicyDocument } from '../../../constructs/deployers';
 import { parseDeployerPolicySet } from '../../../contracts/deployer-policies';
 import committed from '../../../generated/deployer-policies.json';
 import { repoRoot } from '../../../lib/paths';
-import { synthesized } from './helpers';
+import { synthesized } from '../../support/iam';
 
 const committedDeployerPolicies = parseDeployerPolicySet(committed);
 

@@ -32,9 +32,10 @@ import {
 } from '../../../tools/rehearse/task-environment';
 import { writeReport, type VerifyReport } from '../../../verify/report';
 import { runVerify } from '../../../verify/runner';
-import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../../support/moto';
+import { MOTO_CLIENT_CONFIG, type MotoServer } from '../../support/moto';
 import { startNeo4j, type Neo4jServer } from '../../support/neo4j';
 import { projectStack } from '../../support/synth';
+import { sharedMoto } from '../../support/shared-servers';
 
 jest.setTimeout(600_000);
 
@@ -51,7 +52,7 @@ const reportDir = mkdtempSync(path.join(tmpdir(), 'verify-real-app-'));
 // start bounds. Each is assigned as soon as it runs, so afterAll stops whatever started.
 beforeAll(async () => {
   build = await prepareApp(resolveAppDir());
-  moto = await startMoto();
+  moto = await sharedMoto();
   ledger = await startNeo4j();
   search = await startNeo4j();
 });

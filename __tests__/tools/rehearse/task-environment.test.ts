@@ -10,7 +10,8 @@ import {
   resolveContainerEnvironment,
   type ContainerEnvironmentSpec,
 } from '../../../tools/rehearse/task-environment';
-import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../../support/moto';
+import { MOTO_CLIENT_CONFIG, type MotoServer } from '../../support/moto';
+import { sharedMoto } from '../../support/shared-servers';
 
 let moto: MotoServer;
 let sm: SecretsManagerClient;
@@ -19,7 +20,7 @@ let firstVersion: string;
 let pendingVersion: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
   const created = await sm.send(
     new CreateSecretCommand({ Name: 'neo4j_stage_secrets', SecretString: JSON.stringify({ user: 'neo4j', n: 7 }) }),

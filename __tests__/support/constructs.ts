@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { projectStack, TfJson } from '../support/synth';
+import { projectStack, TfJson } from './synth';
 
 export type { TfJson };
 

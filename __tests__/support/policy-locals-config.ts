@@ -2,7 +2,7 @@
  * The fixture resources as a cdktf config that passes every attribute through a local: `"ingress": "${local.x}"`
  * with `locals { x = [...] }`. The gate must judge it exactly as the config with the values written in place.
  */
-import { cdktfDoc, Resources } from './fixtures';
+import { cdktfDoc, Resources } from './policy-fixtures';
 
 export function cdktfViaLocals(resources: Resources, stackName = 'staging'): Record<string, unknown> {
   const locals: Record<string, unknown> = {};

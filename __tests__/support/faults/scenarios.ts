@@ -369,7 +369,7 @@ export const SCENARIOS: readonly Scenario[] = [
     return () => ({ kind: 'latency', ms });
   }),
   aws('aws: secret read black hole', 'neo4j', false, failed('timeout'), always({ kind: 'blackhole' })),
-  ami('ami: EC2 black hole', false, { exit: 3, output: /timed out/ }, always({ kind: 'blackhole' })),
+  ami('ami: EC2 black hole', false, { exit: 3, output: /no answer in time|timed out/ }, always({ kind: 'blackhole' })),
   ami('ami: EC2 endless body', false, { exit: 1, output: /too large/ }, always({ kind: 'endless' })),
   ami(
     'ami: EC2 5xx burst',
@@ -378,7 +378,7 @@ export const SCENARIOS: readonly Scenario[] = [
     firstK({ kind: 'status', status: 503 }, 1, 2),
   ),
   metadata('ami: metadata endless body', false, { exit: 1, output: /too large/ }, always({ kind: 'endless' })),
-  metadata('ami: metadata slow drip', false, { exit: 3, output: /timed out/ }, (r) => {
+  metadata('ami: metadata slow drip', false, { exit: 3, output: /no answer in time|timed out/ }, (r) => {
     const tickMs = r.int(100, 400);
     return () => ({ kind: 'drip', tickMs });
   }),

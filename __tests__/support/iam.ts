@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { synthesizeAll } from '../../../main';
-import { readStacks } from '../../../tools/iam/files';
-import type { TerraformJson } from '../../../lib/synth-output';
-import { StackInput } from '../../../tools/iam/generate';
-import { PolicyDocument, PolicyStatement } from '../../../contracts/deployer-policies';
+import { synthesizeAll } from '../../main';
+import { readStacks } from '../../tools/iam/files';
+import type { TerraformJson } from '../../lib/synth-output';
+import { StackInput } from '../../tools/iam/generate';
+import { PolicyDocument, PolicyStatement } from '../../contracts/deployer-policies';
 
 let cached: { stacks: StackInput[]; global: TerraformJson } | undefined;
 

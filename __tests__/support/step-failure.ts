@@ -1,4 +1,4 @@
-import { StepFailure } from '../../../verify/errors';
+import { StepFailure } from '../../verify/errors';
 
 /** The StepFailure a step's promise rejects with; fails the test when it resolves or rejects otherwise. */
 export async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {

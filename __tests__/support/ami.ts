@@ -8,7 +8,7 @@ import {
   RegisterImageCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { MOTO_CLIENT_CONFIG } from '../../support/moto';
+import { MOTO_CLIENT_CONFIG } from './moto';
 import {
   BASE_IMAGE,
   TAG_BASE_IMAGE,
@@ -18,8 +18,8 @@ import {
   TAG_BUILD_STEP,
   TAG_NEO4J_EDITION,
   TAG_NEO4J_VERSION,
-} from '../../../contracts/ami';
-import { buildScriptHash } from '../../../tools/ami/build-script';
+} from '../../contracts/ami';
+import { buildScriptHash } from '../../tools/ami/build-script';
 
 /** Base image pin used in the tests: moto cannot hold Canonical's images, so the test account owns one by that name. */
 export const BASE = {

@@ -12,7 +12,7 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { MOTO_CLIENT_CONFIG } from '../../support/moto';
+import { MOTO_CLIENT_CONFIG } from './moto';
 
 export interface Deployed {
   readonly outputs: Record<string, string>;

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
-import { bundleForTest } from '../support/bundle';
+import { bundleForTest } from './bundle';
 
 export interface RunOptions {
   /** Run with --enable-source-maps, as `npm run policy-check` does. @default false */

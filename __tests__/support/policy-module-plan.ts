@@ -7,7 +7,7 @@
  * same shapes is checked in plan-modules.test.ts against plans it wrote (fixtures/terraform/).
  */
 import { jsonencodeToJson } from '../../policies/engine/hcl';
-import { Resources } from './fixtures';
+import { Resources } from './policy-fixtures';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
