@@ -193,7 +193,7 @@ export interface WafConfig {
 export interface SecurityConfig {
   /** Days between automatic rotations of each Neo4j host's password (Secrets Manager schedule), 1..365. */
   readonly neo4jRotationDays: number;
-  /** Oldest acceptable age (days since LastChangedDate) of the app secret, which cannot rotate itself. */
+  /** Oldest acceptable age (days since its current version was written) of the app secret, which cannot rotate itself. */
   readonly appSecretMaxAgeDays: number;
   /** Waiting period before a scheduled deletion of the environment's KMS key takes effect, 7..30 days. */
   readonly keyDeletionWindowDays: number;
