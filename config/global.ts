@@ -8,6 +8,8 @@ export const globalConfig: GlobalConfig = {
   // The repository whose workflows assume the deploy roles: THIS infrastructure repository (deploy-staging.yml,
   // deploy-production.yml run terraform). credex-core builds and pushes the image and assumes none of these roles.
   githubRepository: 'Credex/credex-infra',
+  // Its default branch: the weekly secret-age check runs there, with its own read-only role (no GitHub environment).
+  defaultBranch: 'main',
   amiRetention: 3,
   permissionsBoundaryName: 'credex-permissions-boundary',
   deployBranches: { staging: 'stage', production: 'prod' },

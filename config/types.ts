@@ -249,6 +249,11 @@ export interface GlobalConfig {
   };
   /** GitHub repository (owner/name) whose workflows may assume the deploy roles. */
   readonly githubRepository: string;
+  /**
+   * Default branch of githubRepository: its scheduled workflows run there (secret-age.yml), and the read-only
+   * secret-age role trusts that branch's jobs.
+   */
+  readonly defaultBranch: string;
   /** Neo4j AMIs kept per edition by the AMI command. */
   readonly amiRetention: number;
   /**

@@ -63,6 +63,7 @@ describe('the synthesized app', () => {
       'deploy_role_arn_staging',
       'ecr_repository_url',
       'permissions_boundary_arn',
+      'secret_age_role_arn',
     ]);
   });
 

@@ -45,10 +45,16 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     resources: stateObjects.map((key) => `arn:{partition}:s3:::{stateBucket}/${key}`),
   },
-  // The app secret's values, written from the environment's GitHub secrets.
+  // The app secret's values, written from the environment's GitHub secrets only when they changed (put-app-secret.sh
+  // reads the current version's digest label, and removes stale labels); verify's secret-age step reads the dates.
   {
     sid: 'AppSecretWrite',
-    actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+    actions: [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:ListSecretVersionIds',
+    ],
     resources: [APP_SECRET_ARN],
   },
   // Roll out and verify the service.
