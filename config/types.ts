@@ -254,6 +254,11 @@ export interface GlobalConfig {
    * secret-age role trusts that branch's jobs.
    */
   readonly defaultBranch: string;
+  /**
+   * The app repository whose build pushes the API image to the ECR repository, and the branch whose jobs may: the
+   * push role (credex-github-image-push) trusts exactly those; the deploy roles never push (deploys never build).
+   */
+  readonly imagePush: { readonly repository: string; readonly branch: string };
   /** Neo4j AMIs kept per edition by the AMI command. */
   readonly amiRetention: number;
   /**

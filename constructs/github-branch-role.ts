@@ -7,6 +7,9 @@ import { waive } from '../contracts/waivers';
 import { GITHUB_OIDC_HOST } from './github-oidc';
 import type { PolicyStatement } from './iam-role';
 
+/** Actions IAM cannot scope to a resource: the only ones a statement may grant on "*". */
+export const RESOURCELESS_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];
+
 /** The subject of a job of `repository` on branch `branch` that names no GitHub environment. */
 export function githubBranchSubject(repository: string, branch: string): string {
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
@@ -65,8 +68,12 @@ export class GithubBranchRole extends Construct {
       throw new Error(`GithubBranchRole ${id}: maxSessionDurationSeconds must be 3600..43200`);
     if (props.statements.length === 0) throw new Error(`GithubBranchRole ${id}: statements is empty`);
     for (const s of props.statements) {
-      if (s.actions.length === 0 || s.resources.length === 0 || s.resources.includes('*'))
-        throw new Error(`GithubBranchRole ${id}: statement ${s.sid ?? '?'} needs actions and resources other than "*"`);
+      if (s.actions.length === 0 || s.resources.length === 0)
+        throw new Error(`GithubBranchRole ${id}: statement ${s.sid ?? '?'} needs actions and resources`);
+      if (s.resources.includes('*') && !s.actions.every((a) => RESOURCELESS_ACTIONS.includes(a)))
+        throw new Error(
+          `GithubBranchRole ${id}: statement ${s.sid ?? '?'} grants on "*" an action IAM can scope (only ${RESOURCELESS_ACTIONS.join(', ')} may)`,
+        );
     }
     const trust = {
       Version: '2012-10-17',

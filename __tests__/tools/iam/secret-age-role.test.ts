@@ -111,7 +111,7 @@ describe('the secret-age role (global stack)', () => {
   test('the gate: its branch subject is the one waived CDX-IAM-008 finding; the waiver names its reason', async () => {
     const report = await check(global, 'global');
     expect(report.findings.filter((f) => f.rule === 'CDX-IAM-008')).toEqual([]);
-    const waived = report.waived.filter((f) => f.rule === 'CDX-IAM-008');
+    const waived = report.waived.filter((f) => f.rule === 'CDX-IAM-008' && f.address.includes('secret-age-role'));
     expect(waived.map((f) => [f.address, f.message])).toEqual([
       [
         `aws_iam_role.${address}`,
