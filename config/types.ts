@@ -69,6 +69,12 @@ export interface LoadBalancerConfig {
   readonly httpOnlyReason?: string;
   /** Public DNS name of the API, e.g. api.credex.example: the API URL output and the certificate lookup. */
   readonly domainName?: string;
+  /**
+   * Route 53 hosted zone of `domainName`: when set, the stack manages `domainName` as an alias record to its load
+   * balancer (constructs/api-dns-record.ts). Without it no record is managed: point the name at the load balancer by
+   * hand (output dns_record says which), and verify's dns step checks it.
+   */
+  readonly hostedZoneId?: string;
   readonly deletionProtection: boolean;
   /** Days the ALB access logs are kept in their S3 bucket. */
   readonly accessLogRetentionDays: number;

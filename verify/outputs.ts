@@ -97,6 +97,7 @@ export function readOutputsFile(file: string, stack: string | undefined): StackO
 export const OUTPUTS_NEEDED: Partial<Record<StepName, readonly (keyof StackOutputs)[]>> = {
   'ecs-stable': ['clusterName', 'serviceName'],
   'target-health': ['targetGroupArn'],
+  dns: ['loadBalancerDns'],
   neo4j: ['neo4jSecretArn'],
 };
 
@@ -106,6 +107,7 @@ const OUTPUT_NAME: Record<string, string> = {
   targetGroupArn: STACK_OUTPUTS.targetGroupArn,
   neo4jSecretArn: STACK_OUTPUTS.neo4jSecretArn,
   apiUrl: STACK_OUTPUTS.apiUrl,
+  loadBalancerDns: STACK_OUTPUTS.loadBalancerDns,
 };
 
 /** Throws a `missing` StepFailure naming the Terraform outputs `step` needs that are absent. */
