@@ -44,18 +44,19 @@ export async function runDns(
   ctx: StepContext,
   lookup: DnsLookup = systemDns({ timeoutMs: ctx.timeoutMs, signal: ctx.signal }),
 ): Promise<{ message: string; figures: Figures }> {
-  requireOutputs(ctx.outputs, 'dns', ['loadBalancerDns']);
   const apiUrl = ctx.apiUrl ?? ctx.outputs.apiUrl;
   if (!apiUrl)
     throw new StepFailure({ kind: 'missing', detail: 'dns needs the API URL (output api_url or --api-url)' });
   const host = normal(new URL(apiUrl).hostname);
-  const lb = normal(ctx.outputs.loadBalancerDns!);
   if (isIP(host.replace(/^\[|\]$/g, '')) !== 0) {
     return {
       message: `skipped: the API URL names an IP address (${host}), not a DNS name`,
       figures: { 'dns.checked': false },
     };
   }
+  // Only now the load balancer's name is needed: a local run (an IP address) has none.
+  requireOutputs(ctx.outputs, 'dns', ['loadBalancerDns']);
+  const lb = normal(ctx.outputs.loadBalancerDns!);
   if (host === lb) {
     return {
       message: `skipped: the API URL names the load balancer itself (${lb}); no DNS record to check`,

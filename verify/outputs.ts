@@ -97,7 +97,6 @@ export function readOutputsFile(file: string, stack: string | undefined): StackO
 export const OUTPUTS_NEEDED: Partial<Record<StepName, readonly (keyof StackOutputs)[]>> = {
   'ecs-stable': ['clusterName', 'serviceName'],
   'target-health': ['targetGroupArn'],
-  dns: ['loadBalancerDns'],
   neo4j: ['neo4jSecretArn'],
 };
 
