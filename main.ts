@@ -6,6 +6,7 @@ import { BUILD_SCRIPT_RELATIVE_PATH, buildScriptHashOf } from './contracts/ami';
 import { GLOBAL_STACK_NAME } from './contracts/stacks';
 import { withConstructStackTraces } from './lib/construct-stack-traces';
 import { repoRoot } from './lib/paths';
+import { stackFile, SYNTH_OUTDIR } from './lib/synth-output';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { GlobalStack } from './constructs/global-stack';
 import { parseDeployerPolicySet } from './contracts/deployer-policies';
@@ -75,11 +76,11 @@ function functionPackage(relative: string): string {
 }
 
 /** Synthesizes every stack to `<outdir>/stacks/<name>/cdk.tf.json` (the `cdktf synth` layout). */
-export function synthesizeAll(outdir = 'cdktf.out'): SynthesizedStack[] {
+export function synthesizeAll(outdir = SYNTH_OUTDIR): SynthesizedStack[] {
   const app = buildApp({ outdir });
   app.synth();
   const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((stack) => stack.node.id);
-  return names.map((name) => ({ name, file: path.resolve(outdir, 'stacks', name, 'cdk.tf.json') }));
+  return names.map((name) => ({ name, file: path.resolve(stackFile(outdir, name)) }));
 }
 
 if (require.main === module) {

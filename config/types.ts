@@ -3,7 +3,9 @@
  * main.ts reads it once and passes typed props down; constructs never read the environment.
  */
 
-export type EnvironmentName = 'staging' | 'production';
+import type { EnvironmentName } from '../contracts/stacks';
+
+export type { EnvironmentName };
 export type Neo4jEdition = 'community' | 'enterprise';
 
 export interface NetworkConfig {

@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../contracts/deploy-timeouts';
+import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../config/deploy-budget';
 import { DEPLOYER_PATH, GITHUB_DEPLOY_ROLE_PREFIX, githubDeployRoleName } from '../contracts/naming';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -57,7 +57,7 @@ export interface GithubOidcProps {
   readonly path?: string;
   /**
    * Longest session a workflow gets, in seconds (3600..43200): at least the deploy job's worst case.
-   * @default DEPLOY_ROLE_MAX_SESSION_SECONDS (contracts/deploy-timeouts.ts)
+   * @default DEPLOY_ROLE_MAX_SESSION_SECONDS (config/deploy-budget.ts)
    */
   readonly maxSessionDurationSeconds?: number;
 }

@@ -96,7 +96,7 @@ export class Neo4jAmi extends Construct {
         // exactly the image the bake made or reused, even after the install script is reverted
         { name: `tag:${TAG_BUILD_SCRIPT_HASH}`, values: [props.buildScriptHash] },
         { name: `tag:${TAG_BASE_IMAGE}`, values: [BASE_IMAGE.name] },
-        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/test-image.ts)
+        // only an image whose test instance proved Neo4j answers with this version and edition (tools/ami/image-test-phase.ts)
         { name: `tag:${TAG_IMAGE_TESTED}`, values: [IMAGE_TESTED_VALUE] },
         { name: 'state', values: ['available'] },
       ],

@@ -92,11 +92,6 @@ export interface ApiServiceProps {
     readonly listenerArns: readonly string[];
   };
   /**
-   * CloudWatch alarms that roll a deployment back when they fire during it (and during a blue/green bake).
-   * @default - none: only the circuit breaker rolls back
-   */
-  readonly deploymentAlarmNames?: readonly string[];
-  /**
    * Secrets injected with valueFrom; their ARNs are the only ones the execution role may read. With the plain
    * variables (NODE_ENV, PORT) they must be exactly the variables contracts/app.ts says the task sets.
    */
@@ -263,7 +258,6 @@ export class ApiService extends Construct {
         `ApiService ${id}: deployment.bakeTimeMinutes must be 0..1440, got ${deployment.bakeTimeMinutes}`,
       );
     }
-    const alarmNames = props.deploymentAlarmNames ?? [];
     // The infrastructure role ECS shifts traffic with: this service's listeners, rules and target groups only.
     const bgRole = blueGreen
       ? new ServiceRole(this, 'blue-green-role', {
@@ -318,7 +312,6 @@ export class ApiService extends Construct {
         : { strategy: 'ROLLING' },
       // A release that goes bad after it is healthy (5xx, unhealthy targets, fewer tasks than desired) rolls back
       // by itself: during a rolling deployment, and until the end of a blue/green bake.
-      ...(alarmNames.length > 0 ? { alarms: { alarmNames: [...alarmNames], enable: true, rollback: true } } : {}),
       propagateTags: 'SERVICE',
       networkConfiguration: {
         subnets: props.privateSubnets.map((s) => s.id),

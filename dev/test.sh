@@ -31,10 +31,10 @@ if compgen -G ".github/workflows/*.yml" >/dev/null; then
   # actionlint runs shellcheck over every `run:` block when it finds it on PATH (pinned in the tools venv).
   PATH="$PWD/.tools/venv/bin:$PATH" "$BIN/actionlint" -no-color
   echo "actionlint: clean"
-  # zizmor (security audit of the workflows, offline); its config is .github/zizmor.yml, where every finding left
+  # zizmor (security audit of the workflows and .github/dependabot.yml, offline); its config is .github/zizmor.yml, where every finding left
   # is explained. --no-progress: plain output in CI logs.
   require_venv zizmor
-  "$PWD/.tools/venv/bin/zizmor" --offline --no-progress --config .github/zizmor.yml .github/workflows
+  "$PWD/.tools/venv/bin/zizmor" --offline --no-progress --config .github/zizmor.yml .github
   echo "zizmor: clean"
 fi
 

@@ -5,6 +5,7 @@
  * Credentials in the URL are sent as HTTP Basic (fetch refuses such URLs) and never appear in a message.
  */
 import { isAbort } from './deadline';
+import { networkProblem } from './network-errors';
 import { redactUrl, splitCredentials } from './redact';
 
 export type HttpProblemKind = 'refused' | 'timeout' | 'tls' | 'redirect-loop' | 'error';
@@ -56,63 +57,21 @@ export interface BoundedAnswer {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-const TLS_REASONS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate not signed by a trusted authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issuer unknown',
-  CERT_HAS_EXPIRED: 'certificate expired',
-  CERT_NOT_YET_VALID: 'certificate not yet valid',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate does not name this host',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'not a TLS server (wrong version number)',
-  EPROTO: 'TLS protocol error',
-};
-
-const REFUSED: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset (ECONNRESET)',
-  EPIPE: 'connection reset (EPIPE)',
-  ENOTFOUND: 'host not found (ENOTFOUND)',
-  EAI_AGAIN: 'host not found (EAI_AGAIN)',
-  EHOSTUNREACH: 'host unreachable (EHOSTUNREACH)',
-  ENETUNREACH: 'host unreachable (ENETUNREACH)',
-  UND_ERR_SOCKET: 'connection closed before the answer was complete',
-};
-
-/** The codes along an error's cause chain. */
-function codes(err: unknown): string[] {
-  const out: string[] = [];
-  let current: unknown = err;
-  for (let depth = 0; depth < 6 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') out.push(code);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return out;
-}
-
-/** Classifies what fetch (or a body read) threw. `signal` tells a deadline from other aborts. */
+/** Classifies what fetch (or a body read) threw, by code (lib/network-errors.ts). */
 export function classifyFetchError(err: unknown, url: string): HttpProblem {
   if (err instanceof HttpProblem) return err;
-  const found = codes(err);
-  for (const code of found) {
-    if (TLS_REASONS[code]) return new HttpProblem('tls', `${TLS_REASONS[code]} (${code})`, url);
-    if (/^ERR_SSL_|^ERR_TLS_/.test(code)) return new HttpProblem('tls', `TLS error (${code})`, url);
-  }
-  for (const code of found) if (REFUSED[code]) return new HttpProblem('refused', REFUSED[code], url);
-  if (isAbort(err) || found.some((c) => c === 'ETIMEDOUT' || c === 'UND_ERR_CONNECT_TIMEOUT'))
-    return new HttpProblem('timeout', 'no complete answer in time', url);
+  const problem = networkProblem(err);
+  if (problem) return new HttpProblem(problem.kind, problem.detail, url);
+  if (isAbort(err)) return new HttpProblem('timeout', 'no complete answer in time', url);
   const message = String((err as Error)?.message ?? err);
   const cause = (err as { cause?: { message?: string } })?.cause?.message;
-  // fetch never connects to the ports browsers block (1, 25, 6000, ...): name it rather than time out on retries.
-  if (/bad port/i.test(`${message} ${cause ?? ''}`))
+  // Not a network answer: fetch itself refuses the ports browsers block (1, 25, 6000, ...) and says so only in words.
+  if (cause === 'bad port')
     return new HttpProblem(
       'refused',
       'fetch refuses this port (a blocked port such as 1 or 25): use another port',
       url,
     );
-  if (/terminated|other side closed/i.test(`${message} ${cause ?? ''}`))
-    return new HttpProblem('refused', 'connection closed before the answer was complete', url);
   return new HttpProblem('error', redactUrl(cause ? `${message}: ${cause}` : message).split('\n')[0], url);
 }
 

@@ -57,6 +57,8 @@ export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]?: V
 export interface CommandLine<O extends OptionSpecs> {
   readonly values: OptionValues<O>;
   readonly positionals: readonly string[];
+  /** Where each positional argument is in argv (so a command can pass the rest of argv on without them). */
+  readonly positionalIndexes: readonly number[];
   /** --help or -h was given (only when the command does not define those names itself). */
   readonly help: boolean;
   /** --version was given (only when the command does not define --version itself, as `ami bake` does). */
@@ -96,15 +98,23 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
   const given = new Set(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
   const builtin = (name: 'help' | 'version') => !(name in spec.options) && given.has(name);
   if (builtin('help') || builtin('version'))
-    return { values: {}, positionals: [], help: builtin('help'), version: !builtin('help') && builtin('version') };
+    return {
+      values: {},
+      positionals: [],
+      positionalIndexes: [],
+      help: builtin('help'),
+      version: !builtin('help') && builtin('version'),
+    };
 
   const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
+  const positionalIndexes: number[] = [];
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional') {
       if (!spec.arguments) throw new UsageError(`unexpected argument "${token.value}"`);
       positionals.push(token.value);
+      positionalIndexes.push(token.index);
       continue;
     }
     const option = spec.options[token.name];
@@ -121,7 +131,7 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     if (option.multiple) values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), value];
     else values[token.name] = value;
   }
-  return { values: values as OptionValues<O>, positionals, help: false, version: false };
+  return { values: values as OptionValues<O>, positionals, positionalIndexes, help: false, version: false };
 }
 
 /** Two columns: the label, then the text (indented on its own lines when the label is long). */

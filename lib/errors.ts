@@ -4,8 +4,7 @@
  * `<command>: <message>` as one line on stderr and exits with `exitCode`; no stack trace.
  *
  * Members: UsageError and InputError here, verify's StepFailure (verify/errors.ts), the AMI command's AmiError
- * (tools/ami/errors.ts), the IAM generator's IamPolicyError (an InputError) and the gate's InputError
- * (policies/engine/errors.ts re-exports the one below).
+ * (tools/ami/errors.ts) and the IAM generator's IamPolicyError (an InputError); the gate throws InputError itself.
  */
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { toolsDir } from './paths';
+import { globRegExp } from './glob';
 
 /**
  * AWS's service authorization reference (every action, the resource types it can be scoped to, the condition keys
@@ -77,7 +78,7 @@ export function loadIamReference(): IamReference {
     resourceTypes: (action) => actions.get(action.toLowerCase()),
     accessLevel: (action) => levels.get(action.toLowerCase()),
     matching: (pattern) => {
-      const re = new RegExp(`^${pattern.split('*').map(escape).join('[^:]*')}$`);
+      const re = globRegExp(pattern, { within: ':' });
       return [...actions.keys()].filter((a) => re.test(a));
     },
     unscopedActions: (wanted) =>

@@ -11,12 +11,12 @@
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
+import { InputError, UsageError } from '../lib/errors';
 import { ExitCode } from '../lib/exit-codes';
 import { repoRoot } from '../lib/paths';
+import { STACK_FILE, stackFile, synthesizedStacks } from '../lib/synth-output';
 import { CheckDocument, checkDocuments, parseDocument } from './engine/check';
-import { InputError } from './engine/errors';
 import { render, ReportFormat } from './engine/report';
-import { UsageError } from '../lib/errors';
 import { isPolicyWorker } from './engine/parallel';
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
@@ -94,7 +94,7 @@ function identity(file: string): string {
 
 /** Whether a JSON file inside a folder is something to judge: a cdk.tf.json, or a plan by its first bytes. */
 function judgeable(file: string): boolean {
-  if (path.basename(file) === 'cdk.tf.json') return true;
+  if (path.basename(file) === STACK_FILE) return true;
   let head = '';
   try {
     head = readFileSync(file, 'utf8').slice(0, 4096);
@@ -147,23 +147,7 @@ function readInput(file: string, label = file): CheckDocument {
 
 /** Every `<dir>/stacks/<stack>/cdk.tf.json`, by stack name; none is an input error. */
 export function readSynthesizedStacks(dir: string): CheckDocument[] {
-  const stacksDir = path.join(dir, 'stacks');
-  let names: string[] = [];
-  try {
-    names = readdirSync(stacksDir).sort();
-  } catch {
-    // no folder: reported below
-  }
-  const found = names.filter((name) =>
-    statSync(path.join(stacksDir, name, 'cdk.tf.json'), { throwIfNoEntry: false })?.isFile(),
-  );
-  if (found.length === 0) {
-    const shown = path.relative(process.cwd(), stacksDir) || stacksDir;
-    throw new InputError(
-      `no synthesized stacks in ${shown.startsWith('..') ? stacksDir : shown} (no */cdk.tf.json): run npm run synth first`,
-    );
-  }
-  return found.map((name) => readInput(path.join(stacksDir, name, 'cdk.tf.json'), name));
+  return synthesizedStacks(dir).map((name) => readInput(stackFile(dir, name), name));
 }
 
 /** The app's sources: a stack synthesized before one of them changed may not be what the app synthesizes now. */

@@ -101,7 +101,7 @@ export async function runApiHealth(ctx: StepContext): Promise<{ message: string;
         throw err;
       }
     },
-    { timeoutMs: ctx.timeoutMs, initialDelayMs: 250, maxDelayMs: 5000, signal: ctx.signal },
+    { timeoutMs: ctx.timeoutMs, initialDelayMs: 250, maxDelayMs: 5000, signal: ctx.signal, onWaiting: ctx.waiting },
   ).catch((err: unknown) => {
     if (err instanceof StepFailure)
       throw new StepFailure({ kind: err.kind, detail: err.detail, figures: { bodyBytes: lastBytes } });

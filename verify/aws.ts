@@ -1,5 +1,6 @@
 /** AWS SDK v3 client settings with the endpoint override every client takes (for moto/LocalStack). */
 import { boundClient, boundedRequestHandler } from '../lib/bounded-aws';
+import { networkProblem } from '../lib/network-errors';
 
 /** Per-request bounds of verify's AWS calls (the step's deadline bounds them all together). */
 export const VERIFY_AWS_BOUNDS = {
@@ -62,13 +63,17 @@ export function awsErrorName(err: unknown): string {
   return (err as { name?: string })?.name ?? 'Error';
 }
 
-/** The failure kind of an AWS SDK error: credentials problems are `auth`, network errors `refused`. */
+/**
+ * The failure kind of an AWS SDK error: credentials problems are `auth`; network errors are classified by code
+ * (lib/network-errors.ts): `refused`, `timeout` or `tls`.
+ */
 export function awsErrorKind(
   err: unknown,
-): 'auth' | 'expired-credentials' | 'missing' | 'refused' | 'timeout' | 'too-large' | 'error' {
+): 'auth' | 'expired-credentials' | 'missing' | 'refused' | 'timeout' | 'tls' | 'too-large' | 'error' {
   const name = awsErrorName(err);
   if (name === 'ResponseTooLarge') return 'too-large';
-  if (name === 'TimeoutError' || name === 'AbortError' || name === 'RequestTimeout') return 'timeout';
+  const network = networkProblem(err);
+  if (network) return network.kind;
   if (/ExpiredToken|RequestExpired/.test(name)) return 'expired-credentials';
   if (
     /AccessDenied|UnrecognizedClient|InvalidClientTokenId|CredentialsProviderError|InvalidSignature|SignatureDoesNotMatch/.test(
@@ -77,8 +82,5 @@ export function awsErrorKind(
   )
     return 'auth';
   if (/NotFound/.test(name)) return 'missing';
-  const code = (err as { code?: string })?.code;
-  if (code && /^E(CONNREFUSED|NOTFOUND|AI_AGAIN|HOSTUNREACH|CONNRESET|PIPE)$/.test(code)) return 'refused';
-  if (code === 'ETIMEDOUT') return 'timeout';
   return 'error';
 }

@@ -5,7 +5,8 @@
  * (percentiles) and, when k6 wrote one, its CSV output of every request (per-second series). report.ts calls
  * writeCharts and links what it wrote.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import { gunzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import type { LoadEngineName, StepResult } from './types';
@@ -120,7 +121,7 @@ export function percentilesFromK6Summary(doc: unknown): { label: string; ms: num
 /** Writes the series the load step measured where writeCharts finds it. */
 export function writeLoadSeries(reportDir: string, series: LoadSeries): void {
   const file = path.join(reportDir, LOAD_SERIES_FILE);
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectory(path.dirname(file));
   writeFileSync(file, `${JSON.stringify(series)}\n`);
 }
 
@@ -346,7 +347,7 @@ export function writeCharts(reportDir: string, steps: readonly StepResult[]): Ch
     stepDurationsSvg(steps),
     ...(series ? [latencyOverTimeSvg(series), latencyDistributionSvg(series)] : []),
   ];
-  mkdirSync(path.join(reportDir, CHARTS_DIR), { recursive: true });
+  makeDirectory(path.join(reportDir, CHARTS_DIR));
   charts.forEach((c, i) => writeFileSync(path.join(reportDir, c.file), svgs[i]));
   return charts;
 }
@@ -355,4 +356,33 @@ export function writeCharts(reportDir: string, steps: readonly StepResult[]): Ch
 export function chartsMarkdown(charts: readonly Chart[]): string {
   if (charts.length === 0) return '';
   return ['', '### Charts', '', ...charts.map((c) => `- [${c.title}](${c.file})`), ''].join('\n');
+}
+
+/** The environment variable naming the artifact the workflow uploads the report folder as (deploy.yml sets it). */
+export const REPORT_ARTIFACT_ENV = 'VERIFY_REPORT_ARTIFACT';
+
+/**
+ * The charts section of the GitHub job summary. A relative link there points into the repository, not at the
+ * charts, and GitHub renders no inline SVG and strips data: URIs from summaries; so the summary names the files and
+ * the artifact that holds them, with a link to the run page where the artifact is downloaded.
+ */
+export function chartsSummaryMarkdown(charts: readonly Chart[], env: NodeJS.ProcessEnv): string {
+  if (charts.length === 0) return '';
+  const artifact = env[REPORT_ARTIFACT_ENV];
+  const run =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
+  const where = artifact
+    ? `in the artifact \`${artifact}\` of this run${run ? ` (download it from the [run page](${run}), under Artifacts)` : ''}`
+    : 'in the report folder (this job uploads no artifact of it)';
+  return [
+    '',
+    '### Charts',
+    '',
+    `The charts (SVG) are ${where}:`,
+    '',
+    ...charts.map((c) => `- ${c.title}: \`${c.file}\``),
+    '',
+  ].join('\n');
 }

@@ -7,10 +7,6 @@
 import { processIo, runMain } from '../lib/cli';
 import { runCli } from './command';
 
-// The AWS SDK warns once per process that its 2027 releases need Node >= 22 (a multi-line block on stderr). verify's
-// output is read in CI logs, so it uses the SDK's documented opt-out; the Node upgrade is tracked outside verify.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 // On SIGINT/SIGTERM the running step is aborted and the report of the steps done so far is written (marked
 // interrupted) before the process exits 130; at most INTERRUPT_WRITE_MS is spent on that.
 const INTERRUPT_WRITE_MS = 5000;

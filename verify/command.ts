@@ -7,6 +7,7 @@ import { environmentConfig, type EnvironmentConfig } from '../config';
 import { parseCommandLine, runCommand, type CliIo as BaseIo, type CommandSpec, type OptionValues } from '../lib/cli';
 import { errorText } from '../lib/errors';
 import { ExitCode, type ExitCodeValue } from '../lib/exit-codes';
+import { ensureWritableDirectory } from '../lib/make-dir';
 import { UsageError } from './errors';
 import { autoProgress, type Progress } from './progress';
 import { writeReport } from './report';
@@ -163,6 +164,19 @@ export function toCliArgs(values: OptionValues<typeof VERIFY_OPTIONS>, positiona
   return args;
 }
 
+/** The report folder verify writes: --report-dir, else ./verify-report. */
+export const DEFAULT_REPORT_DIR = 'verify-report';
+
+/**
+ * Makes the report folder and proves it writable BEFORE any step runs (a folder under a file, /proc, a read-only
+ * place): one line, exit 2, instead of an error after a run of many minutes.
+ */
+export function checkReportDir(args: CliArgs): string {
+  const dir = args.reportDir ?? path.resolve(DEFAULT_REPORT_DIR);
+  ensureWritableDirectory(dir, `--report-dir ${args.reportDir ?? DEFAULT_REPORT_DIR}`);
+  return dir;
+}
+
 /** Parses the CLI arguments; anything unexpected is a UsageError. */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const line = parseCommandLine(VERIFY_SPEC, argv);
@@ -193,7 +207,7 @@ export function runCli(argv: readonly string[], io?: CliIo): Promise<number> {
         timeoutSeconds: args.timeout,
         endpointUrl: args.endpointUrl,
         loadEngine: args.loadEngine,
-        reportDir: args.reportDir ?? path.resolve('verify-report'),
+        reportDir: checkReportDir(args),
         neo4jAddresses: args.neo4jAddresses,
         progress: io?.progress ?? autoProgress(),
         signal: io?.signal,

@@ -1,19 +1,19 @@
 /**
- * `npm run deploy-and-verify -- <stack> [--yes] [verify options]`: the deploy path of CI, for a person at a terminal
+ * `npm run deploy-and-verify -- <stack> [--yes] [verify options]` (options also before the stack): the deploy path of CI, for a person at a terminal
  * with their own credentials. Synthesize, `terraform init`, ONE saved plan, the policy gate on exactly that plan,
  * (a confirmation at a terminal), `terraform apply` of exactly that plan (a plan made stale by another apply is
  * refused), `terraform output -json`, then verify. Nothing plans a second time. Exit codes as verify's: 2 for usage
  * errors (checked before anything runs), 1 when a step fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { processIo, runCommand, runMain, type CliIo, type CommandSpec } from '../lib/cli';
 import { globalConfig } from '../config/global';
 import { GLOBAL_STACK_NAME } from '../contracts/stacks';
 import { ExitCode } from '../lib/exit-codes';
-import { parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
+import { checkReportDir, parseArgs, runCli, stackConfig, VERIFY_EXIT_CODES, VERIFY_OPTIONS } from './command';
 import { UsageError } from './errors';
 import { defaultOutputsPath } from './outputs';
 
@@ -24,7 +24,8 @@ export const DEPLOY_SPEC = {
   name: 'deploy-and-verify',
   usage: 'npm run deploy-and-verify -- <stack> [--yes] [verify options]',
   description:
-    'Deploys one stack the way CI does, then verifies it: npm run synth; terraform init; terraform plan -out=\n' +
+    'Deploys one stack the way CI does, then verifies it: npm run synth; the committed provider lock and\n' +
+    'terraform init -lockfile=readonly; terraform plan -out=\n' +
     'cdktf.out/plans/<stack>.tfplan; the policy gate on `terraform show -json` of that plan (a deny finding stops\n' +
     'here); at a terminal, a confirmation; terraform apply of exactly that plan (a plan made stale by another apply\n' +
     'is refused, nothing is planned again); terraform output -json to cdktf.out/outputs/<stack>.json (mode 0600,\n' +
@@ -38,7 +39,7 @@ export const DEPLOY_SPEC = {
   arguments: [
     [
       '<stack>',
-      'the stack to deploy: staging or production (then verified), or global (administrator credentials; not verified); comes first',
+      'the stack to deploy: staging or production (then verified), or global (administrator credentials; not verified); before or after the options',
     ],
   ],
   options: {
@@ -109,7 +110,17 @@ export function deploySteps(
     : { what: 'synth', command: 'npm', args: ['run', '-s', 'synth'] };
   return [
     synth,
-    { what: 'terraform init', command: 'terraform', args: [`-chdir=${stackDir}`, 'init', '-input=false'] },
+    // The committed provider lock (terraform/<stack>/), which init only reads: checksums as CI's.
+    {
+      what: 'provider lock',
+      command: 'bash',
+      args: [path.join('.github', 'workflows', 'scripts', 'provider-locks.sh'), 'use', stack, stackDir],
+    },
+    {
+      what: 'terraform init',
+      command: 'terraform',
+      args: [`-chdir=${stackDir}`, 'init', '-input=false', '-lockfile=readonly'],
+    },
     {
       what: 'terraform plan',
       command: 'terraform',
@@ -179,24 +190,26 @@ export function deployAndVerify(argv: readonly string[], io: DeployIo = defaultI
   return runCommand(
     DEPLOY_SPEC,
     argv,
-    async ({ positionals, values }) => {
+    async ({ positionals, positionalIndexes, values }) => {
+      // The stack may stand anywhere among the options: `staging --yes` and `--yes staging` are the same command.
       const stack = positionals[0];
-      if (stack === undefined || argv[0] !== stack)
-        throw new UsageError('a stack name comes first, e.g. deploy-and-verify staging --skip load');
+      if (stack === undefined)
+        throw new UsageError('name the stack to deploy, e.g. deploy-and-verify staging --skip load');
       if (positionals.length > 1)
         throw new UsageError(`one stack at a time, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
       if (values.stack !== undefined || values.outputs !== undefined)
         throw new UsageError('--stack and --outputs are set by deploy-and-verify itself');
       const isGlobal = stack === GLOBAL_STACK_NAME;
       const env = isGlobal ? undefined : stackConfig(stack);
-      const rest = argv.slice(1).filter((a) => a !== '--yes');
+      const rest = argv.filter((a, i) => i !== positionalIndexes[0] && a !== '--yes');
       if (isGlobal && rest.length > 0)
         throw new UsageError(`${GLOBAL_STACK_NAME} has no verify steps: no options besides --yes`);
-      if (!isGlobal) parseArgs(rest); // every verify option checked before anything is deployed
+      // Every verify option checked, and the report folder made and proved writable, before anything is deployed.
+      if (!isGlobal) checkReportDir(parseArgs(rest));
 
       const outputsFile = defaultOutputsPath(stack);
-      mkdirSync(path.dirname(outputsFile), { recursive: true });
-      mkdirSync(path.dirname(planPaths(stack).plan), { recursive: true });
+      makeDirectory(path.dirname(outputsFile));
+      makeDirectory(path.dirname(planPaths(stack).plan));
       if (!values.yes && !io.confirm) {
         throw new UsageError('not at a terminal: pass --yes to apply the judged plan without asking');
       }

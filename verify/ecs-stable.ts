@@ -337,7 +337,13 @@ export async function runEcsStable(ctx: StepContext): Promise<{ message: string;
         if (verdict.state === 'pending') return { done: false, reason: verdict.reason };
         return { done: true, value: verdict };
       },
-      { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 15_000, signal: ctx.signal },
+      {
+        timeoutMs: ctx.timeoutMs,
+        initialDelayMs: 1000,
+        maxDelayMs: 15_000,
+        signal: ctx.signal,
+        onWaiting: ctx.waiting,
+      },
     );
     return { message: `ECS service ${serviceName}: ${value.reason}`, figures: { ...value.figures, attempts } };
   } catch (err) {

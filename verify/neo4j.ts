@@ -9,6 +9,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import type { Neo4jEdition } from '../config';
 import { NEO4J_SECRET_KEYS, NEO4J_SPACE_LABELS, NEO4J_SPACES, neo4jSecretKey } from '../contracts/neo4j';
 import { within } from '../lib/deadline';
+import { probeTcp } from '../lib/network-errors';
 import { awsClient, awsErrorKind, awsErrorName, resolveRegion } from './aws';
 import { StepFailure } from './errors';
 import { requireOutputs } from './outputs';
@@ -85,36 +86,34 @@ export async function readNeo4jSecret(
 }
 
 /**
- * The driver's words for "the server did not answer in time" (a frozen server, a black-holed connection): its code is
- * then N/A or ServiceUnavailable, so the message tells.
+ * Maps a neo4j-driver error to a failure kind by its code; `undefined` means transient (retry). The driver reports
+ * every connection problem under a code of its own (ServiceUnavailable, SessionExpired, or N/A for a pool that timed
+ * out) without the network's code: whyUnreachable() asks the network.
  */
-const DRIVER_TIMEOUT = /acquisition timed out|Failed to establish connection in|timed out|timeout/i;
-
-/** Maps a neo4j-driver error to a failure kind; `undefined` means transient (retry). */
 export function neo4jErrorKind(err: unknown): FailureKind | undefined {
   const code = String((err as { code?: unknown })?.code ?? '');
-  if (!code.startsWith('Neo.') && DRIVER_TIMEOUT.test(String((err as Error)?.message ?? ''))) return undefined;
   if (code === 'Neo.ClientError.Security.CredentialsExpired') return 'expired-credentials';
   if (code.startsWith('Neo.ClientError.Security.')) return 'auth';
-  if (code === 'ServiceUnavailable' || code === 'SessionExpired') return undefined;
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || code === 'N/A') return undefined;
   if (code.startsWith('Neo.TransientError.')) return undefined;
   return 'error';
 }
 
 function describeNeo4jError(err: unknown): string {
   const code = String((err as { code?: unknown })?.code ?? '');
-  const message = err instanceof Error ? err.message : String(err);
-  if (!code.startsWith('Neo.') && DRIVER_TIMEOUT.test(message))
-    return 'no answer in time (the server accepts connections but does not answer)';
-  if (code === 'ServiceUnavailable') {
-    const cause = /ECONNREFUSED/.test(message)
-      ? 'connection refused'
-      : /ENOTFOUND|EAI_AGAIN/.test(message)
-        ? 'host not found'
-        : 'service unavailable';
-    return `${cause} (ServiceUnavailable)`;
-  }
-  return code ? `${code}: ${message.split('\n')[0]}` : message.split('\n')[0];
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  return code ? `${code}: ${message}` : message;
+}
+
+/**
+ * Why a Bolt address did not serve the driver, from one TCP connection (lib/network-errors.ts): refused or not found
+ * is `refused`; a connection that is accepted (or never completes) is a server that does not answer: `timeout`.
+ */
+async function whyUnreachable(url: string, timeoutMs: number): Promise<{ reason: string; kind: FailureKind }> {
+  const { hostname, port } = new URL(url);
+  const problem = await probeTcp(hostname.replace(/^\[|\]$/g, ''), Number(port || 7687), timeoutMs);
+  if (problem?.kind === 'refused') return { reason: problem.detail, kind: 'refused' };
+  return { reason: 'no answer in time (the server accepts connections but does not answer)', kind: 'timeout' };
 }
 
 export interface SpaceResult {
@@ -176,8 +175,7 @@ export async function checkSpace(
         } catch (err) {
           const kind = neo4jErrorKind(err);
           if (kind) throw new StepFailure({ kind, detail: `${where}: ${describeNeo4jError(err)}` });
-          const frozen = DRIVER_TIMEOUT.test(String((err as Error)?.message ?? ''));
-          return { done: false, reason: describeNeo4jError(err), kind: frozen ? 'timeout' : 'refused' };
+          return { done: false, ...(await whyUnreachable(creds.url, Math.min(2000, timeoutMs))) };
         }
       },
       { timeoutMs, initialDelayMs: 500, maxDelayMs: 5000, signal },

@@ -1,8 +1,12 @@
-/** Step 8, report: verify-report/report.json and report.md; the markdown is appended to $GITHUB_STEP_SUMMARY. */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+/**
+ * Step 8, report: verify-report/report.json and report.md; the markdown is appended to $GITHUB_STEP_SUMMARY, where
+ * the charts are named with the artifact that holds them instead of linked (see chartsSummaryMarkdown).
+ */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../lib/make-dir';
 import * as path from 'node:path';
 import { redactDeep, redactText } from '../lib/redact';
-import { chartsMarkdown, plannedCharts, writeCharts } from './charts';
+import { chartsMarkdown, chartsSummaryMarkdown, plannedCharts, writeCharts, type Chart } from './charts';
 import type { LoadEngineName, StepResult } from './types';
 
 export interface VerifyReport {
@@ -39,7 +43,14 @@ function keyFigures(result: StepResult): string {
     .join(', ');
 }
 
-export function renderMarkdown(report: VerifyReport): string {
+/**
+ * report.md: the verdict, a table of the steps, the findings and the charts section (`charts`: relative links by
+ * default, for the report folder; the job summary passes its own).
+ */
+export function renderMarkdown(
+  report: VerifyReport,
+  charts: (planned: readonly Chart[]) => string = chartsMarkdown,
+): string {
   const verdict = report.interrupted ? `INTERRUPTED (${report.interrupted})` : report.passed ? 'PASSED' : 'FAILED';
   const title = `## verify${report.stack ? `: ${report.stack}` : ''} — ${verdict}`;
   const lines = [
@@ -58,7 +69,7 @@ export function renderMarkdown(report: VerifyReport): string {
   // What verify learned about the app that its operators must know, whatever the verdict.
   const findings = report.steps.flatMap((s) => (s.findings ?? []).map((f) => `- **${s.step}**: ${f}`));
   if (findings.length > 0) lines.push('### Findings', '', ...findings, '');
-  return lines.join('\n') + chartsMarkdown(plannedCharts(report.steps)); // links to the charts writeReport draws
+  return lines.join('\n') + charts(plannedCharts(report.steps)); // the charts writeReport draws
 }
 
 /**
@@ -72,7 +83,7 @@ export function writeReport(
   env: NodeJS.ProcessEnv = process.env,
 ): { json: string; markdown: string; warning?: string } {
   const safe = redactDeep(report);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const json = path.join(dir, 'report.json');
   const markdown = path.join(dir, 'report.md');
   const md = redactText(renderMarkdown(safe));
@@ -82,7 +93,8 @@ export function writeReport(
   let warning: string | undefined;
   if (env.GITHUB_STEP_SUMMARY) {
     try {
-      appendFileSync(env.GITHUB_STEP_SUMMARY, `${md}\n`);
+      const summary = redactText(renderMarkdown(safe, (charts) => chartsSummaryMarkdown(charts, env)));
+      appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
     } catch (err) {
       const code = (err as { code?: string }).code;
       warning = `could not append to $GITHUB_STEP_SUMMARY (${code ?? (err as Error).message}); the report is in ${markdown}`;

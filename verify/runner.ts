@@ -244,6 +244,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
     apiUrl,
     loadEngine: engine,
     reportDir: opts.reportDir,
+    waiting: (text) => progress.waiting?.(step, text),
   });
 
   const runners: Record<StepName, () => Promise<StepValue>> = {

@@ -62,7 +62,13 @@ export async function runTargetHealth(ctx: StepContext): Promise<{ message: stri
           ? { done: true, value: { targets, reason: verdict.reason } }
           : { done: false, reason: verdict.reason };
       },
-      { timeoutMs: ctx.timeoutMs, initialDelayMs: 1000, maxDelayMs: 10_000, signal: ctx.signal },
+      {
+        timeoutMs: ctx.timeoutMs,
+        initialDelayMs: 1000,
+        maxDelayMs: 10_000,
+        signal: ctx.signal,
+        onWaiting: ctx.waiting,
+      },
     );
     return {
       message: value.reason,

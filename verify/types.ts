@@ -112,4 +112,6 @@ export interface StepContext {
    * Bolt call of the step takes it. @default - a deadline of timeoutMs from when the step reads it
    */
   readonly signal?: AbortSignal;
+  /** Tells the progress what the step waits for now (its heartbeat line shows it). @default - nothing told */
+  readonly waiting?: (text: string) => void;
 }

@@ -8,7 +8,7 @@ import { environmentConfig, globalConfig } from '../../config';
 import { validateEnvironments } from '../../config/validate';
 import { ApiDnsRecord } from '../../constructs/api-dns-record';
 import { STACK_OUTPUTS } from '../../contracts/outputs';
-import { committedUnscopableActions } from '../../policies/build/unscopable';
+import { committedUnscopableActions } from '../../tools/iam/unscopable';
 import { generateDeployerPolicies, IamPolicyError } from '../../tools/iam/generate';
 import { check } from '../policies/fixtures';
 import { synthEnvironment } from '../support/synth';

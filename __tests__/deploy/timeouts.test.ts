@@ -1,6 +1,6 @@
 /**
  * Credentials outlast the job: the deploy job's timeout-minutes, its role-duration-seconds and the roles'
- * max_session_duration all come from contracts/deploy-timeouts.ts, and each budget there covers the bounds the code
+ * max_session_duration all come from config/deploy-budget.ts, and each budget there covers the bounds the code
  * really has (the AMI bake's waits, verify's step timeouts and load profiles, the blue/green bake).
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import {
   DEPLOY_ROLE_MAX_SESSION_SECONDS,
   DEPLOY_ROLE_SESSION_SECONDS,
   DEPLOY_STEP_MINUTES,
-} from '../../contracts/deploy-timeouts';
+} from '../../config/deploy-budget';
 import { repoRoot } from '../../lib/paths';
 import { DEFAULTS as BAKE_DEFAULTS } from '../../tools/ami/bake';
 import { DEFAULT_TIMEOUTS } from '../../verify/runner';
@@ -48,7 +48,7 @@ const stepNamed = (all: Step[], fragment: string) => {
   return found[0];
 };
 
-describe('deploy time budget (contracts/deploy-timeouts.ts)', () => {
+describe('deploy time budget (config/deploy-budget.ts)', () => {
   const all = steps(deployYml);
 
   it('the job timeout, the session and the roles agree, and the session outlasts the job', () => {

@@ -4,7 +4,6 @@ import { CliError, InputError, toCliError, UsageError } from '../../lib/errors';
 import { ExitCode } from '../../lib/exit-codes';
 import { AmiError, EXIT } from '../../tools/ami/errors';
 import { StepFailure } from '../../verify/errors';
-import { InputError as GateInputError } from '../../policies/engine/errors';
 import { IamPolicyError } from '../../tools/iam/generate';
 
 const SPEC = {
@@ -41,6 +40,7 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(SPEC, ['--input', 'a.json', '--tag=x', '--tag', 'y', '--json'])).toEqual({
       values: { input: 'a.json', tag: ['x', 'y'], json: true },
       positionals: [],
+      positionalIndexes: [],
       help: false,
       version: false,
     });
@@ -179,8 +179,7 @@ describe('one error family, the kind a field', () => {
     expect(new CliError({ kind: 'failed', message: 'f' })).toMatchObject({ kind: 'failed', exitCode: 1 });
   });
 
-  test('the gate, verify, the AMI command and the IAM generator throw members of it', () => {
-    expect(new GateInputError('x')).toBeInstanceOf(CliError);
+  test('verify, the AMI command and the IAM generator throw members of it', () => {
     expect(new IamPolicyError('iam:policy: x')).toMatchObject({ kind: 'input', exitCode: 2 });
     expect(new IamPolicyError('x')).toBeInstanceOf(CliError);
     expect(new StepFailure({ kind: 'auth', detail: 'bad password' })).toMatchObject({
@@ -200,9 +199,11 @@ describe('one error family, the kind a field', () => {
     expect(new AmiError(options)).toMatchObject({ kind, exitCode });
   });
 
-  test('the older AmiError form (message, exit code) gets its kind from the code', () => {
-    expect(new AmiError('m', EXIT.UNREACHABLE)).toMatchObject({ kind: 'unreachable', exitCode: 3 });
-    expect(new AmiError('m', EXIT.BASE_IMAGE_MISSING)).toMatchObject({ kind: 'base-image-missing', exitCode: 4 });
-    expect(new AmiError('m', undefined, 503)).toMatchObject({ kind: 'failed', exitCode: 1, httpStatus: 503 });
+  test('an AmiError carries the HTTP status of the answer behind it', () => {
+    expect(new AmiError({ kind: 'failed', message: 'm', httpStatus: 503 })).toMatchObject({
+      kind: 'failed',
+      exitCode: 1,
+      httpStatus: 503,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { InputError } from '../../policies/engine/errors';
+import { InputError } from '../../lib/errors';
 import { jsonencodeToJson } from '../../policies/engine/hcl';
 import { normalise } from '../../policies/engine/normalise';
 import { cdktfDoc, planDoc } from './fixtures';

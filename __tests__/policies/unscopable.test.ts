@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { policyPaths } from '../../policies/engine/paths';
 import {
-  renderUnscopableRego,
   REVIEWED_READ_PATTERNS,
   UNSCOPABLE_PERMISSION_WRITES,
   UNSCOPABLE_WRITES,
-} from '../../policies/build/unscopable';
+} from '../../contracts/unscopable-actions';
+import { renderUnscopableRego } from '../../policies/build/unscopable';
 import { loadIamReference } from '../../lib/iam-reference';
 import { cdktfDoc, check, ruleIds } from './fixtures';
 

@@ -152,7 +152,28 @@ describe('charts in the report', () => {
       '[Load latency distribution](charts/load-latency-distribution.svg)',
     ])
       expect(md).toContain(link);
-    expect(readFileSync(summary, 'utf8')).toContain('charts/load-latency-over-time.svg');
+    // The job summary: no relative link (GitHub resolves it against the repository, not the artifact); the files are
+    // named with the artifact holding them and a link to the run page where it is downloaded.
+    const summaryText = readFileSync(summary, 'utf8');
+    expect(summaryText).not.toMatch(/\]\((?!https:\/\/)/);
+    expect(summaryText).toContain(
+      '- Load latency over time (p50/p95/p99 per second): `charts/load-latency-over-time.svg`',
+    );
+    expect(summaryText).toContain('The charts (SVG) are in the report folder (this job uploads no artifact of it):');
+    const ci = path.join(dir, 'summary-ci.md');
+    writeReport(dir, report(dir), {
+      GITHUB_STEP_SUMMARY: ci,
+      VERIFY_REPORT_ARTIFACT: 'verify-report-staging-42',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'Credex/credex-infra',
+      GITHUB_RUN_ID: '42',
+    });
+    const ciText = readFileSync(ci, 'utf8');
+    expect(ciText).toContain(
+      'The charts (SVG) are in the artifact `verify-report-staging-42` of this run (download it from the ' +
+        '[run page](https://github.com/Credex/credex-infra/actions/runs/42), under Artifacts):',
+    );
+    expect(ciText.match(/\]\(([^)]*)\)/g)).toEqual(['](https://github.com/Credex/credex-infra/actions/runs/42)']);
 
     for (const name of ['step-durations', 'load-latency-over-time', 'load-latency-distribution']) {
       const svg = readFileSync(path.join(dir, 'charts', `${name}.svg`), 'utf8');

@@ -1,6 +1,6 @@
 /** The CLI contract, on the bundled CLI as `npm run verify` runs it (esbuild bundle, node): exit codes and output. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { deployAndVerify, planPaths, STALE_PLAN_EXIT, type DeployIo } from '../../verify/deploy-and-verify';
@@ -21,18 +21,27 @@ interface Run {
   stderr: string;
 }
 
-function run(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/** Runs a bundled CLI; one that has not ended after `killAfterMs` is killed (SIGKILL: a spin ignores SIGTERM). */
+function run(
+  script: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--no-warnings', script, ...args], {
       cwd: options.cwd ?? root,
       env: { ...process.env, CI: 'true', GITHUB_STEP_SUMMARY: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 50_000);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -152,6 +161,35 @@ describe('verify CLI', () => {
     expect(lines[0].startsWith(message)).toBe(true);
   });
 
+  describe('the report folder is made and proved writable before any step runs', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'verify-report-dir-'));
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, '');
+    symlinkSync(path.join(scratch, 'nowhere'), path.join(scratch, 'dangling'));
+    const cases: [string, string, RegExp][] = [
+      ['under a file', path.join(file, 'report'), /a part of the path is a file, not a folder \(ENOTDIR\)$/],
+      ['a file itself', file, /it exists and is not a folder \(EEXIST\)$/],
+      // Node's recursive mkdir spins for ever on these two (a parent that exists but cannot hold the child).
+      ['below a dangling link', path.join(scratch, 'dangling', 'report'), /a parent cannot hold folders .*\(ENOENT\)$/],
+      ...(existsSync('/proc/self')
+        ? ([['under /proc', '/proc/x', /a parent cannot hold folders .*\(ENOENT\)$/]] as [string, string, RegExp][])
+        : []),
+    ];
+    test.each(cases)('%s: exit 2 at once, one line, no step run', async (_what, dir, reason) => {
+      // A slow answering API: had the step run, the run would take 5 s; a spin would be killed after 20 s.
+      const r = await run(CLI, ['--only', 'api-health', '--api-url', down.url, '--timeout', '5', '--report-dir', dir], {
+        killAfterMs: 20_000,
+      });
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(reason)]);
+      expect(r.stderr).toMatch(
+        new RegExp(`^verify: --report-dir ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write there: `),
+      );
+      expect(r.code).toBe(2);
+    });
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  });
+
   test('--help: exit 0 with the options, examples and exit codes', async () => {
     const r = await run(CLI, ['--help']);
     expect(r.code).toBe(0);
@@ -246,7 +284,8 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const { stackDir, plan, planJson } = planPaths('staging');
     expect(calls.run.map((c) => c.join(' '))).toEqual([
       'sh -c tag=$(PROMOTE_FROM="$3" bash "$1" "$4" "$2" "${CREDEX_IMAGE_TAG:-}") && CREDEX_IMAGE_TAG="$tag" npm run -s synth sh .github/workflows/scripts/resolve-image-tag.sh staging  credex-core',
-      `terraform -chdir=${stackDir} init -input=false`,
+      `bash .github/workflows/scripts/provider-locks.sh use staging ${stackDir}`,
+      `terraform -chdir=${stackDir} init -input=false -lockfile=readonly`,
       `terraform -chdir=${stackDir} plan -input=false -out=${plan}`,
       `sh -c umask 077 && terraform -chdir="$1" show -json "$2" > "$3" sh ${stackDir} ${plan} ${planJson}`,
       `npm run -s policy-check -- --input ${planJson}`,
@@ -268,7 +307,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
 
     const { io: stale, calls } = io(0);
     const run: DeployIo['run'] = async (command, args) =>
-      command === 'bash' ? STALE_PLAN_EXIT : stale.run(command, args);
+      args.some((a) => a.endsWith('apply-saved-plan.sh')) ? STALE_PLAN_EXIT : stale.run(command, args);
     expect(await deployAndVerify(['production', '--yes'], { ...stale, run })).toBe(1);
     expect(calls.err).toEqual([
       'deploy-and-verify: the saved plan of production is stale (another apply changed the state after it was planned); nothing applied: run again to plan and judge afresh',
@@ -279,7 +318,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
   test('at a terminal it asks before applying; declined applies nothing; no terminal and no --yes is a usage error', async () => {
     const { io: deps, calls } = io(0);
     expect(await deployAndVerify(['staging'], { ...deps, confirm: async () => false })).toBe(1);
-    expect(calls.run.some((c) => c[0] === 'bash')).toBe(false);
+    expect(calls.run.some((c) => c.some((a) => a.endsWith('apply-saved-plan.sh')))).toBe(false);
     expect(calls.err[0]).toMatch(/^deploy-and-verify: not applied \(declined\)/);
     const { io: noTty, calls: c2 } = io(0);
     expect(await deployAndVerify(['staging'], noTty)).toBe(2);
@@ -301,7 +340,8 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const { stackDir, plan, planJson } = planPaths('global');
     expect(calls.run.map((c) => c.join(' '))).toEqual([
       'npm run -s synth',
-      `terraform -chdir=${stackDir} init -input=false`,
+      `bash .github/workflows/scripts/provider-locks.sh use global ${stackDir}`,
+      `terraform -chdir=${stackDir} init -input=false -lockfile=readonly`,
       `terraform -chdir=${stackDir} plan -input=false -out=${plan}`,
       `sh -c umask 077 && terraform -chdir="$1" show -json "$2" > "$3" sh ${stackDir} ${plan} ${planJson}`,
       `npm run -s policy-check -- --input ${planJson}`,
@@ -314,9 +354,35 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     expect(c2.run).toEqual([]);
   });
 
+  test('options may come before the stack: --yes staging is staging --yes', async () => {
+    for (const argv of [
+      ['--yes', 'staging', '--skip', 'load'],
+      ['--skip', 'load', '--yes', 'staging'],
+      ['--skip', 'load', 'staging', '--yes'],
+    ]) {
+      const { io: deps, calls } = io(0);
+      expect(await deployAndVerify(argv, deps)).toBe(0);
+      expect(calls.run).toHaveLength(8);
+      expect(calls.verify).toEqual([
+        ['--stack', 'staging', '--outputs', defaultOutputsPath('staging'), '--skip', 'load'],
+      ]);
+    }
+  });
+
+  test('a report folder that cannot be written is refused before anything is deployed', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dav-')), 'a-file');
+    writeFileSync(file, '');
+    const { io: deps, calls } = io(0);
+    expect(await deployAndVerify(['staging', '--yes', '--report-dir', path.join(file, 'r')], deps)).toBe(2);
+    expect(calls.run).toEqual([]);
+    expect(calls.err).toEqual([
+      expect.stringMatching(/^deploy-and-verify: --report-dir .*: cannot write there: a part of the path is a file/),
+    ]);
+  });
+
   test.each([
-    [[], 'a stack name comes first'],
-    [['--skip', 'load'], 'a stack name comes first'],
+    [[], 'name the stack to deploy'],
+    [['--skip', 'load'], 'name the stack to deploy'],
     [['qa'], 'unknown stack "qa"'],
     [['staging', '--only', 'nope'], 'unknown step "nope"'],
     [['staging', '--outputs', 'x.json'], '--stack and --outputs are set by deploy-and-verify itself'],
@@ -334,7 +400,7 @@ describe('deploy-and-verify (argument handling; no terraform here, so the deploy
     const r = await run(DEPLOY, []);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'deploy-and-verify: a stack name comes first, e.g. deploy-and-verify staging --skip load (see --help)\n',
+      'deploy-and-verify: name the stack to deploy, e.g. deploy-and-verify staging --skip load (see --help)\n',
     );
   });
 

@@ -3,7 +3,6 @@
  * __tests__/faults/proxies.ts): every wait ends within the step's timeout plus the documented grace, bodies are
  * bounded, verdicts name the real cause, credentials never reach an output, interrupts leave a true report.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // the SDK's Node 22 advisory is noise here
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

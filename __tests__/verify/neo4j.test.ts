@@ -122,7 +122,7 @@ test('stopped server: a named unreachable failure within the timeout', async () 
   const elapsed = Date.now() - started;
   expect(failure.kind).toBe('refused');
   expect(failure.message).toBe(
-    `refused/unreachable: LedgerSpace Neo4j at bolt://127.0.0.1:${expired.port} unreachable — connection refused (ServiceUnavailable) (gave up after 3 s)`,
+    `refused/unreachable: LedgerSpace Neo4j at bolt://127.0.0.1:${expired.port} unreachable — connection refused (ECONNREFUSED) (gave up after 3 s)`,
   );
   expect(elapsed).toBeLessThan(3000 + 2500);
 });

@@ -24,6 +24,7 @@ import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-s
 import { randomBytes } from 'node:crypto';
 import neo4j, { Driver } from 'neo4j-driver';
 import { NEO4J_ROTATION_USERS, NEO4J_SPACES, Neo4jSpace, neo4jSecretKey } from '../../contracts/neo4j';
+import { poll } from '../../lib/poll';
 
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 export const ROTATION_STEPS: readonly RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
@@ -403,23 +404,28 @@ class Context {
   private async updateConnectionSecret(c: Credentials): Promise<void> {
     const userKey = neo4jSecretKey(this.space, 'user');
     const passKey = neo4jSecretKey(this.space, 'pass');
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const conn = await this.read(this.deps.connectionSecretId, { stage: CURRENT });
-      if (!conn) this.fail('the connection secret has no current value');
-      if (conn[userKey] === c.username && conn[passKey] === c.password) {
-        if (attempt > 0) this.log(`finishSecret ${this.metaName}: connection secret holds ${c.username}`);
-        else this.log(`finishSecret ${this.metaName}: connection secret already holds ${c.username}`);
-        return;
-      }
-      await this.deps.secrets.send(
-        new PutSecretValueCommand({
-          SecretId: this.deps.connectionSecretId,
-          ClientRequestToken: `${this.token}-${this.space}-${attempt}`,
-          SecretString: JSON.stringify({ ...conn, [userKey]: c.username, [passKey]: c.password }),
-        }),
-      );
-      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 400)));
-    }
+    const written = await poll(
+      async (_remaining, attempt) => {
+        const conn = await this.read(this.deps.connectionSecretId, { stage: CURRENT });
+        if (!conn) this.fail('the connection secret has no current value');
+        if (conn[userKey] === c.username && conn[passKey] === c.password) {
+          if (attempt > 1) this.log(`finishSecret ${this.metaName}: connection secret holds ${c.username}`);
+          else this.log(`finishSecret ${this.metaName}: connection secret already holds ${c.username}`);
+          return true;
+        }
+        await this.deps.secrets.send(
+          new PutSecretValueCommand({
+            SecretId: this.deps.connectionSecretId,
+            ClientRequestToken: `${this.token}-${this.space}-${attempt - 1}`,
+            SecretString: JSON.stringify({ ...conn, [userKey]: c.username, [passKey]: c.password }),
+          }),
+        );
+        return undefined;
+      },
+      // at most five writes, each re-read after 100-500 ms (the other space's rotation writes at random moments too)
+      { maxAttempts: 5, timeoutMs: 30_000, initialDelayMs: 500, factor: 1, jitter: 0.8 },
+    );
+    if (!('stopped' in written)) return;
     this.fail('the connection secret kept changing while it was written (five attempts)');
   }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run build:policies`: compiles policies/rego to policies/bundle/policy.wasm with `opa build -t wasm`
  * against policies/build/capabilities.json (the builtins the npm opa-wasm SDK can run, so any other builtin fails
- * the build), after regenerating the list of actions AWS cannot scope (policies/build/unscopable.ts), extracts every rule's METADATA into policies/bundle/metadata.json and regenerates
+ * the build), after regenerating the list of actions AWS cannot scope (policies/build/unscopable.ts), extracts every rule's METADATA into policies/bundle/metadata.json (failing a rule that reads a type document-wide
+ * without declaring it in custom.context_types: policies/build/context-reads.ts) and regenerates
  * docs/policies.md. Exit 0 on success, 2 with a one-line error otherwise.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { renderPolicyDocs, renderReadmeRules } from './docs';
 import { BundleMetadata, RuleMetadata, Severity, sourceHash } from '../engine/metadata';
 import { EFFECTIVE_ENTRYPOINT, ENTRYPOINT, policyPaths } from '../engine/paths';
 import { renderUnscopableRego } from './unscopable';
+import { ruleDocumentReads } from './context-reads';
 import { estateSecretsFile, renderEstateSecretsRego } from './estate-secrets';
 
 interface Annotation {
@@ -79,6 +81,24 @@ export function extractRules(): RuleMetadata[] {
     const custom = a.annotations.custom ?? {};
     const severity = str(custom.severity, 'custom.severity', where);
     if (severity !== 'deny' && severity !== 'warn') throw new Error(`${where}: custom.severity must be deny or warn`);
+    const context = custom.context_types;
+    if (context !== undefined && !(Array.isArray(context) && context.every((t) => typeof t === 'string' && t !== ''))) {
+      throw new Error(`${where}: custom.context_types must be a list of resource types`);
+    }
+    const partial = custom.partial_view;
+    if (
+      partial !== undefined &&
+      !(
+        typeof partial === 'object' &&
+        partial !== null &&
+        !Array.isArray(partial) &&
+        Object.values(partial).every((reason) => typeof reason === 'string' && reason.trim() !== '')
+      )
+    ) {
+      throw new Error(
+        `${where}: custom.partial_view must map each resource type to the reason a chunk's view is enough`,
+      );
+    }
     rules.push({
       key: `${parts[3]}.${parts[4]}`,
       id: str(custom.id, 'custom.id', where),
@@ -88,6 +108,8 @@ export function extractRules(): RuleMetadata[] {
       remediation: str(custom.remediation, 'custom.remediation', where),
       file,
       line: a.location.row,
+      ...(context?.length ? { contextTypes: [...new Set(context as string[])].sort() } : {}),
+      ...(partial ? { partialView: partial as Record<string, string> } : {}),
     });
   }
   // The entry point iterates data.credex.rules[area][name]: a helper rule or function there would be reported as
@@ -121,6 +143,26 @@ export function extractRules(): RuleMetadata[] {
   return rules.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * Fails a rule that reads a type document-wide without declaring it in custom.context_types
+ * (policies/build/context-reads.ts): chunked evaluation would give it a partial view.
+ */
+export function checkContextTypes(
+  rules: readonly RuleMetadata[],
+  reads: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): void {
+  for (const rule of rules) {
+    const declared = new Set([...(rule.contextTypes ?? []), ...Object.keys(rule.partialView ?? {})]);
+    for (const [type, where] of reads.get(rule.key) ?? []) {
+      if (declared.has(type)) continue;
+      const what = type.startsWith('<')
+        ? `reads resources of a computed type ${type} document-wide (in ${where}): name the types literally`
+        : `reads ${type} document-wide (in ${where}) without declaring it: add it to custom.context_types, or link each ${type} to what the rule judges (named_by, refers_to, ref_keys)`;
+      throw new Error(`${rule.file}:${rule.line}: ${rule.id} ${what}`);
+    }
+  }
+}
+
 export function buildPolicies(): BundleMetadata {
   if (!existsSync(policyPaths.opa()))
     throw new Error(`opa is not installed at ${policyPaths.opa()}: run 'npm run setup'`);
@@ -128,6 +170,7 @@ export function buildPolicies(): BundleMetadata {
   writeFileSync(policyPaths.unscopable(), renderUnscopableRego(loadIamReference()));
   writeFileSync(estateSecretsFile(), renderEstateSecretsRego());
   const rules = extractRules();
+  checkContextTypes(rules, ruleDocumentReads());
   const tmp = mkdtempSync(path.join(tmpdir(), 'credex-policy-'));
   try {
     const out = path.join(tmp, 'bundle.tar.gz');

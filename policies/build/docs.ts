@@ -46,6 +46,11 @@ trusts, 6.8 s: OVER the 1 s goal until that rule filters first. A document neste
 /** docs/policies.md, generated from the rules' metadata by `npm run build:policies`. */
 export function renderPolicyDocs(rules: readonly RuleMetadata[]): string {
   const all = sorted(rules);
+  const contextList =
+    [...new Set(rules.flatMap((r) => r.contextTypes ?? []))]
+      .sort()
+      .map((t) => `\`${t}\``)
+      .join(', ') || 'none';
   const rows = all.map(
     (r) =>
       `| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity} | ${cell(r.title)} | ${cell(r.description)} | ${cell(r.remediation)} | \`${r.file}\` |`,
@@ -53,7 +58,13 @@ export function renderPolicyDocs(rules: readonly RuleMetadata[]): string {
   const details = all
     .map(
       (r) =>
-        `### ${r.id}\n\n**${cell(r.title)}** (${r.severity}, \`${r.file}\`)\n\n${cell(r.description)}\n\n**Fix:** ${cell(r.remediation)}\n`,
+        `### ${r.id}\n\n**${cell(r.title)}** (${r.severity}, \`${r.file}\`)\n\n${cell(r.description)}\n\n**Fix:** ${cell(r.remediation)}\n` +
+        (r.contextTypes?.length
+          ? `\n**Reads document-wide** (in every chunk): ${r.contextTypes.map((t) => `\`${t}\``).join(', ')}\n`
+          : '') +
+        Object.entries(r.partialView ?? {})
+          .map(([t, why]) => `\n**Judged on a chunk's view of** \`${t}\`: ${cell(why)}\n`)
+          .join(''),
     )
     .join('\n');
   const counts = decisionCounts();
@@ -243,11 +254,10 @@ Whatever the gate cannot decide is a finding or exit 2, never a pass:
 
 Large documents are split into chunks of at most 500 resources for evaluation (\`policies/engine/partition.ts\`):
 resources that refer to each other (a \`\${...}\` reference, a resolved id, ARN or name) always share a chunk, and
-account-wide switches (EBS encryption by default and its key, instance metadata defaults, registry scanning) go into
-every chunk; the chunks are evaluated
-on the main thread and worker threads at once. A test checks that chunked and whole evaluation agree on every
-synthesized stack (chunks of 5) and on generated plans: a new rule that judges the document as a whole must add
-its type to \`CONTEXT_TYPES\` there.
+the types rules read document-wide (${contextList}: declared by the rules, see "Reading the whole document") go
+into every chunk; the chunks are evaluated on the main thread and worker threads at once. A test checks that
+chunked and whole evaluation agree on every synthesized stack (chunks of 5), on generated plans and on a plan
+whose excusing switch lands in another chunk than the resources it excuses.
 
 ${BENCH_TABLE}
 
@@ -298,5 +308,32 @@ Edit \`policies/rego/\` (one concern per file, METADATA with \`custom.id\`, \`cu
 \`custom.remediation\`; tests in \`*_test.rego\`), then run \`npm run build:policies\` (needs \`npm run setup\` for opa)
 and commit the rebuilt \`policies/bundle/\` and this file. \`bash policies/build/test-rego.sh\` runs \`opa fmt\`,
 \`opa check --strict\` and \`opa test --coverage\`; a jest test fails when the bundle is stale.
+
+### Reading the whole document
+
+A large document is judged in chunks (see "Scale"): a chunk holds the resources a rule can reach through links
+(a \`\${...}\` reference, or an id, ARN or name one resource's values give for another), not the whole document.
+A rule that judges a resource by something that is not linked to it ("EBS encryption by default anywhere in the
+region excuses this volume", "the stack has no X") must say so in its METADATA:
+
+\`\`\`yaml
+# custom:
+#   id: CDX-EC2-002
+#   severity: deny
+#   context_types: [aws_ebs_encryption_by_default]
+\`\`\`
+
+Every type listed there goes into every chunk. Where a chunk's view is enough (only a message's wording depends
+on the type, never whether there is a finding) and copying the type would cost speed, the rule says so with the
+reason instead: \`custom.partial_view: {aws_flow_log: "why"}\` (shown under the rule below). You need nothing for the resources a rule judges (\`some addr, r in lib.resources("T")\` with \`addr\` in the finding)
+or for those it reaches through a link helper (\`lib.named_by\`, \`lib.refers_to\`, \`lib.ref_keys\`). \`npm run
+build:policies\` reads the rules (\`policies/build/context-reads.ts\`, on \`opa parse\` ASTs, through every helper a
+rule calls) and fails, naming the rule, the type and the helper, when a rule enumerates, counts or looks up a
+type in any other way without declaring it. The check is conservative where it cannot see a link (a join by an
+attribute compared by hand counts as a document-wide read: declare the type or use a link helper); it takes any
+\`some addr, r in lib.resources("T")\` in a rule's own body (a comprehension there included) for the rule's
+subject and cannot see an aggregate taken over a per-resource helper (\`count(lib.containers) == 0\`): such a
+rule still needs its type declared by hand, and the agreement tests above are the net behind it. Every type
+listed is copied into every chunk, so keep document-wide reads to types a document holds few of.
 `;
 }

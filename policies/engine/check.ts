@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/paths';
 import { loadEngine, RawFinding } from './evaluate';
-import { InputError } from './errors';
+import { InputError } from '../../lib/errors';
 import { HOST_RULES } from './host-rules';
-import { RuleMetadata, Severity } from './metadata';
+import { contextTypes, RuleMetadata, Severity } from './metadata';
 import { normalise, ResourceMeta } from './normalise';
 import { locationFromStackTrace, SourceLocation } from './location';
 import { isIsoDate } from '../../contracts/waivers';
@@ -185,6 +185,7 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const byKey = new Map(engine.metadata.rules.map((r) => [r.key, r]));
   const knownIds = new Set(engine.metadata.rules.map((r) => r.id));
+  const context = contextTypes(engine.metadata);
   const findings: LocatedFinding[] = [];
   const waived: LocatedFinding[] = [];
   const waivers: WaiverEntry[] = [];
@@ -197,7 +198,7 @@ export async function checkDocuments(documents: readonly CheckDocument[], option
     const count = Object.keys(normal.input.resources).length;
     resources += count;
     const start = performance.now();
-    const chunks = partition(normal.input, options.chunkSize);
+    const chunks = partition(normal.input, context, options.chunkSize);
     const raw: RawFinding[] =
       chunks.length === 1 ? engine.evaluate(chunks[0]) : unique((await evaluateChunks(engine, chunks)).flat());
     stats.push({

@@ -20,6 +20,16 @@ export interface RuleMetadata {
   /** Source file (relative to the repository root) and line of the rule; host rules name their .ts file. */
   readonly file: string;
   readonly line: number;
+  /**
+   * Resource types the rule reads across the whole document rather than through links from what it judges
+   * (`custom.context_types`: "some T anywhere excuses this"); every chunk of a partitioned document holds them.
+   */
+  readonly contextTypes?: readonly string[];
+  /**
+   * Types the rule reads document-wide but accepts a chunk's view of, each with the reason
+   * (`custom.partial_view`: e.g. only a message's wording depends on them, never whether there is a finding).
+   */
+  readonly partialView?: Readonly<Record<string, string>>;
 }
 
 export interface BundleMetadata {
@@ -63,4 +73,9 @@ let cached: BundleMetadata | undefined;
 export function bundleMetadata(): BundleMetadata {
   if (!cached) cached = JSON.parse(readFileSync(policyPaths.metadata(), 'utf8')) as BundleMetadata;
   return cached;
+}
+
+/** The types every chunk of a partitioned document receives: those the bundle's rules declare in context_types. */
+export function contextTypes(metadata: BundleMetadata): ReadonlySet<string> {
+  return new Set(metadata.rules.flatMap((r) => r.contextTypes ?? []));
 }

@@ -5,10 +5,9 @@
  * configuration gives for it (or "${(known after apply)}"), and a sensitive value by "${(sensitive)}" unless the
  * configuration wrote it as a literal. Construct metadata (path, stack trace) and waivers stay on the host side.
  */
-import { environments } from '../../config';
-import { GLOBAL_STACK_NAME } from '../../contracts/stacks';
+import { STACK_NAMES } from '../../contracts/stacks';
 import { COMMENT_KEY, WAIVERS_FIELD } from '../../contracts/waivers';
-import { InputError } from './errors';
+import { InputError } from '../../lib/errors';
 import { jsonencodeToJson } from './hcl';
 import { PlanReferences, withoutKeys } from './plan-references';
 import { ConfigResolver, moduleCalls, Unjudgeable } from './config-resolve';
@@ -59,8 +58,8 @@ export interface NormalisedDocument {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Stack names the gate recognises as environments: config's environments and the account-wide stack. */
-const ENVIRONMENTS = new Set<string>([...environments.map((e) => e.name), GLOBAL_STACK_NAME]);
+/** Stack names the gate recognises as environments: every stack main.ts synthesizes (contracts/stacks.ts). */
+const ENVIRONMENTS = new Set<string>(STACK_NAMES);
 const CONFIG_KEYS = ['resource', 'data', 'terraform', 'provider', 'module', 'output', 'variable', 'locals'];
 
 /** Detects the shape and normalises it; throws InputError when the document is not Terraform JSON. */

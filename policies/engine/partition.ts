@@ -6,21 +6,16 @@
  * The rules relate resources only through what one resource's values say about another: a "${addr.attr}" reference
  * (cdktf; in a plan, at any module depth: "${module.net.aws_vpc.main.id}"), a resolved id, ARN or name (plan), or an ARN ending in a name (permissions boundaries). Resources linked
  * that way, directly or through others, form a component and always share a chunk; components are packed into
- * chunks of at most `maxResources`. Resources of CONTEXT_TYPES (account-wide switches such as EBS encryption by
- * default) go into every chunk, and findings repeated across chunks are merged by the caller. A test checks on every
- * synthesized stack and on generated plans that chunked and whole evaluation find the same: a new rule that judges
- * the document as a whole ("the stack has no X") must add X's type here.
+ * chunks of at most `maxResources`. Resources of the context types go into every chunk, and findings repeated across
+ * chunks are merged by the caller. The context types are those the rules declare in their METADATA
+ * (`custom.context_types`: the types a rule reads across the whole document, such as EBS encryption by default);
+ * `npm run build:policies` fails a rule that reads a type document-wide without declaring it
+ * (policies/build/context-reads.ts), and the engine takes the list from the bundle metadata (contextTypes()), so
+ * no list is kept here by hand. A test checks on every synthesized stack and on generated plans that chunked and
+ * whole evaluation find the same.
  */
 import { PolicyInput, PolicyResource } from './normalise';
 import { withoutKeys } from './plan-references';
-
-/** Types every chunk receives, because rules read them as switches for the whole document. */
-export const CONTEXT_TYPES: ReadonlySet<string> = new Set([
-  'aws_ebs_encryption_by_default',
-  'aws_ebs_default_kms_key',
-  'aws_ec2_instance_metadata_defaults',
-  'aws_ecr_registry_scanning_configuration',
-]);
 
 /** Chunk size: large enough that per-evaluation overhead is small, small enough for a small wasm heap. */
 export const DEFAULT_CHUNK = 500;
@@ -71,8 +66,15 @@ function eachString(value: unknown, visit: (s: string) => void, depth = 0): void
   }
 }
 
-/** The chunks of a document; one chunk (the input itself) when it is small. */
-export function partition(input: PolicyInput, maxResources = DEFAULT_CHUNK): PolicyInput[] {
+/**
+ * The chunks of a document; one chunk (the input itself) when it is small. `contextTypes` go into every chunk
+ * (contextTypes(bundle metadata) in the gate).
+ */
+export function partition(
+  input: PolicyInput,
+  contextTypes: ReadonlySet<string>,
+  maxResources = DEFAULT_CHUNK,
+): PolicyInput[] {
   const entries = Object.entries(input.resources);
   if (entries.length <= maxResources) return [input];
   const index = new Map<string, number>();
@@ -112,7 +114,7 @@ export function partition(input: PolicyInput, maxResources = DEFAULT_CHUNK): Pol
   const context: [string, PolicyResource][] = [];
   const components = new Map<number, [string, PolicyResource][]>();
   entries.forEach((entry, i) => {
-    if (CONTEXT_TYPES.has(entry[1].type)) {
+    if (contextTypes.has(entry[1].type)) {
       context.push(entry);
       return;
     }

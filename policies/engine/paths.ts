@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { repoRoot, toolsDir } from '../../lib/paths';
+import { UNSCOPABLE_ACTIONS_FILE } from '../../contracts/unscopable-actions';
 
 /** Where the policy sources, the committed bundle and the generated docs live. */
 export const policyPaths = {
@@ -9,7 +10,7 @@ export const policyPaths = {
   metadata: () => path.join(repoRoot(), 'policies', 'bundle', 'metadata.json'),
   docs: () => path.join(repoRoot(), 'docs', 'policies.md'),
   readme: () => path.join(repoRoot(), 'README.md'),
-  unscopable: () => path.join(repoRoot(), 'policies', 'rego', 'credex', 'lib', 'unscopable_actions.rego'),
+  unscopable: () => path.join(repoRoot(), UNSCOPABLE_ACTIONS_FILE),
   opa: () => path.join(toolsDir(), 'bin', 'opa'),
 };
 

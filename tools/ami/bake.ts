@@ -34,7 +34,7 @@ import {
 import { Edition } from '../../contracts/ami-arguments';
 import { BUILD_SCRIPT_PATH, buildScriptHash } from './build-script';
 import { call } from './ec2';
-import { AmiError, EXIT, fromAwsError, isServerFault, oneLine } from './errors';
+import { AmiError, fromAwsError, isServerFault, oneLine } from './errors';
 import { findBakedImage, pruneImages, PruneResult, tagValue } from './images';
 import { DEFAULT_POLL, PollSettings, waitFor } from './wait';
 
@@ -127,7 +127,8 @@ const PLACEHOLDERS = { version: '@NEO4J_VERSION@', edition: '@NEO4J_EDITION@' } 
 export function renderUserData(edition: Edition, version: string): string {
   const script = readFileSync(BUILD_SCRIPT_PATH, 'utf8');
   for (const p of Object.values(PLACEHOLDERS)) {
-    if (!script.includes(p)) throw new AmiError(`${BUILD_SCRIPT_PATH} lacks the placeholder ${p}`);
+    if (!script.includes(p))
+      throw new AmiError({ kind: 'failed', message: `${BUILD_SCRIPT_PATH} lacks the placeholder ${p}` });
   }
   return script.split(PLACEHOLDERS.version).join(version).split(PLACEHOLDERS.edition).join(edition);
 }
@@ -146,10 +147,10 @@ async function resolveBaseImage(ec2: EC2Client, opts: BakeOptions): Promise<Imag
   );
   const image = (res.Images ?? []).find((i) => i.Name === opts.baseImage.name && i.State === 'available');
   if (!image?.ImageId) {
-    throw new AmiError(
-      `base image "${opts.baseImage.name}" (owner ${opts.baseImage.owner}) not found in ${opts.region}`,
-      EXIT.BASE_IMAGE_MISSING,
-    );
+    throw new AmiError({
+      kind: 'base-image-missing',
+      message: `base image "${opts.baseImage.name}" (owner ${opts.baseImage.owner}) not found in ${opts.region}`,
+    });
   }
   return image;
 }
@@ -257,7 +258,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
   const launch = launchWhenProfileVisible(runInstances, opts).then((res) => res.Instances?.[0]?.InstanceId);
   opts.onBuilderLaunch?.(launch.catch(() => undefined));
   const builderId = await launch;
-  if (!builderId) throw new AmiError('RunInstances returned no instance id');
+  if (!builderId) throw new AmiError({ kind: 'failed', message: 'RunInstances returned no instance id' });
   let imageId: string | undefined;
   let imageDone = false;
   let failed = false;
@@ -275,11 +276,17 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         if (state === 'ready') return true;
         if (state === 'failed') {
           const step = tagValue(instance?.Tags, TAG_BUILD_STEP);
-          throw new AmiError(`builder ${builderId} reported the install failed${step ? ` at step "${step}"` : ''}`);
+          throw new AmiError({
+            kind: 'failed',
+            message: `builder ${builderId} reported the install failed${step ? ` at step "${step}"` : ''}`,
+          });
         }
         const lifecycle = instance?.State?.Name;
         if (!instance || (lifecycle && lifecycle !== 'pending' && lifecycle !== 'running')) {
-          throw new AmiError(`builder ${builderId} is ${lifecycle ?? 'gone'} before reporting ready`);
+          throw new AmiError({
+            kind: 'failed',
+            message: `builder ${builderId} is ${lifecycle ?? 'gone'} before reporting ready`,
+          });
         }
         return undefined;
       },
@@ -296,7 +303,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         const lifecycle = (await describeInstance(ec2, builderId, opts.endpoint))?.State?.Name;
         if (lifecycle === 'stopped') return true;
         if (lifecycle === 'terminated' || lifecycle === 'shutting-down')
-          throw new AmiError(`builder ${builderId} is ${lifecycle} while stopping`);
+          throw new AmiError({ kind: 'failed', message: `builder ${builderId} is ${lifecycle} while stopping` });
         return undefined;
       },
       deadline.signal,
@@ -339,7 +346,7 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
       runId,
     );
     imageId = (await creating).ImageId;
-    if (!imageId) throw new AmiError('CreateImage returned no image id');
+    if (!imageId) throw new AmiError({ kind: 'failed', message: 'CreateImage returned no image id' });
     opts.log(`bake: creating ${imageId} (${imageName}, run ${runId})`);
     const image = await waitFor(
       `image ${imageId} to become available`,
@@ -354,9 +361,10 @@ export async function bake(ec2: EC2Client, opts: BakeOptions): Promise<BakeResul
         const img = res.Images?.[0];
         if (img?.State === 'available') return img;
         if (img && img.State !== 'pending') {
-          throw new AmiError(
-            `image ${imageId} is ${img.State}: ${oneLine(img.StateReason?.Message ?? 'no reason given')}`,
-          );
+          throw new AmiError({
+            kind: 'failed',
+            message: `image ${imageId} is ${img.State}: ${oneLine(img.StateReason?.Message ?? 'no reason given')}`,
+          });
         }
         return undefined;
       },
@@ -430,7 +438,8 @@ async function launchWhenProfileVisible<T>(run: (clientToken: string) => Promise
       opts.deadline?.signal,
     );
   } catch (e) {
-    if (lastProblem && e instanceof AmiError && e.kind === 'timeout') throw new AmiError(lastProblem);
+    if (lastProblem && e instanceof AmiError && e.kind === 'timeout')
+      throw new AmiError({ kind: 'failed', message: lastProblem });
     throw e;
   }
 }

@@ -2,12 +2,10 @@
  * `npm run -s ami -- <subcommand> ...`: bakes, prunes and checks the Neo4j images of the Neo4j hosts.
  * Exit codes: see EXIT in ./errors.ts, `ami --help` and docs/neo4j-ami.md. Every failure is one line on stderr.
  */
-// The SDK's multi-line Node-version advisory would break the one-line error contract; the docs carry it instead.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Deadline, within } from '../../lib/deadline';
-import { cleanUpInterruptedTest, IMAGE_TEST_DEFAULTS, testImage, TestImageResult } from './test-image';
+import { cleanUpInterruptedTest, IMAGE_TEST_DEFAULTS, testImage, TestImageResult } from './image-test-phase';
 import { Edition, editionProblem, keepProblem, regionProblem, versionProblem } from '../../contracts/ami-arguments';
 import { globalConfig } from '../../config/global';
 import {
@@ -288,7 +286,7 @@ async function runBake(v: Values<typeof BAKE>, out: CliIo, record: BakeRecord): 
     record.done = true;
     if (!v['test-image']) deadline.dispose();
   });
-  // The test phase (tools/ami/test-image.ts): only a tested image is ever tagged for the hosts.
+  // The test phase (tools/ami/image-test-phase.ts): only a tested image is ever tagged for the hosts.
   const tested = v['test-image']
     ? await runImageTest(ec2, result.imageId, v, { target, deadline, log, record }).finally(() => deadline.dispose())
     : undefined;

@@ -53,6 +53,9 @@ export async function call<T extends { $metadata: { requestId?: string } }>(
     throw fromAwsError(e, where, endpoint);
   }
   if (!res.$metadata.requestId)
-    throw new AmiError(`${endpoint} did not answer like the EC2 API during ${where} (no request id)`);
+    throw new AmiError({
+      kind: 'failed',
+      message: `${endpoint} did not answer like the EC2 API during ${where} (no request id)`,
+    });
   return res;
 }

@@ -4,8 +4,9 @@
  * Every failure reaches the user as one line on stderr; no stack traces.
  */
 import { CliError, oneLine, UsageError } from '../../lib/errors';
-import { ExitCode, type ExitCodeValue } from '../../lib/exit-codes';
+import { ExitCode } from '../../lib/exit-codes';
 import { redactText } from '../../lib/redact';
+import { networkProblem } from '../../lib/network-errors';
 
 /** The AMI command's exit codes: the shared ones (lib/exit-codes.ts) it uses, under the names it has always used. */
 export const EXIT = {
@@ -53,26 +54,7 @@ export class AmiError extends CliError<AmiErrorKind> {
   /** HTTP status of the API answer behind the error, when there was one. */
   readonly httpStatus?: number;
 
-  /**
-   * `new AmiError({ kind, message, httpStatus })`; the older form `new AmiError(message, exitCode?, httpStatus?)`
-   * (exit 1, 3 or 4) stays for the callers that use it, its kind following from the exit code.
-   */
-  constructor(options: AmiErrorOptions);
-  constructor(message: string, exitCode?: ExitCodeValue, httpStatus?: number);
-  constructor(first: AmiErrorOptions | string, exitCode?: ExitCodeValue, httpStatus?: number) {
-    const options: AmiErrorOptions =
-      typeof first === 'string'
-        ? {
-            message: first,
-            httpStatus,
-            kind:
-              exitCode === EXIT.UNREACHABLE
-                ? 'unreachable'
-                : exitCode === EXIT.BASE_IMAGE_MISSING
-                  ? 'base-image-missing'
-                  : 'failed',
-          }
-        : first;
+  constructor(options: AmiErrorOptions) {
     // An endpoint or source URL given with credentials (https://user:pass@host) never reaches a message.
     super({ kind: options.kind, message: redactText(options.message), exitCode: EXIT_OF[options.kind] });
     this.httpStatus = options.httpStatus;
@@ -86,16 +68,6 @@ export function isServerFault(err: unknown): boolean {
 
 /** Bad input: the family's UsageError (exit 2). */
 export { oneLine, UsageError };
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
 
 /** The fields of thrown values (SDK errors, fetch errors, Node system errors) that classify a failure. */
 interface ErrorShape {
@@ -111,17 +83,6 @@ function shape(err: unknown): ErrorShape | undefined {
   return typeof err === 'object' && err !== null ? (err as ErrorShape) : undefined;
 }
 
-/** Network failure kind of an error (or its cause), or undefined when it is not a network failure. */
-export function networkProblem(err: unknown): string | undefined {
-  for (let e = shape(err), depth = 0; e && depth < 4; e = shape(e.cause), depth++) {
-    if (typeof e.code === 'string' && NETWORK_CODES[e.code]) return NETWORK_CODES[e.code];
-    if (e.name === 'TimeoutError' || e.name === 'RequestTimeout' || e.code === 'UND_ERR_CONNECT_TIMEOUT')
-      return 'timed out';
-    if (e.name === 'AbortError') return 'timed out';
-  }
-  return undefined;
-}
-
 /**
  * Turns anything an AWS SDK call throws into an AmiError with a one-line message that says which kind of
  * failure it was: unreachable (timeout/refused/DNS), credentials, an AWS error code, or an answer that is not EC2's.
@@ -130,7 +91,8 @@ export function fromAwsError(err: unknown, where: string, endpoint: string): Ami
   if (err instanceof AmiError) return err;
   const e = shape(err);
   const net = networkProblem(err);
-  if (net) return new AmiError({ kind: 'unreachable', message: `cannot reach the EC2 API at ${endpoint}: ${net}` });
+  if (net)
+    return new AmiError({ kind: 'unreachable', message: `cannot reach the EC2 API at ${endpoint}: ${net.detail}` });
   if (e?.name === 'ResponseTooLarge') {
     return new AmiError({
       kind: 'failed',

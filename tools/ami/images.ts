@@ -202,6 +202,9 @@ export async function pruneImages(ec2: EC2Client, opts: PruneOptions): Promise<P
     );
   }
   if (problems.length > 0)
-    throw new AmiError(`prune: ${problems.length} snapshot(s) left behind: ${problems.join('; ')}`);
+    throw new AmiError({
+      kind: 'failed',
+      message: `prune: ${problems.length} snapshot(s) left behind: ${problems.join('; ')}`,
+    });
   return result;
 }

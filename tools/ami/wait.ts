@@ -1,4 +1,4 @@
-import { pause } from '../../lib/deadline';
+import { poll } from '../../lib/poll';
 import { AmiError } from './errors';
 
 export interface PollSettings {
@@ -11,34 +11,22 @@ export interface PollSettings {
 export const DEFAULT_POLL: PollSettings = { initialDelayMs: 5_000, maxDelayMs: 30_000 };
 
 /**
- * Calls `check` until it returns a value (not undefined), with a growing delay, for at most `timeoutMs` and never past
- * `signal` (the command's total deadline). `check` throws to stop early (a reported failure). On timeout, throws an
- * AmiError naming `what`.
+ * Calls `check` until it returns a value (not undefined), with a growing delay (lib/poll.ts), for at most
+ * `timeoutMs` and never past `signal` (the command's total deadline). `check` throws to stop early (a reported
+ * failure). On timeout, throws an AmiError naming `what`.
  */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,
-  poll: PollSettings,
+  settings: PollSettings,
   check: () => Promise<T | undefined>,
   signal?: AbortSignal,
 ): Promise<T> {
-  const started = Date.now();
-  let delay = poll.initialDelayMs;
-  for (;;) {
-    const result = await check();
-    if (result !== undefined) return result;
-    const left = started + timeoutMs - Date.now();
-    if (left <= 0)
-      throw new AmiError({
-        kind: 'timeout',
-        message: `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`,
-      });
-    if (signal?.aborted)
-      throw new AmiError({
-        kind: 'timeout',
-        message: `the command's deadline passed after ${Math.round((Date.now() - started) / 1000)} s waiting for ${what}`,
-      });
-    await pause(Math.min(delay, left), signal);
-    delay = Math.min(Math.round(delay * 1.5), poll.maxDelayMs);
-  }
+  const result = await poll(() => check(), { ...settings, factor: 1.5, jitter: 0, timeoutMs, signal });
+  if (!('stopped' in result)) return result.value;
+  const message =
+    result.stopped === 'aborted'
+      ? `the command's deadline passed after ${Math.round(result.elapsedMs / 1000)} s waiting for ${what}`
+      : `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`;
+  throw new AmiError({ kind: 'timeout', message });
 }

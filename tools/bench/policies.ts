@@ -9,12 +9,13 @@
  * All are medians over `runs` runs. Goals: at most 20 ms per stack, 2 s for the whole npm run, on a 2-core machine.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CliError } from '../../lib/errors';
 import { ExitCode } from '../../lib/exit-codes';
 import { repoRoot } from '../../lib/paths';
+import { readStacks, stackFile } from '../../lib/synth-output';
 import { loadEngine } from '../../policies/engine/evaluate';
 import { normalise, PolicyInput } from '../../policies/engine/normalise';
 import { deepPlanText, generatePlan, largePolicyPlan } from './plan-generator';
@@ -60,10 +61,7 @@ export async function benchPolicies(runs: number): Promise<PolicyFigures> {
   const out = mkdtempSync(path.join(tmpdir(), 'credex-bench-'));
   try {
     synthesize(out);
-    // (Not policies/cli.ts's reader: importing a CLI module into this bundle would run its entry point.)
-    const inputs: PolicyInput[] = readdirSync(path.join(out, 'stacks')).map(
-      (name) => normalise(JSON.parse(readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')), name).input,
-    );
+    const inputs: PolicyInput[] = [...readStacks(out)].map(([name, doc]) => normalise(doc, name).input);
     const engine = await loadEngine();
     engine.evaluate(inputs[0]); // warm-up: the first call pays for wasm tier-up
     const evalMs: number[] = [];
@@ -81,7 +79,7 @@ export async function benchPolicies(runs: number): Promise<PolicyFigures> {
     const wallMs = Array.from({ length: n }, () =>
       run('npm', ['run', '-s', 'policy-check', '--', '--format', 'json'], {}, gate),
     );
-    const stack = path.join(out, 'stacks', 'staging', 'cdk.tf.json');
+    const stack = stackFile(out, 'staging');
     const inputMs = Array.from({ length: n }, () =>
       run('npm', ['run', '-s', 'policy-check', '--', '--input', stack, '--format', 'json'], {}, gate),
     );

@@ -6,7 +6,8 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCommand, runMain, type CommandSpec } from '../../lib/cli';
-import { CliError, InputError, UsageError } from '../../lib/errors';
+import { CliError, UsageError } from '../../lib/errors';
+import { readStacks, SYNTH_OUTDIR, type TerraformJson } from '../../lib/synth-output';
 import { ExitCode } from '../../lib/exit-codes';
 import { repoRoot } from '../../lib/paths';
 import { addWorktree, resolveCommit, synthesizeTree } from './base';
@@ -15,7 +16,6 @@ import { toDot } from './dot';
 import { judgeStack } from './gate';
 import { buildPicture } from './model';
 import { renderSvg } from './render';
-import type { TerraformJson } from './terraform';
 
 export const DIAGRAMS_DIR = 'docs/diagrams';
 export const DIFF_DIR = 'diagram-diff';
@@ -81,24 +81,6 @@ export const SPEC = {
   ],
 } as const satisfies CommandSpec;
 
-/** The synthesized stacks under `dir/stacks`, by name (sorted). */
-export function readStackDir(dir: string): Map<string, TerraformJson> {
-  const stacksDir = path.join(dir, 'stacks');
-  if (!existsSync(stacksDir)) throw new InputError(`no synthesized stacks in ${stacksDir} (run npm run synth)`);
-  const out = new Map<string, TerraformJson>();
-  for (const name of readdirSync(stacksDir).sort()) {
-    const file = path.join(stacksDir, name, 'cdk.tf.json');
-    if (!existsSync(file)) continue;
-    try {
-      out.set(name, JSON.parse(readFileSync(file, 'utf8')) as TerraformJson);
-    } catch (err) {
-      throw new InputError(`${file}: not JSON (${err instanceof Error ? err.message : String(err)})`);
-    }
-  }
-  if (out.size === 0) throw new InputError(`no synthesized stacks in ${stacksDir} (run npm run synth)`);
-  return out;
-}
-
 /** The drawing of one stack, as committed under docs/diagrams/<stack>.svg. */
 export async function drawStack(stack: string, doc: TerraformJson): Promise<string> {
   const title = `credex-infra · ${stack} — drawn from cdktf.out/stacks/${stack}/cdk.tf.json by npm run diagram`;
@@ -151,18 +133,18 @@ function baseStacks(values: { base?: string; 'base-dir'?: string; 'base-stacks'?
   label: string;
 } {
   if (values['base-stacks'])
-    return { stacks: readStackDir(path.resolve(values['base-stacks'])), label: values['base-stacks'] };
+    return { stacks: readStacks(path.resolve(values['base-stacks'])), label: values['base-stacks'] };
   if (values['base-dir']) {
     const tree = path.resolve(values['base-dir']);
     const outdir = path.join(tree, 'cdktf.out');
     synthesizeTree(tree, outdir);
-    return { stacks: readStackDir(outdir), label: values['base-dir'] };
+    return { stacks: readStacks(outdir), label: values['base-dir'] };
   }
   const worktree = addWorktree(values.base!);
   try {
     const outdir = path.join(worktree.dir, 'cdktf.out');
     synthesizeTree(worktree.dir, outdir);
-    return { stacks: readStackDir(outdir), label: `${values.base} (${worktree.commit.slice(0, 12)})` };
+    return { stacks: readStacks(outdir), label: `${values.base} (${worktree.commit.slice(0, 12)})` };
   } finally {
     worktree.remove();
   }
@@ -177,7 +159,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
       );
     if (bases.length && values.check) throw new UsageError('--check compares the committed diagrams; it takes no base');
     if (values.base !== undefined) resolveCommit(values.base); // a bad ref is named before anything is read
-    const head = readStackDir(path.resolve(values.stacks ?? path.join(repoRoot(), 'cdktf.out')));
+    const head = readStacks(path.resolve(values.stacks ?? path.join(repoRoot(), SYNTH_OUTDIR)));
 
     if (bases.length) {
       const base = baseStacks(values);

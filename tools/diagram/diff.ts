@@ -6,7 +6,8 @@
 import type { ChangeRow, Status } from './dot';
 import type { Picture } from './model';
 import { iamActions, readResources } from './terraform';
-import type { TerraformJson, TfResource } from './terraform';
+import type { TfResource } from './terraform';
+import type { TerraformJson } from '../../lib/synth-output';
 
 export type ResourceChange = ChangeRow;
 

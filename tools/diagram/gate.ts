@@ -5,7 +5,7 @@
  * bundle, as `npm run policy-check` does), never by a port list of its own that could drift from the rules.
  */
 import { checkDocuments } from '../../policies/engine/check';
-import type { TerraformJson } from './terraform';
+import type { TerraformJson } from '../../lib/synth-output';
 
 export interface GateVerdict {
   /** Address -> ids of the deny rules that fail it (sorted). */

@@ -13,7 +13,8 @@ import { drawNetwork } from './network';
 import { drawPanel, PLUMBING_TYPES } from './panel';
 import { Builder, shortType, type NodeKind, type Picture } from './picture';
 import { displayName, literal, readResources, referencesIn, valuesOfKeys } from './terraform';
-import type { TerraformJson, TfResource } from './terraform';
+import type { TfResource } from './terraform';
+import type { TerraformJson } from '../../lib/synth-output';
 import { drawRoutes, drawTraffic } from './traffic';
 
 export { drawnAddresses } from './picture';

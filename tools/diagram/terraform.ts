@@ -3,11 +3,7 @@
  * data sources as flat records with their addresses, the references between them, and the values the drawings
  * and the change table name (ports, CIDRs, IAM actions). Pure: no file system, no app.
  */
-
-export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-}
+import { stackBlocks, type TerraformJson } from '../../lib/synth-output';
 
 export interface TfResource {
   /** `aws_lb.load-balancer_alb_15AADC07` or `data.aws_ami.neo4j-ami_image_67BC1D8B`. */
@@ -24,25 +20,17 @@ export interface TfResource {
 /** Every resource and data source of a stack, sorted by address (so everything drawn from it is deterministic). */
 export function readResources(doc: TerraformJson): TfResource[] {
   const out: TfResource[] = [];
-  for (const [mode, blocks] of [
-    ['managed', doc.resource],
-    ['data', doc.data],
-  ] as const) {
-    for (const [type, byName] of Object.entries(blocks ?? {})) {
-      for (const [name, raw] of Object.entries(byName ?? {})) {
-        const { '//': meta, ...body } = raw as Record<string, unknown>;
-        const metaPath = (meta as { metadata?: { path?: unknown } } | undefined)?.metadata?.path;
-        const address = `${mode === 'data' ? 'data.' : ''}${type}.${name}`;
-        out.push({
-          address,
-          mode,
-          type,
-          name,
-          body,
-          constructPath: typeof metaPath === 'string' ? metaPath.split('/').slice(1).join('/') : undefined,
-        });
-      }
-    }
+  for (const { address, mode, type, name, body: raw } of stackBlocks(doc)) {
+    const { '//': meta, ...body } = raw;
+    const metaPath = (meta as { metadata?: { path?: unknown } } | undefined)?.metadata?.path;
+    out.push({
+      address,
+      mode,
+      type,
+      name,
+      body,
+      constructPath: typeof metaPath === 'string' ? metaPath.split('/').slice(1).join('/') : undefined,
+    });
   }
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

@@ -6,9 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { environments, globalConfig } from '../../config';
-import { committedUnscopableActions } from '../../policies/build/unscopable';
-import { generateDeployerPolicies, IamPolicyError, StackInput, TerraformJson } from './generate';
+import { readTerraformJson, stackFile } from '../../lib/synth-output';
+import { generateDeployerPolicies, IamPolicyError, StackInput } from './generate';
 import { DeployerPolicySet } from './types';
+import { committedUnscopableActions } from './unscopable';
 
 /** Folder of the committed documents, relative to the repository root. */
 export const DEPLOY_DOCS_DIR = 'docs/deploy';
@@ -22,16 +23,10 @@ export const POLICY_SET_FILE = path.posix.relative(DEPLOY_DOCS_DIR, 'generated/d
 /** Reads `<dir>/stacks/<env>/cdk.tf.json` for every environment. */
 export function readStacks(outdir: string, names: readonly string[] = environments.map((e) => e.name)): StackInput[] {
   return names.map((name) => {
-    const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+    const file = stackFile(outdir, name);
     if (!existsSync(file))
       throw new IamPolicyError(`iam:policy: ${file} does not exist: the ${name} stack was not synthesized`);
-    let json: TerraformJson;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
-    } catch (e) {
-      throw new IamPolicyError(`iam:policy: ${file} is not valid JSON (${(e as Error).message})`);
-    }
-    return { name, json };
+    return { name, json: readTerraformJson(file) };
   });
 }
 

@@ -13,8 +13,12 @@
  * environment's user group and OIDC role) and the permissions boundary every role of the stacks carries.
  */
 import { ACCOUNT_VARIABLE } from '../../contracts/deployer-policies';
+import { InputError } from '../../lib/errors';
+import { matchesAnyGlob } from '../../lib/glob';
+import { stackBlocks, type TerraformJson } from '../../lib/synth-output';
 import { deployerPolicyName } from '../../contracts/naming';
-import { REQUEST_TAG_SCOPED_WRITES, unscopableMatcher } from '../../policies/build/unscopable';
+import { REQUEST_TAG_SCOPED_WRITES } from '../../contracts/unscopable-actions';
+import { unscopableMatcher } from './unscopable';
 import { ACTION_MAP, ACTIONS_DIR, actionFile, ROLE_NAME_PATTERNS, WORKFLOW_GRANTS } from './actions';
 import { Ctx, expandCondition, fill } from './conditions';
 import { addDraft, Draft, draftKey, finish } from './statements';
@@ -33,13 +37,6 @@ import {
 } from './types';
 
 export { ACCOUNT_VARIABLE };
-
-/** Terraform JSON as cdktf writes it (only what the generator reads). */
-export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly provider?: Record<string, unknown>;
-}
 
 export interface StackInput {
   /** Environment (stack) name: staging or production. */
@@ -60,14 +57,13 @@ export interface GeneratorOptions {
   /** Name of the permissions-boundary managed policy. */
   readonly boundaryName: string;
   /**
-   * The "allowed on *" set (lower-case actions and globs), as the policy gate has it: policies/build/unscopable.ts's
+   * The "allowed on *" set (lower-case actions and globs), as the policy gate has it: contracts/unscopable-actions.ts's
    * committedUnscopableActions(). A grant on "*" of any other action fails the generator.
    */
   readonly unscopableActions: readonly string[];
 }
 
 /** The one failure type: its message is the one line the CLI prints. */
-import { InputError } from '../../lib/errors';
 export class IamPolicyError extends InputError {} // kind 'input', exit 2 (lib/errors.ts)
 
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
@@ -100,7 +96,7 @@ function starCheck(unscopableActions: readonly string[]): StarCheck {
       if (allowed(action)) continue;
       if (condition === 'request-tag' && REQUEST_TAG_SCOPED_WRITES[action.toLowerCase()]) continue;
       throw new IamPolicyError(
-        `iam:policy: ${where} grants ${action} on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts); scope it by ARN or tag`,
+        `iam:policy: ${where} grants ${action} on "*", but it is not in the "allowed on *" list (contracts/unscopable-actions.ts); scope it by ARN or tag`,
       );
     }
   };
@@ -117,14 +113,11 @@ interface Block {
 }
 
 function blocks(json: TerraformJson): Block[] {
-  const out: Block[] = [];
-  for (const [type, byName] of Object.entries(json.resource ?? {})) {
-    for (const [name, body] of Object.entries(byName)) out.push({ address: `${type}.${name}`, type, body });
-  }
-  for (const [type, byName] of Object.entries(json.data ?? {})) {
-    for (const [name, body] of Object.entries(byName))
-      out.push({ address: `data.${type}.${name}`, type: `data.${type}`, body });
-  }
+  const out = [...stackBlocks(json)].map(({ address, mode, type, body }) => ({
+    address,
+    type: mode === 'data' ? `data.${type}` : type,
+    body: body as Record<string, unknown>,
+  }));
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
@@ -142,17 +135,6 @@ function withHostedZone(g: Grant, b: Block, stackName: string): Grant {
       `iam:policy: stack ${stackName}: ${b.address} needs a literal hosted zone id in zone_id to scope its route53 grants`,
     );
   return { ...g, resources: g.resources.map((r) => r.split(HOSTED_ZONE).join(zone)) };
-}
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(
-    '^' +
-      glob
-        .replace(/[.+^$()|[\]\\]/g, '\\$&')
-        .replace(/\?/g, '.')
-        .replace(/\*/g, '.*') +
-      '$',
-  );
 }
 
 function checkProviderTags(stack: StackInput, ctx: Ctx): void {
@@ -183,9 +165,7 @@ function checkNames(block: Block, rule: NameRule | undefined, ctx: Ctx): void {
     if (typeof value !== 'string' || isRef(value)) continue;
     const isPrefix = attribute.endsWith('_prefix');
     const patterns = rule.patterns.map((p) => fill(p, ctx));
-    const ok =
-      patterns.some((p) => globToRegExp(p).test(isPrefix ? `${value}x` : value)) ||
-      (rule.exact?.pattern.test(value) ?? false);
+    const ok = matchesAnyGlob(isPrefix ? `${value}x` : value, patterns) || (rule.exact?.pattern.test(value) ?? false);
     if (!ok) {
       throw new IamPolicyError(
         `iam:policy: ${block.address} (stack ${ctx.env}): ${attribute} "${value}" is outside the deployer's scope for ${block.type} ` +
@@ -395,7 +375,7 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
           const known = entry.commands.find((k) => k.pattern.test(command));
           if (kind !== 'local-exec' || !known) {
             throw new IamPolicyError(
-              `iam:policy: ${b.address} runs a ${kind} command the generator has no action map for ("${command.slice(0, 60)}"); add it to the commands of ${b.type} in ${actionFile(b.type)}`,
+              `iam:policy: ${b.address} runs a ${kind} command the generator has no action map for ("${command.slice(0, 60)}"); add it to the commands of ${b.type} in ${ACTIONS_DIR}/null-resource-commands.ts`,
             );
           }
           needs.grants.push(...known.grants);

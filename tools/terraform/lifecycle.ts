@@ -10,6 +10,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import * as path from 'node:path';
 import { errorText } from '../../lib/errors';
+import { resourceAddresses } from '../../lib/synth-output';
 import { TerraformError } from './errors';
 import type { LocalChange } from './local-copy';
 import { AmiPlay, playAmiInstances, writeMotoBaseImages } from './moto-ami';
@@ -24,11 +25,7 @@ import {
 import { explainDiffs, PlanArtefact, planDiffs, ResourceDiff } from './plan-diff';
 import type { SchemaGap } from './schema-gaps';
 import type { ApplyResult, Terraform } from './terraform';
-import { resourceAddresses } from './terraform-json';
 import { prepareWorkingCopy, WorkingCopy } from './working-copy';
-
-// The AWS SDK's multi-line Node-version advisory is noise in a run's output (tools/ami/cli.ts does the same).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface LifecycleOptions {
   /** The synthesized stack's folder: cdktf.out/stacks/<stack>. */

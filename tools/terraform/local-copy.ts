@@ -12,7 +12,7 @@ import { LOCAL_PROVIDER_SOURCE, LOCAL_PROVIDER_VERSION } from './local-provider'
 import { MotoExclusion, motoProviderSettings } from './moto';
 import { SCHEMA_GAPS, SchemaGap } from './schema-gaps';
 import { TerraformError } from './errors';
-import type { Blocks, TerraformJson } from './terraform-json';
+import type { Blocks, TerraformJson } from '../../lib/synth-output';
 
 export type LocalChangeKind =
   'provider' | 'backend' | 'set-aside' | 'stand-in' | 'moto-endpoints' | 'excluded' | 'moto-set-aside';

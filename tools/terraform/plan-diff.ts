@@ -4,7 +4,7 @@
  * change is either a defect of the stack or an answer the emulator leaves out (recorded with its evidence).
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { TerraformJson } from './terraform-json';
+import type { TerraformJson } from '../../lib/synth-output';
 
 export interface ResourceDiff {
   readonly address: string;

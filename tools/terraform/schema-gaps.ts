@@ -5,7 +5,7 @@
  * here, with its reason, on purpose.
  */
 import type { ProvidersSchema, SchemaBlock } from './terraform';
-import type { TerraformJson } from './terraform-json';
+import type { TerraformJson } from '../../lib/synth-output';
 
 /** One attribute or block path the local provider lacks: `<type>.<attr>[.<nested>...]`, data sources `data.<type>...`. */
 export interface SchemaGap {

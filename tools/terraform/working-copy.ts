@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { TerraformError } from './errors';
 import { LocalCopy, localCopy, LocalCopyOptions, SecretVariable } from './local-copy';
 import { Terraform, TerraformOptions } from './terraform';
-import { readStack, TerraformJson } from './terraform-json';
+import { readTerraformJson, STACK_FILE, type TerraformJson } from '../../lib/synth-output';
 
 export interface WorkingCopyOptions extends LocalCopyOptions {
   /** The synthesized stack's folder (`cdktf.out/stacks/<stack>`: cdk.tf.json and its assets/). */
@@ -37,7 +37,7 @@ export interface WorkingCopy {
 
 export function prepareWorkingCopy(options: WorkingCopyOptions): WorkingCopy {
   const stackDir = path.resolve(options.stackDir);
-  const product = readStack(path.join(stackDir, 'cdk.tf.json'));
+  const product = readTerraformJson(path.join(stackDir, STACK_FILE));
   const copy = localCopy(product, options);
   const dir = path.resolve(options.dir);
   if (existsSync(dir) && readdirSync(dir).length > 0)

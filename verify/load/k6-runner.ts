@@ -3,7 +3,8 @@
  * setup action; this project neither fetches nor builds k6, which is AGPL) and folds its summary into LoadFigures.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../../lib/make-dir';
 import * as path from 'node:path';
 import type { LoadProfile } from '../../config';
 import { repoRoot } from '../../lib/paths';
@@ -100,7 +101,7 @@ export async function runK6Load(
   graceSeconds = 60,
   signal?: AbortSignal,
 ): Promise<{ figures: LoadFigures; exitCode: number }> {
-  mkdirSync(workDir, { recursive: true });
+  makeDirectory(workDir);
   const profileFile = path.join(workDir, 'load-profile.json');
   const summaryFile = path.join(workDir, 'k6-summary.json');
   const samplesFile = path.join(workDir, path.basename(K6_SAMPLES_FILE)); // per-request samples for the report's charts

@@ -14,6 +14,7 @@ import { TAG_NEO4J_EDITION, TAG_NEO4J_VERSION } from '../../../contracts/ami';
 import { bundleForTest } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
 import { freePort } from '../../support/ports';
+import { withoutSdkAdvisory } from '../../support/sdk-advisory';
 import { allInstances, BASE, bakedImage, client, playBuilder, registerBaseImage } from './helpers';
 
 let outDir: string;
@@ -60,7 +61,11 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
         },
       },
       (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr: withoutSdkAdvisory(stderr),
+        }),
     );
   });
 }
@@ -250,7 +255,9 @@ describe('interrupted bake', () => {
     const builder = await playBuilder(ec2, 'silent');
     child.kill('SIGTERM');
     expect(await exited).toBe(130);
-    expect(stderr.trim()).toBe(`ami bake: interrupted by SIGTERM; terminating builder ${builder.InstanceId}`);
+    expect(withoutSdkAdvisory(stderr).trim()).toBe(
+      `ami bake: interrupted by SIGTERM; terminating builder ${builder.InstanceId}`,
+    );
     expect((await allInstances(ec2)).map((i) => i.State?.Name)).toEqual(['terminated']);
   }, 30_000);
 });

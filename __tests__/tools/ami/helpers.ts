@@ -1,6 +1,3 @@
-// The SDK advisory about Node 22 is noise in test output (docs/neo4j-ami.md records it).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import {
   CreateTagsCommand,
   DescribeImagesCommand,

@@ -12,6 +12,7 @@ import { environmentConfig } from '../../../config';
 import { synthesizeAll } from '../../../main';
 import { repoTempDir } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
+import { withoutSdkAdvisory } from '../../support/sdk-advisory';
 import { allInstances, bakedImage, client } from './helpers';
 
 jest.setTimeout(60_000);
@@ -60,7 +61,7 @@ function runAsTerraform() {
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
   });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+  return { code: r.status, stdout: r.stdout.trim(), stderr: withoutSdkAdvisory(r.stderr).trim() };
 }
 
 test("the command is the documented bake with the config's version and edition", () => {
@@ -75,7 +76,7 @@ test("the command is the documented bake with the config's version and edition",
 test('with the image already baked, the command reuses it: exit 0, nothing launched', async () => {
   const { version, edition } = environmentConfig('staging').neo4j;
   const imageId = await bakedImage(ec2, edition, version);
-  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/test-image.test.ts)
+  // tested before (a reused image that is not yet tested gets its test instance: __tests__/tools/ami/image-test-phase.test.ts)
   await ec2.send(
     new CreateTagsCommand({ Resources: [imageId], Tags: [{ Key: TAG_IMAGE_TESTED, Value: IMAGE_TESTED_VALUE }] }),
   );

@@ -9,12 +9,9 @@ import * as path from 'node:path';
 import { repoRoot } from '../../../lib/paths';
 import { environment } from '../../constructs/helpers';
 import { IamReference, loadIamReference } from '../../../lib/iam-reference';
-import {
-  committedUnscopableActions,
-  parseUnscopableRego,
-  renderUnscopableRego,
-  REQUEST_TAG_SCOPED_WRITES,
-} from '../../../policies/build/unscopable';
+import { parseUnscopableRego, REQUEST_TAG_SCOPED_WRITES } from '../../../contracts/unscopable-actions';
+import { renderUnscopableRego } from '../../../policies/build/unscopable';
+import { committedUnscopableActions } from '../../../tools/iam/unscopable';
 
 interface Statement {
   Sid?: string;

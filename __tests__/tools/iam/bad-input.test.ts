@@ -70,7 +70,7 @@ describe('iam:policy bad input', () => {
       ),
     );
     expect(e.message).toContain('null_resource.');
-    expect(e.message).toContain('tools/iam/actions/local.ts');
+    expect(e.message).toContain('tools/iam/actions/null-resource-commands.ts');
   });
 
   it('passing a role to a service its trust policy does not name fails', () => {

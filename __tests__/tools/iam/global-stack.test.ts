@@ -6,7 +6,7 @@
 import { App, Testing } from 'cdktf';
 import { globalConfig } from '../../../config';
 import { GithubOidc, githubEnvironmentSubject } from '../../../constructs/github-oidc';
-import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../../../contracts/deploy-timeouts';
+import { DEPLOY_ROLE_MAX_SESSION_SECONDS } from '../../../config/deploy-budget';
 import { GlobalStack } from '../../../constructs/global-stack';
 import { parseDeployerPolicySet } from '../../../contracts/deployer-policies';
 import committed from '../../../generated/deployer-policies.json';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { synthesizeAll } from '../../../main';
 import { readStacks } from '../../../tools/iam/files';
-import { StackInput, TerraformJson } from '../../../tools/iam/generate';
+import type { TerraformJson } from '../../../lib/synth-output';
+import { StackInput } from '../../../tools/iam/generate';
 import { PolicyDocument, PolicyStatement } from '../../../contracts/deployer-policies';
 
 let cached: { stacks: StackInput[]; global: TerraformJson } | undefined;

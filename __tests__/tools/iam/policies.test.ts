@@ -4,11 +4,8 @@
  * the permissions boundary, no IAM user/group/policy changes at all, and every part within IAM's size limit.
  */
 import { DeployerPolicySet, GeneratedPolicy, PolicyStatement } from '../../../contracts/deployer-policies';
-import {
-  committedUnscopableActions,
-  REQUEST_TAG_SCOPED_WRITES,
-  unscopableMatcher,
-} from '../../../policies/build/unscopable';
+import { REQUEST_TAG_SCOPED_WRITES } from '../../../contracts/unscopable-actions';
+import { committedUnscopableActions, unscopableMatcher } from '../../../tools/iam/unscopable';
 import { ROLE_NAME_PATTERNS } from '../../../tools/iam/actions';
 import { globalConfig } from '../../../config';
 import { generateForProject } from '../../../tools/iam/files';
@@ -82,7 +79,7 @@ describe('generated deployer policies', () => {
   });
 
   it('uses Resource "*" only for actions AWS cannot scope (or creates scoped by request tags)', () => {
-    // The gate's list (policies/build/unscopable.ts, rendered into the committed Rego set), not a copy of it.
+    // The gate's list (contracts/unscopable-actions.ts, rendered into the committed Rego set), not a copy of it.
     const unscopable = unscopableMatcher(committedUnscopableActions());
     for (const st of [...deployer(), ...of('boundary')]) {
       if (!st.Resource.includes('*')) continue;
@@ -107,7 +104,7 @@ describe('generated deployer policies', () => {
     const withoutIdentity = committedUnscopableActions().filter((a) => a !== 'sts:getcalleridentity');
     expect(() => generate(withoutIdentity)).toThrow(IamPolicyError);
     expect(() => generate(withoutIdentity)).toThrow(
-      'grants sts:GetCallerIdentity on "*", but it is not in the "allowed on *" list (policies/build/unscopable.ts)',
+      'grants sts:GetCallerIdentity on "*", but it is not in the "allowed on *" list (contracts/unscopable-actions.ts)',
     );
   });
 

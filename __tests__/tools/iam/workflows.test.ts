@@ -68,9 +68,12 @@ describe('workflows', () => {
     expect(runScripts(seed)).toEqual(['      echo "${{ inputs.environment }}"']);
   });
 
-  it.each(workflows)('%s runs on Node 22 or 24 while package.json engines keeps Node 20', (file) => {
-    for (const m of read(file).matchAll(/node-version: (\S+)/g)) expect(['22', '24']).toContain(m[1]);
-    expect(pkg.engines.node).toBe('>=20');
+  it.each(workflows)('%s runs on Node 22 (the floor: package.json engines, .nvmrc) or 24', (file) => {
+    const versions = [...read(file).matchAll(/node-version: (\S+)/g)].map((m) => m[1]);
+    for (const v of versions) expect(['22', '24']).toContain(v);
+    if (versions.length > 0) expect(versions).toContain('22');
+    expect(pkg.engines.node).toBe('>=22');
+    expect(readFileSync(path.join(repoRoot(), '.nvmrc'), 'utf8')).toBe('22\n');
   });
 
   it.each(workflows)('%s downloads nothing unpinned or unverified', (file) => {

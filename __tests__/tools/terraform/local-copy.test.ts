@@ -6,7 +6,7 @@ import { synthProject } from '../../support/synth';
 import { localCopy, STAND_INS } from '../../../tools/terraform/local-copy';
 import { LOCAL_PROVIDER_VERSION } from '../../../tools/terraform/local-provider';
 import { MOTO_SERVICES } from '../../../tools/terraform/moto';
-import type { TerraformJson } from '../../../tools/terraform/terraform-json';
+import type { TerraformJson } from '../../../lib/synth-output';
 
 const project = synthProject();
 const stack = (name: string) => project.stacks[name] as unknown as TerraformJson;

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { depsFromEnvironment } from '../../../functions/neo4j-rotation/index';
 import { LifecycleReport, motoServerEnvironment, runLifecycles } from '../../../tools/terraform/lifecycle';
 import { MOTO_EXCLUSIONS, MOTO_PLAN_ARTEFACTS, MOTO_SET_ASIDE } from '../../../tools/terraform/moto';
-import { resourceAddresses, TerraformJson } from '../../../tools/terraform/terraform-json';
+import { resourceAddresses, type TerraformJson } from '../../../lib/synth-output';
 import { repoTempDir } from '../../support/bundle';
 import { MotoServer, startMoto } from '../../support/moto';
 import { synthProject } from '../../support/synth';

@@ -10,7 +10,7 @@ import { synthProject } from '../../support/synth';
 import { LOCAL_PROVIDER_SOURCE } from '../../../tools/terraform/local-provider';
 import { findSchemaGaps, SCHEMA_GAPS } from '../../../tools/terraform/schema-gaps';
 import type { ProvidersSchema } from '../../../tools/terraform/terraform';
-import type { TerraformJson } from '../../../tools/terraform/terraform-json';
+import type { TerraformJson } from '../../../lib/synth-output';
 import { prepareWorkingCopy } from '../../../tools/terraform/working-copy';
 
 jest.setTimeout(120_000);

@@ -15,7 +15,7 @@ export const ec2Global = (type: string): string => `arn:{partition}:ec2:{region}
 /** A global IAM ARN of this account. */
 export const iam = (resource: string): string => `arn:{partition}:iam::{account}:${resource}`;
 
-/** A grant on "*": only for actions in the "allowed on *" list (policies/build/unscopable.ts). */
+/** A grant on "*": only for actions in the "allowed on *" list (contracts/unscopable-actions.ts). */
 export const star = (sid: string, actions: string[]): Grant => ({ sid, actions, resources: ['*'] });
 
 /** `credex-{env}-*`: network, load balancer, Neo4j, alarm and instance-profile names of an environment. */

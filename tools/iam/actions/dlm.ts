@@ -9,7 +9,7 @@ export const DLM: ServiceActions = {
     note: 'daily snapshots of the Neo4j data volumes, run by the backups role',
     grants: [
       // AWS defines no resource type for CreateLifecyclePolicy: "*", scoped by the request tags
-      // (policies/build/unscopable.ts lists it among the writes allowed on "*" only so).
+      // (contracts/unscopable-actions.ts lists it among the writes allowed on "*" only so).
       { sid: 'DlmCreate', actions: ['dlm:CreateLifecyclePolicy'], resources: ['*'], condition: 'request-tag' },
       {
         sid: 'DlmChange',

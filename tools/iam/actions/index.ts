@@ -10,7 +10,7 @@
  *  2. by tag, where the ARN holds a generated id (vpc-0abc, sg-0abc): aws:RequestTag on create, aws:ResourceTag
  *     afterwards (the provider's default_tags put project/environment on every resource at create time);
  *  3. `*` only for actions AWS defines without a resource type: the "allowed on *" list the policy gate uses too
- *     (policies/build/unscopable.ts, each reviewed entry with its reason).
+ *     (contracts/unscopable-actions.ts, each reviewed entry with its reason).
  */
 import { ServiceActions, TypeActions } from '../types';
 import { ACM } from './acm';
@@ -25,7 +25,7 @@ import { ELBV2 } from './elbv2';
 import { IAM } from './iam';
 import { KMS } from './kms';
 import { LAMBDA } from './lambda';
-import { LOCAL } from './local';
+import { PROVIDER_COMPUTED } from './provider-computed';
 import { LOGS } from './logs';
 import { ROUTE53 } from './route53';
 import { S3 } from './s3';
@@ -54,7 +54,7 @@ const SERVICES: Readonly<Record<string, ServiceActions>> = {
   iam: IAM,
   kms: KMS,
   lambda: LAMBDA,
-  local: LOCAL,
+  'provider-computed': PROVIDER_COMPUTED,
   logs: LOGS,
   route53: ROUTE53,
   s3: S3,

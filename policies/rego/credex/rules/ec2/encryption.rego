@@ -13,6 +13,7 @@ import data.credex.lib
 # custom:
 #   id: CDX-EC2-002
 #   severity: deny
+#   context_types: [aws_ebs_encryption_by_default]
 #   remediation: >-
 #     Set encrypted = true on aws_ebs_volume, root_block_device and ebs_block_device (or enable
 #     aws_ebs_encryption_by_default in the stack).

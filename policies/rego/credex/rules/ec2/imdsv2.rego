@@ -14,6 +14,7 @@ import data.credex.lib
 # custom:
 #   id: CDX-EC2-001
 #   severity: deny
+#   context_types: [aws_ec2_instance_metadata_defaults]
 #   remediation: Set metadata_options { http_tokens = "required" } on the instance or launch template.
 imdsv2_required contains finding if {
 	some type in lib.launching_types

@@ -12,6 +12,7 @@ import data.credex.lib
 # custom:
 #   id: CDX-ECR-001
 #   severity: deny
+#   context_types: [aws_ecr_registry_scanning_configuration]
 #   remediation: >-
 #     Set image_scanning_configuration { scan_on_push = true }, or, where an aws_ecr_registry_scanning_configuration
 #     exists in the region, give it a SCAN_ON_PUSH or CONTINUOUS_SCAN rule whose filter matches the repository.

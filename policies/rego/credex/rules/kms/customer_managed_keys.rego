@@ -16,6 +16,7 @@ import data.credex.lib
 # custom:
 #   id: CDX-KMS-001
 #   severity: deny
+#   context_types: [aws_ebs_default_kms_key]
 #   remediation: >-
 #     Pass the environment key (constructs/kms-key.ts, EnvironmentKey.arn) as kms_key_id (log groups, secrets,
 #     volumes, root_block_device) or kms_master_key_id (SNS topics).

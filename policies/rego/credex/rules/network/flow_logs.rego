@@ -11,6 +11,11 @@ import data.credex.lib
 # custom:
 #   id: CDX-NET-002
 #   severity: deny
+#   partial_view:
+#     aws_flow_log: >-
+#       Only the message's note lists flow logs whose vpc_id is known only after apply; whether a VPC has a flow log
+#       is judged through the flow log's reference to it. Copying every flow log into every chunk (one per VPC in
+#       large plans) would cost more than a shorter note in a chunked document.
 #   remediation: Add an aws_flow_log with vpc_id set to the VPC (traffic_type ALL) and a log group with retention.
 vpc_flow_logs contains finding if {
 	some addr, vpc in lib.vpcs

@@ -14,6 +14,7 @@ import data.credex.lib
 # custom:
 #   id: CDX-SEC-001
 #   severity: deny
+#   context_types: [aws_secretsmanager_secret, aws_ssm_parameter]
 #   remediation: >-
 #     Generate the value (random_password) or keep it in Secrets Manager, and pass it to containers through
 #     the task definition's `secrets` (valueFrom) and to hosts by reading the secret at boot.

@@ -1,5 +1,5 @@
 /**
- * The image test after a bake (tools/ami/test-image.ts) against a real moto EC2 API. moto does not boot instances or
+ * The image test after a bake (tools/ami/image-test-phase.ts) against a real moto EC2 API. moto does not boot instances or
  * run user data, so the tests play the test instance's part through the EC2 API, as test-neo4j.sh does at its end:
  * tag the instance Neo4jImageTest=passed or failed, stay silent, or die. The image is made as a bake makes it
  * (CreateImage from an instance, so it has a snapshot).
@@ -21,7 +21,7 @@ import {
   TAG_MANAGED_BY,
 } from '../../../contracts/ami';
 import { AmiError } from '../../../tools/ami/errors';
-import { cleanUpInterruptedTest, renderTestUserData, testImage } from '../../../tools/ami/test-image';
+import { cleanUpInterruptedTest, renderTestUserData, testImage } from '../../../tools/ami/image-test-phase';
 import { MotoServer, startMoto } from '../../support/moto';
 import { allInstances, client, FAST_POLL, ownImages, ownSnapshots, registerBaseImage, tag } from './helpers';
 

@@ -1,9 +1,9 @@
 /**
- * Types the providers compute themselves (no AWS call), and null_resource, whose local-exec commands act with the
- * deployer's credentials: KNOWN_COMMANDS maps each command the stacks may run to the actions it needs.
+ * The commands a null_resource's local-exec may run (today: the AMI command's bake), with the actions each needs:
+ * they act with the deployer's credentials, so every one is mapped here.
  */
 import { AMI_MARKER, AMI_MARKER_TAG } from '../../../contracts/naming';
-import { KnownCommand, ServiceActions } from '../types';
+import { KnownCommand } from '../types';
 import { ec2, ec2Global, star } from './arns';
 
 const marker = `aws:ResourceTag/${AMI_MARKER_TAG}`;
@@ -81,10 +81,3 @@ export const KNOWN_COMMANDS: readonly KnownCommand[] = [
     passesRoles: [{ flag: '--instance-profile', service: 'ec2.amazonaws.com', via: 'instance-profile' }],
   },
 ];
-
-export const LOCAL: ServiceActions = {
-  'data.aws_partition': { note: 'computed by the provider; no AWS call', grants: [] },
-  'data.aws_region': { note: 'computed by the provider; no AWS call', grants: [] },
-  random_password: { note: 'generated locally by the random provider; no AWS call', grants: [] },
-  null_resource: { note: 'its local-exec command decides: see KNOWN_COMMANDS', grants: [], commands: KNOWN_COMMANDS },
-};
