@@ -45,7 +45,7 @@ export const DEFAULT_TIMEOUTS: Record<StepName, number> = {
   outputs: 10,
   'ecs-stable': 900,
   'target-health': 300,
-  dns: 30,
+  dns: 20, // fits the deploy's verify budget (config/deploy-budget.ts): a few lookups, each bounded by the resolver's timeout
   'api-health': 120,
   neo4j: 60,
   'secret-age': 30,
