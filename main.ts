@@ -50,6 +50,7 @@ function build(options: BuildOptions): App {
   new GlobalStack(app, GLOBAL_STACK_NAME, {
     global: globalConfig,
     deployerPolicies: parseDeployerPolicySet(committedDeployerPolicies),
+    environmentRegions: Object.fromEntries(environments.map((env) => [env.name, env.region])),
   });
   for (const env of environments) {
     new EnvironmentStack(app, env.name, {

@@ -31,6 +31,9 @@ export const production: EnvironmentConfig = {
   loadBalancer: {
     // HTTPS with the ISSUED ACM certificate for this name (looked up at plan time; request it in ACM first).
     domainName: 'api.mycredex.app',
+    // No hostedZoneId: the mycredex.app zone is not known to this repository yet, so no stack manages the record
+    // (output dns_record says so); point it at load_balancer_dns by hand, verify's dns step checks it. With the zone id
+    // here the stack manages it as an alias record (docs/deployer-guide.md section 5).
     deletionProtection: true,
     accessLogRetentionDays: 365,
   },

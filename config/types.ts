@@ -71,6 +71,12 @@ export interface LoadBalancerConfig {
   readonly httpOnlyReason?: string;
   /** Public DNS name of the API, e.g. api.credex.example: the API URL output and the certificate lookup. */
   readonly domainName?: string;
+  /**
+   * Route 53 hosted zone of `domainName`: when set, the stack manages `domainName` as an alias record to its load
+   * balancer (constructs/api-dns-record.ts). Without it no record is managed: point the name at the load balancer by
+   * hand (output dns_record says which), and verify's dns step checks it.
+   */
+  readonly hostedZoneId?: string;
   readonly deletionProtection: boolean;
   /** Days the ALB access logs are kept in their S3 bucket. */
   readonly accessLogRetentionDays: number;
@@ -195,7 +201,7 @@ export interface WafConfig {
 export interface SecurityConfig {
   /** Days between automatic rotations of each Neo4j host's password (Secrets Manager schedule), 1..365. */
   readonly neo4jRotationDays: number;
-  /** Oldest acceptable age (days since LastChangedDate) of the app secret, which cannot rotate itself. */
+  /** Oldest acceptable age (days since its current version was written) of the app secret, which cannot rotate itself. */
   readonly appSecretMaxAgeDays: number;
   /** Waiting period before a scheduled deletion of the environment's KMS key takes effect, 7..30 days. */
   readonly keyDeletionWindowDays: number;
@@ -251,6 +257,16 @@ export interface GlobalConfig {
   };
   /** GitHub repository (owner/name) whose workflows may assume the deploy roles. */
   readonly githubRepository: string;
+  /**
+   * Default branch of githubRepository: its scheduled workflows run there (secret-age.yml), and the read-only
+   * secret-age role trusts that branch's jobs.
+   */
+  readonly defaultBranch: string;
+  /**
+   * The app repository whose build pushes the API image to the ECR repository, and the branch whose jobs may: the
+   * push role (credex-github-image-push) trusts exactly those; the deploy roles never push (deploys never build).
+   */
+  readonly imagePush: { readonly repository: string; readonly branch: string };
   /** Neo4j AMIs kept per edition by the AMI command. */
   readonly amiRetention: number;
   /**

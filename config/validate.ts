@@ -49,6 +49,12 @@ export function validateEnvironments(envs: readonly EnvironmentConfig[]): void {
       if (!az.startsWith(env.region))
         throw new Error(`${where('network.availabilityZones')}: ${az} is not in region ${env.region}`);
     }
+    if (env.loadBalancer.hostedZoneId !== undefined && !env.loadBalancer.domainName)
+      throw new Error(`${where('loadBalancer.hostedZoneId')}: needs loadBalancer.domainName (the record it manages)`);
+    if (env.loadBalancer.hostedZoneId !== undefined && !/^[A-Z0-9]{1,32}$/.test(env.loadBalancer.hostedZoneId))
+      throw new Error(
+        `${where('loadBalancer.hostedZoneId')}: must be a Route 53 zone id such as Z0123456789ABC, got "${env.loadBalancer.hostedZoneId}"`,
+      );
     const ingest = net.flowLogDailyIngestAlarmGiB;
     if (!(typeof ingest === 'number' && ingest > 0 && ingest <= 1024))
       throw new Error(

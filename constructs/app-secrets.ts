@@ -41,7 +41,7 @@ export class AppSecrets extends Construct {
     if (props.waiveRotation) {
       waive(this.secret, {
         rule: 'CDX-SEC-003',
-        reason: `${APP_SECRET_KEYS.join(', ')} are issued by third parties or by people and written by the deploy workflow; no function can rotate them. verify warns when the secret is older than security.appSecretMaxAgeDays`,
+        reason: `${APP_SECRET_KEYS.join(', ')} are issued by third parties or by people and written by the deploy workflow; no function can rotate them. verify (every deploy, and weekly the secret-age workflow with its read-only role) warns when the current value is older than security.appSecretMaxAgeDays`,
       });
     }
   }

@@ -32,6 +32,7 @@ import {
 } from '../contracts/naming';
 import { AlarmTopic } from './alarm-topic';
 import { AppSecrets } from './app-secrets';
+import { ApiDnsRecord } from './api-dns-record';
 import { LoadBalancer } from './load-balancer';
 import { Monitoring } from './monitoring';
 import { Neo4jAmi } from './neo4j-ami';
@@ -82,6 +83,8 @@ export class EnvironmentStack extends StackBase {
   public readonly secretReadAlerts: SecretReadAlerts;
   /** @default - none where config turns the WAF off */
   public readonly webAcl?: WebAcl;
+  /** The API's alias record. @default - none when config has no loadBalancer.hostedZoneId */
+  public readonly apiDnsRecord?: ApiDnsRecord;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     const { env, global } = props;
@@ -306,6 +309,20 @@ export class EnvironmentStack extends StackBase {
 
     const lb = this.loadBalancer;
     const apiHost = env.loadBalancer.domainName ?? lb.loadBalancer.dnsName;
+    const domain = env.loadBalancer.domainName;
+    if (env.loadBalancer.hostedZoneId && domain) {
+      this.apiDnsRecord = new ApiDnsRecord(this, 'api-dns', {
+        hostedZoneId: env.loadBalancer.hostedZoneId,
+        recordName: domain,
+        loadBalancerDnsName: lb.loadBalancer.dnsName,
+        loadBalancerZoneId: lb.loadBalancer.zoneId,
+      });
+    }
+    const dnsRecord = this.apiDnsRecord
+      ? `managed: ${domain} is an alias record to the load balancer in hosted zone ${env.loadBalancer.hostedZoneId}`
+      : domain
+        ? `not managed (no loadBalancer.hostedZoneId in config): point ${domain} at load_balancer_dns by hand (docs/deployer-guide.md section 5)`
+        : "none: the API URL is the load balancer's own name";
     const outputs: Record<string, string> = {
       [STACK_OUTPUTS.region]: env.region,
       [STACK_OUTPUTS.clusterName]: this.service.cluster.name,
@@ -315,6 +332,7 @@ export class EnvironmentStack extends StackBase {
       [STACK_OUTPUTS.targetGroupArn]: lb.targetGroup.arn,
       [STACK_OUTPUTS.loadBalancerDns]: lb.loadBalancer.dnsName,
       [STACK_OUTPUTS.apiUrl]: `${lb.protocol}://${apiHost}`,
+      [STACK_OUTPUTS.dnsRecord]: dnsRecord,
       [STACK_OUTPUTS.healthPath]: APP_HEALTH.path,
       [STACK_OUTPUTS.logGroupName]: this.service.logGroup.name,
       [STACK_OUTPUTS.appSecretArn]: this.appSecrets.secret.arn,

@@ -113,6 +113,10 @@ export const GITHUB_DEPLOY_ROLE_PREFIX = `${PROJECT}-github-deploy`;
 /** `credex-github-deploy-<env>`: the role an environment's deploy workflow assumes. */
 export const githubDeployRoleName = (env: string, prefix: string = GITHUB_DEPLOY_ROLE_PREFIX): string =>
   `${prefix}-${env}`;
+/** `credex-github-secret-age`: the read-only role of the weekly secret-age workflow (dates of the app secrets). */
+export const GITHUB_SECRET_AGE_ROLE_NAME = `${PROJECT}-github-secret-age`;
+/** `credex-github-image-push`: the push-only role of the app repository's image build (the one ECR repository). */
+export const GITHUB_IMAGE_PUSH_ROLE_NAME = `${PROJECT}-github-image-push`;
 /** `credex-core-permissions` (shared) or `credex-core-<env>-permissions`: a generated deployer policy. */
 export const deployerPolicyName = (env?: string): string =>
   env === undefined ? `${API_NAME}-permissions` : `${API_NAME}-${env}-permissions`;

@@ -11,6 +11,8 @@ export const STACK_OUTPUTS = {
   targetGroupArn: 'target_group_arn',
   loadBalancerDns: 'load_balancer_dns',
   apiUrl: 'api_url',
+  /** Whether the stack manages the API's DNS record, or what to point by hand (for people; verify checks DNS itself). */
+  dnsRecord: 'dns_record',
   healthPath: 'health_path',
   logGroupName: 'log_group_name',
   appSecretArn: 'app_secret_arn',

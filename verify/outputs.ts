@@ -106,6 +106,7 @@ const OUTPUT_NAME: Record<string, string> = {
   targetGroupArn: STACK_OUTPUTS.targetGroupArn,
   neo4jSecretArn: STACK_OUTPUTS.neo4jSecretArn,
   apiUrl: STACK_OUTPUTS.apiUrl,
+  loadBalancerDns: STACK_OUTPUTS.loadBalancerDns,
 };
 
 /** Throws a `missing` StepFailure naming the Terraform outputs `step` needs that are absent. */

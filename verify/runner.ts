@@ -5,6 +5,7 @@
  */
 import type { EnvironmentConfig } from '../config';
 import { runApiHealth } from './api-health';
+import { runDns } from './dns';
 import { runEcsStable } from './ecs-stable';
 import { loadProfile, smokeTests } from './expectations';
 import { Deadline } from '../lib/deadline';
@@ -44,6 +45,7 @@ export const DEFAULT_TIMEOUTS: Record<StepName, number> = {
   outputs: 10,
   'ecs-stable': 900,
   'target-health': 300,
+  dns: 20, // fits the deploy's verify budget (config/deploy-budget.ts): a few lookups, each bounded by the resolver's timeout
   'api-health': 120,
   neo4j: 60,
   'secret-age': 30,
@@ -249,6 +251,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyReport> {
     outputs: async () => checkOutputs(outputs, selected),
     'ecs-stable': () => runEcsStable(context('ecs-stable')),
     'target-health': () => runTargetHealth(context('target-health')),
+    dns: () => runDns(context('dns')),
     'api-health': () => runApiHealth(context('api-health')),
     neo4j: () => runNeo4j(context('neo4j')),
     'secret-age': () => runSecretAge(context('secret-age')),

@@ -6,6 +6,8 @@ export const STEP_NAMES = [
   'outputs',
   'ecs-stable',
   'target-health',
+  // Before the API checks: they are worth little if the API's name points at another system.
+  'dns',
   'api-health',
   'neo4j',
   'secret-age',

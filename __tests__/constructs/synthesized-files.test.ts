@@ -62,7 +62,9 @@ describe('the synthesized app', () => {
       'deploy_role_arn_production',
       'deploy_role_arn_staging',
       'ecr_repository_url',
+      'image_push_role_arn',
       'permissions_boundary_arn',
+      'secret_age_role_arn',
     ]);
   });
 

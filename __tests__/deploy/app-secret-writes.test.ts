@@ -65,10 +65,12 @@ describe('the app secret the deploy workflow writes', () => {
   describe('put-app-secret.sh, run', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'put-app-secret-'));
     const written = path.join(dir, 'written.json');
-    // Stand-in for the AWS CLI: keeps the file given as --secret-string file://..., answers a version id.
+    // Stand-in for the AWS CLI: a secret without versions (describe-secret), keeps the file given as
+    // --secret-string file://... and answers a version id (put-secret-value). The real CLI against moto:
+    // app-secret-versions.test.ts.
     writeFileSync(
       path.join(dir, 'aws'),
-      '#!/usr/bin/env bash\nfor a in "$@"; do case "$a" in file://*) cp "${a#file://}" "$WRITTEN";; esac; done\necho v-1\n',
+      '#!/usr/bin/env bash\n[ "$2" = describe-secret ] && { echo null; exit 0; }\nfor a in "$@"; do case "$a" in file://*) cp "${a#file://}" "$WRITTEN";; esac; done\necho v-1\n',
     );
     chmodSync(path.join(dir, 'aws'), 0o755);
     const run = (env: Record<string, string>) =>

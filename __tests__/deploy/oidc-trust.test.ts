@@ -12,9 +12,10 @@ describe('GitHub OIDC deploy roles through the gate (CDX-IAM-008)', () => {
   const global = projectStack('global');
 
   it("the roles trust this infrastructure repository's environment jobs, not the app repository", () => {
+    // the deploy roles (the secret-age role trusts a branch: secret-age-role.test.ts)
     const trusts = Object.values((global as any).resource.aws_iam_role)
       .map((r: any) => String(r.assume_role_policy))
-      .filter((p) => p.includes('token.actions.githubusercontent.com'));
+      .filter((p) => p.includes('token.actions.githubusercontent.com') && p.includes(':environment:'));
     expect(trusts).toHaveLength(2);
     for (const env of ['staging', 'production'])
       expect(trusts.some((p) => p.includes(`${SUB}"repo:${globalConfig.githubRepository}:environment:${env}"`))).toBe(

@@ -87,7 +87,7 @@ export async function deploy(endpoint: string, secret: Record<string, string> | 
       );
       neo4jSecretArn = created.ARN!;
     }
-    // The app secret as the deploy workflow leaves it (verify's secret-age step reads its LastChangedDate).
+    // The app secret as the deploy workflow leaves it (verify's secret-age step reads its current version's date).
     const app = await sm.send(
       new CreateSecretCommand({ Name: 'credex-core/staging/app', SecretString: JSON.stringify({ JWT_SECRET: 'x' }) }),
     );

@@ -125,7 +125,7 @@ describe('verify CLI', () => {
   test.each([
     [
       ['--only', 'api-healthz', '--api-url', 'http://127.0.0.1:1'],
-      'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, api-health, neo4j, secret-age, smoke, load, rate-limit)',
+      'verify: --only: unknown step "api-healthz" (known: outputs, ecs-stable, target-health, dns, api-health, neo4j, secret-age, smoke, load, rate-limit)',
     ],
     [['--stack', 'qa'], 'verify: unknown stack "qa" (known: staging, production)'],
     [['--timeout', 'soon'], 'verify: --timeout: needs a positive number of seconds, got "soon"'],

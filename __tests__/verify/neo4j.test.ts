@@ -150,6 +150,7 @@ test('full verify run over every other step passes (moto + Neo4j + local API, em
     'outputs passed',
     'ecs-stable passed',
     'target-health passed',
+    'dns passed',
     'api-health passed',
     'neo4j passed',
     'secret-age passed',
@@ -158,6 +159,8 @@ test('full verify run over every other step passes (moto + Neo4j + local API, em
     'rate-limit skipped',
   ]);
   expect(report.passed).toBe(true);
+  // a local API on 127.0.0.1 has no DNS name to check (verify/dns.ts; the DNS decisions: dns.test.ts)
+  expect(report.steps.find((s) => s.step === 'dns')!.message).toMatch(/^skipped: the API URL names an IP address/);
   expect(report.loadEngine).toBe('embedded');
   const load = report.steps.find((s) => s.step === 'load')!;
   // Paced inside the app's budget: 2 s at staging's 25 requests a minute.

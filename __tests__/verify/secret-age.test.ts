@@ -1,10 +1,13 @@
 /**
- * The secret-age step: the pure age decision, and the step against a real moto Secrets Manager (DescribeSecret's
- * LastChangedDate), with the clock moved forward instead of waiting months. No secret value reaches the result.
+ * The secret-age step: the pure age decision, the choice of the AWSCURRENT version's date, and the step against a real
+ * moto Secrets Manager (ListSecretVersionIds), with the clock moved forward instead of waiting months. No secret value
+ * reaches the result. (moto reports a version's CreatedDate as the time of the call, so the dates of versions are
+ * chosen by currentValueWritten on a list built here; that a deploy keeps the version is
+ * __tests__/deploy/app-secret-versions.test.ts.)
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { environmentConfig } from '../../config';
-import { judgeSecretAge, runSecretAge } from '../../verify/secret-age';
+import { currentValueWritten, judgeSecretAge, runSecretAge } from '../../verify/secret-age';
 import { StepFailure } from '../../verify/errors';
 import type { StepContext } from '../../verify/types';
 import { MOTO_CLIENT_CONFIG, type MotoServer } from '../support/moto';
@@ -44,6 +47,23 @@ describe('judgeSecretAge', () => {
   });
 });
 
+describe('currentValueWritten', () => {
+  test('the creation date of the AWSCURRENT version, not the newest and not AWSPREVIOUS', () => {
+    const at = (d: string) => new Date(`${d}T00:00:00Z`);
+    const versions = [
+      { VersionId: 'a', VersionStages: ['AWSPREVIOUS'], CreatedDate: at('2026-01-01') },
+      {
+        VersionId: 'b',
+        VersionStages: ['AWSCURRENT', 'value-0123456789abcdef-' + '0'.repeat(64)],
+        CreatedDate: at('2026-02-01'),
+      },
+      { VersionId: 'c', VersionStages: [], CreatedDate: at('2026-03-01') },
+    ];
+    expect(currentValueWritten(versions)).toEqual(at('2026-02-01'));
+    expect(currentValueWritten(versions.filter((v) => v.VersionId !== 'b'))).toBeUndefined();
+  });
+});
+
 describe('runSecretAge against moto', () => {
   test('a fresh secret passes with its age and name; found by the output ARN', async () => {
     const r = await runSecretAge(ctx({ appSecretArn: arn }));
@@ -59,11 +79,19 @@ describe('runSecretAge against moto', () => {
     const r = await runSecretAge(ctx(), days(staging.security.appSecretMaxAgeDays + 20));
     expect(r.message).toMatch(
       new RegExp(
-        `^warning: secret credex-core/staging/app was last changed ${staging.security.appSecretMaxAgeDays + 20} days ago`,
+        `^warning: the value of secret credex-core/staging/app was written ${staging.security.appSecretMaxAgeDays + 20} days ago`,
       ),
     );
     expect(r.figures['app-secret.overMaxAge']).toBe(true);
     expect(JSON.stringify(r)).not.toContain('jwt-value-never-printed');
+  });
+
+  test('a secret without a value yet is a "missing" failure naming the deploy', async () => {
+    const sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
+    const empty = (await sm.send(new CreateSecretCommand({ Name: 'credex-core/staging/empty' }))).ARN!;
+    const err = await runSecretAge(ctx({ appSecretArn: empty })).catch((e) => e);
+    expect(err).toBeInstanceOf(StepFailure);
+    expect([err.kind, err.detail]).toEqual(['missing', expect.stringContaining('no current value')]);
   });
 
   test('a missing secret is a "missing" failure; no config is a "missing" failure', async () => {

@@ -123,6 +123,20 @@ function blocks(json: TerraformJson): Block[] {
 
 const isRef = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
 
+/** The placeholder of a grant scoped to the hosted zone of the block that needs it (its literal zone_id). */
+const HOSTED_ZONE = '{hostedZone}';
+
+/** A grant on {hostedZone} narrowed to the block's own zone: a record's zone must be a literal id, not a reference. */
+function withHostedZone(g: Grant, b: Block, stackName: string): Grant {
+  if (!g.resources.some((r) => r.includes(HOSTED_ZONE))) return g;
+  const zone = (b.body as Record<string, unknown>).zone_id;
+  if (typeof zone !== 'string' || isRef(zone) || !/^[A-Z0-9]+$/.test(zone))
+    throw new IamPolicyError(
+      `iam:policy: stack ${stackName}: ${b.address} needs a literal hosted zone id in zone_id to scope its route53 grants`,
+    );
+  return { ...g, resources: g.resources.map((r) => r.split(HOSTED_ZONE).join(zone)) };
+}
+
 function checkProviderTags(stack: StackInput, ctx: Ctx): void {
   const aws = stack.json.provider?.aws;
   const first = Array.isArray(aws) ? (aws[0] as Record<string, unknown>) : undefined;
@@ -316,7 +330,7 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
   for (const b of all) {
     const entry = ACTION_MAP[b.type]!;
     checkNames(b, entry.names, ctx);
-    needs.grants.push(...entry.grants);
+    needs.grants.push(...entry.grants.map((g) => withHostedZone(g, b, stack.name)));
     needs.tagOnCreate.push(...(entry.tagOnCreate ?? []));
     for (const s of entry.serviceLinkedRoles ?? []) needs.serviceLinkedRoles.set(s.service, s.roleName);
     for (const name of exactNames(b, entry.names)) {
@@ -384,7 +398,7 @@ function readStack(stack: StackInput, ctx: Ctx): StackNeeds {
  * condition kind does, except `boundary`, whose role ARNs do) or to the shared one.
  */
 const usesEnv = (g: Grant): boolean =>
-  g.resources.some((r) => r.includes('{env}')) ||
+  g.resources.some((r) => r.includes('{env}') || r.includes(':route53:::hostedzone/')) ||
   (typeof g.condition === 'string' && g.condition !== 'boundary') ||
   (typeof g.condition === 'object' && JSON.stringify(g.condition).includes('{env}'));
 

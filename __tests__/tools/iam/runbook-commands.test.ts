@@ -24,6 +24,7 @@ const ADMINISTRATOR: Record<string, string> = {
   'iam delete-access-key': "the deployer users' keys (2.3)",
   'iam list-open-id-connect-providers': 'the global stack (2.2)',
   'iam get-role': "the deploy roles' trust, in the global stack (troubleshooting)",
+  'route53 list-hosted-zones-by-name': "finding the API's hosted zone id for config (5, the API's DNS name)",
   'ec2 copy-snapshot': 'the one-time re-encryption of a data volume under the environment key (3.3)',
   'secretsmanager get-secret-value':
     'named only as what raises a secret-read alert (3.4); no runbook step reads a value',

@@ -27,6 +27,7 @@ import { KMS } from './kms';
 import { LAMBDA } from './lambda';
 import { PROVIDER_COMPUTED } from './provider-computed';
 import { LOGS } from './logs';
+import { ROUTE53 } from './route53';
 import { S3 } from './s3';
 import { SECRETSMANAGER } from './secretsmanager';
 import { SNS } from './sns';
@@ -55,6 +56,7 @@ const SERVICES: Readonly<Record<string, ServiceActions>> = {
   lambda: LAMBDA,
   'provider-computed': PROVIDER_COMPUTED,
   logs: LOGS,
+  route53: ROUTE53,
   s3: S3,
   secretsmanager: SECRETSMANAGER,
   sns: SNS,

@@ -16,21 +16,14 @@ const ECS_SERVICE_DEPLOYMENT_ARNS = [arn('ecs', `service-deployment/${ENV_SUFFIX
 const stateObjects = [stateKey(ENV), stateLockKey(ENV)];
 
 export const WORKFLOW_GRANTS: readonly Grant[] = [
-  // Shared: push the API image (both deploy workflows build it), log in to ECR, know who we are.
+  // Shared: know who we are; find an image and give the one deployed its deployed-<env>-<tag> tag
+  // (resolve-image-tag.sh, tag-deployed-image.sh: DescribeImages, BatchGetImage for its manifest, PutImage of that
+  // manifest under the new tag). Deploys never build: no layer upload, no docker login; images are pushed by the app
+  // repository's build with its own role (global stack, credex-github-image-push).
   star('Identity', ['sts:GetCallerIdentity']),
-  star('EcrLogin', ['ecr:GetAuthorizationToken']),
   {
-    sid: 'EcrPush',
-    actions: [
-      'ecr:BatchCheckLayerAvailability',
-      'ecr:BatchGetImage',
-      'ecr:CompleteLayerUpload',
-      'ecr:DescribeImages',
-      'ecr:GetDownloadUrlForLayer',
-      'ecr:InitiateLayerUpload',
-      'ecr:PutImage',
-      'ecr:UploadLayerPart',
-    ],
+    sid: 'EcrTagDeployed',
+    actions: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:PutImage'],
     resources: [ECR_REPOSITORY_ARN],
   },
   // Per environment: its own state object and lock, nothing else in the bucket (the global stack's state is not theirs).
@@ -45,10 +38,16 @@ export const WORKFLOW_GRANTS: readonly Grant[] = [
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
     resources: stateObjects.map((key) => `arn:{partition}:s3:::{stateBucket}/${key}`),
   },
-  // The app secret's values, written from the environment's GitHub secrets.
+  // The app secret's values, written from the environment's GitHub secrets only when they changed (put-app-secret.sh
+  // reads the current version's digest label, and removes stale labels); verify's secret-age step reads the dates.
   {
     sid: 'AppSecretWrite',
-    actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+    actions: [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:ListSecretVersionIds',
+    ],
     resources: [APP_SECRET_ARN],
   },
   // Roll out and verify the service.
