@@ -10,7 +10,7 @@ const path = require('node:path');
 
 /** What only an integration test calls: a server or real tool starter. */
 const SERVER_USE =
-  /\b(sharedMoto|sharedNeo4j|startMoto|startNeo4j|checkNeo4jConf|prepareWorkingCopy|new Terraform|runLifecycles|runRehearsal|prepareApp|startApp|unshare)\b/;
+  /\b(?:(?:sharedMoto|sharedNeo4j|startMoto|startNeo4j|checkNeo4jConf|prepareWorkingCopy|runLifecycles|runRehearsal|prepareApp|startApp)\(|new Terraform\(|'unshare')/;
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -10,9 +10,9 @@ import { ApiDnsRecord } from '../../constructs/api-dns-record';
 import { STACK_OUTPUTS } from '../../contracts/outputs';
 import { committedUnscopableActions } from '../../tools/iam/unscopable';
 import { generateDeployerPolicies, IamPolicyError } from '../../tools/iam/generate';
-import { check } from '../policies/fixtures';
+import { check } from '../support/policy-fixtures';
 import { synthEnvironment } from '../support/synth';
-import { synthesized } from '../tools/iam/helpers';
+import { synthesized } from '../support/iam';
 import { TerraformStack, Testing } from 'cdktf';
 
 const ZONE = 'Z0123456789ABCDEFGHIJ';

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { APP_SECRET_KEYS } from '../../contracts/app';
 import { appSecretName } from '../../contracts/naming';
 import { repoRoot } from '../../lib/paths';
-import { startMoto, type MotoServer } from '../support/moto';
+import { type MotoServer } from '../support/moto';
+import { sharedMoto } from '../support/shared-servers';
 
 const script = path.join(repoRoot(), '.github', 'workflows', 'scripts', 'put-app-secret.sh');
 const SECRET = appSecretName('staging');
@@ -48,7 +49,7 @@ const valueOf = () => JSON.parse(aws('secretsmanager', 'get-secret-value', '--se
 const values = (n: number) => Object.fromEntries(APP_SECRET_KEYS.map((k) => [k, `${k.toLowerCase()}-value-${n}`]));
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   aws('secretsmanager', 'create-secret', '--name', SECRET); // as Terraform creates it: no value
 }, 60_000);
 afterAll(async () => moto?.stop());

@@ -16,7 +16,7 @@ export default async function integrationSetup(): Promise<void> {
   const [moto, neo4j] = await Promise.all([startMoto({ ...SHARED_MOTO_SETTINGS }), startNeo4j()]);
   // Jest runs the teardown in this same context: it finds the servers here.
   (globalThis as { credexSharedServers?: unknown }).credexSharedServers = [moto, neo4j];
-  process.env[SHARED_MOTO_ENV] = moto.endpoint;
-  const { boltUrl, port, user, password, version } = neo4j;
-  process.env[SHARED_NEO4J_ENV] = JSON.stringify({ boltUrl, port, user, password, version });
+  process.env[SHARED_MOTO_ENV] = JSON.stringify({ endpoint: moto.endpoint, pid: moto.pid });
+  const { boltUrl, port, user, password, version, pid } = neo4j;
+  process.env[SHARED_NEO4J_ENV] = JSON.stringify({ boltUrl, port, user, password, version, pid });
 }

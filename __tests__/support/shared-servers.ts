@@ -9,7 +9,7 @@ import neo4j from 'neo4j-driver';
 import type { MotoServer } from './moto';
 import type { Neo4jServer } from './neo4j';
 
-/** The environment variables integration-setup.ts sets: the shared moto's endpoint, the shared Neo4j as JSON. */
+/** The environment variables integration-setup.ts sets: the shared moto and the shared Neo4j, as JSON. */
 export const SHARED_MOTO_ENV = 'CREDEX_TEST_MOTO';
 export const SHARED_NEO4J_ENV = 'CREDEX_TEST_NEO4J';
 
@@ -24,9 +24,10 @@ function handed(name: string): string {
 
 /** The shared moto, reset (an empty emulated account). Its stop() does nothing: the global teardown stops it. */
 export async function sharedMoto(): Promise<MotoServer> {
-  const endpoint = handed(SHARED_MOTO_ENV);
+  const { endpoint, pid } = JSON.parse(handed(SHARED_MOTO_ENV)) as { endpoint: string; pid: number };
   const server: MotoServer = {
     endpoint,
+    pid,
     async reset() {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);

@@ -11,7 +11,7 @@ import { appSecretName, GITHUB_SECRET_AGE_ROLE_NAME } from '../../../contracts/n
 import { Call, estateInput, evaluateCalls } from '../../../tools/iam/effective';
 import { projectStack } from '../../support/synth';
 import { readWorkflow } from '../../support/workflows';
-import { check } from '../../policies/fixtures';
+import { check } from '../../support/policy-fixtures';
 
 const REGION = 'af-south-1';
 const global = projectStack('global') as any;

@@ -10,13 +10,14 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { hostCredentials } from '../../../tools/rehearse/estate';
-import { MOTO_CLIENT_CONFIG, startMoto, type MotoServer } from '../../support/moto';
+import { MOTO_CLIENT_CONFIG, type MotoServer } from '../../support/moto';
+import { sharedMoto } from '../../support/shared-servers';
 
 let moto: MotoServer;
 let sm: SecretsManagerClient;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await sharedMoto();
   sm = new SecretsManagerClient({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint });
 });
 
