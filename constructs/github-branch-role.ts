@@ -4,7 +4,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { DEPLOYER_PATH, inlinePolicyName } from '../contracts/naming';
 import { waive } from '../contracts/waivers';
-import { GITHUB_OIDC_HOST } from './github-oidc';
+import { githubTrustPolicy } from './github-oidc';
 import type { PolicyStatement } from './iam-role';
 
 /** Actions IAM cannot scope to a resource: the only ones a statement may grant on "*". */
@@ -75,23 +75,11 @@ export class GithubBranchRole extends Construct {
           `GithubBranchRole ${id}: statement ${s.sid ?? '?'} grants on "*" an action IAM can scope (only ${RESOURCELESS_ACTIONS.join(', ')} may)`,
         );
     }
-    const trust = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'GithubBranch',
-          Effect: 'Allow',
-          Principal: { Federated: props.providerArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: {
-              [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
-              [`${GITHUB_OIDC_HOST}:sub`]: githubBranchSubject(props.repository, props.branch),
-            },
-          },
-        },
-      ],
-    };
+    const trust = githubTrustPolicy(
+      'GithubBranch',
+      props.providerArn,
+      githubBranchSubject(props.repository, props.branch),
+    );
     this.role = new IamRole(this, 'role', {
       name: props.name,
       path: props.path ?? DEPLOYER_PATH,

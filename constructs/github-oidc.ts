@@ -70,6 +70,27 @@ export interface GithubOidcProps {
  * (required reviewers, deployment branches) pass; a branch subject would let any job on the branch skip them.
  * A pull request, a fork, another branch or the other environment's job cannot assume the role.
  */
+/** The trust policy of a role GitHub Actions assumes through the OIDC provider, for exactly one token subject. */
+export function githubTrustPolicy(sid: string, providerArn: string, subject: string): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+            [`${GITHUB_OIDC_HOST}:sub`]: subject,
+          },
+        },
+      },
+    ],
+  };
+}
+
 export class GithubOidc extends Construct {
   public readonly providerArn: string;
   public readonly roles: Record<string, IamRole> = {};
@@ -92,26 +113,11 @@ export class GithubOidc extends Construct {
       }).arn;
 
     for (const env of props.environments) {
-      const trust = {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'GithubDeploy',
-            Effect: 'Allow',
-            Principal: { Federated: this.providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: {
-                [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
-                [`${GITHUB_OIDC_HOST}:sub`]: githubEnvironmentSubject(
-                  props.repository,
-                  env.githubEnvironment ?? env.name,
-                ),
-              },
-            },
-          },
-        ],
-      };
+      const trust = githubTrustPolicy(
+        'GithubDeploy',
+        this.providerArn,
+        githubEnvironmentSubject(props.repository, env.githubEnvironment ?? env.name),
+      );
       const role = new IamRole(this, `role-${env.name}`, {
         name: githubDeployRoleName(env.name, prefix),
         path: props.path ?? DEPLOYER_PATH,

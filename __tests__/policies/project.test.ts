@@ -28,18 +28,25 @@ test('global, staging and production synthesize with no deny finding', async () 
     0,
   );
   expect(report.summary).toMatchObject({ stacks: 3, resources: expected, deny: 0, passed: true });
-  // The project's waivers (staging's plain-HTTP listener; production's two secrets that cannot rotate on a schedule
-  // of their own) apply and hide exactly their findings.
+  // The project's waivers (the two roles trusted on one branch of one repository rather than a GitHub environment;
+  // staging's plain-HTTP listener; production's two secrets that cannot rotate on a schedule of their own) apply and
+  // hide exactly their findings.
   const stagingListener = Object.keys(synth.stacks.staging.resource.aws_lb_listener);
   const productionSecrets = synth.stacks.production.resource.aws_secretsmanager_secret;
   const secretAddress = (prefix: string) =>
     `aws_secretsmanager_secret.${Object.keys(productionSecrets).find((id) => id.startsWith(prefix))}`;
+  const globalRole = (prefix: string) =>
+    `aws_iam_role.${Object.keys(synth.stacks.global.resource.aws_iam_role).find((id) => id.startsWith(prefix))}`;
   expect(report.waivers.map((w) => [w.stack, w.rule, w.address, w.status])).toEqual([
+    ['global', 'CDX-IAM-008', globalRole('image-push-role'), 'applied'],
+    ['global', 'CDX-IAM-008', globalRole('secret-age-role'), 'applied'],
     ['staging', 'CDX-LB-001', `aws_lb_listener.${stagingListener[0]}`, 'applied'],
     ['production', 'CDX-SEC-003', secretAddress('app-secrets'), 'applied'],
     ['production', 'CDX-SEC-003', secretAddress('neo4j-secret'), 'applied'],
   ]);
   expect(report.waived.map((f) => `${f.stack} ${f.rule}`).sort()).toEqual([
+    'global CDX-IAM-008',
+    'global CDX-IAM-008',
     'production CDX-SEC-003',
     'production CDX-SEC-003',
     'staging CDX-LB-001',

@@ -347,21 +347,10 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       begin('verify end to end (outputs, api-health, neo4j, secret-age, smoke, load, rate-limit)');
       const verifyEnv = { ...process.env, ...motoEnvironment(endpoint), AWS_REGION: region };
       const mapping = addresses.map((a) => `${a.space}=${new URL(a.local).host}`).join(',');
+      // Every verify run here reads the applied outputs and asks moto.
+      const onEstate = ['--stack', options.stack, '--outputs', outputsFile, '--endpoint-url', endpoint];
       const judged: VerifyRun = await runVerifyCommand({
-        args: [
-          '--stack',
-          options.stack,
-          '--outputs',
-          outputsFile,
-          '--endpoint-url',
-          endpoint,
-          '--api-url',
-          app.url,
-          '--neo4j-address',
-          mapping,
-          '--skip',
-          'ecs-stable,target-health',
-        ],
+        args: [...onEstate, '--api-url', app.url, '--neo4j-address', mapping, '--skip', 'ecs-stable,target-health'],
         reportDir: path.join(options.reportDir, 'verify'),
         env: verifyEnv,
         log,
@@ -377,18 +366,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         );
       log('  ecs-stable and target-health, asked of moto (20 s each):');
       const aws = await runVerifyCommand({
-        args: [
-          '--stack',
-          options.stack,
-          '--outputs',
-          outputsFile,
-          '--endpoint-url',
-          endpoint,
-          '--only',
-          'ecs-stable,target-health',
-          '--timeout',
-          '20',
-        ],
+        args: [...onEstate, '--only', 'ecs-stable,target-health', '--timeout', '20'],
         reportDir: path.join(options.reportDir, 'verify-moto'),
         env: verifyEnv,
         log,
