@@ -10,7 +10,6 @@ interface Project {
   displayName: string;
   testMatch: string[];
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { projects } = require('../../jest.config.js') as { projects: Project[] };
 const files = (name: string) => projects.find((p) => p.displayName === name)!.testMatch;
 

@@ -8,7 +8,6 @@ import { startNeo4j } from './neo4j';
 import { SHARED_MOTO_ENV, SHARED_MOTO_SETTINGS, SHARED_NEO4J_ENV } from './shared-servers';
 
 // The unit project's setup (CommonJS, as jest loads it there): the function packages.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const buildFunctionPackages = require('./global-setup') as () => void;
 
 export default async function integrationSetup(): Promise<void> {
