@@ -13,6 +13,7 @@ import { appSecretName } from '../../contracts/naming';
 import { repoRoot } from '../../lib/paths';
 import { type MotoServer } from '../support/moto';
 import { sharedMoto } from '../support/shared-servers';
+import { awsCli } from '../support/aws-cli';
 
 const script = path.join(repoRoot(), '.github', 'workflows', 'scripts', 'put-app-secret.sh');
 const SECRET = appSecretName('staging');
@@ -31,11 +32,7 @@ const env = (extra: Record<string, string> = {}) => ({
   RUNNER_TEMP: runnerTemp,
   ...extra,
 });
-const aws = (...args: string[]) => {
-  const run = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: env() });
-  if (run.status !== 0) throw new Error(`aws ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout ? JSON.parse(run.stdout) : {};
-};
+const aws = awsCli(() => moto.endpoint);
 /** One deploy's write of the app secret with these values (the GitHub environment secrets). */
 const deploy = (values: Record<string, string>) =>
   spawnSync('bash', [script, SECRET], {

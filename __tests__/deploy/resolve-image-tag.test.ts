@@ -12,23 +12,12 @@ import { repoRoot } from '../../lib/paths';
 import { type MotoServer } from '../support/moto';
 import { readWorkflow, stepNamed } from '../support/workflows';
 import { sharedMoto } from '../support/shared-servers';
+import { awsCli, awsCliEnvironment } from '../support/aws-cli';
 
 const scripts = path.join(repoRoot(), '.github', 'workflows', 'scripts');
 let moto: MotoServer;
-const env = (extra: Record<string, string> = {}) => ({
-  ...process.env,
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_DEFAULT_REGION: 'af-south-1',
-  AWS_PAGER: '',
-  ...extra,
-});
-const aws = (...args: string[]) => {
-  const run = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: env() });
-  if (run.status !== 0) throw new Error(`aws ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout ? JSON.parse(run.stdout) : {};
-};
+const env = (extra: Record<string, string> = {}) => awsCliEnvironment(moto.endpoint, extra);
+const aws = awsCli(() => moto.endpoint);
 const resolve = (environment: string, tag = '', extra: Record<string, string> = {}) =>
   spawnSync('bash', [path.join(scripts, 'resolve-image-tag.sh'), 'credex-core', environment, tag], {
     encoding: 'utf8',

@@ -9,22 +9,12 @@ import { deployedImageTag } from '../../contracts/naming';
 import { repoRoot } from '../../lib/paths';
 import { type MotoServer } from '../support/moto';
 import { sharedMoto } from '../support/shared-servers';
+import { awsCli, awsCliEnvironment } from '../support/aws-cli';
 
 const script = path.join(repoRoot(), '.github', 'workflows', 'scripts', 'tag-deployed-image.sh');
 let moto: MotoServer;
-const env = () => ({
-  ...process.env,
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_DEFAULT_REGION: 'af-south-1',
-  AWS_PAGER: '',
-});
-const aws = (...args: string[]) => {
-  const run = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: env() });
-  if (run.status !== 0) throw new Error(`aws ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout ? JSON.parse(run.stdout) : {};
-};
+const env = () => awsCliEnvironment(moto.endpoint);
+const aws = awsCli(() => moto.endpoint);
 const tagImage = (tag: string, environment = 'production') =>
   spawnSync('bash', [script, 'credex-core', tag, environment], { encoding: 'utf8', env: env() });
 
