@@ -4,7 +4,6 @@
  * failures classified by cause: refused/unreachable, timeout, tls (with the reason), redirect loop, error.
  * Credentials in the URL are sent as HTTP Basic (fetch refuses such URLs) and never appear in a message.
  */
-import { isAbort } from './deadline';
 import { networkProblem } from './network-errors';
 import { redactUrl, splitCredentials } from './redact';
 
@@ -62,7 +61,6 @@ export function classifyFetchError(err: unknown, url: string): HttpProblem {
   if (err instanceof HttpProblem) return err;
   const problem = networkProblem(err);
   if (problem) return new HttpProblem(problem.kind, problem.detail, url);
-  if (isAbort(err)) return new HttpProblem('timeout', 'no complete answer in time', url);
   const message = String((err as Error)?.message ?? err);
   const cause = (err as { cause?: { message?: string } })?.cause?.message;
   // Not a network answer: fetch itself refuses the ports browsers block (1, 25, 6000, ...) and says so only in words.

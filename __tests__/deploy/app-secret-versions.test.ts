@@ -33,6 +33,18 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 const aws = awsCli(() => moto.endpoint);
+/** Puts a staging label on a version, as an older deploy's digest label would sit there. */
+const putLabel = (label: string, versionId: string) =>
+  aws(
+    'secretsmanager',
+    'update-secret-version-stage',
+    '--secret-id',
+    SECRET,
+    '--version-stage',
+    label,
+    '--move-to-version-id',
+    versionId,
+  );
 /** One deploy's write of the app secret with these values (the GitHub environment secrets). */
 const deploy = (values: Record<string, string>) =>
   spawnSync('bash', [script, SECRET], {
@@ -98,16 +110,7 @@ describe('put-app-secret.sh against moto, deploy after deploy', () => {
     // Real Secrets Manager keeps a version's own labels when AWSCURRENT moves on (moto drops them): put one back on the
     // first version, which is neither current nor previous after the next write.
     const stale = `value-${'a'.repeat(16)}-${'b'.repeat(64)}`;
-    aws(
-      'secretsmanager',
-      'update-secret-version-stage',
-      '--secret-id',
-      SECRET,
-      '--version-stage',
-      stale,
-      '--move-to-version-id',
-      first[0],
-    );
+    putLabel(stale, first[0]);
     expect(stages()[first[0]]).toContain(stale);
     expect(deploy(values(3)).status).toBe(0);
     expect(Object.values(stages()).flat()).not.toContain(stale);
@@ -116,16 +119,7 @@ describe('put-app-secret.sh against moto, deploy after deploy', () => {
   test('a digest label that does not match the values (a forged or foreign one) does not stop the write', () => {
     const [id] = current()!;
     const forged = `value-${'0'.repeat(16)}-${'1'.repeat(64)}`;
-    aws(
-      'secretsmanager',
-      'update-secret-version-stage',
-      '--secret-id',
-      SECRET,
-      '--version-stage',
-      forged,
-      '--move-to-version-id',
-      id,
-    );
+    putLabel(forged, id);
     const r = deploy(values(4));
     expect(r.stdout).toMatch(/wrote a new version/);
     expect(valueOf()).toEqual(values(4));

@@ -6,7 +6,7 @@
  * expired password, two hosts) start their own with startMoto() / startNeo4j().
  */
 import neo4j from 'neo4j-driver';
-import type { MotoServer } from './moto';
+import { resetMoto, type MotoServer } from './moto';
 import type { Neo4jServer } from './neo4j';
 
 /** The environment variables integration-setup.ts sets: the shared moto and the shared Neo4j, as JSON. */
@@ -28,10 +28,7 @@ export async function sharedMoto(): Promise<MotoServer> {
   const server: MotoServer = {
     endpoint,
     pid,
-    async reset() {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
-    },
+    reset: () => resetMoto(endpoint),
     stop: async () => undefined,
   };
   await server.reset();

@@ -95,10 +95,7 @@ async function startOnFreePort(python: string, env: Record<string, string>): Pro
   return {
     endpoint,
     pid: child.pid!,
-    async reset() {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
-    },
+    reset: () => resetMoto(endpoint),
     stop() {
       stopped ??= new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -109,4 +106,10 @@ async function startOnFreePort(python: string, env: Record<string, string>): Pro
       return stopped;
     },
   };
+}
+
+/** Clears every emulated resource of the moto server at `endpoint` (POST /moto-api/reset). */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
 }
